@@ -1,0 +1,66 @@
+# Widgets: every task a developer or CI runs. `make run` and `make test` are all
+# a fresh Debian machine with Python 3.11+ and Node 20 needs.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run serve test test-fast install chromium migrate seed lint format lock clean
+
+run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000
+	@$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install migrate ## Serve with gunicorn, as production does
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+test: install chromium ## The whole suite: unit, integration and browser tests
+	$(VENV)/bin/pytest
+
+test-fast: install ## Everything but the browser tests
+	$(VENV)/bin/pytest -m "not browser"
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Playwright's own browser download does not work on every network; Debian's
+# Chromium does, and is what the browser tests drive.
+chromium:
+	@test -x $(CHROMIUM) || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+
+seed: install
+	$(PY) manage.py seed_demo
+
+lint: install ## ruff, migrations, deploy checks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+lock: $(VENV)/.installed ## Re-pin Python packages after editing pyproject.toml
+	$(VENV)/bin/pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile -q --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-trusted-host --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

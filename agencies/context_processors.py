@@ -1,0 +1,10 @@
+from .scoping import is_admin
+
+
+def memberships(request):
+    """The signed-in user's agencies and roles, for the header on every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = list(user.memberships.select_related("agency").order_by("agency__name"))
+    return {"my_memberships": items, "is_admin": is_admin(user)}

@@ -1,0 +1,113 @@
+"""The one place that decides who may read and who may change what.
+
+DESIGN.md, "Who may do what":
+
+- anyone: only the public page of an agency that publishes (public views ask
+  for `published()` data explicitly; scope here gives anonymous users nothing);
+- a signed-in user who belongs to at least one agency: reads every agency's
+  catalogue and dashboards (a model may narrow that, as widgets do for drafts);
+- a signed-in user with no membership yet: waits for access and reads nothing;
+- staff of agency A: change A's drafts, segments, counts, measurements;
+- manager of A: all of staff, plus approvals, outcomes, countermeasures, reviews;
+- admin (superuser): everything.
+
+Every model that belongs to an agency gets a queryset subclassing
+`ScopedQuerySet` and names the lookup path to its agency. Views fetch objects
+through `get_readable_or_404` (out of scope -> 404) and guard writes with
+`require_change` (read-only -> 403).
+"""
+
+from operator import attrgetter
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404
+
+STAFF = "staff"
+MANAGER = "manager"
+# A manager may do all that staff may.
+ROLE_RANK = {STAFF: 1, MANAGER: 2}
+
+_CACHE_ATTR = "_widgets_agency_roles"
+
+
+def agency_roles(user):
+    """{agency_id: role} for the user, read once per user object (one request)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        from .models import Membership
+
+        cached = dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user):
+    """Drop the cached roles (after memberships change within one request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def is_admin(user):
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def may_read_any(user):
+    """Signed in and either an admin or a member of some agency."""
+    return is_admin(user) or bool(agency_roles(user))
+
+
+def changeable_agency_ids(user, role=STAFF):
+    need = ROLE_RANK[role]
+    return [aid for aid, r in agency_roles(user).items() if ROLE_RANK.get(r, 0) >= need]
+
+
+def can_change(user, agency_id, role=STAFF):
+    return is_admin(user) or agency_id in changeable_agency_ids(user, role)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows the path from its model to the owning Agency."""
+
+    #: lookup path to the Agency ("" when the model is Agency itself)
+    agency_path = "agency"
+
+    @classmethod
+    def agency_id_lookup(cls):
+        return f"{cls.agency_path}__id" if cls.agency_path else "id"
+
+    @classmethod
+    def agency_id_of(cls, obj):
+        if not cls.agency_path:
+            return obj.pk
+        return attrgetter(cls.agency_path.replace("__", ".") + "_id")(obj)
+
+    def for_user(self, user):
+        """What the user may read."""
+        if is_admin(user):
+            return self.all()
+        if not may_read_any(user):
+            return self.none()
+        return self.all()
+
+    def changeable_by(self, user, role=STAFF):
+        """What the user may change at the given role."""
+        if is_admin(user):
+            return self.all()
+        return self.filter(**{f"{self.agency_id_lookup()}__in": changeable_agency_ids(user, role)})
+
+
+def get_readable_or_404(queryset, user, **lookup):
+    """The object if the user may read it; otherwise 404, as if it did not exist."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    return get_object_or_404(queryset.for_user(user), **lookup)
+
+
+def require_change(user, obj, role=STAFF):
+    """403 unless the user may change `obj` (already known to be readable)."""
+    agency_id = type(obj)._default_manager.all().agency_id_of(obj)
+    if not can_change(user, agency_id, role):
+        raise PermissionDenied("You can read this, but only its agency's staff can change it.")

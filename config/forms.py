@@ -1,0 +1,45 @@
+"""One form renderer for every form in the app (STYLE.md: "one form renderer").
+
+The bound field adds the U.S. Web Design System classes to each widget (Django
+itself ties hints and errors to their input with aria-describedby), so that templates render a
+field with `{{ field.as_field_group }}` and stay free of markup decisions.
+"""
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+# Most specific first: isinstance() picks the first match.
+WIDGET_CLASSES = {
+    forms.CheckboxSelectMultiple: "usa-checkbox__input",
+    forms.RadioSelect: "usa-radio__input",
+    forms.CheckboxInput: "usa-checkbox__input",
+    forms.Textarea: "usa-textarea",
+    forms.Select: "usa-select",
+    forms.FileInput: "usa-file-input",
+    forms.widgets.Input: "usa-input",
+}
+
+
+def widget_class(widget):
+    for widget_type, css_class in WIDGET_CLASSES.items():
+        if isinstance(widget, widget_type):
+            return css_class
+    return ""
+
+
+class USWDSBoundField(BoundField):
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        classes = [widget_class(widget), attrs.get("class", "")]
+        if self.errors and not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            classes.append("usa-input--error")
+        attrs["class"] = " ".join(c for c in classes if c)
+        return attrs
+
+
+class USWDSFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+    bound_field_class = USWDSBoundField

@@ -1,0 +1,64 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Contribution, Countermeasure, Measurement, Outcome, Review
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    extra = 0
+    raw_id_fields = ["widget"]
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+    fields = ["date", "value", "note"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "agency", "measure", "direction", "target_value", "target_date"]
+    list_filter = ["direction", "frequency", "agency"]
+    search_fields = ["name", "measure", "agency__name"]
+    list_select_related = ["agency"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [ContributionInline, MeasurementInline]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(SimpleHistoryAdmin):
+    list_display = ["outcome", "date", "value"]
+    list_filter = ["outcome__agency"]
+    search_fields = ["outcome__name", "note"]
+    date_hierarchy = "date"
+    list_select_related = ["outcome"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ["widget", "outcome"]
+    list_filter = ["outcome__agency"]
+    search_fields = ["widget__name", "outcome__name", "rationale"]
+    list_select_related = ["widget", "outcome"]
+    raw_id_fields = ["widget", "outcome"]
+
+
+@admin.register(Countermeasure)
+class CountermeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["problem", "agency", "outcome", "widget", "owner", "due_date", "state"]
+    list_filter = ["state", "agency"]
+    search_fields = ["problem", "root_cause", "action"]
+    list_select_related = ["agency", "outcome", "widget", "owner"]
+    raw_id_fields = ["outcome", "widget"]
+    autocomplete_fields = ["owner"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["agency", "month", "status", "closed_at"]
+    list_filter = ["status", "agency"]
+    search_fields = ["agency__name", "decisions", "attendees"]
+    filter_horizontal = ["countermeasures"]
+    list_select_related = ["agency"]

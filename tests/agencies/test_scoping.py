@@ -1,0 +1,99 @@
+"""The scoping rules of DESIGN.md as a table: role x own/other agency x read/change."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from agencies.models import Agency
+from agencies.scoping import MANAGER, STAFF, get_readable_or_404, require_change
+from customers.models import CustomerSegment
+from outcomes.models import Countermeasure, Measurement, Outcome, Review
+from widgets.models import SurveyResult, Widget, WidgetCount, WidgetStatus
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def objects_of_a(agency_a):
+    """One object of every scoped model, all belonging to agency A."""
+    widget = f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+    outcome = f.OutcomeFactory(agency=agency_a)
+    return {
+        Agency: agency_a,
+        CustomerSegment: f.CustomerSegmentFactory(agency=agency_a),
+        Widget: widget,
+        WidgetCount: f.WidgetCountFactory(widget=widget),
+        SurveyResult: f.SurveyResultFactory(widget=widget),
+        Outcome: outcome,
+        Measurement: f.MeasurementFactory(outcome=outcome),
+        Countermeasure: f.CountermeasureFactory(outcome=outcome),
+        Review: f.ReviewFactory(agency=agency_a),
+    }
+
+
+# who -> (may read A's objects, may change as staff, may change as manager)
+TABLE = {
+    "anonymous": (False, False, False),
+    "outsider": (False, False, False),
+    "staff_a": (True, True, False),
+    "manager_a": (True, True, True),
+    "staff_b": (True, False, False),
+    "manager_b": (True, False, False),
+    "admin_user": (True, True, True),
+}
+
+
+def _user(request, who):
+    return AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+
+
+@pytest.mark.parametrize("who", TABLE)
+def test_read_and_change_follow_the_role_table(request, who, objects_of_a):
+    user = _user(request, who)
+    may_read, may_change_staff, may_change_manager = TABLE[who]
+    for model, obj in objects_of_a.items():
+        readable = model.objects.for_user(user).filter(pk=obj.pk).exists()
+        assert readable is may_read, (who, model.__name__, "read")
+        as_staff = model.objects.changeable_by(user, STAFF).filter(pk=obj.pk).exists()
+        assert as_staff is may_change_staff, (who, model.__name__, "change as staff")
+        as_manager = model.objects.changeable_by(user, MANAGER).filter(pk=obj.pk).exists()
+        assert as_manager is may_change_manager, (who, model.__name__, "change as manager")
+
+
+@pytest.mark.parametrize("who", TABLE)
+def test_out_of_scope_is_404_and_read_only_is_403(request, who, objects_of_a):
+    user = _user(request, who)
+    may_read, may_change_staff, _ = TABLE[who]
+    widget = objects_of_a[Widget]
+    if not may_read:
+        with pytest.raises(Http404):
+            get_readable_or_404(Widget, user, pk=widget.pk)
+        return
+    obj = get_readable_or_404(Widget, user, pk=widget.pk)
+    if may_change_staff:
+        require_change(user, obj)
+    else:
+        with pytest.raises(PermissionDenied):
+            require_change(user, obj)
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_draft"),
+    [("staff_a", True), ("manager_a", True), ("staff_b", False), ("admin_user", True)],
+)
+def test_drafts_are_visible_only_inside_their_agency(request, who, sees_draft, agency_a):
+    draft = f.WidgetFactory(agency=agency_a, status=WidgetStatus.DRAFT)
+    user = request.getfixturevalue(who)
+    assert Widget.objects.for_user(user).filter(pk=draft.pk).exists() is sees_draft
+
+
+def test_public_data_is_approved_widgets_of_publishing_agencies(agency_a, agency_b):
+    agency_a.publishes = True
+    agency_a.save()
+    shown = f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+    f.WidgetFactory(agency=agency_a, status=WidgetStatus.DRAFT)
+    f.WidgetFactory(agency=agency_b, status=WidgetStatus.APPROVED)
+    assert list(Widget.objects.published()) == [shown]

@@ -1,0 +1,93 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live server.
+
+Playwright's own browser download does not work on every network, so the
+tests launch /usr/bin/chromium (the Makefile installs it from Debian).
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import TEST_PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make to set up data are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE_SOURCE = (Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js").read_text()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """Replaces pytest-playwright's fallback fixture, which pytest 9 deprecates."""
+    return None
+
+
+@pytest.fixture
+def base(live_server):
+    return live_server.url
+
+
+@pytest.fixture
+def sign_in(page, base):
+    """Sign in through the real form, as a person would."""
+
+    def _sign_in(username, password=TEST_PASSWORD):
+        page.goto(f"{base}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    return _sign_in
+
+
+def axe_violations(page):
+    """Run axe-core (from the npm registry) with the WCAG 2.2 A/AA rules."""
+    page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+
+
+def assert_no_axe_violations(page):
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}\n{json.dumps(violations, indent=2)}"

@@ -1,0 +1,52 @@
+import pytest
+
+from agencies.models import Role
+
+from .factories import AdminFactory, AgencyFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def agency_a(db):
+    return AgencyFactory(name="Department of A", abbreviation="DA", slug="da")
+
+
+@pytest.fixture
+def agency_b(db):
+    return AgencyFactory(name="Department of B", abbreviation="DB", slug="db")
+
+
+def _member(agency, role, username):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, agency=agency, role=role)
+    return user
+
+
+@pytest.fixture
+def staff_a(agency_a):
+    return _member(agency_a, Role.STAFF, "staff_a")
+
+
+@pytest.fixture
+def manager_a(agency_a):
+    return _member(agency_a, Role.MANAGER, "manager_a")
+
+
+@pytest.fixture
+def staff_b(agency_b):
+    return _member(agency_b, Role.STAFF, "staff_b")
+
+
+@pytest.fixture
+def manager_b(agency_b):
+    return _member(agency_b, Role.MANAGER, "manager_b")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but a member of no agency."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(username="root")

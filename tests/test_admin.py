@@ -1,0 +1,64 @@
+"""The Django admin loads for every registered model: list, add, change, history."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+APP_MODELS = [
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in {"agencies", "customers", "widgets", "outcomes", "auth"}
+]
+
+
+@pytest.fixture
+def one_of_everything(admin_user):
+    Group.objects.create(name="Auditors")
+    widget = f.WidgetCountFactory().widget
+    f.SurveyResultFactory(widget=widget, segment=f.CustomerSegmentFactory(agency=widget.agency))
+    f.MembershipFactory(agency=widget.agency)
+    contribution = f.ContributionFactory()
+    f.MeasurementFactory(outcome=contribution.outcome)
+    f.CountermeasureFactory(outcome=contribution.outcome)
+    f.ReviewFactory(agency=widget.agency)
+
+
+@pytest.mark.parametrize("model", APP_MODELS, ids=lambda m: m._meta.label)
+def test_admin_pages_load_for_every_model(client, admin_user, one_of_everything, model):
+    client.force_login(admin_user)
+    opts = model._meta
+    obj = model._default_manager.first()
+    assert obj is not None, f"no sample {opts.label}"
+    base = f"admin:{opts.app_label}_{opts.model_name}"
+    for url in (
+        reverse(f"{base}_changelist"),
+        reverse(f"{base}_changelist") + "?q=a",
+        reverse(f"{base}_add"),
+        reverse(f"{base}_change", args=[obj.pk]),
+        reverse(f"{base}_history", args=[obj.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_every_domain_model_is_in_the_admin():
+    from django.apps import apps
+
+    registered = set(admin.site._registry)
+    for label in ("agencies", "customers", "widgets", "outcomes"):
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            assert model in registered, model
+
+
+def test_non_admin_cannot_open_the_admin(client, manager_a):
+    client.force_login(manager_a)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

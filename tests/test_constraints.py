@@ -1,0 +1,201 @@
+"""Every database constraint rejects what it guards against, on the real database.
+
+The table below names each constraint and a way to break it. A constraint added
+to a model without a row here fails `test_every_constraint_is_tested`.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, connection, transaction
+from django.db.models import UniqueConstraint
+
+from agencies.models import Membership
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ALL_CONSTRAINTS = [
+    constraint
+    for app in ("agencies", "customers", "widgets", "outcomes")
+    for model in apps.get_app_config(app).get_models()
+    for constraint in model._meta.constraints
+]
+UNIQUE_CONSTRAINTS = {c.name for c in ALL_CONSTRAINTS if isinstance(c, UniqueConstraint)}
+
+
+def _count(**kwargs):
+    return lambda: f.WidgetCountFactory(**kwargs)
+
+
+def _survey(**kwargs):
+    return lambda: f.SurveyResultFactory(**kwargs)
+
+
+def _duplicate_program():
+    program = f.ProgramFactory()
+    f.ProgramFactory(agency=program.agency, name=program.name)
+
+
+def _duplicate_membership():
+    membership = f.MembershipFactory()
+    f.MembershipFactory(user=membership.user, agency=membership.agency, role="manager")
+
+
+def _duplicate_segment():
+    segment = f.CustomerSegmentFactory()
+    f.CustomerSegmentFactory(agency=segment.agency, name=segment.name)
+
+
+def _duplicate_widget():
+    widget = f.WidgetFactory()
+    f.WidgetFactory(agency=widget.agency, program=widget.program, name=widget.name)
+
+
+def _duplicate_count():
+    count = f.WidgetCountFactory()
+    f.WidgetCountFactory(widget=count.widget, period_start=count.period_start)
+
+
+def _duplicate_overall_survey():
+    result = f.SurveyResultFactory()
+    f.SurveyResultFactory(widget=result.widget, period_start=result.period_start)
+
+
+def _duplicate_segment_survey():
+    segment = f.CustomerSegmentFactory()
+    result = f.SurveyResultFactory(segment=segment, widget__agency=segment.agency)
+    f.SurveyResultFactory(widget=result.widget, period_start=result.period_start, segment=segment)
+
+
+def _too_many_answers(question):
+    return _survey(respondents=10, **{f"{question}_{p}": 3 for p in range(1, 6)})
+
+
+def _duplicate_outcome():
+    outcome = f.OutcomeFactory()
+    f.OutcomeFactory(agency=outcome.agency, name=outcome.name)
+
+
+def _duplicate_measurement():
+    m = f.MeasurementFactory()
+    f.MeasurementFactory(outcome=m.outcome, date=m.date)
+
+
+def _duplicate_contribution():
+    c = f.ContributionFactory()
+    f.ContributionFactory(outcome=c.outcome, widget=c.widget)
+
+
+def _countermeasure_with_two_subjects():
+    outcome = f.OutcomeFactory()
+    f.CountermeasureFactory(outcome=outcome, widget=f.WidgetFactory(agency=outcome.agency))
+
+
+def _countermeasure_without_subject():
+    f.CountermeasureFactory(outcome=None, agency=f.AgencyFactory())
+
+
+def _duplicate_review():
+    review = f.ReviewFactory()
+    f.ReviewFactory(agency=review.agency, month=review.month)
+
+
+BREAKERS = {
+    "agencies_program_unique_name_per_agency": _duplicate_program,
+    "agencies_membership_one_per_user_and_agency": _duplicate_membership,
+    "agencies_membership_role_valid": lambda: f.MembershipFactory(role="owner"),
+    "customers_customersegment_unique_name_per_agency": _duplicate_segment,
+    "customers_customersegment_kind_valid": lambda: f.CustomerSegmentFactory(kind="alien"),
+    "widgets_widget_unique_name_per_agency": _duplicate_widget,
+    "widgets_widget_kind_valid": lambda: f.WidgetFactory(kind="activity"),
+    "widgets_widget_status_valid": lambda: f.WidgetFactory(status="published"),
+    "widgets_widget_frequency_valid": lambda: f.WidgetFactory(reporting_frequency="hourly"),
+    "widgets_widget_standard_share_0_100": lambda: f.WidgetFactory(standard_share=Decimal("101")),
+    "widgets_widget_fee_gte_0": lambda: f.WidgetFactory(fee=Decimal("-1")),
+    "widgets_widgetcount_one_per_period": _duplicate_count,
+    "widgets_widgetcount_demand_gte_0": _count(demand=-1),
+    "widgets_widgetcount_delivered_gte_0": _count(delivered=-1, within_standard=None, rework=None),
+    "widgets_widgetcount_within_standard_gte_0": _count(within_standard=-1),
+    "widgets_widgetcount_withdrawn_gte_0": _count(withdrawn=-1),
+    "widgets_widgetcount_backlog_gte_0": _count(backlog=-1),
+    "widgets_widgetcount_rework_gte_0": _count(rework=-1),
+    "widgets_widgetcount_cost_gte_0": _count(cost=Decimal("-0.01")),
+    "widgets_widgetcount_within_standard_lte_delivered": _count(delivered=5, within_standard=6),
+    "widgets_widgetcount_rework_lte_delivered": _count(delivered=5, within_standard=5, rework=6),
+    "widgets_widgetcount_source_valid": _count(source="fax"),
+    "widgets_surveyresult_one_overall_per_period": _duplicate_overall_survey,
+    "widgets_surveyresult_one_per_segment_and_period": _duplicate_segment_survey,
+    "widgets_surveyresult_offered_lte_served": _survey(customers_served=10, offered=11),
+    "widgets_surveyresult_respondents_lte_offered": _survey(offered=10, respondents=11),
+    **{
+        f"widgets_surveyresult_{q}_within_respondents": _too_many_answers(q)
+        for q in (
+            "satisfaction",
+            "trust",
+            "ease",
+            "efficiency",
+            "effectiveness",
+            "transparency",
+            "helpfulness",
+        )
+    },
+    "outcomes_outcome_unique_name_per_agency": _duplicate_outcome,
+    "outcomes_outcome_target_after_baseline": lambda: f.OutcomeFactory(
+        baseline_date=dt.date(2026, 1, 1), target_date=dt.date(2026, 1, 1)
+    ),
+    "outcomes_outcome_direction_valid": lambda: f.OutcomeFactory(direction="left"),
+    "outcomes_outcome_frequency_valid": lambda: f.OutcomeFactory(frequency="hourly"),
+    "outcomes_measurement_one_per_date": _duplicate_measurement,
+    "outcomes_contribution_one_per_pair": _duplicate_contribution,
+    "outcomes_countermeasure_one_subject": _countermeasure_with_two_subjects,
+    "outcomes_countermeasure_state_valid": lambda: f.CountermeasureFactory(state="forgotten"),
+    "outcomes_review_one_per_month": _duplicate_review,
+    "outcomes_review_status_valid": lambda: f.ReviewFactory(
+        status="pending", closed_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
+    ),
+    "outcomes_review_closed_has_time": lambda: f.ReviewFactory(status="closed", closed_at=None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKERS))
+def test_constraint_rejects_violation(name):
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        BREAKERS[name]()
+    # The named constraint fired, not some other rule. PostgreSQL names every
+    # constraint; SQLite names check constraints but only columns for unique ones.
+    message = str(excinfo.value)
+    if connection.vendor == "sqlite" and "UNIQUE constraint failed" in message:
+        assert name in UNIQUE_CONSTRAINTS
+    else:
+        assert name in message
+
+
+def test_countermeasure_without_subject_is_rejected():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _countermeasure_without_subject()
+
+
+def test_unknown_counts_are_allowed_and_stay_unknown():
+    count = f.WidgetCountFactory(
+        demand=None, delivered=None, within_standard=None, rework=None, backlog=None
+    )
+    count.refresh_from_db()
+    assert count.demand is None
+    assert count.delivered is None
+
+
+def test_valid_rows_pass_every_constraint():
+    f.WidgetCountFactory(delivered=0, within_standard=0, rework=0)
+    f.SurveyResultFactory(respondents=15, **{f"satisfaction_{p}": 3 for p in range(1, 6)})
+    f.CountermeasureFactory()
+    assert Membership.objects.count() == 0
+
+
+def test_every_constraint_is_tested():
+    names = {constraint.name for constraint in ALL_CONSTRAINTS}
+    assert names - set(BREAKERS) == set()
+    assert set(BREAKERS) - names == set()

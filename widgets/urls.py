@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "widgets"
+urlpatterns = [
+    path("", views.widget_list, name="list"),
+    path("<int:pk>/", views.widget_detail, name="detail"),
+]
