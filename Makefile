@@ -12,7 +12,6 @@ CHROMIUM := /usr/bin/chromium
 .PHONY: run serve test test-fast install chromium migrate seed lint format lock clean
 
 run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000
-	@$(PY) manage.py demo_logins
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install migrate ## Serve with gunicorn, as production does

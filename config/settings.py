@@ -162,6 +162,8 @@ STATICFILES_DIRS = [
     ],
     ("chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"  # never served publicly: uploads are kept only between preview and commit
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -13,3 +13,7 @@ STORAGES = {
 # collectstatic run, and do not scan STATIC_ROOT at start-up.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="widgets-test-media-"))  # noqa: F405

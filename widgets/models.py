@@ -13,6 +13,7 @@ from agencies.models import Agency, Program, TimeStampedModel
 from agencies.scoping import ScopedQuerySet, agency_roles, is_admin
 from customers.models import CustomerSegment
 
+from . import coach
 from .periods import Frequency, describe_period, is_period_start
 
 
@@ -131,6 +132,19 @@ class Widget(TimeStampedModel):
         max_length=10, choices=WidgetStatus.choices, default=WidgetStatus.DRAFT
     )
     review_comment = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The definition coach's verdict, kept in step with the definition (see
+    # Widget.refresh_quality and widgets.signals) so that lists can filter and
+    # sort by it in the database.
+    quality_score = models.PositiveSmallIntegerField(default=0)
+    problem_count = models.PositiveSmallIntegerField(default=0)
     # Optimistic locking: every save increments it; a form posted with an older
     # version is refused instead of overwriting someone else's change.
     version = models.PositiveIntegerField(default=1)
@@ -170,6 +184,23 @@ class Widget(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("widgets:detail", kwargs={"pk": self.pk})
+
+    def coach_findings(self, customer_count=None):
+        return coach.review(coach.definition_from_widget(self, customer_count))
+
+    def refresh_quality(self, customer_count=None):
+        findings = self.coach_findings(customer_count)
+        self.quality_score = coach.score(findings)
+        self.problem_count = sum(1 for f in findings if f.severity == coach.PROBLEM)
+
+    def save(self, *args, **kwargs):
+        self.refresh_quality()
+        super().save(*args, **kwargs)
+
+    @property
+    def channel_labels(self):
+        labels = dict(Channel.choices)
+        return [labels.get(c, c) for c in self.channels or []]
 
     def clean(self):
         if self.program_id and self.agency_id and self.program.agency_id != self.agency_id:

@@ -1,0 +1,453 @@
+"""`manage.py seed_demo`: three agencies of a US state, with demo data and logins.
+
+Idempotent: every row is found by its natural key and only written when it is
+missing or differs, so a second run creates and changes nothing. Deterministic:
+random numbers come from `random.Random` seeded per item from `--seed`, and the
+24 months of counts and measurements end with the last complete month before
+`timezone.localdate()`. The tables themselves are in `_demo_data.py`.
+"""
+
+import datetime as dt
+import math
+import random
+import time
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, Membership, Program, Role
+from customers.models import CustomerSegment
+from outcomes.models import (
+    Contribution,
+    Countermeasure,
+    CountermeasureState,
+    Direction,
+    Measurement,
+    Outcome,
+)
+from widgets.models import (
+    SCALE,
+    CountSource,
+    Question,
+    SurveyResult,
+    Widget,
+    WidgetCount,
+    WidgetStatus,
+    answer_field,
+)
+from widgets.periods import (
+    Frequency,
+    fiscal_year,
+    fiscal_year_start,
+    period_start,
+    previous_period_start,
+)
+
+from ._demo_data import ADMIN, AGENCIES, QUESTION_OFFSET
+
+DEMO_PASSWORD = "widgets-demo-2026"  # noqa: S105 - documented demo login, never production
+
+MONTHS = 24
+PERIODS_PER_FREQUENCY = {Frequency.MONTH: MONTHS, Frequency.QUARTER: MONTHS // 3}
+TROUBLE_PERIODS = 6
+SURVEY_QUARTERS = 4
+COUNTED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.RETIRED)
+
+
+def money(value):
+    return Decimal(f"{max(value, 0):.2f}")
+
+
+def recent_periods(today, frequency, count):
+    """The `count` complete periods at `frequency` before the one containing `today`."""
+    start = period_start(today, frequency)
+    periods = []
+    for _ in range(count):
+        start = previous_period_start(start, frequency)
+        periods.append(start)
+    return periods[::-1]
+
+
+def simulate_counts(rng, flow, periods, standard_share):
+    """One dict of counts per period; the backlog balances except where told not to."""
+    base, target_backlog = flow["base"], flow["backlog"]
+    profile = flow.get("profile", "steady")
+    on_time = min(float(standard_share) / 100 + rng.uniform(0.02, 0.05), 0.995)
+    blanks = {len(periods) - back: field for back, field in flow.get("blank", [])}
+    back, extra = flow.get("unbalanced", (None, 0))
+    unbalanced_at = None if back is None else len(periods) - back
+    backlog, rows = target_backlog, []
+    for i, start in enumerate(periods):
+        late = i - (len(periods) - TROUBLE_PERIODS) + 1  # 1..6 over the last six periods
+        season = 1 + flow["amp"] * math.cos(2 * math.pi * (start.month - flow["peak"]) / 12)
+        expected = base * season
+        demand_factor, share, rework_rate, cost_factor = 1.0, on_time, flow["rework"], 1.0
+        if profile == "trouble" and late > 0:
+            demand_factor = 1 + 0.07 * late
+            share = on_time - 0.055 * late
+            rework_rate *= 1 + 0.25 * late
+            cost_factor = 1 + 0.03 * late
+        if profile == "retiring" and late > -2:
+            demand_factor = max(0.0, 1 - (late + 2) / 6)
+            target_backlog = round(flow["backlog"] * demand_factor)
+        demand = max(0, round(expected * demand_factor * rng.gauss(1, 0.05)))
+        withdrawn = round(demand * rng.uniform(0.01, 0.04))
+        available = backlog + demand - withdrawn
+        if profile == "trouble" and late > 0:
+            wanted = expected * rng.gauss(1.01, 0.015)  # capacity stays where it was
+        elif demand == 0:
+            wanted = available
+        else:
+            wanted = demand - withdrawn + 0.4 * (backlog - target_backlog)
+            wanted += rng.gauss(0, 0.02 * expected)
+        delivered = min(max(round(wanted), 0), available)
+        backlog = available - delivered
+        if i == unbalanced_at:
+            backlog += extra  # a recount found files nobody had logged
+        row = {
+            "period_start": start,
+            "demand": demand,
+            "delivered": delivered,
+            "within_standard": round(delivered * min(max(share + rng.gauss(0, 0.01), 0), 1)),
+            "withdrawn": withdrawn,
+            "backlog": backlog,
+            "rework": round(delivered * rework_rate * rng.uniform(0.7, 1.3)),
+            "cost": money((flow["fixed_cost"] + delivered * flow["unit_cost"]) * cost_factor),
+        }
+        if i in blanks:
+            row[blanks[i]] = None  # unknown is not zero
+        rows.append(row)
+    return rows
+
+
+def answers_for(rng, respondents, mean):
+    """Counts at 1..5 around `mean`; a few respondents skip the question."""
+    answered = respondents - rng.randint(0, respondents // 25)
+    weights = [math.exp(-((point - mean) ** 2) / 1.6) for point in SCALE]
+    total = sum(weights)
+    counts = [int(answered * weight / total) for weight in weights]
+    counts[weights.index(max(weights))] += answered - sum(counts)
+    return counts
+
+
+def outcome_values(rng, spec, months, target_date):
+    """Monthly values: `on` keeps at or ahead of the line from baseline to target."""
+    baseline, target = spec["baseline"], spec["target"]
+    delta, span = target - baseline, (target_date - months[0]).days
+    values = []
+    for i, month in enumerate(months):
+        line = baseline + delta * (month - months[0]).days / span
+        noise = rng.gauss(0, abs(delta) * 0.02)
+        shape = spec["shape"]
+        if i == 0:
+            value = baseline
+        elif shape == "on":
+            value = line + delta * 0.06 + (abs(noise) if delta > 0 else -abs(noise))
+        elif shape == "stalled":
+            value = baseline + noise
+        elif shape == "worsening":
+            value = baseline - delta * 0.3 * i / (len(months) - 1) + noise
+        else:  # collapse: on the line, then falling away over the last six months
+            late = i - (len(months) - TROUBLE_PERIODS) + 1
+            value = line + noise - (delta * 0.75 * late if late > 0 else 0)
+        values.append(Decimal(f"{value:.{spec['decimals']}f}"))
+    return values
+
+
+class Command(BaseCommand):
+    help = "Load demo agencies, widgets, counts, surveys, outcomes and logins (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+
+    def handle(self, *args, seed, **options):
+        started = time.monotonic()
+        self.seed = seed
+        self.today = timezone.localdate()
+        self.created, self.updated = Counter(), Counter()
+        with transaction.atomic():
+            admin = self.user(ADMIN["username"], ADMIN["email"], ADMIN["name"], superuser=True)
+            logins = [(admin.username, "Administrator (Django admin)")]
+            for spec in AGENCIES:
+                logins += self.agency(spec)
+        self.report(logins, time.monotonic() - started)
+
+    def rng(self, *parts):
+        return random.Random(":".join(map(str, (self.seed, *parts))))  # noqa: S311 - demo data
+
+    # -- writing -----------------------------------------------------------
+
+    def upsert(self, model, lookup, values):
+        """Find by natural key; create, or save only the fields that differ."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.full_clean()
+            obj.save()
+            self.created[model] += 1
+            return obj
+        changed = {field: value for field, value in values.items() if getattr(obj, field) != value}
+        if changed:
+            for field, value in changed.items():
+                setattr(obj, field, value)
+            if hasattr(obj, "version"):
+                obj.version += 1  # optimistic locking: open forms see the change
+            obj.full_clean()
+            obj.save()
+            self.updated[model] += 1
+        return obj
+
+    def sync_rows(self, model, keys, rows):
+        """Bulk version of upsert for the many rows of counts and measurements."""
+        existing = {
+            tuple(getattr(obj, key) for key in keys): obj
+            for obj in model.objects.filter(**{f"{keys[0]}__in": {row[keys[0]] for row in rows}})
+        }
+        new, changed, fields = [], [], set()
+        for row in rows:
+            obj = existing.get(tuple(row[key] for key in keys))
+            if obj is None:
+                new.append(model(**row))
+                continue
+            diff = {field for field, value in row.items() if getattr(obj, field) != value}
+            if diff:
+                for field in diff:
+                    setattr(obj, field, row[field])
+                obj.updated_at = timezone.now()
+                if hasattr(obj, "version"):
+                    obj.version += 1
+                    diff.add("version")
+                fields |= diff | {"updated_at"}
+                changed.append(obj)
+        model.objects.bulk_create(new, batch_size=500)
+        if changed:
+            model.objects.bulk_update(changed, sorted(fields), batch_size=500)
+        self.created[model] += len(new)
+        self.updated[model] += len(changed)
+
+    def user(self, username, email, name, *, superuser=False):
+        User = get_user_model()
+        values = {
+            "email": email,
+            "first_name": name[0],
+            "last_name": name[1],
+            "is_active": True,
+            "is_staff": superuser,
+            "is_superuser": superuser,
+        }
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, **values)
+            user.set_password(DEMO_PASSWORD)
+            user.full_clean()
+            user.save()
+            self.created[User] += 1
+            return user
+        changed = {k: v for k, v in values.items() if getattr(user, k) != v}
+        for field, value in changed.items():
+            setattr(user, field, value)
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            changed["password"] = True
+        if changed:
+            user.save()
+            self.updated[User] += 1
+        return user
+
+    # -- one agency --------------------------------------------------------
+
+    def agency(self, spec):
+        abbr = spec["abbreviation"]
+        agency = self.upsert(
+            Agency,
+            {"slug": spec["slug"]},
+            {
+                "name": spec["name"],
+                "abbreviation": abbr,
+                "mission": spec["mission"],
+                "publishes": spec["publishes"],
+            },
+        )
+        people, logins = {}, []
+        for role, name in spec["users"].items():
+            username = f"{role}@{spec['slug']}"
+            email = f"{role}@{spec['slug']}.example.gov"
+            people[role] = self.user(username, email, name)
+            self.upsert(Membership, {"user": people[role], "agency": agency}, {"role": Role(role)})
+            logins.append((username, f"{Role(role).label} of {abbr}"))
+        programs = {
+            name: self.upsert(Program, {"agency": agency, "name": name}, {"description": text})
+            for name, text in spec["programs"]
+        }
+        segments = {
+            name: self.upsert(
+                CustomerSegment,
+                {"agency": agency, "name": name},
+                {"kind": kind, "estimated_size": size, "needs": needs, "archived": False},
+            )
+            for name, kind, size, needs in spec["segments"]
+        }
+        widgets = {
+            item["name"]: self.widget(agency, item, programs, segments, people)
+            for item in spec["widgets"]
+        }
+        for item in spec["widgets"]:
+            widget = widgets[item["name"]]
+            if widget.status in COUNTED_STATUSES and "flow" in item:
+                self.counts(widget, item, people["staff"])
+        for item in spec["outcomes"]:
+            self.outcome(agency, item, programs, widgets, people)
+        if "countermeasure" in spec:
+            item = spec["countermeasure"]
+            self.upsert(
+                Countermeasure,
+                {"agency": agency, "widget": widgets[item["widget"]], "problem": item["problem"]},
+                {
+                    "outcome": None,
+                    "root_cause": item["root_cause"],
+                    "action": item["action"],
+                    "owner_id": people["manager"].pk,
+                    "due_date": self.today + dt.timedelta(days=item["due_in_days"]),
+                    "state": CountermeasureState.OPEN,
+                },
+            )
+        return logins
+
+    def widget(self, agency, item, programs, segments, people):
+        days, share = item.get("standard", (None, None))
+        widget = self.upsert(
+            Widget,
+            {"agency": agency, "name": item["name"]},
+            {
+                "program_id": programs[item["program"]].pk,
+                "kind": item["kind"],
+                "status": item["status"],
+                "description": item.get("description", ""),
+                "definition_of_done": item.get("done", ""),
+                "unit_of_count": item.get("unit", ""),
+                "channels": item.get("channels", []),
+                "reporting_frequency": item.get("frequency", Frequency.MONTH),
+                "standard_days": days,
+                "standard_share": Decimal(share) if share else None,
+                "fee": Decimal(item["fee"]) if item.get("fee") else None,
+                "legal_authority": item.get("authority", ""),
+                "owner_id": people[item["owner"]].pk,
+                "review_comment": item.get("review_comment", ""),
+            },
+        )
+        wanted = {segments[name].pk for name in item.get("segments", [])}
+        if set(widget.customer_segments.values_list("pk", flat=True)) != wanted:
+            widget.customer_segments.set(wanted)
+        return widget
+
+    def counts(self, widget, item, staff):
+        frequency = widget.reporting_frequency
+        periods = recent_periods(self.today, frequency, PERIODS_PER_FREQUENCY[frequency])
+        rng = self.rng("counts", widget.agency.slug, widget.name)
+        rows = simulate_counts(rng, item["flow"], periods, widget.standard_share)
+        self.sync_rows(
+            WidgetCount,
+            ("widget_id", "period_start"),
+            [
+                {
+                    **row,
+                    "widget_id": widget.pk,
+                    "source": CountSource.FORM,
+                    "entered_by_id": staff.pk,
+                }
+                for row in rows
+            ],
+        )
+        if item.get("survey") and frequency == Frequency.MONTH:
+            trouble = item["flow"].get("profile") == "trouble"
+            self.surveys(widget, item["survey"], rows, trouble=trouble)
+
+    def surveys(self, widget, mean, rows, *, trouble):
+        """Overall survey results for the last four complete fiscal quarters."""
+        delivered = defaultdict(int)
+        for row in rows:
+            delivered[period_start(row["period_start"], Frequency.QUARTER)] += row["delivered"]
+        quarters = recent_periods(self.today, Frequency.QUARTER, SURVEY_QUARTERS)
+        for index, quarter in enumerate(quarters):
+            rng = self.rng("survey", widget.agency.slug, widget.name, quarter)
+            served = delivered[quarter]
+            offered = round(served * rng.uniform(0.25, 0.4))
+            respondents = round(offered * rng.uniform(0.06, 0.12))
+            # A system in trouble: customers notice in the last two quarters.
+            drop = 0.5 * max(0, index - 1) if trouble else 0.0
+            answers = {}
+            for question in Question:
+                centre = mean + QUESTION_OFFSET[question] - drop + rng.gauss(0, 0.08)
+                if question == Question.EFFICIENCY:
+                    centre -= drop
+                counts = answers_for(rng, respondents, min(max(centre, 1.0), 5.0))
+                for point, count in zip(SCALE, counts, strict=True):
+                    answers[answer_field(question, point)] = count
+            self.upsert(
+                SurveyResult,
+                {"widget": widget, "period_start": quarter, "segment": None},
+                {
+                    "customers_served": served,
+                    "offered": offered,
+                    "respondents": respondents,
+                    **answers,
+                },
+            )
+
+    def outcome(self, agency, item, programs, widgets, people):
+        months = recent_periods(self.today, Frequency.MONTH, MONTHS)
+        # Target: the end of the fiscal year after next.
+        target_date = fiscal_year_start(fiscal_year(self.today) + 2) - dt.timedelta(days=1)
+        outcome = self.upsert(
+            Outcome,
+            {"agency": agency, "name": item["name"]},
+            {
+                "program_id": programs[item["program"]].pk,
+                "measure": item["measure"],
+                "unit": item["unit"],
+                "direction": Direction(item["direction"]),
+                "baseline_value": Decimal(str(item["baseline"])),
+                "baseline_date": months[0],
+                "target_value": Decimal(str(item["target"])),
+                "target_date": target_date,
+                "owner_id": people["manager"].pk,
+            },
+        )
+        rng = self.rng("outcome", agency.slug, item["name"])
+        values = outcome_values(rng, item, months, target_date)
+        self.sync_rows(
+            Measurement,
+            ("outcome_id", "date"),
+            [
+                {"outcome_id": outcome.pk, "date": month, "value": value}
+                for month, value in zip(months, values, strict=True)
+            ],
+        )
+        for name, rationale in item["contributions"].items():
+            self.upsert(
+                Contribution,
+                {"outcome": outcome, "widget": widgets[name]},
+                {"rationale": rationale},
+            )
+
+    # -- summary -----------------------------------------------------------
+
+    def report(self, logins, seconds):
+        models = (Agency, Program, get_user_model(), Membership, CustomerSegment, Widget)
+        models += (WidgetCount, SurveyResult, Outcome, Measurement, Contribution, Countermeasure)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready in {seconds:.1f}s (seed {self.seed}).")
+        )
+        for model in models:
+            self.stdout.write(
+                f"  {model._meta.verbose_name_plural.capitalize():<20} "
+                f"{model.objects.count():>5} rows"
+                f"  ({self.created[model]} created, {self.updated[model]} updated)"
+            )
+        self.stdout.write(f"Demo logins, password for all: {DEMO_PASSWORD}")
+        for username, role in logins:
+            self.stdout.write(f"  {username:<14} {role}")
