@@ -1,4 +1,4 @@
-from .scoping import is_admin
+from .scoping import MANAGER, is_admin
 
 
 def memberships(request):
@@ -7,4 +7,8 @@ def memberships(request):
     if user is None or not user.is_authenticated:
         return {}
     items = list(user.memberships.select_related("agency").order_by("agency__name"))
-    return {"my_memberships": items, "is_admin": is_admin(user)}
+    return {
+        "my_memberships": items,
+        "is_admin": is_admin(user),
+        "is_manager": is_admin(user) or any(m.role == MANAGER for m in items),
+    }

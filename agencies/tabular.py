@@ -82,7 +82,8 @@ def _csv_rows(fileobj):
         yield from csv.reader(text)
     except UnicodeDecodeError as exc:
         raise UploadError(
-            "The file is not in UTF-8. In your spreadsheet, save it as “CSV UTF-8” and upload it again."
+            "The file is not in UTF-8. In your spreadsheet, save it as “CSV UTF-8” "
+            "and upload it again."
         ) from exc
     except csv.Error as exc:
         raise UploadError(f"The CSV file is malformed: {exc}.") from exc

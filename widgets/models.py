@@ -4,6 +4,7 @@ per reporting period, and what customers said about them.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -118,8 +119,11 @@ class Widget(TimeStampedModel):
         null=True,
         blank=True,
         help_text="The share of widgets that should meet the standard, 0 to 100.",
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    fee = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    fee = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     legal_authority = models.CharField(max_length=300, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

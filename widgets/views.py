@@ -1,25 +1,313 @@
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
-from agencies.scoping import get_readable_or_404
+from agencies.models import Agency
+from agencies.scoping import (
+    MANAGER,
+    STAFF,
+    agency_roles,
+    changeable_agency_ids,
+    get_readable_or_404,
+    is_admin,
+    require_change,
+)
+from agencies.tabular import (
+    EXPORT_FORMATS,
+    UploadError,
+    discard,
+    export_response,
+    stash,
+    unstash,
+)
 
-from .models import Widget
+from . import selectors, services
+from .filters import WidgetFilter
+from .forms import TransitionForm, WidgetForm
+from .imports import COLUMNS, TEMPLATE_EXAMPLE, DefinitionImport
+from .models import Widget, WidgetStatus
+from .tables import WidgetTable
+
+EXPORT_COLUMNS = [
+    ("id", lambda w: w.pk),
+    ("agency", lambda w: w.agency.abbreviation),
+    ("program", lambda w: w.program.name),
+    ("name", lambda w: w.name),
+    ("kind", lambda w: w.get_kind_display()),
+    ("status", lambda w: w.get_status_display()),
+    ("description", lambda w: w.description),
+    ("customer_segments", lambda w: w.segment_count),
+    ("definition_of_done", lambda w: w.definition_of_done),
+    ("unit_of_count", lambda w: w.unit_of_count),
+    ("channels", lambda w: ", ".join(w.channel_labels)),
+    ("reporting_frequency", lambda w: w.reporting_frequency),
+    ("standard_days", lambda w: w.standard_days),
+    ("standard_share", lambda w: w.standard_share),
+    ("fee", lambda w: w.fee),
+    ("legal_authority", lambda w: w.legal_authority),
+    ("owner", lambda w: w.owner.username if w.owner else ""),
+    ("quality_score", lambda w: w.quality_score),
+]
 
 
-def widget_list(request):
-    widgets = Widget.objects.for_user(request.user).select_related("agency", "program")
-    return render(request, "widgets/widget_list.html", {"widgets": widgets})
+class WidgetListView(SingleTableMixin, FilterView):
+    """The catalogue: every widget the user may read, filtered, sorted, exported."""
+
+    table_class = WidgetTable
+    filterset_class = WidgetFilter
+    template_name = "widgets/widget_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.catalogue(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if not self.request.GET:
+            # Open on the user's own agency; "All agencies" is one choice away.
+            own = sorted(agency_roles(self.request.user))
+            if own:
+                kwargs["data"] = {"agency": str(own[0])}
+        return kwargs
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.caption = "Widgets matching the filters"
+        return table
+
+    def render_to_response(self, context, **kwargs):
+        fmt = self.request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            rows = self.object_list.prefetch_related(None)
+            return export_response(
+                headers=[name for name, _ in EXPORT_COLUMNS],
+                rows=([get(w) for _, get in EXPORT_COLUMNS] for w in rows),
+                filename="widgets",
+                fmt=fmt,
+            )
+        return super().render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context["export_query"] = query.urlencode()
+        context["can_create"] = bool(changeable_agency_ids(self.request.user)) or is_admin(
+            self.request.user
+        )
+        return context
+
+
+widget_list = WidgetListView.as_view()
 
 
 def widget_detail(request, pk):
     widget = get_readable_or_404(
-        Widget.objects.select_related("agency", "program", "owner"), request.user, pk=pk
+        Widget.objects.select_related("agency", "program", "owner", "submitted_by"),
+        request.user,
+        pk=pk,
     )
+    segments = list(widget.customer_segments.all())
     return render(
         request,
         "widgets/widget_detail.html",
         {
             "widget": widget,
-            "segments": widget.customer_segments.all(),
-            "counts": widget.counts.all()[:12],
+            "segments": segments,
+            "findings": widget.coach_findings(customer_count=len(segments)),
+            "counts": widget.counts.order_by("-period_start")[:12],
+            "contributions": widget.contributions.select_related("outcome"),
+            "history": selectors.history(widget),
+            "actions": [
+                (a, services.ACTION_LABELS[a])
+                for a in services.allowed_actions(widget=widget, user=request.user)
+            ],
+            "can_edit": widget.status != WidgetStatus.RETIRED and _may_change(request.user, widget),
+            "transition_form": TransitionForm(),
         },
+    )
+
+
+def _may_change(user, widget):
+    try:
+        require_change(user, widget)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def widget_create(request, slug=None):
+    """New widget for one of the user's agencies (asks which, if they have several)."""
+    agencies = Agency.objects.changeable_by(request.user, STAFF)
+    if slug is None:
+        if len(agencies) == 1:
+            return redirect("widgets:create-for", slug=agencies[0].slug)
+        if not agencies:
+            raise PermissionDenied("Only staff of an agency can define its widgets.")
+        return render(request, "widgets/choose_agency.html", {"agencies": agencies})
+    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
+    if agency not in agencies:
+        raise PermissionDenied(f"Only staff of {agency} can define its widgets.")
+    return _edit(request, Widget(agency=agency, owner=request.user), agency)
+
+
+def widget_edit(request, pk):
+    widget = get_readable_or_404(Widget.objects.select_related("agency"), request.user, pk=pk)
+    require_change(request.user, widget)
+    if widget.status == WidgetStatus.RETIRED:
+        raise PermissionDenied("A retired widget cannot be edited.")
+    return _edit(request, widget, widget.agency)
+
+
+def _edit(request, widget, agency):
+    conflict = None
+    if request.method == "POST":
+        form = WidgetForm(request.POST, instance=widget, agency=agency)
+        if form.is_valid():
+            try:
+                saved = services.save_widget(
+                    form=form, by=request.user, expected_version=form.cleaned_data.get("version")
+                )
+            except services.EditConflict as exc:
+                conflict = exc.current
+                form.add_error(
+                    None,
+                    "Someone else saved this widget after you opened it. Nothing you typed "
+                    "was saved: compare with their version below, then save again.",
+                )
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                findings = saved.coach_findings()
+                if findings:
+                    messages.info(
+                        request,
+                        f"Saved. The definition coach has {len(findings)} suggestion"
+                        f"{'s' if len(findings) > 1 else ''}: see them beside the form.",
+                    )
+                    return redirect("widgets:edit", pk=saved.pk)
+                messages.success(request, "Saved. The definition coach has no suggestions.")
+                return redirect(saved)
+    else:
+        form = WidgetForm(instance=widget, agency=agency)
+    findings = widget.coach_findings() if widget.pk else []
+    return render(
+        request,
+        "widgets/widget_form.html",
+        {
+            "form": form,
+            "widget": widget,
+            "agency": agency,
+            "findings": findings,
+            "conflict": conflict,
+        },
+    )
+
+
+@require_POST
+def widget_transition(request, pk, action):
+    if action not in services.TRANSITIONS:
+        raise Http404
+    widget = get_readable_or_404(Widget, request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    comment = form.data.get("comment", "")[:2000]
+    try:
+        services.transition_widget(widget=widget, action=action, by=request.user, comment=comment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{widget.name}: {services.PAST_TENSE[action]}.")
+    next_url = request.POST.get("next")
+    if next_url == "queue":
+        return redirect("widgets:review-queue")
+    return redirect(reverse("widgets:detail", kwargs={"pk": pk}))
+
+
+def review_queue(request):
+    if not (is_admin(request.user) or changeable_agency_ids(request.user, MANAGER)):
+        raise PermissionDenied("The review queue is for managers.")
+    return render(
+        request,
+        "widgets/review_queue.html",
+        {"widgets": selectors.review_queue(request.user), "transition_form": TransitionForm()},
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or Excel (XLSX) file",
+        help_text="One widget per row, with the columns of the template.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+def definition_import(request):
+    """Upload a file of definitions, preview every row, then save all as drafts or none."""
+    if not changeable_agency_ids(request.user) and not is_admin(request.user):
+        raise PermissionDenied("Only agency staff can import widget definitions.")
+    importer = DefinitionImport(user=request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "columns": COLUMNS}
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        try:
+            fileobj, name = unstash(token, user=request.user, kind="definitions")
+            with fileobj:
+                results = importer.preview(fileobj, name)
+            if any(r.errors for r in results):
+                context.update(
+                    results=results,
+                    filename=name,
+                    error_count=sum(1 for r in results if r.errors),
+                )
+                return render(request, "widgets/definition_import.html", context)
+            saved = importer.commit(results)
+        except UploadError as exc:
+            messages.error(request, str(exc))
+            return redirect("widgets:import")
+        except IntegrityError:
+            messages.error(
+                request,
+                "Someone saved a widget with one of these names meanwhile. Nothing was "
+                "saved: upload the file again to see which.",
+            )
+            return redirect("widgets:import")
+        discard(token)
+        messages.success(request, f"Saved {len(saved)} widget definitions as drafts.")
+        return redirect(f"{reverse('widgets:list')}?agency=&status=draft")
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            results = importer.preview(upload, upload.name)
+            if not results:
+                raise UploadError("The file has a header but no rows.")
+        except UploadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            error_count = sum(1 for r in results if r.errors)
+            context.update(
+                results=results,
+                filename=upload.name,
+                error_count=error_count,
+                token=None if error_count else stash(upload, user=request.user, kind="definitions"),
+            )
+    return render(request, "widgets/definition_import.html", context)
+
+
+def definition_import_template(request):
+    return export_response(
+        headers=[c for c, _ in COLUMNS],
+        rows=[[TEMPLATE_EXAMPLE.get(c, "") for c, _ in COLUMNS]],
+        filename="widget-definitions-template",
+        fmt="csv",
     )

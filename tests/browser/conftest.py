@@ -52,7 +52,8 @@ def base_url():
 
 
 @pytest.fixture
-def base(live_server):
+def base(live_server, page):
+    page.set_default_timeout(10_000)
     return live_server.url
 
 

@@ -37,7 +37,7 @@ def world():
 def test_manager_signs_in_and_sees_their_agency_and_role(page, sign_in, world):
     sign_in("manager@deq")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome, Maria Lopez")
-    expect(page.locator(".usa-nav__secondary")).to_contain_text(
+    expect(page.locator(".identity-bar")).to_contain_text(
         "Manager, Department of Environmental Quality"
     )
     assert_no_axe_violations(page)

@@ -1,0 +1,146 @@
+"""The catalogue list: filters, search, sort, export, and a flat query count."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from widgets.models import WidgetStatus
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+URL = reverse("widgets:list")
+
+
+def _names(response):
+    return [row.record.name for row in response.context["table"].page.object_list]
+
+
+@pytest.fixture
+def catalogue(agency_a, agency_b):
+    segment = f.CustomerSegmentFactory(agency=agency_a, name="Farmers")
+    permit = f.WidgetFactory(
+        agency=agency_a, name="Air quality permit", status=WidgetStatus.APPROVED
+    )
+    permit.customer_segments.add(segment)
+    f.WidgetFactory(
+        agency=agency_a,
+        name="Processing applications",
+        description="We process forms.",
+        definition_of_done="",
+        status=WidgetStatus.DRAFT,
+    )
+    title = f.WidgetFactory(
+        agency=agency_b,
+        name="Vehicle title",
+        kind="record",
+        description="Proof of ownership of a car.",
+        status=WidgetStatus.APPROVED,
+    )
+    title.customer_segments.add(f.CustomerSegmentFactory(agency=agency_b, name="Car owners"))
+    f.WidgetFactory(agency=agency_b, name="Secret draft", status=WidgetStatus.DRAFT)
+    return {"segment": segment, "permit": permit}
+
+
+def test_list_opens_on_the_users_own_agency(client, staff_a, catalogue):
+    client.force_login(staff_a)
+    assert sorted(_names(client.get(URL))) == ["Air quality permit", "Processing applications"]
+
+
+def test_all_agencies_shows_others_approved_widgets_but_not_their_drafts(
+    client, staff_a, catalogue
+):
+    client.force_login(staff_a)
+    names = _names(client.get(URL, {"agency": ""}))
+    assert "Vehicle title" in names
+    assert "Secret draft" not in names
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "ownership"}, ["Vehicle title"]),
+        ({"q": "air permit"}, ["Air quality permit"]),
+        ({"kind": "record"}, ["Vehicle title"]),
+        ({"status": "draft"}, ["Processing applications"]),
+        ({"has_problems": "yes"}, ["Processing applications"]),
+        ({"segment": "SEGMENT"}, ["Air quality permit"]),
+    ],
+)
+def test_filters_and_search(client, staff_a, catalogue, query, expected):
+    client.force_login(staff_a)
+    if query.get("segment") == "SEGMENT":
+        query = {"segment": catalogue["segment"].pk}
+    assert _names(client.get(URL, {"agency": "", **query})) == expected
+
+
+def test_sort_by_quality_puts_problems_first(client, staff_a, catalogue):
+    client.force_login(staff_a)
+    names = _names(client.get(URL, {"agency": "", "sort": "quality_score"}))
+    assert names[0] == "Processing applications"
+    assert _names(client.get(URL, {"agency": "", "sort": "-name"}))[0] == "Vehicle title"
+
+
+def test_export_csv_holds_the_filtered_rows_with_formulas_neutralised(client, staff_a, agency_a):
+    f.WidgetFactory(agency=agency_a, name='=HYPERLINK("http://x")', description="+1 call")
+    f.WidgetFactory(agency=agency_a, name="Birth certificate")
+    client.force_login(staff_a)
+    response = client.get(URL, {"agency": agency_a.pk, "export": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="widgets.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {r["name"] for r in rows} == {'\'=HYPERLINK("http://x")', "Birth certificate"}
+    assert next(r for r in rows if r["name"].startswith("'"))["description"] == "'+1 call"
+
+
+def test_export_xlsx_holds_the_filtered_rows(client, staff_a, agency_a):
+    f.WidgetFactory(agency=agency_a, name="@SUM(A1)")
+    f.WidgetFactory(agency=agency_a, name="Fishing license")
+    client.force_login(staff_a)
+    response = client.get(URL, {"agency": agency_a.pk, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    names = sorted(
+        row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    )
+    assert names == ["'@SUM(A1)", "Fishing license"]
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_query_count_does_not_grow_with_rows(client, staff_a, agency_a):
+    client.force_login(staff_a)
+    widget = f.WidgetFactory(agency=agency_a)
+    f.WidgetCountFactory(widget=widget)
+    one = _queries(client, URL)
+    for n in range(99):
+        w = f.WidgetFactory(agency=agency_a, owner=staff_a)
+        w.customer_segments.add(f.CustomerSegmentFactory(agency=agency_a))
+        if n % 3 == 0:
+            f.WidgetCountFactory(widget=w)
+    assert _queries(client, URL) == one
+
+
+def test_sparkline_skips_unknown_periods(client, staff_a, agency_a):
+    import datetime as dt
+
+    widget = f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+    for month, delivered in [(1, 10), (2, None), (3, 30)]:
+        f.WidgetCountFactory(
+            widget=widget,
+            period_start=dt.date(2026, month, 1),
+            delivered=delivered,
+            within_standard=None,
+            rework=None,
+        )
+    client.force_login(staff_a)
+    body = client.get(URL).content.decode()
+    assert 'aria-label="Delivered: Jan 2026: 10, Mar 2026: 30"' in body

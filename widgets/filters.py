@@ -1,0 +1,52 @@
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from agencies.models import Agency, Program
+from customers.models import CustomerSegment
+
+from .models import Widget, WidgetKind, WidgetStatus
+
+
+class WidgetFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="Words in the name or description."
+    )
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(), empty_label="All agencies"
+    )
+    program = django_filters.ModelChoiceFilter(
+        queryset=Program.objects.select_related("agency"), empty_label="All programs"
+    )
+    kind = django_filters.ChoiceFilter(choices=WidgetKind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(choices=WidgetStatus.choices, empty_label="Any status")
+    segment = django_filters.ModelChoiceFilter(
+        label="Customer segment",
+        field_name="customer_segments",
+        queryset=CustomerSegment.objects.select_related("agency").filter(archived=False),
+        empty_label="Any customers",
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(owned_widgets__isnull=False).distinct(),
+        empty_label="Anyone",
+    )
+    has_problems = django_filters.ChoiceFilter(
+        label="Definition quality",
+        method="filter_problems",
+        choices=[("yes", "Has problems"), ("no", "No problems")],
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = Widget
+        fields = ["q", "agency", "program", "kind", "status", "segment", "owner", "has_problems"]
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(Q(name__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+    def filter_problems(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(problem_count__gt=0)
+        return queryset.filter(problem_count=0)

@@ -1,0 +1,138 @@
+"""Writes to widget definitions: create, edit with optimistic locking, and the
+review workflow (DESIGN.md, "Widget definition").
+
+Workflow: draft -> submitted -> approved, or returned (with a comment) -> draft
+(on the next edit; it may also be resubmitted as it is); approved -> retired.
+Editing an approved widget sends it back to submitted; retired ones are final.
+Staff of the agency write and submit; a manager of the agency approves, returns
+or retires.
+
+Four eyes: a manager may not approve or return a definition they submitted
+themselves; another manager of the agency (or an admin) reviews it. Agencies
+with one manager ask their administrator. This keeps approval meaningful, as in
+most public-sector review workflows.
+
+Every change is saved with a history record naming who and why.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.scoping import MANAGER, STAFF, can_change, is_admin
+
+from .models import Widget, WidgetStatus
+
+
+class EditConflict(Exception):
+    """Someone else saved the widget since the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("This widget was changed by someone else after you opened it.")
+        self.current = current
+
+
+# action -> (from statuses, to status, role needed)
+TRANSITIONS = {
+    "submit": ({WidgetStatus.DRAFT, WidgetStatus.RETURNED}, WidgetStatus.SUBMITTED, STAFF),
+    "approve": ({WidgetStatus.SUBMITTED}, WidgetStatus.APPROVED, MANAGER),
+    "return": ({WidgetStatus.SUBMITTED}, WidgetStatus.RETURNED, MANAGER),
+    "retire": ({WidgetStatus.APPROVED}, WidgetStatus.RETIRED, MANAGER),
+}
+PAST_TENSE = {
+    "submit": "submitted",
+    "approve": "approved",
+    "return": "returned",
+    "retire": "retired",
+}
+ACTION_LABELS = {
+    "submit": "Submit for review",
+    "approve": "Approve",
+    "return": "Return for changes",
+    "retire": "Retire",
+}
+
+
+def allowed_actions(*, widget, user):
+    """The workflow actions this user may take on this widget now."""
+    return [
+        action
+        for action, (sources, _target, role) in TRANSITIONS.items()
+        if widget.status in sources
+        and can_change(user, widget.agency_id, role)
+        and not _is_own_review(action, widget, user)
+    ]
+
+
+def _is_own_review(action, widget, user):
+    return (
+        action in {"approve", "return"} and widget.submitted_by_id == user.pk and not is_admin(user)
+    )
+
+
+def _save(widget, *, by, reason):
+    widget.version += 1
+    widget._change_reason = reason[:100]
+    widget.full_clean()
+    widget.save()
+
+
+@transaction.atomic
+def transition_widget(*, widget, action, by, comment=""):
+    """Move a widget through the workflow; raises PermissionDenied or ValidationError."""
+    sources, target, role = TRANSITIONS[action]
+    widget = Widget.objects.select_for_update().get(pk=widget.pk)
+    if not can_change(by, widget.agency_id, role):
+        raise PermissionDenied(f"Only {role}s of {widget.agency} can {action} its widgets.")
+    if _is_own_review(action, widget, by):
+        raise PermissionDenied(
+            "You submitted this definition, so another manager of the agency must review it."
+        )
+    if widget.status not in sources:
+        raise ValidationError(
+            f"A widget that is {widget.get_status_display().lower()} cannot be "
+            f"{PAST_TENSE[action]}."
+        )
+    comment = comment.strip()
+    if action == "return" and not comment:
+        raise ValidationError("Say what needs to change, so the author can fix it.")
+    if action == "submit":
+        widget.submitted_by = by
+        widget.submitted_at = timezone.now()
+    if action in {"approve", "return"}:
+        widget.review_comment = comment
+    widget.status = target
+    _save(widget, by=by, reason=f"{ACTION_LABELS[action]}{': ' + comment if comment else ''}")
+    return widget
+
+
+@transaction.atomic
+def save_widget(*, form, by, expected_version=None):
+    """Create or edit a widget from a bound, valid WidgetForm.
+
+    Editing checks the version the form was opened at; if someone saved since,
+    EditConflict is raised and nothing is written. Editing an approved widget
+    sends it back for review (its counts go on).
+    """
+    widget = form.instance
+    if widget.pk:
+        current = Widget.objects.select_for_update().get(pk=widget.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise EditConflict(current)
+        widget.version = current.version
+        if current.status == WidgetStatus.RETIRED:
+            raise PermissionDenied("A retired widget cannot be edited.")
+        if current.status == WidgetStatus.APPROVED:
+            widget.status = WidgetStatus.SUBMITTED
+            widget.submitted_by = by
+            widget.submitted_at = timezone.now()
+        elif current.status == WidgetStatus.RETURNED:
+            widget.status = WidgetStatus.DRAFT
+        reason = "Edited"
+    else:
+        widget.status = WidgetStatus.DRAFT
+        widget.version = 0
+        reason = "Created"
+    _save(widget, by=by, reason=reason)
+    form.save_relations()
+    return widget

@@ -1,0 +1,67 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from .models import Widget
+from .selectors import sparkline_points
+
+
+class WidgetTable(tables.Table):
+    name = tables.Column(linkify=True)
+    agency = tables.Column(accessor="agency__abbreviation", verbose_name="Agency")
+    program = tables.Column(accessor="program__name", verbose_name="Program")
+    kind = tables.Column()
+    status = tables.Column()
+    owner = tables.Column(accessor="owner__username", verbose_name="Owner", default="—")
+    quality_score = tables.Column(verbose_name="Definition quality")
+    trend = tables.Column(
+        empty_values=(), orderable=False, verbose_name="Delivered, last 12 periods"
+    )
+
+    class Meta:
+        model = Widget
+        fields = ["name", "agency", "program", "kind", "status", "owner", "quality_score"]
+        sequence = [
+            "name",
+            "agency",
+            "program",
+            "kind",
+            "status",
+            "owner",
+            "quality_score",
+            "trend",
+        ]
+        order_by = ("name",)
+        attrs = {"class": "usa-table usa-table--borderless usa-table--striped widget-table"}
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def render_status(self, record):
+        return record.get_status_display()
+
+    def render_quality_score(self, record):
+        if record.problem_count:
+            plural = "s" if record.problem_count > 1 else ""
+            return format_html(
+                "{} / 100 <span class='text-secondary-dark'>({} problem{})</span>",
+                record.quality_score,
+                record.problem_count,
+                plural,
+            )
+        return format_html("{} / 100", record.quality_score)
+
+    def render_trend(self, record):
+        points, values = sparkline_points(getattr(record, "recent_counts", []))
+        if not points:
+            return "Not enough counts yet"
+        label = ", ".join(f"{start:%b %Y}: {value:,}" for start, value in values)
+        return format_html(
+            '<svg class="sparkline" viewBox="0 0 120 24" width="120" height="24" role="img" '
+            'aria-label="Delivered: {}"><polyline points="{}" fill="none" stroke="currentColor" '
+            'stroke-width="1.5"/></svg>',
+            label,
+            points,
+        )
+
+    def value_trend(self, record):
+        return ""
