@@ -1,0 +1,154 @@
+"""Flow measures, fiscal roll-ups, the balance check and late data, in the database."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from widgets import flow
+from widgets.models import WidgetCount, WidgetStatus
+from widgets.periods import (
+    describe_period,
+    fiscal_year,
+    fiscal_year_start,
+    period_end,
+    period_start,
+)
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _count(widget, day, **values):
+    defaults = {
+        "demand": None,
+        "delivered": None,
+        "within_standard": None,
+        "withdrawn": None,
+        "backlog": None,
+        "rework": None,
+        "cost": None,
+    }
+    return f.WidgetCountFactory(widget=widget, period_start=day, **{**defaults, **values})
+
+
+@pytest.mark.parametrize(
+    ("day", "frequency", "start"),
+    [
+        (D(2026, 6, 30), "month", D(2026, 6, 1)),
+        (D(2026, 7, 1), "quarter", D(2026, 7, 1)),
+        (D(2026, 9, 30), "quarter", D(2026, 7, 1)),
+        (D(2026, 10, 1), "quarter", D(2026, 10, 1)),
+        (D(2027, 1, 15), "quarter", D(2027, 1, 1)),
+        (D(2026, 11, 26), "week", D(2026, 11, 23)),
+        (D(2026, 11, 26), "day", D(2026, 11, 26)),
+    ],
+)
+def test_period_start_at_each_frequency(day, frequency, start):
+    assert period_start(day, frequency) == start
+
+
+def test_fiscal_year_boundaries_with_july_start(settings):
+    settings.FISCAL_YEAR_START_MONTH = 7
+    assert fiscal_year(D(2026, 6, 30)) == 2026
+    assert fiscal_year(D(2026, 7, 1)) == 2027
+    assert fiscal_year_start(2027) == D(2026, 7, 1)
+    assert describe_period(D(2026, 7, 1), "quarter") == "FY2027 Q1"
+    assert describe_period(D(2027, 4, 1), "quarter") == "FY2027 Q4"
+    assert period_end(D(2026, 10, 1), "quarter") == D(2026, 12, 31)
+
+
+def test_fiscal_year_is_the_calendar_year_when_it_starts_in_january(settings):
+    settings.FISCAL_YEAR_START_MONTH = 1
+    assert fiscal_year(D(2026, 12, 31)) == 2026
+    assert describe_period(D(2026, 10, 1), "quarter") == "FY2026 Q4"
+
+
+def test_rollups_on_fiscal_boundaries():
+    widget = f.WidgetFactory()
+    for day, delivered in [
+        (D(2026, 6, 1), 1),  # FY2026 Q4
+        (D(2026, 7, 1), 10),  # FY2027 Q1
+        (D(2026, 9, 1), 100),  # FY2027 Q1
+        (D(2026, 10, 1), 1000),  # FY2027 Q2
+        (D(2027, 6, 1), 10000),  # FY2027 Q4
+    ]:
+        _count(widget, day, delivered=delivered)
+    counts = WidgetCount.objects.filter(widget=widget)
+    years = {r["fiscal_year"]: r["total_delivered"] for r in flow.rollup(counts, "fiscal_year")}
+    assert years == {2026: 1, 2027: 11110}
+    quarters = [
+        (r["fiscal_year"], r["quarter"], r["total_delivered"])
+        for r in flow.rollup(counts, "quarter")
+    ]
+    assert quarters == [(2026, 4, 1), (2027, 1, 110), (2027, 2, 1000), (2027, 4, 10000)]
+    months = [(r["month"], r["total_delivered"]) for r in flow.rollup(counts, "month")]
+    assert months[0] == (D(2026, 6, 1), 1)
+    assert len(months) == 5
+
+
+def test_flow_ratios_skip_unknown_parts():
+    widget = f.WidgetFactory()
+    _count(widget, D(2026, 1, 1), delivered=100, within_standard=90, cost=Decimal("1000"), rework=5)
+    _count(widget, D(2026, 2, 1), delivered=100, within_standard=None, cost=None, rework=None)
+    row = WidgetCount.objects.filter(widget=widget).aggregate(**flow.FLOW_AGGREGATES)
+    result = flow.flow_from(row, backlog=50, days=59)
+    assert result.delivered == 200
+    assert result.on_time_share == Decimal("0.9")  # 90 / 100: February's share is unknown
+    assert result.cost_per_widget == Decimal("10")
+    assert result.rework_rate == Decimal("0.05")
+    assert result.lead_time_days == Decimal("14.75")  # 50 / (200 / 59)
+
+
+def test_flow_of_nothing_known_is_unknown_not_zero():
+    widget = f.WidgetFactory()
+    _count(widget, D(2026, 1, 1))
+    row = WidgetCount.objects.filter(widget=widget).aggregate(**flow.FLOW_AGGREGATES)
+    result = flow.flow_from(row)
+    assert (result.delivered, result.on_time_share, result.cost_per_widget) == (None, None, None)
+
+
+def test_balance_check_flags_only_contiguous_rows_that_do_not_balance():
+    widget = f.WidgetFactory(reporting_frequency="month")
+    values = {
+        "demand": 100,
+        "delivered": 90,
+        "withdrawn": 5,
+        "within_standard": None,
+        "rework": None,
+    }
+    _count(widget, D(2026, 1, 1), backlog=20, **values)
+    _count(widget, D(2026, 2, 1), backlog=25, **values)  # 20 + 100 - 90 - 5 = 25: balances
+    bad = _count(widget, D(2026, 3, 1), backlog=99, **values)  # should be 30
+    _count(widget, D(2026, 5, 1), backlog=1, **values)  # April missing: not checked
+    _count(widget, D(2026, 6, 1), backlog=None, **values)  # unknown: not checked
+    failures = flow.balance_failures(WidgetCount.objects.all())
+    assert [c.pk for c in failures] == [bad.pk]
+    assert flow.balance_gap(bad, failures[0].previous_backlog) == -69
+
+
+def test_latest_due_period(settings):
+    settings.COUNTS_DUE_DAYS = 10
+    assert flow.latest_due_period("month", D(2026, 11, 10)) == D(2026, 9, 1)
+    assert flow.latest_due_period("month", D(2026, 11, 11)) == D(2026, 10, 1)
+    assert flow.latest_due_period("quarter", D(2027, 1, 11)) == D(2026, 10, 1)
+    assert flow.latest_due_period("quarter", D(2027, 1, 10)) == D(2026, 7, 1)
+
+
+def test_late_widgets_are_approved_ones_missing_their_due_count(settings):
+    settings.COUNTS_DUE_DAYS = 10
+    today = D(2026, 11, 26)
+    on_time = f.WidgetFactory(status=WidgetStatus.APPROVED)
+    _count(on_time, D(2026, 10, 1), delivered=5)
+    late = f.WidgetFactory(status=WidgetStatus.APPROVED)
+    _count(late, D(2026, 9, 1), delivered=5)
+    blank = f.WidgetFactory(status=WidgetStatus.APPROVED)
+    _count(blank, D(2026, 10, 1), delivered=None)  # a row with nothing known is still late
+    f.WidgetFactory(status=WidgetStatus.DRAFT)  # drafts are not counted yet
+    from widgets.models import Widget
+
+    result = flow.late_widgets(Widget.objects.all(), today)
+    assert sorted(w.pk for w in result) == sorted([late.pk, blank.pk])
+    assert {w.due_period for w in result} == {D(2026, 10, 1)}
