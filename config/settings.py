@@ -204,6 +204,8 @@ FISCAL_YEAR_START_MONTH = int(env("FISCAL_YEAR_START_MONTH", "7"))
 if not 1 <= FISCAL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured("FISCAL_YEAR_START_MONTH must be 1-12.")
 COUNTS_DUE_DAYS = int(env("COUNTS_DUE_DAYS", "10"))
+# Fewer survey responses than this are labelled "low sample".
+SURVEY_MIN_RESPONSES = int(env("SURVEY_MIN_RESPONSES", "30"))
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,14 +1,135 @@
-from django.db.models import Count
-from django.shortcuts import render
+"""Pages about customers: the segment list, a segment, its form, and the statewide view."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from agencies.scoping import changeable_agency_ids, get_readable_or_404, is_admin, require_change
+from agencies.tabular import EXPORT_FORMATS, export_response
+
+from . import selectors
+from .filters import SegmentFilter
+from .forms import SegmentForm
 from .models import CustomerSegment
+from .services import SegmentNotSaved, save_segment, set_archived
+from .tables import EXPORT_HEADERS, SegmentTable, export_rows
 
 
-def segment_list(request):
-    segments = (
-        CustomerSegment.objects.for_user(request.user)
-        .active()
-        .select_related("agency")
-        .annotate(widget_count=Count("widgets", distinct=True))
+def may_create(user):
+    return is_admin(user) or bool(changeable_agency_ids(user))
+
+
+class SegmentListView(SingleTableMixin, FilterView):
+    """Segments of every agency: filtered, searched, sorted, paginated, exported."""
+
+    model = CustomerSegment
+    table_class = SegmentTable
+    filterset_class = SegmentFilter
+    template_name = "customers/segment_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return selectors.segments_for(self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            filterset = self.get_filterset(self.get_filterset_class())
+            rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
+            return export_response(
+                headers=EXPORT_HEADERS,
+                rows=export_rows(rows.order_by("agency__name", "name")),
+                filename="customer-segments",
+                fmt=fmt,
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for key in ("export", "page", "sort"):
+            query.pop(key, None)
+        context["export_query"] = query.urlencode()
+        context["may_create"] = may_create(self.request.user)
+        return context
+
+
+segment_list = SegmentListView.as_view()
+
+
+def segment_detail(request, pk):
+    segment = get_readable_or_404(
+        CustomerSegment.objects.select_related("agency"), request.user, pk=pk
     )
-    return render(request, "customers/segment_list.html", {"segments": segments})
+    series = selectors.survey_series(segment, request.user)
+    return render(
+        request,
+        "customers/segment_detail.html",
+        {
+            "segment": segment,
+            "widgets": selectors.received_widgets(segment, request.user),
+            "series": series,
+            "chart": selectors.chart_data(series),
+            "months": selectors.ON_TIME_MONTHS,
+            "may_change": _may_change(request.user, segment),
+        },
+    )
+
+
+def _may_change(user, segment):
+    try:
+        require_change(user, segment)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _save(request, form, segment):
+    if form.is_valid():
+        try:
+            save_segment(segment=form.instance, widgets=form.cleaned_data["widgets"])
+        except SegmentNotSaved as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"Saved “{form.instance.name}”.")
+            return redirect("customers:detail", pk=form.instance.pk)
+    return render(request, "customers/segment_form.html", {"form": form, "segment": segment})
+
+
+def segment_create(request):
+    if not may_create(request.user):
+        raise PermissionDenied("Only an agency's staff can add its customer segments.")
+    form = SegmentForm(request.POST or None, user=request.user)
+    if request.method != "POST":
+        return render(request, "customers/segment_form.html", {"form": form, "segment": None})
+    return _save(request, form, None)
+
+
+def segment_edit(request, pk):
+    segment = get_readable_or_404(
+        CustomerSegment.objects.select_related("agency"), request.user, pk=pk
+    )
+    require_change(request.user, segment)
+    form = SegmentForm(request.POST or None, instance=segment, user=request.user)
+    if request.method != "POST":
+        return render(request, "customers/segment_form.html", {"form": form, "segment": segment})
+    return _save(request, form, segment)
+
+
+@require_POST
+def segment_archive(request, pk):
+    segment = get_readable_or_404(CustomerSegment, request.user, pk=pk)
+    require_change(request.user, segment)
+    restore = request.POST.get("restore") == "1"
+    set_archived(segment=segment, archived=not restore)
+    messages.success(request, f"{'Restored' if restore else 'Archived'} “{segment.name}”.")
+    return redirect("customers:detail", pk=segment.pk)
+
+
+def statewide(request):
+    return render(request, "customers/statewide.html", {"kinds": selectors.statewide(request.user)})

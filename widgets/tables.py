@@ -6,6 +6,8 @@ from .selectors import sparkline_points
 
 
 class WidgetTable(tables.Table):
+    caption = "Widgets matching the filters"
+
     name = tables.Column(linkify=True)
     agency = tables.Column(accessor="agency__abbreviation", verbose_name="Agency")
     program = tables.Column(accessor="program__name", verbose_name="Program")

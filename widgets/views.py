@@ -33,6 +33,7 @@ from .filters import WidgetFilter
 from .forms import TransitionForm, WidgetForm
 from .imports import COLUMNS, TEMPLATE_EXAMPLE, DefinitionImport
 from .models import Widget, WidgetStatus
+from .surveys import survey_summary_for_widget
 from .tables import WidgetTable
 
 EXPORT_COLUMNS = [
@@ -76,11 +77,6 @@ class WidgetListView(SingleTableMixin, FilterView):
             if own:
                 kwargs["data"] = {"agency": str(own[0])}
         return kwargs
-
-    def get_table(self, **kwargs):
-        table = super().get_table(**kwargs)
-        table.caption = "Widgets matching the filters"
-        return table
 
     def render_to_response(self, context, **kwargs):
         fmt = self.request.GET.get("export")
@@ -132,6 +128,8 @@ def widget_detail(request, pk):
             ],
             "can_edit": widget.status != WidgetStatus.RETIRED and _may_change(request.user, widget),
             "transition_form": TransitionForm(),
+            "survey_results": survey_summary_for_widget(widget),
+            "may_change_surveys": _may_change(request.user, widget),
         },
     )
 

@@ -1,0 +1,151 @@
+"""Reads about customers: scoped, annotated querysets and the figures on their pages.
+
+Widgets, counts and survey results are read through reverse relations
+(`segment.widgets`, `widgets__counts`, `segment.survey_results`) with database
+aggregates, so that the number of queries does not grow with rows.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+
+from .models import CustomerSegment, SegmentKind
+from .satisfaction import SATISFACTION, SCALE, Csat, answer_fields
+
+ON_TIME_MONTHS = 12
+
+
+def segments_for(user):
+    return (
+        CustomerSegment.objects.for_user(user)
+        .select_related("agency")
+        .annotate(widget_count=Count("widgets", distinct=True))
+    )
+
+
+def _readable_widgets(user):
+    widget = CustomerSegment._meta.get_field("widgets").related_model
+    return widget.objects.for_user(user)
+
+
+def months_ago(today, months):
+    """The first day of the month `months` before today's month."""
+    index = today.year * 12 + today.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def received_widgets(segment, user, *, today=None):
+    """The widgets the segment receives, with on-time share and satisfaction.
+
+    On-time share: sum of within_standard / sum of delivered over the counts of
+    the last 12 months in which both are known. Satisfaction: CSAT over this
+    segment's survey results of the same months. Two queries in all.
+    """
+    since = months_ago(today or dt.date.today(), ON_TIME_MONTHS)
+    known = Q(
+        counts__period_start__gte=since,
+        counts__delivered__isnull=False,
+        counts__within_standard__isnull=False,
+    )
+    widgets = list(
+        segment.widgets.filter(pk__in=_readable_widgets(user).values("pk"))
+        .select_related("agency")
+        .annotate(
+            delivered_12m=Sum("counts__delivered", filter=known),
+            within_standard_12m=Sum("counts__within_standard", filter=known),
+        )
+        .order_by("name")
+    )
+    sums = {
+        row["widget_id"]: row
+        for row in segment.survey_results.filter(
+            period_start__gte=since, widget__in=[w.pk for w in widgets]
+        )
+        .values("widget_id")
+        .annotate(
+            **{f"s{p}": Sum(f"{SATISFACTION}_{p}") for p in SCALE},
+        )
+    }
+    for w in widgets:
+        w.on_time_share = w.within_standard_12m / w.delivered_12m if w.delivered_12m else None
+        w.on_time_percent = None if w.on_time_share is None else round(w.on_time_share * 100, 1)
+        row = sums.get(w.pk)
+        w.csat = Csat([row[f"s{p}"] for p in SCALE]) if row else None
+    return widgets
+
+
+def survey_series(segment, user):
+    """This segment's survey results, summed over widgets, period by period (one query)."""
+    rows = (
+        segment.survey_results.filter(widget__in=_readable_widgets(user).values("pk"))
+        .values("period_start")
+        .annotate(
+            widget_count=Count("widget", distinct=True),
+            respondents=Sum("respondents"),
+            offered=Sum("offered"),
+            **{
+                f"s{p}": Sum(field)
+                for p, field in zip(SCALE, answer_fields(SATISFACTION), strict=True)
+            },
+        )
+        .order_by("period_start")
+    )
+    series = []
+    for row in rows:
+        csat = Csat([row[f"s{p}"] for p in SCALE])
+        series.append({**row, "csat": csat})
+    return series
+
+
+def chart_data(series):
+    """What static/js/charts.js draws: labels and CSAT percentages (None is a gap)."""
+    return {
+        "title": "Customer satisfaction (CSAT), percent satisfied",
+        "labels": [row["period_start"].strftime("%b %Y") for row in series],
+        "values": [row["csat"].percent for row in series],
+        "low_sample": [row["csat"].low_sample for row in series],
+    }
+
+
+def statewide(user):
+    """Every segment kind, the agencies that serve it and the widgets it receives."""
+    readable = _readable_widgets(user).values("pk")
+    segments = CustomerSegment.objects.for_user(user).active()
+    per_kind = {
+        row["kind"]: row
+        for row in segments.values("kind").annotate(
+            segment_count=Count("pk", distinct=True),
+            estimated_size=Sum("estimated_size"),
+        )
+    }
+    per_agency = (
+        segments.filter(widgets__in=readable)
+        .values("kind", "widgets__agency__name", "widgets__agency__abbreviation")
+        .annotate(widget_count=Count("widgets", distinct=True))
+        .order_by("kind", "widgets__agency__name")
+    )
+    agencies = {}
+    for row in per_agency:
+        agencies.setdefault(row["kind"], []).append(
+            {
+                "name": row["widgets__agency__name"],
+                "abbreviation": row["widgets__agency__abbreviation"],
+                "widget_count": row["widget_count"],
+            }
+        )
+    kinds = []
+    for kind in SegmentKind:
+        served_by = agencies.get(kind.value, [])
+        row = per_kind.get(kind.value, {})
+        kinds.append(
+            {
+                "kind": kind.value,
+                "label": kind.label,
+                "segment_count": row.get("segment_count", 0),
+                "estimated_size": row.get("estimated_size"),
+                "widget_count": sum(a["widget_count"] for a in served_by),
+                "agency_count": len(served_by),
+                "agencies": served_by,
+            }
+        )
+    return kinds
