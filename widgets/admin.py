@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import SurveyResult, Widget, WidgetCount
+from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
 
 
 class WidgetCountInline(admin.TabularInline):
@@ -41,7 +41,7 @@ class WidgetCountAdmin(SimpleHistoryAdmin):
     search_fields = ["widget__name"]
     date_hierarchy = "period_start"
     list_select_related = ["widget"]
-    raw_id_fields = ["widget", "entered_by"]
+    raw_id_fields = ["widget", "entered_by", "upload", "api_token"]
     readonly_fields = ["version", "created_at", "updated_at"]
 
 
@@ -52,3 +52,29 @@ class SurveyResultAdmin(admin.ModelAdmin):
     search_fields = ["widget__name", "segment__name"]
     list_select_related = ["widget", "segment"]
     raw_id_fields = ["widget", "segment"]
+
+
+@admin.register(CountUpload)
+class CountUploadAdmin(admin.ModelAdmin):
+    """Uploads are the record of where numbers came from: read-only."""
+
+    list_display = ["file_name", "agency", "uploaded_by", "created_at", "rows_total"]
+    list_filter = ["agency"]
+    search_fields = ["file_name", "uploaded_by__username"]
+    list_select_related = ["agency", "uploaded_by"]
+    readonly_fields = [f.name for f in CountUpload._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "agency", "prefix", "created_by", "last_used_at", "revoked_at"]
+    list_filter = ["agency"]
+    search_fields = ["name", "prefix", "agency__name"]
+    list_select_related = ["agency", "created_by"]
+    readonly_fields = ["prefix", "created_by", "last_used_at", "created_at", "updated_at"]

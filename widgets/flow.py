@@ -55,7 +55,7 @@ FLOW_AGGREGATES = {
 }
 
 
-def _ratio(numerator, denominator):
+def ratio(numerator, denominator):
     if numerator is None or not denominator:
         return None
     return Decimal(numerator) / Decimal(denominator)
@@ -84,9 +84,9 @@ def flow_from(row, *, backlog=None, days=None):
         delivered=delivered,
         withdrawn=row.get("total_withdrawn"),
         backlog=backlog,
-        on_time_share=_ratio(row.get("on_time_num"), row.get("on_time_den")),
-        cost_per_widget=_ratio(row.get("cost_num"), row.get("cost_den")),
-        rework_rate=_ratio(row.get("rework_num"), row.get("rework_den")),
+        on_time_share=ratio(row.get("on_time_num"), row.get("on_time_den")),
+        cost_per_widget=ratio(row.get("cost_num"), row.get("cost_den")),
+        rework_rate=ratio(row.get("rework_num"), row.get("rework_den")),
         lead_time_days=lead_time,
     )
 

@@ -1,0 +1,31 @@
+"""Widgets (the countable products an agency hands to customers), their counts
+per reporting period, and what customers said about them."""
+
+from .counts import COUNT_FIELDS, ApiToken, CountSource, CountUpload, WidgetCount
+from .definitions import (
+    PUBLISHED_STATUSES,
+    Channel,
+    Widget,
+    WidgetKind,
+    WidgetQuerySet,
+    WidgetStatus,
+)
+from .surveys import SCALE, Question, SurveyResult, answer_field
+
+__all__ = [
+    "COUNT_FIELDS",
+    "PUBLISHED_STATUSES",
+    "SCALE",
+    "ApiToken",
+    "Channel",
+    "CountSource",
+    "CountUpload",
+    "Question",
+    "SurveyResult",
+    "Widget",
+    "WidgetCount",
+    "WidgetKind",
+    "WidgetQuerySet",
+    "WidgetStatus",
+    "answer_field",
+]

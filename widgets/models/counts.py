@@ -1,0 +1,182 @@
+"""Counts: one row per widget per reporting period."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, TimeStampedModel
+from agencies.scoping import ScopedQuerySet
+
+from ..periods import describe_period, is_period_start
+from .definitions import Widget
+
+
+class CountSource(models.TextChoices):
+    FORM = "form", "Entry form"
+    IMPORT = "import", "File upload"
+    API = "api", "API"
+
+
+COUNT_FIELDS = ("demand", "delivered", "within_standard", "withdrawn", "backlog", "rework")
+
+
+def _non_negative(field):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+        name=f"widgets_widgetcount_{field}_gte_0",
+    )
+
+
+def _not_above_delivered(field):
+    # NULL on either side is unknown, and unknown passes (Unknown is not zero).
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(delivered__isnull=True)
+        | Q(**{f"{field}__lte": F("delivered")}),
+        name=f"widgets_widgetcount_{field}_lte_delivered",
+    )
+
+
+class ApiTokenQuerySet(ScopedQuerySet):
+    agency_path = "agency"
+
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(TimeStampedModel):
+    """A per-agency token for systems that already count (the API).
+
+    Only a SHA-256 hash of the token is stored; the token itself is shown once
+    when it is made. Tokens are long random strings, so a fast hash is enough,
+    and lookups compare hashes in constant time (widgets.api_tokens).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="Which system uses it, e.g. “Permit system”.")
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__name", "-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.agency.abbreviation}, {self.prefix}…)"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
+class CountUploadQuerySet(ScopedQuerySet):
+    agency_path = "agency"
+
+
+class CountUpload(TimeStampedModel):
+    """A file of counts and what it did, so every number can be traced to its source."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="count_uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_new = models.PositiveIntegerField(default=0)
+    rows_changed = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+
+    objects = CountUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class WidgetCountQuerySet(ScopedQuerySet):
+    agency_path = "widget__agency"
+
+
+class WidgetCount(TimeStampedModel):
+    """One widget's counts for one reporting period. Blank means unknown, never 0."""
+
+    widget = models.ForeignKey(Widget, on_delete=models.CASCADE, related_name="counts")
+    period_start = models.DateField(help_text="First day of the period.")
+    demand = models.BigIntegerField(null=True, blank=True, help_text="Requests received.")
+    delivered = models.BigIntegerField(null=True, blank=True, help_text="Widgets completed.")
+    within_standard = models.BigIntegerField(
+        null=True, blank=True, help_text="Delivered within the service standard."
+    )
+    withdrawn = models.BigIntegerField(
+        null=True, blank=True, help_text="Requests closed without a widget."
+    )
+    backlog = models.BigIntegerField(null=True, blank=True, help_text="Open at period end.")
+    rework = models.BigIntegerField(
+        null=True, blank=True, help_text="Delivered widgets sent back to be corrected."
+    )
+    cost = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="What producing cost."
+    )
+    source = models.CharField(max_length=10, choices=CountSource.choices, default=CountSource.FORM)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    upload = models.ForeignKey(
+        CountUpload, on_delete=models.SET_NULL, null=True, blank=True, related_name="counts"
+    )
+    api_token = models.ForeignKey(
+        ApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="counts"
+    )
+    balance_note = models.TextField(
+        blank=True, help_text="Why the backlog does not balance, when it does not."
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = WidgetCountQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["widget", "-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["widget", "period_start"], name="widgets_widgetcount_one_per_period"
+            ),
+            *[_non_negative(f) for f in (*COUNT_FIELDS, "cost")],
+            _not_above_delivered("within_standard"),
+            _not_above_delivered("rework"),
+            models.CheckConstraint(
+                condition=Q(source__in=CountSource.values), name="widgets_widgetcount_source_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["period_start", "widget"])]
+
+    def __str__(self):
+        return f"{self.widget} — {self.period_label}"
+
+    @property
+    def period_label(self):
+        return describe_period(self.period_start, self.widget.reporting_frequency)
+
+    def clean(self):
+        if (
+            self.widget_id
+            and self.period_start
+            and not is_period_start(self.period_start, self.widget.reporting_frequency)
+        ):
+            raise ValidationError(
+                {
+                    "period_start": "This is not the first day of a "
+                    f"{self.widget.get_reporting_frequency_display().lower()} period."
+                }
+            )
