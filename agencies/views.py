@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import Agency
-from .scoping import get_readable_or_404, is_admin, may_read_any
+from .scoping import get_readable_or_404
 
 
 class LoginView(auth_views.LoginView):
@@ -20,20 +20,6 @@ class LoginView(auth_views.LoginView):
 def healthz(request):
     """For load balancers: the process answers. Touches no database."""
     return HttpResponse("ok", content_type="text/plain")
-
-
-def home(request):
-    user = request.user
-    if not may_read_any(user):
-        return render(request, "agencies/waiting.html", status=200)
-    agencies = Agency.objects.for_user(user)
-    if not is_admin(user):
-        agencies = agencies.filter(memberships__user=user)
-    return render(
-        request,
-        "agencies/home.html",
-        {"agencies": agencies.annotate(widget_count=Count("widgets", distinct=True))},
-    )
 
 
 def agency_list(request):

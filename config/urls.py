@@ -3,9 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from agencies import views as agency_views
+from widgets import views as widget_views
 
 urlpatterns = [
-    path("", agency_views.home, name="home"),
+    path("", widget_views.home, name="home"),
     path("healthz", agency_views.healthz, name="healthz"),
     path("accounts/login/", agency_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

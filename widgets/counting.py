@@ -37,6 +37,7 @@ LABELS = {
 # Counting goes on for approved widgets, for approved ones sent back for review
 # after an edit, and (for corrections) for retired ones; drafts are not counted.
 COUNTED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.SUBMITTED, WidgetStatus.RETIRED)
+EARLIEST_PERIOD = dt.date(2000, 1, 1)
 MAX_COUNT = 10**12
 MAX_COST = Decimal("999999999999.99")
 
@@ -109,6 +110,8 @@ def check_period(widget, period_start, today=None):
             f"{period_start:%Y-%m-%d} is not the first day of a "
             f"{widget.get_reporting_frequency_display().lower()} period of “{widget.name}”."
         )
+    elif period_start < EARLIEST_PERIOD:
+        errors.append("Counts before the year 2000 are not kept.")
     elif period_start > today:
         errors.append(
             f"{describe_period(period_start, widget.reporting_frequency)} has not started yet."

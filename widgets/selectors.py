@@ -1,11 +1,16 @@
 """Reads for widget pages: scoped, annotated querysets whose query count does
 not grow with the number of rows."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 
-from agencies.scoping import MANAGER
+from agencies.scoping import MANAGER, agency_roles, changeable_agency_ids
 
+from . import flow
 from .models import Widget, WidgetCount, WidgetStatus
+from .periods import describe_period
 
 SPARKLINE_PERIODS = 12
 
@@ -69,3 +74,67 @@ def history(widget):
             ]
         entries.append({"record": newer, "changes": changes})
     return entries
+
+
+@dataclass
+class AttentionItem:
+    text: str
+    url: str
+    link_text: str
+
+
+def attention(user, today=None):
+    """What needs this user now: late counts, reviews waiting, returned drafts.
+
+    A few queries whatever the number of widgets: late widgets are grouped by
+    agency and period in Python from one query.
+    """
+    agency_ids = list(agency_roles(user))
+    items = []
+    late = (
+        flow.late_widgets(Widget.objects.filter(agency_id__in=agency_ids), today)
+        .select_related("agency")
+        .order_by("agency__name", "due_period", "name")
+    )
+    groups = {}
+    for widget in late:
+        key = (widget.agency, widget.due_period, widget.reporting_frequency)
+        groups.setdefault(key, []).append(widget)
+    for (agency, due, frequency), widgets in groups.items():
+        mine = [w.name for w in widgets if w.owner_id == user.pk]
+        n = len(widgets)
+        text = (
+            f"{agency.abbreviation}: {n} widget{'s' if n > 1 else ''} missing "
+            f"{describe_period(due, frequency)} counts"
+        )
+        if mine:
+            text += f", including yours: {', '.join(mine[:5])}{'…' if len(mine) > 5 else ''}"
+        items.append(
+            AttentionItem(
+                text=text + ".",
+                url=reverse("widgets:overdue", args=[agency.slug]),
+                link_text="See what is overdue",
+            )
+        )
+    waiting = review_queue(user).count() if changeable_agency_ids(user, MANAGER) else 0
+    if waiting:
+        items.append(
+            AttentionItem(
+                text=f"{waiting} widget definition{'s' if waiting > 1 else ''} "
+                "waiting for your review.",
+                url=reverse("widgets:review-queue"),
+                link_text="Open the review queue",
+            )
+        )
+    returned = Widget.objects.filter(
+        status=WidgetStatus.RETURNED, agency_id__in=agency_ids, owner=user
+    ).count()
+    if returned:
+        items.append(
+            AttentionItem(
+                text=f"{returned} of your widget definitions came back with comments.",
+                url=reverse("widgets:list") + "?agency=&status=returned",
+                link_text="See them",
+            )
+        )
+    return items

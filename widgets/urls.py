@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import count_views, views
 from .survey_urls import survey_urlpatterns
 
 app_name = "widgets"
@@ -11,6 +11,16 @@ urlpatterns = [
     path("review/", views.review_queue, name="review-queue"),
     path("import/", views.definition_import, name="import"),
     path("import/template.csv", views.definition_import_template, name="import-template"),
+    path("counts/<slug:slug>/", count_views.count_entry, name="count-entry"),
+    path("counts/<slug:slug>/overdue/", count_views.overdue, name="overdue"),
+    path("counts/<slug:slug>/upload/", count_views.count_upload, name="count-upload"),
+    path(
+        "counts/upload-template.csv",
+        count_views.count_upload_template,
+        name="count-upload-template",
+    ),
+    path("count/<int:pk>/edit/", count_views.count_edit, name="count-edit"),
+    path("<int:pk>/counts/", count_views.count_history, name="count-history"),
     path("<int:pk>/", views.widget_detail, name="detail"),
     path("<int:pk>/edit/", views.widget_edit, name="edit"),
     path("<int:pk>/workflow/<slug:action>/", views.widget_transition, name="transition"),

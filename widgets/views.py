@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from agencies.scoping import (
     changeable_agency_ids,
     get_readable_or_404,
     is_admin,
+    may_read_any,
     require_change,
 )
 from agencies.tabular import (
@@ -103,6 +105,25 @@ class WidgetListView(SingleTableMixin, FilterView):
 
 
 widget_list = WidgetListView.as_view()
+
+
+def home(request):
+    """Everyone's start page: their agencies, and what needs them now."""
+    user = request.user
+    if not may_read_any(user):
+        return render(request, "agencies/waiting.html")
+    agencies = Agency.objects.for_user(user)
+    if not is_admin(user):
+        agencies = agencies.filter(memberships__user=user)
+    return render(
+        request,
+        "widgets/home.html",
+        {
+            "agencies": agencies.annotate(widget_count=Count("widgets", distinct=True)),
+            "attention": selectors.attention(user),
+            "counting_agencies": Agency.objects.changeable_by(user, STAFF),
+        },
+    )
 
 
 def widget_detail(request, pk):

@@ -1,0 +1,263 @@
+"""Entering counts: the rules, the grid, one period's edit, history and overdue pages."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from widgets import counting
+from widgets.models import WidgetCount, WidgetStatus
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+PERIOD = dt.date(2026, 9, 1)
+PREVIOUS = dt.date(2026, 8, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [
+        ("demand", "", None),
+        ("demand", "  ", None),
+        ("demand", None, None),
+        ("demand", "0", 0),
+        ("demand", "12", 12),
+        ("demand", 12.0, 12),
+        ("cost", "15400.5", Decimal("15400.50")),
+        ("cost", "$20", Decimal("20.00")),
+    ],
+)
+def test_values_parse_and_blank_stays_unknown(name, raw, expected):
+    assert counting.parse_value(name, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("demand", "-1", "Cannot be negative."),
+        ("demand", "1.5", "Enter a whole number."),
+        ("demand", "1,234", "thousands separators"),
+        ("demand", "twelve", "Enter a number."),
+        ("demand", "NaN", "Enter a number."),
+        ("demand", float("inf"), "Enter a number."),
+        ("demand", "1e30", "larger than any count"),
+        ("demand", True, "Enter a number."),
+        ("cost", "1.234", "two decimal places"),
+    ],
+)
+def test_bad_values_are_explained(name, raw, message):
+    with pytest.raises(ValueError, match=message):
+        counting.parse_value(name, raw)
+
+
+def test_within_standard_and_rework_may_not_exceed_delivered():
+    errors = counting.check_rules({"delivered": 5, "within_standard": 6, "rework": 7})
+    assert errors == {
+        "within_standard": ["Within standard (6) cannot be more than delivered (5)."],
+        "rework": ["Rework (7) cannot be more than delivered (5)."],
+    }
+
+
+@pytest.fixture
+def grid_setup(agency_a, staff_a):
+    permit = f.WidgetFactory(agency=agency_a, name="Air permit", status=WidgetStatus.APPROVED)
+    title = f.WidgetFactory(agency=agency_a, name="Boat title", status=WidgetStatus.APPROVED)
+    f.WidgetFactory(agency=agency_a, name="Draft one", status=WidgetStatus.DRAFT)
+    f.WidgetCountFactory(widget=permit, period_start=PREVIOUS, backlog=20)
+    return {
+        "permit": permit,
+        "title": title,
+        "url": reverse("widgets:count-entry", args=[agency_a.slug]),
+    }
+
+
+def _row(widget, **values):
+    return {f"w{widget.pk}-{k}": v for k, v in values.items()}
+
+
+def _balanced(**overrides):
+    # 20 + 100 - 90 - 5 = 25
+    values = {
+        "demand": "100",
+        "delivered": "90",
+        "within_standard": "80",
+        "withdrawn": "5",
+        "backlog": "25",
+        "rework": "2",
+        "cost": "900",
+    }
+    return {**values, **overrides}
+
+
+def test_grid_lists_counted_widgets_with_the_previous_period(client, staff_a, grid_setup):
+    client.force_login(staff_a)
+    response = client.get(grid_setup["url"], {"frequency": "month", "period": "2026-09-01"})
+    names = [r.widget.name for r in response.context["grid"].rows]
+    assert names == ["Air permit", "Boat title"]
+    assert "Last: 20" in response.content.decode()
+
+
+def test_grid_saves_many_widgets_in_one_transaction(client, staff_a, grid_setup):
+    client.force_login(staff_a)
+    data = {
+        **_row(grid_setup["permit"], **_balanced()),
+        **_row(grid_setup["title"], demand="7", delivered=""),
+    }
+    response = client.post(grid_setup["url"] + "?period=2026-09-01", data)
+    assert response.status_code == 302
+    permit = WidgetCount.objects.get(widget=grid_setup["permit"], period_start=PERIOD)
+    title = WidgetCount.objects.get(widget=grid_setup["title"], period_start=PERIOD)
+    assert (permit.delivered, permit.cost, permit.source, permit.entered_by) == (
+        90,
+        Decimal("900.00"),
+        "form",
+        staff_a,
+    )
+    assert (title.demand, title.delivered) == (7, None)  # blank stays unknown, not 0
+
+
+def test_grid_cell_error_keeps_every_other_value_and_saves_nothing(client, staff_a, grid_setup):
+    client.force_login(staff_a)
+    data = {
+        **_row(grid_setup["permit"], **_balanced(within_standard="95")),
+        **_row(grid_setup["title"], demand="7", delivered="6"),
+    }
+    response = client.post(grid_setup["url"] + "?period=2026-09-01", data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Within standard (95) cannot be more than delivered (90)." in body
+    assert f'name="w{grid_setup["title"].pk}-demand" value="7"' in body
+    assert f'name="w{grid_setup["permit"].pk}-cost" value="900"' in body
+    assert not WidgetCount.objects.filter(period_start=PERIOD).exists()
+
+
+def test_balance_warning_is_confirmed_with_a_reason(client, staff_a, grid_setup):
+    client.force_login(staff_a)
+    url = grid_setup["url"] + "?period=2026-09-01"
+    unbalanced = _row(grid_setup["permit"], **_balanced(backlog="40"))
+    response = client.post(url, unbalanced)
+    assert "The backlog does not balance" in response.content.decode()
+    assert not WidgetCount.objects.filter(period_start=PERIOD).exists()
+    # ticking the box without a reason is not enough
+    response = client.post(url, {**unbalanced, f"w{grid_setup['permit'].pk}-confirm": "on"})
+    assert "Say why the backlog does not balance" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            **unbalanced,
+            f"w{grid_setup['permit'].pk}-confirm": "on",
+            f"w{grid_setup['permit'].pk}-note": "15 files moved from another office",
+        },
+    )
+    assert response.status_code == 302
+    saved = WidgetCount.objects.get(widget=grid_setup["permit"], period_start=PERIOD)
+    assert (saved.backlog, saved.balance_note) == (40, "15 files moved from another office")
+
+
+def test_blank_and_zero_round_trip(client, staff_a, grid_setup):
+    client.force_login(staff_a)
+    url = grid_setup["url"] + "?period=2026-09-01"
+    client.post(url, _row(grid_setup["title"], demand="0", delivered=""))
+    count = WidgetCount.objects.get(widget=grid_setup["title"], period_start=PERIOD)
+    assert (count.demand, count.delivered) == (0, None)
+    body = client.get(url).content.decode()
+    assert f'name="w{grid_setup["title"].pk}-demand" value="0"' in body
+    assert f'name="w{grid_setup["title"].pk}-delivered" value=""' in body
+
+
+def test_grid_refuses_a_future_period_and_other_agencies(client, staff_b, staff_a, grid_setup):
+    client.force_login(staff_b)
+    assert client.get(grid_setup["url"]).status_code == 403
+    client.force_login(staff_a)
+    response = client.get(grid_setup["url"], {"period": "2099-01-01"})
+    assert response.context["grid"].period_start < dt.date(2099, 1, 1)
+
+
+def test_grid_query_count_does_not_grow_with_widgets(
+    client, staff_a, agency_a, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff_a)
+    url = reverse("widgets:count-entry", args=[agency_a.slug]) + "?period=2026-09-01"
+    f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(30):
+        w = f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+        f.WidgetCountFactory(widget=w, period_start=PREVIOUS)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def _edit_data(count, **changes):
+    data = {
+        n: "" if getattr(count, n) is None else str(getattr(count, n))
+        for n in counting.VALUE_FIELDS
+    }
+    data.update(balance_note="", version=count.version)
+    data.update(changes)
+    return data
+
+
+def test_edit_of_one_period_with_optimistic_locking(client, staff_a, manager_a, agency_a):
+    widget = f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+    count = f.WidgetCountFactory(widget=widget, period_start=PERIOD, backlog=20)
+    url = reverse("widgets:count-edit", args=[count.pk])
+    opened = _edit_data(count)
+    client.force_login(staff_a)
+    assert client.post(url, {**opened, "demand": "101", "backlog": "21"}).status_code == 302
+    client.force_login(manager_a)
+    response = client.post(url, {**opened, "demand": "555", "backlog": "475"})
+    assert response.status_code == 200
+    assert "Someone else saved these counts" in response.content.decode()
+    count.refresh_from_db()
+    assert (count.demand, count.version) == (101, 2)
+    assert count.history.count() == 2
+
+
+def test_edit_by_another_agency_is_refused(client, staff_b, agency_a):
+    count = f.WidgetCountFactory(
+        widget=f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+    )
+    client.force_login(staff_b)
+    response = client.post(
+        reverse("widgets:count-edit", args=[count.pk]), _edit_data(count, demand="1")
+    )
+    assert response.status_code == 403
+
+
+def test_history_page_shows_derived_figures(client, staff_a, agency_a):
+    widget = f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+    f.WidgetCountFactory(widget=widget, period_start=PREVIOUS, backlog=20)
+    f.WidgetCountFactory(
+        widget=widget,
+        period_start=PERIOD,
+        demand=100,
+        delivered=90,
+        within_standard=45,
+        withdrawn=5,
+        backlog=99,
+        rework=9,
+        cost=Decimal("900"),
+    )
+    client.force_login(staff_a)
+    response = client.get(reverse("widgets:count-history", args=[widget.pk]))
+    body = response.content.decode()
+    row = response.context["rows"][0]
+    assert row["on_time"] == Decimal("0.5")
+    assert row["cost_per_widget"] == Decimal("10")
+    assert row["balance_gap"] == -74
+    assert "50%" in body
+    assert "off by -74" in body
+
+
+def test_overdue_page_lists_missing_counts(client, staff_a, agency_a, settings):
+    widget = f.WidgetFactory(agency=agency_a, name="Late permit", status=WidgetStatus.APPROVED)
+    client.force_login(staff_a)
+    response = client.get(reverse("widgets:overdue", args=[agency_a.slug]))
+    assert [w for w, _ in response.context["late"]] == [widget]

@@ -1,0 +1,321 @@
+"""Pages for counting: the entry grid, a widget's count history, editing one
+period, and what is overdue."""
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Agency
+from agencies.scoping import can_change, get_readable_or_404, require_change
+from agencies.tabular import UploadError, discard, export_response, stash, unstash
+
+from . import counting, flow
+from .count_upload import COLUMNS as COUNT_COLUMNS
+from .count_upload import CountFile, UploadRejected
+from .grid import CountGrid
+from .models import CountUpload, Widget, WidgetCount
+from .periods import (
+    Frequency,
+    describe_period,
+    next_period_start,
+    period_start,
+    previous_period_start,
+)
+
+
+def _parse_date(text):
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _frequencies(agency):
+    """Frequencies the agency's counted widgets report at, most used first."""
+    rows = (
+        Widget.objects.filter(agency=agency, status__in=counting.COUNTED_STATUSES)
+        .values("reporting_frequency")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "reporting_frequency")
+    )
+    return [r["reporting_frequency"] for r in rows] or [Frequency.MONTH]
+
+
+def count_entry(request, slug):
+    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
+    if not can_change(request.user, agency.pk):
+        raise PermissionDenied(f"Only staff of {agency} can enter its counts.")
+    frequencies = _frequencies(agency)
+    frequency = request.GET.get("frequency")
+    if frequency not in Frequency.values:
+        frequency = frequencies[0]
+    today = timezone.localdate()
+    last_complete = previous_period_start(period_start(today, frequency), frequency)
+    requested = _parse_date(request.GET.get("period"))
+    start = period_start(requested, frequency) if requested else last_complete
+    if start > period_start(today, frequency):
+        start = last_complete
+    grid = CountGrid(
+        agency=agency,
+        frequency=frequency,
+        period_start=start,
+        user=request.user,
+        data=request.POST if request.method == "POST" else None,
+    )
+    if request.method == "POST" and grid.is_valid():
+        try:
+            changes = grid.save()
+        except counting.CountConflict:
+            messages.error(
+                request,
+                "Someone saved counts for this period meanwhile. Nothing was saved: "
+                "check and save again.",
+            )
+        else:
+            saved = sum(1 for c in changes if c.status in {"new", "changed"})
+            messages.success(
+                request, f"Saved {saved} row{'s' if saved != 1 else ''} for {grid.label}."
+            )
+            return redirect(f"{request.path}?frequency={frequency}&period={start:%Y-%m-%d}")
+    return render(
+        request,
+        "widgets/count_entry.html",
+        {
+            "agency": agency,
+            "grid": grid,
+            "frequency": frequency,
+            "frequencies": [(f, Frequency(f).label) for f in frequencies],
+            "previous_period": previous_period_start(start, frequency),
+            "next_period": None if start >= last_complete else next_period_start(start, frequency),
+        },
+    )
+
+
+def count_history(request, pk):
+    """Every period of one widget with its derived figures, newest first."""
+    widget = get_readable_or_404(Widget.objects.select_related("agency"), request.user, pk=pk)
+    counts = list(
+        flow.with_previous(WidgetCount.objects.filter(widget=widget)).order_by("-period_start")
+    )
+    rows = []
+    for count in counts:
+        count.widget = widget
+        previous = (
+            count.previous_backlog
+            if count.previous_period
+            == previous_period_start(count.period_start, widget.reporting_frequency)
+            else None
+        )
+        values = {n: getattr(count, n) for n in counting.VALUE_FIELDS}
+        gap = counting.balance_gap(values, previous)
+        rows.append(
+            {
+                "count": count,
+                "label": describe_period(count.period_start, widget.reporting_frequency),
+                "on_time": flow.ratio(count.within_standard, count.delivered),
+                "cost_per_widget": flow.ratio(count.cost, count.delivered),
+                "rework_rate": flow.ratio(count.rework, count.delivered),
+                "lead_time": flow.lead_time_days(count, previous),
+                "balance_gap": gap,
+            }
+        )
+    return render(
+        request,
+        "widgets/count_history.html",
+        {"widget": widget, "rows": rows, "can_count": can_change(request.user, widget.agency_id)},
+    )
+
+
+class CountForm(forms.Form):
+    """One period's counts; the rules are widgets.counting's."""
+
+    demand = forms.CharField(required=False, help_text="Requests received.")
+    delivered = forms.CharField(required=False, help_text="Widgets completed.")
+    within_standard = forms.CharField(
+        required=False, help_text="Delivered within the service standard."
+    )
+    withdrawn = forms.CharField(required=False, help_text="Requests closed without a widget.")
+    backlog = forms.CharField(required=False, help_text="Open at the end of the period.")
+    rework = forms.CharField(
+        required=False, help_text="Delivered widgets sent back to be corrected."
+    )
+    cost = forms.CharField(required=False, label="Cost ($)", help_text="What producing cost.")
+    balance_note = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Why the backlog does not balance (if it does not)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, previous_backlog=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.previous_backlog = previous_backlog
+        for name in counting.VALUE_FIELDS:
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["cost"].widget.attrs["inputmode"] = "decimal"
+
+    def clean(self):
+        data = super().clean()
+        values, errors = counting.parse_values(data)
+        for name, messages_ in {**errors, **counting.check_rules(values)}.items():
+            for message in messages_:
+                self.add_error(name, message)
+        self.values = values
+        gap = None if errors else counting.balance_gap(values, self.previous_backlog)
+        if gap and not data.get("balance_note", "").strip():
+            self.add_error(
+                "balance_note",
+                counting.balance_message(gap, self.previous_backlog, values)
+                + " Say why, or correct the numbers.",
+            )
+        return data
+
+
+def count_edit(request, pk):
+    """Edit one period's counts, refusing a save made from an older version."""
+    count = get_readable_or_404(
+        WidgetCount.objects.select_related("widget__agency"), request.user, pk=pk
+    )
+    require_change(request.user, count)
+    widget = count.widget
+    previous = (
+        WidgetCount.objects.filter(
+            widget=widget,
+            period_start=previous_period_start(count.period_start, widget.reporting_frequency),
+        )
+        .values_list("backlog", flat=True)
+        .first()
+    )
+    label = describe_period(count.period_start, widget.reporting_frequency)
+    conflict = None
+    if request.method == "POST":
+        form = CountForm(request.POST, previous_backlog=previous)
+        if form.is_valid():
+            change = counting.CountChange(
+                widget=widget,
+                period_start=count.period_start,
+                values=form.values,
+                expected_version=form.cleaned_data["version"],
+                balance_note=form.cleaned_data["balance_note"].strip(),
+            )
+            try:
+                counting.save_counts([change], by=request.user, source="form")
+            except counting.CountConflict as exc:
+                conflict = exc.current
+                form.add_error(
+                    None,
+                    "Someone else saved these counts after you opened them. Nothing you typed "
+                    "was saved: compare with their numbers below, then save again.",
+                )
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version
+            else:
+                messages.success(request, f"Saved the counts for {label}.")
+                return redirect("widgets:count-history", pk=widget.pk)
+    else:
+        initial = {
+            n: "" if getattr(count, n) is None else getattr(count, n) for n in counting.VALUE_FIELDS
+        }
+        form = CountForm(
+            initial={**initial, "balance_note": count.balance_note, "version": count.version},
+            previous_backlog=previous,
+        )
+    return render(
+        request,
+        "widgets/count_edit.html",
+        {"form": form, "count": count, "widget": widget, "label": label, "conflict": conflict},
+    )
+
+
+def overdue(request, slug):
+    """The agency's approved widgets whose latest due counts are missing."""
+    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
+    late = (
+        flow.late_widgets(Widget.objects.filter(agency=agency))
+        .select_related("owner", "program")
+        .order_by("due_period", "name")
+    )
+    return render(
+        request,
+        "widgets/overdue.html",
+        {
+            "agency": agency,
+            "late": [(w, describe_period(w.due_period, w.reporting_frequency)) for w in late],
+            "due_days": settings.COUNTS_DUE_DAYS,
+            "entry_url": reverse("widgets:count-entry", args=[agency.slug]),
+        },
+    )
+
+
+class CountUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or Excel (XLSX) file",
+        help_text="One row per widget and period, with the columns of the template.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+def count_upload(request, slug):
+    """Upload counts: check the file, preview every row's status, then save all or none."""
+    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
+    if not can_change(request.user, agency.pk):
+        raise PermissionDenied(f"Only staff of {agency} can upload its counts.")
+    counts_file = CountFile(agency=agency, user=request.user)
+    form = CountUploadForm(request.POST or None, request.FILES or None)
+    context = {"agency": agency, "form": form, "columns": COUNT_COLUMNS}
+    kind = f"counts:{agency.pk}"
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        try:
+            fileobj, name = unstash(token, user=request.user, kind=kind)
+            with fileobj:
+                upload = counts_file.commit(fileobj, name)
+        except UploadError as exc:
+            messages.error(request, str(exc))
+            return redirect("widgets:count-upload", slug=slug)
+        except UploadRejected as exc:
+            context.update(preview=exc.args[0], filename=name)
+            messages.error(request, "The data changed since the preview. Nothing was saved.")
+            return render(request, "widgets/count_upload.html", context)
+        discard(token)
+        messages.success(
+            request,
+            f"Saved {upload.file_name}: {upload.rows_new} new, {upload.rows_changed} changed, "
+            f"{upload.rows_unchanged} unchanged rows.",
+        )
+        return redirect("widgets:count-upload", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = counts_file.preview(upload, upload.name)
+            if not preview.total:
+                raise UploadError("The file has a header but no rows.")
+        except UploadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            context.update(
+                preview=preview,
+                filename=upload.name,
+                token=None if preview.errors else stash(upload, user=request.user, kind=kind),
+            )
+    context["uploads"] = CountUpload.objects.filter(agency=agency).select_related("uploaded_by")[
+        :10
+    ]
+    return render(request, "widgets/count_upload.html", context)
+
+
+def count_upload_template(request):
+    return export_response(
+        headers=[name for name, _ in COUNT_COLUMNS],
+        rows=[["DEQ", "1", "", "2026-10-01", "120", "110", "100", "2", "30", "3", "15400.00"]],
+        filename="counts-template",
+        fmt="csv",
+    )
