@@ -28,8 +28,10 @@ EXPORT_FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 MAX_COLUMNS = 100
-# An XLSX is a zip; refuse one that would expand far beyond its size.
-MAX_XLSX_EXPANSION = 100
+# An XLSX is a zip; refuse one that would expand far beyond its size (a zip
+# bomb). Real workbooks expand 5-30 times.
+MAX_XLSX_RATIO = 200
+MAX_XLSX_EXPANDED_FACTOR = 5  # times UPLOAD_MAX_BYTES
 STASH_MAX_AGE = 6 * 3600
 _SIGNER_SALT = "widgets.tabular.stash"
 
@@ -71,7 +73,7 @@ def _check_size(size):
 
 
 def _csv_rows(fileobj):
-    head = fileobj.read(4)
+    head = fileobj.read(1024)
     fileobj.seek(0)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UploadError("The file is in UTF-16. Save it as “CSV UTF-8” and upload it again.")
@@ -91,23 +93,35 @@ def _csv_rows(fileobj):
         text.detach()
 
 
-def _xlsx_rows(fileobj):
+def _xlsx_rows(fileobj, size):
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     try:
         with zipfile.ZipFile(fileobj) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
         raise UploadError("This is not a readable XLSX file.") from exc
-    if expanded > max(settings.UPLOAD_MAX_BYTES, 1) * MAX_XLSX_EXPANSION // 10:
+    if (
+        expanded > settings.UPLOAD_MAX_BYTES * MAX_XLSX_EXPANDED_FACTOR
+        or expanded > size * MAX_XLSX_RATIO
+    ):
         raise UploadError("The XLSX file expands to far more data than it holds; refused.")
     fileobj.seek(0)
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        # Formulas are read as formulas (not cached results), so they can be refused.
+        workbook = load_workbook(fileobj, read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many types for broken files
         raise UploadError("This is not a readable XLSX file.") from exc
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    raise UploadError(
+                        f"Cell {get_column_letter(column)}{number} holds a formula. Copy the "
+                        "sheet and paste it as values, then upload it again."
+                    )
             yield ["" if v is None else v for v in row]
     finally:
         workbook.close()
@@ -121,13 +135,14 @@ def read_rows(fileobj, filename, *, required=()):
     Raises UploadError for a file that cannot be read at all.
     """
     fileobj.seek(0, io.SEEK_END)
-    _check_size(fileobj.tell())
+    size = fileobj.tell()
+    _check_size(size)
     fileobj.seek(0)
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(fileobj)
     elif suffix == ".xlsx":
-        rows = _xlsx_rows(fileobj)
+        rows = _xlsx_rows(fileobj, size)
     else:
         raise UploadError("Upload a .csv or .xlsx file.")
     header = next(rows, None)
