@@ -46,7 +46,8 @@ def main():
     write("wrong_delimiter.csv", HEADER.replace(",", ";") + "\n" + ROW.replace(",", ";") + "\n")
     write("utf16.csv", (HEADER + "\n" + ROW + "\n").encode("utf-16"))
     write("latin1.csv", (HEADER + "\nÉmission permit,2026-09-01,1,1,1,0,0,0,1\n").encode("latin-1"))
-    write("bom_negative.csv", ("\ufeff" + HEADER + "\n" + ROW.replace(",100,", ",-100,") + "\n").encode())
+    negative = ROW.replace(",100,", ",-100,")
+    write("bom_negative.csv", ("\ufeff" + HEADER + "\n" + negative + "\n").encode())
     write("binary_garbage.csv", bytes(range(256)) * 8)
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     write("renamed_image.xlsx", png)
