@@ -58,7 +58,7 @@ def main():
     write("ten_thousand_columns.csv", ",".join(f"c{i}" for i in range(10_000)) + "\n")
     write("duplicate_rows.csv", HEADER + "\n" + ROW + "\n" + ROW + "\n")
     write("foreign_dates.csv", HEADER + "\n" + ROW.replace("2026-09-01", "01/09/2026") + "\n")
-    write("thousands_separators.csv", HEADER + '\n' + ROW.replace(",100,", ',"1,100",') + "\n")
+    write("thousands_separators.csv", HEADER + "\n" + ROW.replace(",100,", ',"1,100",') + "\n")
 
 
 if __name__ == "__main__":
