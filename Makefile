@@ -9,7 +9,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test test-fast install chromium migrate seed lint format lock clean
+.PHONY: run serve test test-fast install chromium migrate seed lint format lock clean backup restore-check
 
 run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -63,3 +63,9 @@ lock: $(VENV)/.installed ## Re-pin Python packages after editing pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+
+backup: install ## pg_dump of DATABASE_URL into backups/
+	$(PY) manage.py backup
+
+restore-check: install ## restore the newest backup into a scratch database and compare row counts
+	$(PY) manage.py restore_check
