@@ -209,7 +209,7 @@ def count_edit(request, pk):
             try:
                 counting.save_counts([change], by=request.user, source="form")
             except counting.CountConflict as exc:
-                conflict = exc.current
+                conflict = exc.current or WidgetCount.objects.get(pk=count.pk)
                 form.add_error(
                     None,
                     "Someone else saved these counts after you opened them. Nothing you typed "
@@ -285,6 +285,13 @@ def count_upload(request, slug):
             context.update(preview=exc.args[0], filename=name)
             messages.error(request, "The data changed since the preview. Nothing was saved.")
             return render(request, "widgets/count_upload.html", context)
+        except counting.CountConflict:
+            messages.error(
+                request,
+                "Someone saved counts for the same periods while this file was being saved. "
+                "Nothing from the file was saved: upload it again to see the differences.",
+            )
+            return redirect("widgets:count-upload", slug=slug)
         discard(token)
         messages.success(
             request,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -189,14 +189,25 @@ def _differs(count, change):
     return bool(change.balance_note) and change.balance_note != count.balance_note
 
 
-@transaction.atomic
 def save_counts(changes, *, by, source, upload=None, api_token=None):
     """Save validated changes in one transaction: all of them, or none.
 
     Rows are locked; a change made from an older version raises CountConflict.
+    So does a writer that loses a race to create the same row, or that
+    PostgreSQL stops to break a deadlock: the other writer's rows stand whole.
     A change to a blank new row saves nothing. Returns the changes with their
     status. History is kept for every row written.
     """
+    try:
+        return _save_counts(changes, by=by, source=source, upload=upload, api_token=api_token)
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and "deadlock" not in str(exc):
+            raise
+        raise CountConflict(None) from exc
+
+
+@transaction.atomic
+def _save_counts(changes, *, by, source, upload, api_token):
     if not changes:
         return changes
     widget_ids = {c.widget.pk for c in changes}
