@@ -1,0 +1,53 @@
+"""Screenshots of the main pages with the demo data, at 1280 px and 390 px wide,
+saved to docs/screenshots/ (linked from the README), each page checked by axe."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from widgets.models import Widget
+
+from .conftest import assert_no_axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+OUT = Path(settings.BASE_DIR) / "docs" / "screenshots"
+DEMO_PASSWORD = "widgets-demo-2026"
+
+
+def _pages():
+    permit = Widget.objects.get(name="Air quality permit")
+    return {
+        "home": "/",
+        "widgets": "/widgets/",
+        "widget": f"/widgets/{permit.pk}/",
+        "widget-form": f"/widgets/{permit.pk}/edit/",
+        "count-grid": "/widgets/counts/deq/",
+        "customers": "/customers/",
+    }
+
+
+def _shoot(page, name):
+    """A screenshot at each width, with axe run at each width too."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_no_axe_violations(page)
+        page.screenshot(path=OUT / f"{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_screenshots_of_the_main_pages(page, base):
+    call_command("seed_demo", stdout=io.StringIO())
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{base}/public/deq/")
+    _shoot(page, "public")
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill("staff@deq")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    for name, path in _pages().items():
+        page.goto(base + path)
+        _shoot(page, name)
+    assert len(list(OUT.glob("*-390.png"))) >= len(_pages()) + 1
