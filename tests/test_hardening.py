@@ -108,3 +108,19 @@ def test_sessions_expire(client, staff_a, settings):
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
     # the session cookie also ends with the browser
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+@pytest.mark.django_db
+def test_activity_extends_the_session_but_at_most_once_a_minute(client, staff_a):
+    from agencies.middleware import _KEY
+
+    client.force_login(staff_a)
+    client.get(reverse("home"))
+    seen = client.session[_KEY]
+    client.get(reverse("home"))
+    assert client.session[_KEY] == seen  # within a minute: no new write
+    session = client.session
+    session[_KEY] = seen - 120
+    session.save()
+    client.get(reverse("home"))
+    assert client.session[_KEY] >= seen  # a request after a while refreshes the expiry
