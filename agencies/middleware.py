@@ -1,6 +1,8 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 
 # Refresh a signed-in session's expiry at most this often (seconds), so that a
 # session ends after SESSION_COOKIE_AGE of inactivity without a database write
@@ -24,3 +26,10 @@ class SessionActivityMiddleware:
             ):
                 request.session[_KEY] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _seen_at_sign_in(sender, request, user, **kwargs):
+    """Signing in counts as activity, so the first request after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[_KEY] = int(time.time())

@@ -1,9 +1,36 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, review_views, views
 
 app_name = "outcomes"
 urlpatterns = [
     path("", views.outcome_list, name="list"),
     path("<int:pk>/", views.outcome_detail, name="detail"),
+    path("<int:pk>/edit/", views.outcome_edit, name="edit"),
+    path("<int:pk>/measurements/new/", views.measurement_create, name="measurement-create"),
+    path("measurements/import/", views.measurement_import, name="measurement-import"),
+    path(
+        "measurements/import/template.csv",
+        views.measurement_import_template,
+        name="measurement-import-template",
+    ),
+    path("scorecard/", dashboard_views.scorecard, name="scorecard"),
+    path("agency/<slug:slug>/", dashboard_views.agency_dashboard, name="dashboard"),
+    path("agency/<slug:slug>/huddle/", dashboard_views.huddle, name="huddle"),
+    path("agency/<slug:slug>/new/", views.outcome_create, name="create"),
+    path("agency/<slug:slug>/reviews/", review_views.review_list, name="review-list"),
+    path("agency/<slug:slug>/reviews/new/", review_views.review_create, name="review-create"),
+    path(
+        "agency/<slug:slug>/countermeasures/new/",
+        review_views.countermeasure_create,
+        name="countermeasure-create",
+    ),
+    path(
+        "countermeasures/<int:pk>/edit/",
+        review_views.countermeasure_edit,
+        name="countermeasure-edit",
+    ),
+    path("reviews/<int:pk>/", review_views.review_detail, name="review-detail"),
+    path("reviews/<int:pk>/close/", review_views.review_close, name="review-close"),
+    path("reviews/<int:pk>/pack/", review_views.review_pack, name="review-pack"),
 ]

@@ -1,0 +1,102 @@
+"""The agency dashboard (a manager's home), the statewide scorecard and the TV
+huddle view. Every signed-in member reads every agency's dashboards."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from agencies.models import Agency
+from agencies.scoping import MANAGER, can_change, get_readable_or_404, may_read_any
+
+from . import dashboard
+from .forms import DashboardFilterForm
+
+FLOW_MEASURES = [
+    ("demand", "Demand"),
+    ("delivered", "Delivered"),
+    ("backlog", "Backlog at end"),
+    ("on_time_share", "On time"),
+    ("lead_time_days", "Lead time (days)"),
+    ("cost_per_widget", "Cost per widget"),
+    ("rework_rate", "Rework rate"),
+]
+
+
+# The huddle board reloads itself (static/js/dashboard.js reads it from a data attribute).
+REFRESH_SECONDS = 300
+
+
+def _filters(request, agency):
+    form = DashboardFilterForm(request.GET or None, agency=agency)
+    program, grain, start = None, "month", None
+    if form.is_bound and form.is_valid():
+        program = form.cleaned_data["program"]
+        grain = form.cleaned_data["grain"] or "month"
+        if form.cleaned_data["period"]:
+            start = dt.date.fromisoformat(form.cleaned_data["period"])
+    if start is None or dashboard.grain_start(grain, start) != start:
+        start = dashboard.default_period(grain)
+    return form, program, grain, start
+
+
+def agency_dashboard(request, slug):
+    agency = get_readable_or_404(Agency, request.user, slug=slug)
+    form, program, grain, start = _filters(request, agency)
+    windows = dashboard.windows(grain, start)
+    widgets_qs = dashboard.dashboard_widgets(agency, program=program)
+    widgets = dashboard.widget_flows(widgets_qs, windows)
+    outcomes = dashboard.dashboard_outcomes(agency, program=program)
+    return render(
+        request,
+        "outcomes/dashboard.html",
+        {
+            "agency": agency,
+            "form": form,
+            "program": program,
+            "windows": windows,
+            "window_names": list(windows),
+            "grain_label": dashboard.GRAINS[grain],
+            "widgets": widgets,
+            "outcomes": outcomes,
+            "measures": FLOW_MEASURES,
+            "trend": dashboard.agency_trend(widgets_qs, windows["current"]),
+            "attention": dashboard.attention(
+                agency,
+                outcomes=outcomes,
+                widgets=widgets,
+                window=windows["current"],
+                program=program,
+            ),
+            "may_manage": can_change(request.user, agency.pk, MANAGER),
+        },
+    )
+
+
+def scorecard(request):
+    if not may_read_any(request.user):
+        raise PermissionDenied("The scorecard is for members of an agency.")
+    return render(request, "outcomes/scorecard.html", dashboard.scorecard(request.user))
+
+
+def huddle(request, slug):
+    """A large-type status board for a wall screen; it reloads itself every five minutes
+    (a data attribute read by static/js/dashboard.js; no meta refresh, which axe flags)."""
+    agency = get_readable_or_404(Agency, request.user, slug=slug)
+    _form, program, _grain, _start = _filters(request, agency)
+    windows = {"current": dashboard.window_for("month", dashboard.default_period("month"))}
+    return render(
+        request,
+        "outcomes/huddle.html",
+        {
+            "agency": agency,
+            "program": program,
+            "window": windows["current"],
+            "outcomes": dashboard.dashboard_outcomes(agency, program=program),
+            "widgets": dashboard.widget_flows(
+                dashboard.dashboard_widgets(agency, program=program), windows
+            ),
+            "refresh_seconds": REFRESH_SECONDS,
+            "refresh_minutes": REFRESH_SECONDS // 60,
+        },
+    )

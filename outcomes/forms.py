@@ -1,0 +1,207 @@
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.forms import inlineformset_factory
+
+from widgets.models import Widget, WidgetStatus
+
+from .dashboard import GRAINS, add_months, period_choices, reference_month
+from .models import Contribution, Countermeasure, Measurement, Outcome, Review
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _members(agency):
+    return get_user_model().objects.filter(memberships__agency=agency).order_by("username")
+
+
+class OutcomeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "program",
+            "name",
+            "measure",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+            "frequency",
+            "owner",
+        ]
+        widgets = {"baseline_date": DATE_INPUT, "target_date": DATE_INPUT}
+        labels = {"owner": "Owner (who answers for it)", "frequency": "Measured"}
+        help_texts = {
+            "program": "Leave empty for an outcome of the whole agency.",
+            "baseline_value": "Where the measure stood when you began.",
+            "target_value": "Where it should be by the target date.",
+        }
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.instance.agency = agency
+        self.fields["program"].queryset = agency.programs.all()
+        self.fields["owner"].queryset = _members(agency)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Outcome.objects.filter(agency=self.agency, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                f"{self.agency.abbreviation} already has an outcome named “{name}”."
+            )
+        return name
+
+    def clean(self):
+        data = super().clean()
+        baseline, target = data.get("baseline_date"), data.get("target_date")
+        if baseline and target and target <= baseline:
+            self.add_error("target_date", "The target date must be after the baseline date.")
+        return data
+
+
+class ContributionForm(forms.ModelForm):
+    class Meta:
+        model = Contribution
+        fields = ["widget", "rationale"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
+        labels = {"rationale": "How this widget moves the outcome"}
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agency is not None:
+            self.fields["widget"].queryset = Widget.objects.filter(agency=agency).exclude(
+                status=WidgetStatus.RETIRED
+            )
+
+
+BaseContributionFormSet = inlineformset_factory(
+    Outcome, Contribution, form=ContributionForm, extra=2, can_delete=True
+)
+
+
+class ContributionFormSet(BaseContributionFormSet):
+    def __init__(self, *args, agency, **kwargs):
+        self.agency = agency
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "agency": self.agency}
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            widget = form.cleaned_data.get("widget")
+            if widget in seen:
+                form.add_error("widget", "This widget is listed twice.")
+            seen.add(widget)
+
+
+class MeasurementForm(forms.ModelForm):
+    class Meta:
+        model = Measurement
+        fields = ["date", "value", "note"]
+        widgets = {"date": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"value": "In the unit of the outcome."}
+
+    def __init__(self, *args, outcome, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome = outcome
+        self.instance.outcome = outcome
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > dt.date.today():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return date
+
+
+class CountermeasureForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Countermeasure
+        fields = ["problem", "root_cause", "action", "owner", "due_date", "state"]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 2}),
+            "root_cause": forms.Textarea(attrs={"rows": 2}),
+            "action": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DATE_INPUT,
+        }
+        help_texts = {
+            "problem": "What is off track, in numbers.",
+            "root_cause": "Why, as far as you know: a cause in the system, not a person.",
+            "action": "What will be done, and what result you expect.",
+        }
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.agency = agency
+        self.fields["owner"].queryset = _members(agency)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class ReviewCreateForm(forms.Form):
+    month = forms.TypedChoiceField(label="Month reviewed", coerce=dt.date.fromisoformat, choices=())
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        latest = reference_month()
+        months = [add_months(latest, -n) for n in range(-1, 12)]
+        self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
+        self.fields["month"].initial = latest.isoformat()
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if Review.objects.filter(agency=self.agency, month=month).exists():
+            raise forms.ValidationError(f"There is already a review of {month:%B %Y}.")
+        return month
+
+
+class ReviewRecordForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["attendees", "decisions"]
+        widgets = {
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "attendees": "Who took part, by role or name.",
+            "decisions": "What was decided, one per line.",
+        }
+
+
+class DashboardFilterForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=None, required=False, empty_label="All programs")
+    grain = forms.ChoiceField(label="Period", choices=list(GRAINS.items()), required=False)
+    period = forms.ChoiceField(label="Which", choices=(), required=False)
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = agency.programs.all()
+        grain = self.data.get("grain") if self.data.get("grain") in GRAINS else "month"
+        self.fields["period"].choices = [("", "Latest"), *period_choices(grain)]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or Excel (XLSX) file",
+        help_text="Columns: outcome_id, date (YYYY-MM-DD), value, note.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -1,0 +1,204 @@
+"""The monthly business review and countermeasures: managers of the agency
+change them; every member reads them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from agencies.models import Agency
+from agencies.scoping import MANAGER, can_change, get_readable_or_404, require_change
+from widgets.models import Widget
+
+from . import services
+from .forms import CountermeasureForm, ReviewCreateForm, ReviewRecordForm
+from .models import Countermeasure, Outcome, Review, ReviewStatus
+from .reviews import agenda
+
+
+def review_list(request, slug):
+    agency = get_readable_or_404(Agency, request.user, slug=slug)
+    may_manage = can_change(request.user, agency.pk, MANAGER)
+    form = ReviewCreateForm(agency=agency) if may_manage else None
+    return render(
+        request,
+        "outcomes/review_list.html",
+        {
+            "agency": agency,
+            "reviews": agency.reviews.select_related("closed_by"),
+            "form": form,
+            "may_manage": may_manage,
+        },
+    )
+
+
+@require_POST
+def review_create(request, slug):
+    agency = get_readable_or_404(Agency, request.user, slug=slug)
+    require_change(request.user, agency, MANAGER)
+    form = ReviewCreateForm(request.POST, agency=agency)
+    if form.is_valid():
+        try:
+            review = services.create_review(
+                agency=agency, month=form.cleaned_data["month"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Review of {review.month:%B %Y} opened.")
+            return redirect("outcomes:review-detail", pk=review.pk)
+    return render(
+        request,
+        "outcomes/review_list.html",
+        {"agency": agency, "reviews": agency.reviews.all(), "form": form, "may_manage": True},
+        status=400,
+    )
+
+
+def _review(request, pk):
+    return get_readable_or_404(
+        Review.objects.select_related("agency", "closed_by"), request.user, pk=pk
+    )
+
+
+def review_detail(request, pk):
+    review = _review(request, pk)
+    may_manage = can_change(request.user, review.agency_id, MANAGER)
+    form = None
+    if may_manage and review.status == ReviewStatus.OPEN:
+        form = ReviewRecordForm(request.POST or None, instance=review)
+        if request.method == "POST" and form.is_valid():
+            services.update_review(
+                review=review,
+                attendees=form.cleaned_data["attendees"],
+                decisions=form.cleaned_data["decisions"],
+                by=request.user,
+            )
+            messages.success(request, "Saved the record of the review.")
+            return redirect("outcomes:review-detail", pk=review.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("Only managers of the agency can record an open review.")
+    return render(
+        request,
+        "outcomes/review_detail.html",
+        {
+            "review": review,
+            "agenda": agenda(review),
+            "form": form,
+            "may_manage": may_manage,
+            "countermeasures": review.countermeasures.select_related("outcome", "widget"),
+        },
+    )
+
+
+@require_POST
+def review_close(request, pk):
+    review = _review(request, pk)
+    require_change(request.user, review, MANAGER)
+    try:
+        services.close_review(review=review, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The review of {review.month:%B %Y} is closed.")
+    return redirect("outcomes:review-detail", pk=review.pk)
+
+
+def review_pack(request, pk):
+    """The printable pack: one page per program, and one for agency-wide outcomes."""
+    review = _review(request, pk)
+    items = agenda(review)
+    programs = list(review.agency.programs.order_by("name"))
+    sections = []
+    for program in [*programs, None]:
+        outcomes = [o for o in items.outcomes if o.program_id == (program.pk if program else None)]
+        widgets = [w for w in items.widgets if program and w.program_id == program.pk]
+        if outcomes or widgets:
+            sections.append({"program": program, "outcomes": outcomes, "widgets": widgets})
+    open_countermeasures = Countermeasure.objects.open().filter(agency=review.agency)
+    return render(
+        request,
+        "outcomes/review_pack.html",
+        {
+            "review": review,
+            "agenda": items,
+            "sections": sections,
+            "countermeasures": open_countermeasures.select_related("outcome", "widget", "owner"),
+        },
+    )
+
+
+def countermeasure_create(request, slug):
+    """A countermeasure for an outcome (?outcome=) or a widget (?widget=) of the agency."""
+    agency = get_readable_or_404(Agency, request.user, slug=slug)
+    require_change(request.user, agency, MANAGER)
+    source = request.POST if request.method == "POST" else request.GET
+    countermeasure = Countermeasure(agency=agency, owner=request.user)
+    if source.get("outcome", "").isdigit():
+        countermeasure.outcome = get_readable_or_404(
+            Outcome.objects.filter(agency=agency), request.user, pk=source["outcome"]
+        )
+    elif source.get("widget", "").isdigit():
+        countermeasure.widget = get_readable_or_404(
+            Widget.objects.filter(agency=agency), request.user, pk=source["widget"]
+        )
+    else:
+        raise PermissionDenied("Open a countermeasure from the outcome or widget it is for.")
+    review = None
+    if source.get("review", "").isdigit():
+        review = get_readable_or_404(
+            Review.objects.filter(agency=agency, status=ReviewStatus.OPEN),
+            request.user,
+            pk=source["review"],
+        )
+    return _edit_countermeasure(request, countermeasure, agency, review)
+
+
+def countermeasure_edit(request, pk):
+    countermeasure = get_readable_or_404(
+        Countermeasure.objects.select_related("agency", "outcome", "widget"), request.user, pk=pk
+    )
+    require_change(request.user, countermeasure, MANAGER)
+    return _edit_countermeasure(request, countermeasure, countermeasure.agency, None)
+
+
+def _edit_countermeasure(request, countermeasure, agency, review):
+    conflict = None
+    form = CountermeasureForm(request.POST or None, instance=countermeasure, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_countermeasure(
+                countermeasure=form.save(commit=False),
+                by=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                review=review,
+            )
+        except services.EditConflict as exc:
+            conflict = exc.current
+            form.add_error(
+                None,
+                "Someone else saved this countermeasure after you opened it. Nothing you "
+                "typed was saved: compare with their version below, then save again.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Saved the countermeasure.")
+            if review is not None:
+                return redirect("outcomes:review-detail", pk=review.pk)
+            if saved.outcome_id:
+                return redirect(saved.outcome)
+            return redirect("outcomes:dashboard", slug=agency.slug)
+    return render(
+        request,
+        "outcomes/countermeasure_form.html",
+        {
+            "form": form,
+            "countermeasure": countermeasure,
+            "agency": agency,
+            "review": review,
+            "conflict": conflict,
+        },
+    )

@@ -1,0 +1,87 @@
+"""Reads for the monthly business review: its agenda, gathered from the data.
+
+The agenda of a review for month M (DESIGN.md, "Outcomes and status"):
+
+- outcomes off track, judged on their latest measurement on or before the end of M;
+- widgets off track, judged on their on-time share over the three months ending
+  with M (so that quarterly widgets are judged too);
+- signals: outcomes whose latest measurement is a signal on their run chart;
+- late data: approved widgets whose latest due count is missing (today);
+- for each off-track item, whether it has an open countermeasure. The review
+  cannot be closed while one has none (`services.close_review`).
+"""
+
+from dataclasses import dataclass
+
+from widgets.flow import late_widgets
+from widgets.models import Widget
+
+from . import spc
+from .dashboard import Window, add_months, dashboard_widgets, widget_flows
+from .models import Measurement, Outcome
+from .selectors import with_latest, with_status
+from .status import Status, month_end
+
+
+def review_window(review):
+    return Window(
+        "month",
+        add_months(review.month, -2),
+        add_months(review.month, 1),
+        f"{add_months(review.month, -2):%B} to {review.month:%B %Y}",
+    )
+
+
+@dataclass
+class Agenda:
+    outcomes: list  # every outcome, with status as of the month
+    widgets: list  # every counted widget, with status over the window
+    signals: list  # (outcome, Signal)
+    late: list
+    window: Window
+
+    @property
+    def off_track_outcomes(self):
+        return [o for o in self.outcomes if o.status == Status.OFF_TRACK]
+
+    @property
+    def off_track_widgets(self):
+        return [w for w in self.widgets if w.status == Status.OFF_TRACK]
+
+    @property
+    def off_track_count(self):
+        return len(self.off_track_outcomes) + len(self.off_track_widgets)
+
+    @property
+    def uncovered(self):
+        """Off-track items without an open countermeasure: they block closing."""
+        return [o for o in self.off_track_outcomes if not o.has_open_countermeasure] + [
+            w for w in self.off_track_widgets if not w.has_open_countermeasure
+        ]
+
+
+def agenda(review, *, program=None):
+    until = month_end(review.month)
+    outcomes = Outcome.objects.filter(agency_id=review.agency_id).select_related("program")
+    if program is not None:
+        outcomes = outcomes.filter(program=program)
+    outcomes = with_status(with_latest(outcomes, until=until))
+    series = {}
+    for m in Measurement.objects.filter(
+        outcome__in=[o.pk for o in outcomes], date__lte=until
+    ).order_by("date"):
+        series.setdefault(m.outcome_id, []).append(m.value)
+    signals = []
+    for outcome in outcomes:
+        values = series.get(outcome.pk, [])
+        found = spc.signals(values, spc.process_limits(values))
+        latest = [s for s in found if s.index == len(values) - 1]
+        if latest:
+            signals.append((outcome, latest[0]))
+    window = review_window(review)
+    widgets = widget_flows(dashboard_widgets(review.agency, program=program), {"current": window})
+    scope = Widget.objects.filter(agency_id=review.agency_id)
+    if program is not None:
+        scope = scope.filter(program=program)
+    late = list(late_widgets(scope).order_by("name"))
+    return Agenda(outcomes=outcomes, widgets=widgets, signals=signals, late=late, window=window)

@@ -1,0 +1,126 @@
+"""Writes to outcomes, measurements, countermeasures and reviews.
+
+Outcomes and countermeasures carry a `version` (optimistic locking): a save made
+from an older version raises EditConflict and writes nothing. A review closes
+only when every off-track item on its agenda has an open countermeasure.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.scoping import MANAGER, can_change
+
+from .models import Countermeasure, Outcome, Review, ReviewStatus
+from .reviews import agenda
+
+
+class EditConflict(Exception):
+    """Someone else saved the record since the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("This was changed by someone else after you opened it.")
+        self.current = current
+
+
+def _check_version(model, instance, expected_version):
+    current = model.objects.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict(current)
+    instance.version = current.version + 1
+
+
+@transaction.atomic
+def save_outcome(*, form, formset, by, expected_version=None):
+    """Create or edit an outcome and its contributions from a valid form and formset."""
+    outcome = form.instance
+    if not can_change(by, outcome.agency_id, MANAGER):
+        raise PermissionDenied("Only managers of the agency can change its outcomes.")
+    if outcome.pk:
+        _check_version(Outcome, outcome, expected_version)
+        outcome._change_reason = "Edited"
+    else:
+        outcome.version = 1
+        outcome._change_reason = "Created"
+    outcome.full_clean()
+    outcome.save()
+    formset.instance = outcome
+    formset.save()
+    return outcome
+
+
+@transaction.atomic
+def save_measurement(*, measurement, by):
+    measurement.entered_by = by
+    measurement.full_clean()
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def save_countermeasure(*, countermeasure, by, expected_version=None, review=None):
+    if not can_change(by, countermeasure.agency_id, MANAGER):
+        raise PermissionDenied("Only managers of the agency can change its countermeasures.")
+    if countermeasure.pk:
+        _check_version(Countermeasure, countermeasure, expected_version)
+    else:
+        countermeasure.version = 1
+    countermeasure.full_clean()
+    countermeasure.save()
+    if review is not None and review.agency_id == countermeasure.agency_id:
+        review.countermeasures.add(countermeasure)
+    return countermeasure
+
+
+@transaction.atomic
+def create_review(*, agency, month, by):
+    if not can_change(by, agency.pk, MANAGER):
+        raise PermissionDenied("Only managers of the agency can hold its reviews.")
+    review = Review(agency=agency, month=month)
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def update_review(*, review, attendees, decisions, by):
+    if not can_change(by, review.agency_id, MANAGER):
+        raise PermissionDenied("Only managers of the agency can change its reviews.")
+    if review.status == ReviewStatus.CLOSED:
+        raise ValidationError("This review is closed; its record can no longer change.")
+    review.attendees, review.decisions = attendees, decisions
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def close_review(*, review, by):
+    """Close a review; refused while an off-track item has no open countermeasure."""
+    review = Review.objects.select_for_update().select_related("agency").get(pk=review.pk)
+    if not can_change(by, review.agency_id, MANAGER):
+        raise PermissionDenied("Only managers of the agency can close its reviews.")
+    if review.status == ReviewStatus.CLOSED:
+        raise ValidationError("This review is already closed.")
+    items = agenda(review)
+    uncovered = items.uncovered
+    if uncovered:
+        names = "; ".join(f"“{item.name}”" for item in uncovered)
+        raise ValidationError(
+            f"The review cannot be closed: {len(uncovered)} off-track item"
+            f"{'s have' if len(uncovered) > 1 else ' has'} no open countermeasure ({names}). "
+            "Add a countermeasure for each, then close the review."
+        )
+    covering = Countermeasure.objects.open().filter(
+        agency_id=review.agency_id,
+        outcome__in=[o.pk for o in items.off_track_outcomes],
+    ) | Countermeasure.objects.open().filter(
+        agency_id=review.agency_id, widget__in=[w.pk for w in items.off_track_widgets]
+    )
+    review.countermeasures.add(*covering)
+    review.status = ReviewStatus.CLOSED
+    review.closed_at = timezone.now()
+    review.closed_by = by
+    review.full_clean()
+    review.save()
+    return review

@@ -1,0 +1,23 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(share, places=1):
+    """0..1 as a percentage with `places` decimals; '' when unknown."""
+    if share is None or share == "":
+        return ""
+    return f"{float(share) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (flows and CSAT by window name)."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def attr(obj, name):
+    """getattr(obj, name) in a template (one flow measure by its name)."""
+    return getattr(obj, name, None) if obj is not None else None

@@ -1,0 +1,143 @@
+"""Outcomes in a real browser: a manager opens the dashboard, follows an off-track
+outcome, adds a countermeasure and closes the monthly review; axe-core finds
+nothing on the dashboard, outcome (with chart), outcome form with errors, review,
+scorecard, public page and huddle board. Screenshots go to docs/screenshots/."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from agencies.models import Role
+from outcomes.dashboard import add_months, reference_month
+from outcomes.models import Review, ReviewStatus
+from tests import factories as f
+from widgets.models import WidgetStatus
+
+from .conftest import assert_no_axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+
+def months_back(n):
+    return add_months(reference_month(), -n)
+
+
+@pytest.fixture
+def world():
+    agency = f.AgencyFactory(
+        name="Department of Environmental Quality", abbreviation="DEQ", slug="deq", publishes=True
+    )
+    manager = f.UserFactory(username="manager@deq")
+    f.MembershipFactory(user=manager, agency=agency, role=Role.MANAGER)
+    program = f.ProgramFactory(agency=agency, name="Air quality")
+    widget = f.WidgetFactory(
+        agency=agency, program=program, name="Air quality permit", status=WidgetStatus.APPROVED
+    )
+    for n in range(13):
+        f.WidgetCountFactory(
+            widget=widget,
+            period_start=months_back(n),
+            demand=100,
+            delivered=100,
+            within_standard=93,
+            withdrawn=0,
+            backlog=20,
+        )
+        f.SurveyResultFactory(widget=widget, period_start=months_back(n), satisfaction_5=40)
+    outcome = f.OutcomeFactory(
+        agency=agency,
+        program=program,
+        name="Cleaner air",
+        baseline_date=months_back(12),
+        target_date=add_months(reference_month(), 24),
+    )
+    for n, value in enumerate([38, 39, 37, 40, 39, 41, 40, 42, 41, 43, 44, 52]):
+        f.MeasurementFactory(outcome=outcome, date=months_back(11 - n), value=Decimal(value))
+    f.ContributionFactory(outcome=outcome, widget=widget)
+    f.OutcomeFactory(agency=agency, name="Faster permits", direction="up")
+    return {"agency": agency, "outcome": outcome}
+
+
+def test_manager_covers_an_off_track_outcome_and_closes_the_review(page, sign_in, base, world):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in("manager@deq")
+    page.goto(f"{base}/outcomes/agency/deq/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Department of Environmental Quality")
+    attention = page.get_by_role("region", name="Needs attention")
+    expect(attention).to_contain_text("Cleaner air")
+    assert_no_axe_violations(page)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"dashboard-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Follow the off-track outcome to its run chart.
+    attention.get_by_role("link", name="Cleaner air", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cleaner air")
+    expect(page.locator(".status--off-track").first).to_contain_text("Off track")
+    page.wait_for_function("() => window.Chart && Chart.getChart('outcome-chart') !== undefined")
+    expect(page.get_by_text("Point 12: above the upper process limit.")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Add a countermeasure").click()
+    page.get_by_label("Problem").fill("Unhealthy days well above the trajectory.")
+    page.get_by_label("Root cause").fill("Permit renewals are waiting too long.")
+    page.get_by_label("Action").fill("Clear renewals older than 90 days.")
+    page.get_by_label("Due date").fill("2027-03-31")
+    page.get_by_role("button", name="Save countermeasure").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cleaner air")
+    expect(page.get_by_role("table", name="Countermeasures for Cleaner air")).to_contain_text(
+        "Clear renewals older than 90 days."
+    )
+
+    # The monthly review: open it, record it, close it.
+    page.goto(f"{base}/outcomes/agency/deq/reviews/")
+    page.get_by_label("Month reviewed").select_option(reference_month().isoformat())
+    page.get_by_role("button", name="Open the review").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Review of")
+    expect(page.get_by_text("countermeasure open").first).to_be_visible()
+    page.get_by_label("Attendees").fill("Director; air program lead")
+    page.get_by_label("Decisions").fill("Two more permit writers for the renewals queue.")
+    page.get_by_role("button", name="Save the record").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Close the review").click()
+    expect(page.get_by_role("status")).to_contain_text("is closed")
+    review = Review.objects.get(agency=world["agency"])
+    assert review.status == ReviewStatus.CLOSED
+    assert review.countermeasures.count() == 1
+    assert_no_axe_violations(page)
+
+
+def test_outcome_form_errors_scorecard_public_and_huddle_are_accessible(page, sign_in, base, world):
+    sign_in("manager@deq")
+    page.goto(f"{base}/outcomes/agency/deq/new/")
+    page.get_by_label("Name").fill("Fewer spills")
+    page.get_by_role("button", name="Save outcome").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please fix")
+    assert_no_axe_violations(page)
+
+    page.goto(f"{base}/outcomes/scorecard/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statewide scorecard")
+    assert_no_axe_violations(page)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"scorecard-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Department of Environmental Quality").click()
+    expect(page).to_have_url(f"{base}/outcomes/agency/deq/")
+
+    page.goto(f"{base}/outcomes/agency/deq/huddle/")
+    expect(page.locator("[data-refresh-seconds]")).to_have_attribute("data-refresh-seconds", "300")
+    page.get_by_role("button", name="Pause refreshing").click()
+    expect(page.get_by_role("button", name="Resume refreshing")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/public/deq/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("what we deliver")
+    expect(page.get_by_text("Clear renewals")).to_have_count(0)
+    assert_no_axe_violations(page)
