@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from outcomes.models import Outcome
 from widgets.models import Widget
 
 from .conftest import assert_no_axe_violations
@@ -26,6 +27,9 @@ def _pages():
         "widget-form": f"/widgets/{permit.pk}/edit/",
         "count-grid": "/widgets/counts/deq/",
         "customers": "/customers/",
+        "dashboard": "/outcomes/agency/deq/",
+        "scorecard": "/outcomes/scorecard/",
+        "outcome": f"/outcomes/{Outcome.objects.filter(agency__slug='deq').first().pk}/",
     }
 
 
@@ -44,7 +48,7 @@ def test_screenshots_of_the_main_pages(page, base):
     page.goto(f"{base}/public/deq/")
     _shoot(page, "public")
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("staff@deq")
+    page.get_by_label("Username").fill("manager@deq")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     for name, path in _pages().items():
