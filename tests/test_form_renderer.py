@@ -1,0 +1,46 @@
+"""The one form renderer: USWDS classes, and every hint and error rendered where
+the input's aria-describedby points."""
+
+import re
+
+from django import forms
+
+from config.forms import widget_class
+
+
+class SampleForm(forms.Form):
+    name = forms.CharField(help_text="A noun.")
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")])
+    channels = forms.MultipleChoiceField(
+        choices=[("online", "Online"), ("mail", "Mail")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick all that apply.",
+    )
+    agree = forms.BooleanField(help_text="Required to continue.")
+    notes = forms.CharField(widget=forms.Textarea, required=False)
+
+
+def test_inputs_get_uswds_classes():
+    html = str(SampleForm())
+    assert 'class="usa-input"' in html
+    assert 'class="usa-select"' in html
+    assert 'class="usa-textarea"' in html
+    assert 'class="usa-checkbox__input"' in html
+    assert widget_class(forms.CheckboxSelectMultiple()) == "usa-checkbox__input"
+
+
+def test_every_described_by_id_is_rendered_with_hints_and_errors():
+    form = SampleForm(data={"kind": "zzz"})
+    assert not form.is_valid()
+    html = str(form)
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    described = {
+        i for group in re.findall(r'aria-describedby="([^"]+)"', html) for i in group.split()
+    }
+    assert described, "inputs should be described by hints and errors"
+    assert described <= ids, described - ids
+    assert "A noun." in html
+    assert "This field is required." in html
+    assert "Select a valid choice." in html
+    assert 'aria-invalid="true"' in html
+    assert "usa-form-group--error" in html
