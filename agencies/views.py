@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .models import Agency
-from .scoping import get_readable_or_404
+from .scoping import MANAGER, can_change, get_readable_or_404
 
 
 class LoginView(auth_views.LoginView):
@@ -39,5 +39,7 @@ def agency_detail(request, slug):
             "programs": agency.programs.all(),
             "widgets": agency.widgets.for_user(request.user).select_related("program"),
             "outcomes": agency.outcomes.all(),
+            "channel_mix": agency.widgets.for_user(request.user).channel_mix(),
+            "is_agency_manager": can_change(request.user, agency.pk, MANAGER),
         },
     )

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from agencies import views as agency_views
 from widgets import views as widget_views
+from widgets.api import api
 
 urlpatterns = [
     path("", widget_views.home, name="home"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("widgets/", include("widgets.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("public/", include("outcomes.public_urls")),
+    path("api/v1/", api.urls),
 ]

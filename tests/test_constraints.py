@@ -55,6 +55,11 @@ def _duplicate_widget():
     f.WidgetFactory(agency=widget.agency, program=widget.program, name=widget.name)
 
 
+def _duplicate_external_id():
+    widget = f.WidgetFactory(external_id="S-1")
+    f.WidgetFactory(agency=widget.agency, program=widget.program, external_id="S-1")
+
+
 def _duplicate_count():
     count = f.WidgetCountFactory()
     f.WidgetCountFactory(widget=count.widget, period_start=count.period_start)
@@ -116,6 +121,7 @@ BREAKERS = {
     "widgets_widget_frequency_valid": lambda: f.WidgetFactory(reporting_frequency="hourly"),
     "widgets_widget_standard_share_0_100": lambda: f.WidgetFactory(standard_share=Decimal("101")),
     "widgets_widget_fee_gte_0": lambda: f.WidgetFactory(fee=Decimal("-1")),
+    "widgets_widget_unique_external_id_per_agency": _duplicate_external_id,
     "widgets_widgetcount_one_per_period": _duplicate_count,
     "widgets_widgetcount_demand_gte_0": _count(demand=-1),
     "widgets_widgetcount_delivered_gte_0": _count(delivered=-1, within_standard=None, rework=None),
@@ -127,6 +133,17 @@ BREAKERS = {
     "widgets_widgetcount_within_standard_lte_delivered": _count(delivered=5, within_standard=6),
     "widgets_widgetcount_rework_lte_delivered": _count(delivered=5, within_standard=5, rework=6),
     "widgets_widgetcount_source_valid": _count(source="fax"),
+    **{
+        f"widgets_widgetcount_{field}_gte_0": _count(**{field: -1})
+        for field in (
+            "channel_online",
+            "channel_in_person",
+            "channel_mail",
+            "channel_phone",
+            "channel_email",
+            "channel_other",
+        )
+    },
     "widgets_surveyresult_one_overall_per_period": _duplicate_overall_survey,
     "widgets_surveyresult_one_per_segment_and_period": _duplicate_segment_survey,
     "widgets_surveyresult_offered_lte_served": _survey(customers_served=10, offered=11),
@@ -193,6 +210,12 @@ def test_valid_rows_pass_every_constraint():
     f.SurveyResultFactory(respondents=15, **{f"satisfaction_{p}": 3 for p in range(1, 6)})
     f.CountermeasureFactory()
     assert Membership.objects.count() == 0
+
+
+def test_widgets_without_external_id_may_share_the_blank():
+    widget = f.WidgetFactory()
+    f.WidgetFactory(agency=widget.agency, program=widget.program)
+    assert widget.external_id == ""
 
 
 def test_every_constraint_is_tested():

@@ -11,7 +11,23 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Names of the URLs open without signing in (DESIGN.md: login, the public page
 # and the token API).
-PUBLIC = {"login", "healthz", "public:agency", "admin:login", "logout"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "public:agency",
+    "admin:login",
+    "logout",
+    # open data of the public page (publishing agencies only)
+    "widgets:opendata-csv",
+    "widgets:opendata-json",
+    # token API: 401 without a token
+    "api:api-root",
+    "api:openapi-json",
+    "api:widgets",
+    "api:widget-counts",
+    "api:widget-count",
+    "api:counts",
+}
 
 SAMPLE = {
     "int": "1",

@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from .api_tokens import issue_token, revoke_token
 from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
 
 
@@ -73,8 +74,64 @@ class CountUploadAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "agency", "prefix", "created_by", "last_used_at", "revoked_at"]
-    list_filter = ["agency"]
+    """Tokens are made by widgets.api_tokens: the add form asks only the agency and
+    a name, and the token is shown once, in a message, after saving. Only its
+    hash is stored, and the admin never shows that either."""
+
+    list_display = [
+        "name",
+        "agency",
+        "prefix",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "is_active",
+        "revoked_at",
+    ]
+    list_filter = ["agency", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "agency__name"]
     list_select_related = ["agency", "created_by"]
-    readonly_fields = ["prefix", "created_by", "last_used_at", "created_at", "updated_at"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["agency", "name"]
+        return [
+            "agency",
+            "name",
+            "prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # A token belongs to one agency for good; revoke it with the action.
+        return ["agency", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    @admin.display(boolean=True, description="active")
+    def is_active(self, obj):
+        return obj.is_active
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        token, plaintext = issue_token(agency=obj.agency, name=obj.name, by=request.user)
+        obj.pk = token.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+        messages.warning(
+            request,
+            f"Copy the token for “{token.name}” now; it will not be shown again: {plaintext}",
+        )
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            revoke_token(token=token, by=request.user)
+        self.message_user(request, f"Revoked {len(tokens)} token{'s' if len(tokens) != 1 else ''}.")

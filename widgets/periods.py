@@ -2,7 +2,8 @@
 
 A count belongs to a period named by its first day, at the widget's reporting
 frequency: a day; a week starting Monday; a month; a quarter of the fiscal year
-(which starts in `FISCAL_YEAR_START_MONTH`).
+(which starts in `FISCAL_YEAR_START_MONTH`); a whole fiscal year (for services
+that report once a year, as service inventories do).
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ class Frequency(models.TextChoices):
     WEEK = "week", "Weekly"
     MONTH = "month", "Monthly"
     QUARTER = "quarter", "Quarterly"
+    YEAR = "year", "Yearly (fiscal year)"
 
 
 def _fiscal_start_month():
@@ -39,6 +41,8 @@ def period_start(day, frequency):
     if frequency == Frequency.QUARTER:
         offset = (day.month - _fiscal_start_month()) % 3
         return _add_months(first_of_month, -offset)
+    if frequency == Frequency.YEAR:
+        return fiscal_year_start(fiscal_year(day))
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
@@ -51,6 +55,8 @@ def next_period_start(start, frequency):
         return _add_months(start, 1)
     if frequency == Frequency.QUARTER:
         return _add_months(start, 3)
+    if frequency == Frequency.YEAR:
+        return _add_months(start, 12)
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
@@ -86,5 +92,7 @@ def describe_period(start, frequency):
         return f"Week of {start.strftime('%-d %b %Y')}"
     if frequency == Frequency.MONTH:
         return start.strftime("%B %Y")
+    if frequency == Frequency.YEAR:
+        return f"FY{fiscal_year(start)}"
     quarter = ((start.month - _fiscal_start_month()) % 12) // 3 + 1
     return f"FY{fiscal_year(start)} Q{quarter}"

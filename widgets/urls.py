@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import count_views, views
+from .api_token_urls import api_token_urlpatterns
+from .interop_urls import interop_urlpatterns
 from .survey_urls import survey_urlpatterns
 
 app_name = "widgets"
@@ -25,4 +27,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.widget_edit, name="edit"),
     path("<int:pk>/workflow/<slug:action>/", views.widget_transition, name="transition"),
     *survey_urlpatterns,
+    *api_token_urlpatterns,
+    *interop_urlpatterns,
 ]

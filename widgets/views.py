@@ -150,6 +150,7 @@ def widget_detail(request, pk):
             "can_edit": widget.status != WidgetStatus.RETIRED and _may_change(request.user, widget),
             "transition_form": TransitionForm(),
             "survey_results": survey_summary_for_widget(widget),
+            "channel_mix": widget.counts.all().channel_mix(),
             "may_change_surveys": _may_change(request.user, widget),
         },
     )

@@ -44,6 +44,8 @@ def _count(widget, day, **values):
         (D(2027, 1, 15), "quarter", D(2027, 1, 1)),
         (D(2026, 11, 26), "week", D(2026, 11, 23)),
         (D(2026, 11, 26), "day", D(2026, 11, 26)),
+        (D(2026, 6, 30), "year", D(2025, 7, 1)),
+        (D(2026, 7, 1), "year", D(2026, 7, 1)),
     ],
 )
 def test_period_start_at_each_frequency(day, frequency, start):
@@ -58,6 +60,8 @@ def test_fiscal_year_boundaries_with_july_start(settings):
     assert describe_period(D(2026, 7, 1), "quarter") == "FY2027 Q1"
     assert describe_period(D(2027, 4, 1), "quarter") == "FY2027 Q4"
     assert period_end(D(2026, 10, 1), "quarter") == D(2026, 12, 31)
+    assert describe_period(D(2026, 7, 1), "year") == "FY2027"
+    assert period_end(D(2026, 7, 1), "year") == D(2027, 6, 30)
 
 
 def test_fiscal_year_is_the_calendar_year_when_it_starts_in_january(settings):

@@ -1,7 +1,14 @@
 """Widgets (the countable products an agency hands to customers), their counts
 per reporting period, and what customers said about them."""
 
-from .counts import COUNT_FIELDS, ApiToken, CountSource, CountUpload, WidgetCount
+from .counts import (
+    CHANNEL_COUNT_FIELDS,
+    COUNT_FIELDS,
+    ApiToken,
+    CountSource,
+    CountUpload,
+    WidgetCount,
+)
 from .definitions import (
     PUBLISHED_STATUSES,
     Channel,
@@ -13,6 +20,7 @@ from .definitions import (
 from .surveys import SCALE, Question, SurveyResult, answer_field
 
 __all__ = [
+    "CHANNEL_COUNT_FIELDS",
     "COUNT_FIELDS",
     "PUBLISHED_STATUSES",
     "SCALE",

@@ -20,6 +20,16 @@ class CountSource(models.TextChoices):
 
 
 COUNT_FIELDS = ("demand", "delivered", "within_standard", "withdrawn", "backlog", "rework")
+# Demand by the channel customers used to ask, where the source knows it (service
+# inventories report applications per channel). Nullable: unknown is not zero.
+CHANNEL_COUNT_FIELDS = (
+    "channel_online",
+    "channel_in_person",
+    "channel_mail",
+    "channel_phone",
+    "channel_email",
+    "channel_other",
+)
 
 
 def _non_negative(field):
@@ -107,6 +117,12 @@ class CountUpload(TimeStampedModel):
 class WidgetCountQuerySet(ScopedQuerySet):
     agency_path = "widget__agency"
 
+    def channel_mix(self):
+        """Demand by channel in the latest fiscal year with channel counts."""
+        from ..channels import channel_mix
+
+        return channel_mix(self)
+
 
 class WidgetCount(TimeStampedModel):
     """One widget's counts for one reporting period. Blank means unknown, never 0."""
@@ -127,6 +143,16 @@ class WidgetCount(TimeStampedModel):
     )
     cost = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, help_text="What producing cost."
+    )
+    channel_online = models.BigIntegerField(
+        "requests online", null=True, blank=True, help_text="Demand received online."
+    )
+    channel_in_person = models.BigIntegerField("requests in person", null=True, blank=True)
+    channel_mail = models.BigIntegerField("requests by mail", null=True, blank=True)
+    channel_phone = models.BigIntegerField("requests by phone", null=True, blank=True)
+    channel_email = models.BigIntegerField("requests by email", null=True, blank=True)
+    channel_other = models.BigIntegerField(
+        "requests by other channels", null=True, blank=True, help_text="Fax and any other."
     )
     source = models.CharField(max_length=10, choices=CountSource.choices, default=CountSource.FORM)
     entered_by = models.ForeignKey(
@@ -152,7 +178,7 @@ class WidgetCount(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["widget", "period_start"], name="widgets_widgetcount_one_per_period"
             ),
-            *[_non_negative(f) for f in (*COUNT_FIELDS, "cost")],
+            *[_non_negative(f) for f in (*COUNT_FIELDS, "cost", *CHANNEL_COUNT_FIELDS)],
             _not_above_delivered("within_standard"),
             _not_above_delivered("rework"),
             models.CheckConstraint(

@@ -69,6 +69,14 @@ class WidgetQuerySet(ScopedQuerySet):
         """What the public page may show: approved widgets of publishing agencies."""
         return self.approved().filter(agency__publishes=True)
 
+    def channel_mix(self):
+        """How customers of these widgets applied, by channel, in the latest fiscal
+        year with channel counts (widgets.channels.ChannelMix)."""
+        from ..channels import channel_mix
+        from .counts import WidgetCount
+
+        return channel_mix(WidgetCount.objects.filter(widget__in=self.values("pk")))
+
 
 class Widget(TimeStampedModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="widgets")
@@ -142,6 +150,14 @@ class Widget(TimeStampedModel):
         related_name="+",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The service's id in the inventory it was imported from (e.g. the service_id
+    # of a Government of Canada Service Inventory), so that a re-import finds it.
+    external_id = models.CharField(
+        "service id in the source inventory",
+        max_length=100,
+        blank=True,
+        help_text="Set by an inventory import; leave blank otherwise.",
+    )
     # The definition coach's verdict, kept in step with the definition (see
     # Widget.refresh_quality and widgets.signals) so that lists can filter and
     # sort by it in the database.
@@ -159,6 +175,11 @@ class Widget(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "name"], name="widgets_widget_unique_name_per_agency"
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "external_id"],
+                condition=~Q(external_id=""),
+                name="widgets_widget_unique_external_id_per_agency",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=WidgetKind.values), name="widgets_widget_kind_valid"

@@ -1,0 +1,166 @@
+"""Saving a previewed service inventory: every plan or none, in one transaction.
+
+Only what differs is written, so a second import of the same files writes no
+row and no history entry. New widgets are drafts reporting yearly; an approved
+widget the inventory changes goes back to review (as an edit would), a returned
+one to draft. Segments: the widget keeps its own segments of each kind the
+inventory names, and gets the agency's segment of a kind it lacks (made, named
+after the kind, when the agency has none); kinds the inventory no longer names
+are dropped. Counts saved here come from a published inventory, so they are
+kept for drafts too (the grid and uploads count only approved widgets).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from agencies.models import Agency, Program
+from customers.models import CustomerSegment, SegmentKind
+
+from ..models import CountSource, WidgetCount, WidgetStatus
+from .gc_inventory import COUNT_VALUE_FIELDS, DEFAULT_PROGRAM
+
+REASON = "Service inventory import"
+
+
+@dataclass
+class CommitSummary:
+    agencies_created: int = 0
+    widgets_created: int = 0
+    widgets_changed: int = 0
+    counts_created: int = 0
+    counts_changed: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.widgets_created} widget{'s' if self.widgets_created != 1 else ''} created, "
+            f"{self.widgets_changed} changed; {self.counts_created} yearly count"
+            f"{'s' if self.counts_created != 1 else ''} created, {self.counts_changed} changed; "
+            f"{self.agencies_created} agenc{'ies' if self.agencies_created != 1 else 'y'} created."
+        )
+
+
+class _Segments:
+    """The agency's segment of each kind, found or made once per commit."""
+
+    def __init__(self):
+        self.cache = {}
+
+    def of_kind(self, agency, kind):
+        key = (agency.pk, kind)
+        if key not in self.cache:
+            segment = (
+                CustomerSegment.objects.active().filter(agency=agency, kind=kind).order_by("name")
+            ).first()
+            if segment is None:
+                segment, _ = CustomerSegment.objects.get_or_create(
+                    agency=agency, name=SegmentKind(kind).label, defaults={"kind": kind}
+                )
+            self.cache[key] = segment
+        return self.cache[key]
+
+
+def _agencies(preview):
+    made = {}
+    for code, name in preview.new_agencies.items():
+        agency = Agency(name=name, abbreviation=code, slug=slugify(code)[:60])
+        agency._change_reason = REASON
+        agency.full_clean()
+        agency.save()
+        made[code.lower()] = agency
+    for plan in preview.plans:
+        if plan.agency is None:
+            plan.agency = made[plan.agency_code.lower()]
+            plan.widget.agency = plan.agency
+    return len(made)
+
+
+def _program(agency, name, programs):
+    name = name or DEFAULT_PROGRAM
+    key = (agency.pk, name.lower())
+    if key not in programs:
+        program = Program.objects.filter(agency=agency, name__iexact=name).first()
+        programs[key] = program or Program.objects.create(agency=agency, name=name)
+    return programs[key]
+
+
+def _save_widget(plan, *, by, programs):
+    widget = plan.widget
+    if plan.is_new:
+        widget.program = _program(plan.agency, plan.program_name, programs)
+        widget.version = 1
+    elif plan.changed_fields:
+        if widget.status == WidgetStatus.APPROVED:
+            widget.status = WidgetStatus.SUBMITTED
+            widget.submitted_by = by
+            widget.submitted_at = timezone.now()
+        elif widget.status == WidgetStatus.RETURNED:
+            widget.status = WidgetStatus.DRAFT
+        widget.version += 1
+    else:
+        return False
+    widget._change_reason = REASON
+    if by is not None:
+        widget._history_user = by
+    widget.full_clean()
+    widget.save()
+    return True
+
+
+def _save_segments(plan, segments):
+    if plan.segment_kinds is None or not (plan.segments_changed or plan.is_new):
+        return
+    widget = plan.widget
+    current = [] if plan.is_new else list(widget.customer_segments.all())
+    chosen = [s for s in current if s.kind in plan.segment_kinds]
+    for kind in sorted(plan.segment_kinds - {s.kind for s in chosen}):
+        chosen.append(segments.of_kind(plan.agency, kind))
+    if {s.pk for s in chosen} != {s.pk for s in current}:
+        widget.customer_segments.set(chosen)
+
+
+def _save_counts(plan, *, by, summary):
+    now = timezone.now()
+    for change in plan.counts:
+        if change.status == "unchanged":
+            continue
+        count = change.count or WidgetCount(
+            widget=plan.widget, period_start=change.period_start, version=0
+        )
+        for name in COUNT_VALUE_FIELDS:
+            setattr(count, name, change.values[name])
+        count.source = CountSource.IMPORT
+        count.entered_by = by
+        count.upload = None
+        count.api_token = None
+        count.version += 1
+        count.updated_at = now
+        count._change_reason = REASON
+        if by is not None:
+            count._history_user = by
+        count.full_clean(validate_unique=False, validate_constraints=False)
+        count.save()
+        if change.status == "new":
+            summary.counts_created += 1
+        else:
+            summary.counts_changed += 1
+
+
+@transaction.atomic
+def commit(preview, *, by=None):
+    """Save a preview without errors; raises ValueError for one with errors."""
+    if preview.error_count:
+        raise ValueError("Only a preview without errors can be saved.")
+    summary = CommitSummary(agencies_created=_agencies(preview))
+    programs, segments = {}, _Segments()
+    for plan in preview.plans:
+        if _save_widget(plan, by=by, programs=programs):
+            if plan.is_new:
+                summary.widgets_created += 1
+            else:
+                summary.widgets_changed += 1
+        _save_segments(plan, segments)
+        _save_counts(plan, by=by, summary=summary)
+    return summary
