@@ -9,7 +9,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test test-fast install chromium migrate seed lint format lock clean backup restore-check
+.PHONY: run serve test test-fast install chromium migrate seed lint format lock clean backup restore-check audit
 
 run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -69,3 +69,7 @@ backup: install ## pg_dump of DATABASE_URL into backups/
 
 restore-check: install ## restore the newest backup into a scratch database and compare row counts
 	$(PY) manage.py restore_check
+
+audit: install ## known vulnerabilities in the pinned packages (needs PyPI's JSON API) and bandit
+	$(VENV)/bin/pip-audit --strict -r requirements.lock --progress-spinner off
+	$(VENV)/bin/bandit -q -r agencies customers widgets outcomes config -x '*/migrations/*' --severity-level high
