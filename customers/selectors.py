@@ -16,10 +16,12 @@ ON_TIME_MONTHS = 12
 
 
 def segments_for(user):
+    """Segments the user may read, each with the number of widgets the user may see."""
+    readable = _readable_widgets(user).values("pk")
     return (
         CustomerSegment.objects.for_user(user)
         .select_related("agency")
-        .annotate(widget_count=Count("widgets", distinct=True))
+        .annotate(widget_count=Count("widgets", filter=Q(widgets__pk__in=readable), distinct=True))
     )
 
 

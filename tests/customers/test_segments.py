@@ -277,3 +277,12 @@ def test_a_database_refusal_is_a_message_not_a_500(client, staff_a, agency_a, mo
     response = client.post(reverse("customers:create"), _form_data(agency=agency_a.pk))
     assert response.status_code == 200
     assert "could not be saved" in response.content.decode()
+
+
+def test_list_counts_only_widgets_the_reader_may_see(client, staff_b, agency_a):
+    from customers.selectors import segments_for
+
+    segment = f.CustomerSegmentFactory(agency=agency_a)
+    f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED).customer_segments.add(segment)
+    f.WidgetFactory(agency=agency_a, status=WidgetStatus.DRAFT).customer_segments.add(segment)
+    assert segments_for(staff_b).get(pk=segment.pk).widget_count == 1
