@@ -15,7 +15,8 @@ def _autocomplete(page, field, text):
     """Pick a value in the admin's autocomplete box, as a person does."""
     page.locator(f"#id_{field} + .select2 .select2-selection").click()
     page.locator(".select2-search__field").fill(text)
-    page.locator(".select2-results__option--highlighted").wait_for()
+    # wait for the search results, not the first list shown while it searches
+    page.locator(".select2-results__option--highlighted", has_text=text).wait_for()
     page.keyboard.press("Enter")
 
 

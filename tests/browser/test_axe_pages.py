@@ -1,0 +1,198 @@
+"""axe-core (WCAG 2.2 A/AA) on every named URL pattern, with a sample object,
+for the roles that can see it, and on the error state of every form.
+
+The walk covers the URL resolver, so a new page is checked the day it is
+added; a new URL that takes arguments needs a sample in SAMPLES (the test
+fails until it has one). Pages that are not HTML (exports, JSON, the token
+API) and POST-only actions are listed as such. The list of what was checked
+is printed and written to reports/axe-pages.txt (CI prints it).
+"""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from agencies.models import Agency
+from outcomes.models import Outcome, Review
+from tests import factories as f
+from widgets.api_tokens import issue_token
+from widgets.models import CountUpload, SurveyResult, Widget, WidgetCount
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+DEMO_PASSWORD = "widgets-demo-2026"
+REPORT = Path(settings.BASE_DIR) / "reports" / "axe-pages.txt"
+
+# Forms whose error state is checked: posted empty, they must show errors accessibly.
+FORM_PAGES = {
+    "widgets:create-for",
+    "widgets:edit",
+    "widgets:count-entry",
+    "widgets:count-edit",
+    "widgets:count-upload",
+    "widgets:import",
+    "widgets:survey-create",
+    "widgets:survey-import",
+    "widgets:inventory-import",
+    "customers:create",
+    "customers:edit",
+    "outcomes:create",
+    "outcomes:edit",
+    "outcomes:measurement-create",
+    "outcomes:measurement-import",
+    "outcomes:countermeasure-create",
+    "outcomes:review-create",
+}
+
+
+def _walk(resolver, ns=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry, f"{ns}{entry.namespace}:" if entry.namespace else ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{ns}{entry.name}", entry.pattern.regex.groupindex
+
+
+def _samples():
+    """URL name -> kwargs (or (kwargs, query string)), from the demo data of DEQ."""
+    deq = Agency.objects.get(slug="deq")
+    widget = Widget.objects.get(name="Air quality permit")
+    draft = Widget.objects.filter(agency=deq, status="draft").first()
+    count = WidgetCount.objects.filter(widget=widget).order_by("-period_start").first()
+    outcome = Outcome.objects.filter(agency=deq).first()
+    token, _ = issue_token(agency=deq, name="Permit system", by=None)
+    review = Review.objects.create(agency=deq, month=count.period_start)
+    countermeasure = f.CountermeasureFactory(outcome=outcome, owner=None)
+    survey = SurveyResult.objects.filter(widget__agency=deq).first()
+    CountUpload.objects.create(agency=deq, file_name="counts.csv")
+    slug = {"slug": "deq"}
+    return {
+        "agencies:detail": slug,
+        "customers:detail": {"pk": deq.segments.first().pk},
+        "customers:edit": {"pk": deq.segments.first().pk},
+        "customers:archive": {"pk": deq.segments.first().pk},
+        "widgets:create-for": slug,
+        "widgets:count-entry": slug,
+        "widgets:overdue": slug,
+        "widgets:count-upload": slug,
+        "widgets:count-edit": {"pk": count.pk},
+        "widgets:count-history": {"pk": widget.pk},
+        "widgets:detail": {"pk": widget.pk},
+        "widgets:edit": {"pk": draft.pk},
+        "widgets:transition": {"pk": draft.pk, "action": "submit"},
+        "widgets:survey-create": {"pk": widget.pk},
+        "widgets:survey-edit": {"pk": survey.pk},
+        "widgets:api-tokens": slug,
+        "widgets:api-token-revoke": {"slug": "deq", "pk": token.pk},
+        "widgets:inventory-export-services": slug,
+        "widgets:inventory-export-standards": slug,
+        "widgets:a11-export": slug,
+        "widgets:opendata-csv": slug,
+        "widgets:opendata-json": slug,
+        "outcomes:detail": {"pk": outcome.pk},
+        "outcomes:edit": {"pk": outcome.pk},
+        "outcomes:measurement-create": {"pk": outcome.pk},
+        "outcomes:dashboard": slug,
+        "outcomes:huddle": slug,
+        "outcomes:create": slug,
+        "outcomes:review-list": slug,
+        "outcomes:review-create": slug,
+        "outcomes:countermeasure-create": (slug, f"?outcome={outcome.pk}"),
+        "outcomes:countermeasure-edit": {"pk": countermeasure.pk},
+        "outcomes:review-detail": {"pk": review.pk},
+        "outcomes:review-close": {"pk": review.pk},
+        "outcomes:review-pack": {"pk": review.pk},
+        "public:agency": slug,
+    }
+
+
+def _skip_reason(name):
+    if name.startswith("api:"):
+        return "token API (JSON), tested in tests/widgets/test_api.py"
+    if name.startswith("admin:") and name not in ADMIN_SAMPLE:
+        return "Django admin: a sample of its pages is checked"
+    if re.match(r"(account_|mfa_|socialaccount_|openid_connect_|sso-|not-offered-)", name):
+        return "sign-in pages of django-allauth: checked in tests/browser/test_sso.py"
+    return None
+
+
+ADMIN_SAMPLE = {"admin:index", "admin:agencies_membership_add", "admin:widgets_widget_changelist"}
+
+
+def _sign_in(page, base, username):
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_every_page_has_no_axe_violations(page, base):
+    call_command("seed_demo", stdout=io.StringIO())
+    samples = _samples()
+    urls, lines, failures = {}, [], []
+    for name, params in sorted(_walk(get_resolver())):
+        reason = _skip_reason(name)
+        if reason:
+            lines.append(f"skipped  {name}: {reason}")
+            continue
+        if params and name not in samples:
+            failures.append(f"{name}: add a sample to SAMPLES")
+            continue
+        sample = samples.get(name) or {}
+        kwargs, query = sample if isinstance(sample, tuple) else (sample, "")
+        urls[name] = reverse(name, kwargs=kwargs or None) + query
+
+    checked = 0
+    for role in ("manager@deq", "staff@deq", "admin", None):
+        if role:
+            _sign_in(page, base, role)
+        else:
+            page.context.clear_cookies()
+        for name, url in urls.items():
+            if role == "admin" and not name.startswith("admin:") and name != "home":
+                continue
+            if role != "admin" and name.startswith("admin:"):
+                continue
+            # Ask first without rendering: exports and POST-only actions are not pages.
+            response = page.request.get(base + url, max_redirects=0)
+            kind = response.headers.get("content-type", "")
+            status = response.status
+            if status == 405:
+                lines.append(f"POST only {name}")
+                continue
+            if "text/html" not in kind:
+                lines.append(f"not HTML  {name} ({kind.split(';')[0]})")
+                continue
+            if status != 200:
+                lines.append(f"{role or 'anonymous'}: {status} for {name}")
+                continue
+            page.goto(base + url)
+            assert page.url == base + url, (name, page.url)
+            violations = axe_violations(page)
+            checked += 1
+            lines.append(f"{role or 'anonymous'}: checked {name} {url}")
+            if violations:
+                failures.append(f"{role} {name} {url}: {violations}")
+            forms = page.locator("main form[method=post]")
+            if name in FORM_PAGES and role == "manager@deq" and forms.count():
+                # submit() skips the browser's own checks: the server's messages are tested.
+                with page.expect_navigation():
+                    forms.last.evaluate("f => f.submit()")
+                violations = axe_violations(page)
+                checked += 1
+                lines.append(f"{role}: checked the error state of {name}")
+                if violations:
+                    failures.append(f"{role} {name} (error state): {violations}")
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text("\n".join(lines) + "\n")
+    print(f"axe checked {checked} page states; see {REPORT}")
+    assert checked > 60
+    assert failures == [], "\n".join(failures)
