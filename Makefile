@@ -8,8 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
+WRK := /usr/bin/wrk
+SCALE ?= small
 
-.PHONY: run serve test test-fast install chromium migrate seed lint format lock clean backup restore-check audit
+.PHONY: run serve test test-fast install chromium migrate seed lint format lock clean backup restore-check audit bench
 
 run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -73,3 +75,7 @@ restore-check: install ## restore the newest backup into a scratch database and 
 audit: install ## known vulnerabilities in the pinned packages (needs PyPI's JSON API) and bandit
 	$(VENV)/bin/pip-audit --strict -r requirements.lock --progress-spinner off
 	$(VENV)/bin/bandit -q -r agencies customers widgets outcomes config -x '*/migrations/*' --severity-level high
+
+bench: install ## Measure at scale: make bench SCALE=small|state (writes bench/results.json)
+	@test -x $(WRK) || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/run.py --scale $(SCALE)

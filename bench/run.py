@@ -1,0 +1,464 @@
+"""The benchmark: build a database at scale, serve it as production does, measure.
+
+    python bench/run.py --scale small     # about 2 minutes (make bench SCALE=small)
+    python bench/run.py --scale state     # about 15 minutes, building included
+
+It builds `widgets_bench_<scale>` (and `widgets_bench_<scale>_10pct`, the same
+agencies and widgets with a tenth of the history) with `generate_scale`, reusing
+them when complete (`--rebuild` to start again); runs collectstatic; starts
+gunicorn with DJANGO_ENV=production on 127.0.0.1; and measures, all in one run:
+
+- each page under 4 concurrent users (wrk: 2 threads, 4 connections, signed in);
+- queries per page (test client + CaptureQueriesContext, bench/workers.py);
+- the agency dashboard at 10% and 100% of the data;
+- a 100,000-row count CSV through CountFile preview + commit, against COPY of
+  the same rows, and the import's peak memory (10,000 rows vs 100,000).
+
+Results go to bench/results.json and a table. It is a measurement: targets are
+marked PASS/FAIL and the exit status is 0 whatever they say.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SERVER = "postgres://postgres@127.0.0.1:5432"
+PRESETS = {  # generate_scale presets, and how long to load each page
+    "small": {"preset": "small", "seconds": 4, "dashboard_runs": 20},
+    "state": {"preset": "state", "seconds": 12, "dashboard_runs": 15},
+}
+SEED = 1
+IMPORT_ROWS = (10_000, 100_000)
+WORKERS = 4
+TARGETS = [  # (figure, label, comparison, limit)
+    ("list_vs_healthz", "widget list rps / healthz rps", ">=", 0.12),
+    ("dashboard_p95_ms", "agency dashboard p95 (ms)", "<=", 150),
+    ("scorecard_p95_ms", "statewide scorecard p95 (ms)", "<=", 300),
+    ("dashboard_100_vs_10", "dashboard time 100% / 10% data", "<=", 1.5),
+    ("import_vs_copy", "CSV import rows/s / COPY rows/s", ">=", 0.30),
+    ("import_memory_growth", "import peak RSS 100k / 10k rows", "<=", 1.25),
+]
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run(args, env, timeout=1800):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, timeout=timeout)  # noqa: S603
+
+
+def worker(mode, env, timeout=900, **args):
+    result = subprocess.run(  # noqa: S603
+        [PYTHON, "bench/workers.py", mode],
+        cwd=ROOT,
+        env={**env, "BENCH_ARGS": json.dumps(args)},
+        timeout=timeout,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"bench/workers.py {mode} failed (exit {result.returncode})")
+    line = [x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON ")][-1]
+    return json.loads(line.removeprefix("BENCH_JSON "))
+
+
+# -- databases --------------------------------------------------------------------------
+
+
+def database_state(name):
+    """(exists, parameters recorded by generate_scale or None)."""
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+    if row is None:
+        return False, None
+    marker = "generate_scale complete: "
+    if not row[0] or not row[0].startswith(marker):
+        return True, None
+    return True, json.loads(row[0].removeprefix(marker))
+
+
+def ensure_database(name, params, env, rebuild):
+    """Build (or reuse) a database loaded by generate_scale with `params`."""
+    url = f"{SERVER}/{name}"
+    db_env = {**env, "DATABASE_URL": url}
+    exists, recorded = database_state(name)
+    fresh_enough = recorded and recorded["end"] >= params.get("end", recorded["end"])
+    wanted = {k: v for k, v in params.items() if k != "end"}
+    if (
+        exists
+        and not rebuild
+        and fresh_enough
+        and all(recorded.get(k) == v for k, v in wanted.items())
+    ):
+        log(f"{name}: reusing (loaded {recorded['end']})")
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], db_env)
+        return url, recorded, 0.0
+    started = time.monotonic()
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        if exists:
+            log(f"{name}: dropping to rebuild")
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    log(f"{name}: migrate")
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], db_env)
+    command = [PYTHON, "manage.py", "generate_scale", "--seed", str(SEED)]
+    for key in ("agencies", "widgets", "outcomes", "years", "frequency", "end"):
+        command += [f"--{key}", str(params[key])]
+    log(f"{name}: generate_scale {' '.join(command[3:])}")
+    run(command, db_env)
+    return url, database_state(name)[1], time.monotonic() - started
+
+
+# -- the server and the load generator --------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env, port, logdir):
+    log(f"gunicorn: {WORKERS} workers on 127.0.0.1:{port}")
+    process = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--access-logfile",
+            str(logdir / "access.log"),
+            "--error-logfile",
+            str(logdir / "error.log"),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.3)
+    stop(process)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s; see its error.log")
+
+
+def stop(process):
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def get(url, cookie):
+    headers = {"X-Forwarded-Proto": "https"}
+    if cookie:
+        headers["Cookie"] = f"sessionid={cookie}"
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        response.read()
+        return response.status
+
+
+def load_page(wrk, base, path, cookie, seconds):
+    for _ in range(3):  # warm each worker's caches
+        status = get(base + path, cookie)
+    result = subprocess.run(  # noqa: S603
+        [wrk, "-t2", "-c4", f"-d{seconds}s", "--timeout", "30s", "--latency",
+         "-s", str(ROOT / "bench" / "session.lua"), base + path],
+        env={**os.environ, "BENCH_COOKIE": cookie},
+        capture_output=True, text=True, check=True, timeout=seconds + 60,
+    )  # fmt: skip
+    line = [x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON ")][-1]
+    return {"status_before": status, **json.loads(line.removeprefix("BENCH_JSON "))}
+
+
+# -- the count import -------------------------------------------------------------------
+
+
+def write_count_csv(path, widget_ids, first_period, rows, seed=SEED):
+    """`rows` counts for the widgets on the days before the loaded range (a backfill),
+    oldest first, one line per widget per day, balanced, as an agency would export them."""
+    rng = random.Random(seed)  # noqa: S311 - test data
+    days = -(-rows // len(widget_ids))
+    start = dt.date.fromisoformat(first_period) - dt.timedelta(days=days)
+    backlog = {w: rng.randint(0, 200) for w in widget_ids}
+    written = 0
+    with open(path, "w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["widget_id", "period_start", "demand", "delivered", "within_standard",
+                      "withdrawn", "backlog", "rework", "cost"])  # fmt: skip
+        for offset in range(days):
+            day = start + dt.timedelta(days=offset)
+            for widget_id in widget_ids:
+                if written == rows:
+                    return
+                demand = rng.randint(0, 80)
+                withdrawn = rng.randint(0, demand // 20)
+                available = backlog[widget_id] + demand - withdrawn
+                delivered = min(available, rng.randint(0, 90))
+                backlog[widget_id] = available - delivered
+                out.writerow([widget_id, day, demand, delivered, rng.randint(0, delivered),
+                              withdrawn, backlog[widget_id], rng.randint(0, delivered // 10),
+                              f"{delivered * 37.5:.2f}"])  # fmt: skip
+                written += 1
+
+
+def copy_rate(url, path):
+    """COPY the CSV into scratch copies of the counts table: bare, and with its indexes."""
+    columns = "widget_id, period_start, demand, delivered, within_standard, withdrawn, backlog, "
+    columns += "rework, cost"
+    data = Path(path).read_bytes()
+    rates = {}
+    with psycopg.connect(url) as conn:
+        for label, including in (("bare", "INCLUDING DEFAULTS INCLUDING IDENTITY"),
+                                 ("indexed", "INCLUDING ALL")):  # fmt: skip
+            table = f"bench_copy_{label}"
+            conn.execute(f"CREATE TEMP TABLE {table} (LIKE widgets_widgetcount {including})")
+            for column, default in (("created_at", "now()"), ("updated_at", "now()"),
+                                    ("source", "'import'"), ("balance_note", "''"),
+                                    ("version", "1")):  # fmt: skip
+                conn.execute(f"ALTER TABLE {table} ALTER {column} SET DEFAULT {default}")
+            conn.commit()
+            started = time.perf_counter()
+            with (
+                conn.cursor() as cursor,
+                cursor.copy(
+                    f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, HEADER true)"
+                ) as copy,
+            ):
+                copy.write(data)
+            conn.commit()
+            seconds = time.perf_counter() - started
+            count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            rates[label] = {"rows": count, "seconds": seconds, "rows_per_s": count / seconds}
+    return rates
+
+
+def measure_import(env, prepared, tmp, url):
+    results = {}
+    worker("cleanup", env)
+    for rows in IMPORT_ROWS:
+        path = tmp / f"counts-{rows}.csv"
+        write_count_csv(path, prepared["counted_widget_ids"], prepared["first_period"], rows)
+        log(f"import: {rows:,} rows through CountFile preview + commit")
+        result = worker("import", env, csv=str(path), agency=prepared["agency"])
+        seconds = result["preview_seconds"] + result["commit_seconds"]
+        result["rows_per_s"] = result["rows"] / seconds
+        result["commit_rows_per_s"] = result["rows"] / result["commit_seconds"]
+        result["cleanup"] = worker("cleanup", env)
+        results[rows] = result
+    big = results[IMPORT_ROWS[-1]]
+    log("import: COPY of the same rows")
+    copy = copy_rate(url, tmp / f"counts-{IMPORT_ROWS[-1]}.csv")
+    return {
+        "rows": big["rows"],
+        "preview_seconds": big["preview_seconds"],
+        "commit_seconds": big["commit_seconds"],
+        "import_rows_per_s": big["rows_per_s"],
+        "commit_rows_per_s": big["commit_rows_per_s"],
+        "copy_rows_per_s": copy["bare"]["rows_per_s"],
+        "copy_indexed_rows_per_s": copy["indexed"]["rows_per_s"],
+        "ratio_import_vs_copy": big["rows_per_s"] / copy["bare"]["rows_per_s"],
+        "peak_rss_mb": {str(k): v["peak_rss_mb"] for k, v in results.items()},
+        "baseline_rss_mb": {str(k): v["baseline_rss_mb"] for k, v in results.items()},
+        "memory_growth": big["peak_rss_mb"] / results[IMPORT_ROWS[0]]["peak_rss_mb"],
+        "runs": {str(k): v for k, v in results.items()},
+    }
+
+
+# -- report -----------------------------------------------------------------------------
+
+
+def machine(url):
+    cpu = next(
+        (x.split(":", 1)[1].strip() for x in Path("/proc/cpuinfo").read_text().splitlines()
+         if x.startswith("model name")), platform.processor(),
+    )  # fmt: skip
+    memory = Path("/proc/meminfo").read_text().split()[1]
+    with psycopg.connect(url) as conn:
+        postgres = conn.execute("SHOW server_version").fetchone()[0]
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)  # noqa: S607
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "memory_gb": round(int(memory) / 2**20, 1),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "wrk": (wrk.stdout or wrk.stderr).split("\n")[0].strip(),
+        "gunicorn_workers": WORKERS,
+        # Other work on the machine skews every figure: the 1-minute load average
+        # should be near 0 before the run.
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def verdicts(figures):
+    rows = []
+    for key, label, comparison, limit in TARGETS:
+        value = figures.get(key)
+        ok = value is not None and (value >= limit if comparison == ">=" else value <= limit)
+        rows.append({"figure": key, "label": label, "value": value,
+                     "target": f"{comparison} {limit}", "pass": ok})  # fmt: skip
+    return rows
+
+
+def print_table(results):
+    print(f"\nBenchmark, scale {results['scale']} ({results['timestamp']}):")
+    print(f"{'page':<20} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'queries':>8}")
+    for name, page in results["pages"].items():
+        print(f"{name:<20} {page['rps']:>8.1f} {page['p50_ms']:>8.1f} {page['p95_ms']:>8.1f} "
+              f"{page['p99_ms']:>8.1f} {page['queries']:>8}")  # fmt: skip
+    imp, dash = results["import"], results["dashboard_scaling"]
+    print(f"\nCSV import {imp['rows']:,} rows: {imp['import_rows_per_s']:,.0f} rows/s "
+          f"(commit alone {imp['commit_rows_per_s']:,.0f}); COPY {imp['copy_rows_per_s']:,.0f} "
+          f"rows/s (into an indexed copy {imp['copy_indexed_rows_per_s']:,.0f}); peak RSS "
+          f"{imp['peak_rss_mb']} MB")  # fmt: skip
+    print(f"Dashboard median: {dash['10pct']['median_ms']:.0f} ms at 10% of the data, "
+          f"{dash['100pct']['median_ms']:.0f} ms at 100%\n")  # fmt: skip
+    print(f"{'target':<36} {'value':>9} {'target':>9}  result")
+    for row in results["verdicts"]:
+        value = "n/a" if row["value"] is None else f"{row['value']:.3g}"
+        print(f"{row['label']:<36} {value:>9} {row['target']:>9}  "
+              f"{'PASS' if row['pass'] else 'FAIL'}")  # fmt: skip
+    print("\nA measurement, not a gate: the exit status is 0 whatever the verdicts.")
+    if results["scale"] != "state":
+        print("The latency targets are for SCALE=state; at other scales they are indicative.")
+
+
+# -- main -------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=sorted(PRESETS), default="small")
+    parser.add_argument("--rebuild", action="store_true", help="Build the databases again.")
+    parser.add_argument("--seconds", type=int, help="Load per page (default by scale).")
+    options = parser.parse_args()
+    wrk = shutil.which("wrk") or "/usr/bin/wrk"
+    if not Path(wrk).exists():
+        raise SystemExit("wrk is not installed: sudo apt-get install wrk (Debian package wrk).")
+    started = time.monotonic()
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    scale = PRESETS[options.scale]
+    seconds = options.seconds or scale["seconds"]
+    sys.path.insert(0, str(ROOT))
+    from outcomes.management.commands._scale_data import PRESETS as SIZES
+
+    params = {**SIZES[scale["preset"]], "seed": SEED}
+    params["end"] = str(dt.date.today() - dt.timedelta(days=1))
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    name = f"widgets_bench_{options.scale}"
+    url, recorded, build_seconds = ensure_database(name, params, env, options.rebuild)
+    small = {**params, "years": round(params["years"] * 0.1, 3), "end": recorded["end"]}
+    url10, _, build10_seconds = ensure_database(f"{name}_10pct", small, env, options.rebuild)
+    env["DATABASE_URL"] = url
+    log("collectstatic")
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    log("prepare: bench user, pages, queries per page")
+    prepared = worker("prepare", env)
+    bad = {k: v for k, v in prepared["statuses"].items() if v != 200}
+    if bad:
+        raise SystemExit(f"pages that do not answer 200: {bad}")
+    with tempfile.TemporaryDirectory(prefix="widgets-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_gunicorn(env, port, tmp)
+        pages = {}
+        try:
+            for page, path in prepared["pages"].items():
+                log(f"wrk {seconds}s: {page} {path}")
+                # Load balancers probe /healthz without a session; pages are signed in.
+                cookie = "" if page == "healthz" else prepared["cookie"]
+                pages[page] = load_page(wrk, base, path, cookie, seconds)
+                pages[page].update(path=path, queries=prepared["queries"][page])
+        finally:
+            stop(server)
+        log("dashboard at 10% and 100% of the data")
+        runs = scale["dashboard_runs"]
+        dash = {
+            "100pct": worker("dashboard", env, runs=runs, agency=prepared["agency"]),
+            "10pct": worker(
+                "dashboard", {**env, "DATABASE_URL": url10}, runs=runs, agency=prepared["agency"]
+            ),
+        }
+        dash["method"] = (
+            "Same agency, widgets and seed; the 10% database holds the last tenth of the "
+            "history. Test client in one process, no load; median of the runs."
+        )
+        imported = measure_import(env, prepared, tmp, url)
+    healthz = pages["healthz"]["rps"]
+    results = {
+        "scale": options.scale,
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "parameters": recorded,
+        "agency": prepared["agency"],
+        "agency_widgets": prepared["agency_widgets"],
+        "user": prepared["user"],
+        "load": {"threads": 2, "connections": 4, "seconds_per_page": seconds},
+        "pages": pages,
+        "ratios": {
+            f"{p}_rps_vs_healthz": pages[p]["rps"] / healthz for p in pages if p != "healthz"
+        },
+        "dashboard_scaling": dash,
+        "import": imported,
+        "build_seconds": {"100pct": build_seconds, "10pct": build10_seconds},
+        "machine": {**machine(url), "load_average_at_start": load_before},
+    }
+    figures = {
+        "list_vs_healthz": pages["widget list"]["rps"] / healthz,
+        "dashboard_p95_ms": pages["agency dashboard"]["p95_ms"],
+        "scorecard_p95_ms": pages["statewide scorecard"]["p95_ms"],
+        "dashboard_100_vs_10": dash["100pct"]["median_ms"] / dash["10pct"]["median_ms"],
+        "import_vs_copy": imported["ratio_import_vs_copy"],
+        "import_memory_growth": imported["memory_growth"],
+    }
+    results["figures"] = figures
+    results["verdicts"] = verdicts(figures)
+    results["total_seconds"] = time.monotonic() - started
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    log(f"done in {results['total_seconds']:.0f}s; bench/results.json written")
+
+
+if __name__ == "__main__":
+    main()
