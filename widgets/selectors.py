@@ -63,7 +63,9 @@ def history(widget):
         widget.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    # Each record with the one before it (the oldest has none). Rows loaded in
+    # bulk may have no history at all.
+    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
         changes = []
         if older is not None:
             delta = newer.diff_against(

@@ -209,3 +209,10 @@ def test_review_queue_lists_oldest_first_and_not_ones_own(client, agency_a, mana
 def test_review_queue_is_for_managers(client, staff_a):
     client.force_login(staff_a)
     assert client.get(reverse("widgets:review-queue")).status_code == 403
+
+
+def test_a_widget_without_history_records_still_shows(client, staff_a, agency_a):
+    widget = f.WidgetFactory(agency=agency_a, status=S.APPROVED)
+    widget.history.all().delete()  # as after a bulk load
+    client.force_login(staff_a)
+    assert client.get(widget.get_absolute_url()).status_code == 200
