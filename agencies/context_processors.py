@@ -1,4 +1,4 @@
-from .scoping import MANAGER, is_admin
+from .scoping import MANAGER, is_admin, memberships_of
 
 
 def memberships(request):
@@ -6,7 +6,7 @@ def memberships(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = list(user.memberships.select_related("agency").order_by("agency__name"))
+    items = memberships_of(user)
     return {
         "my_memberships": items,
         "is_admin": is_admin(user),

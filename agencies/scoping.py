@@ -31,17 +31,25 @@ ROLE_RANK = {STAFF: 1, MANAGER: 2}
 _CACHE_ATTR = "_widgets_agency_roles"
 
 
-def agency_roles(user):
-    """{agency_id: role} for the user, read once per user object (one request)."""
+def memberships_of(user):
+    """The user's memberships with their agencies, read once per user object
+    (one request): scope and the header on every page share this one query."""
     if not getattr(user, "is_authenticated", False):
-        return {}
+        return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         from .models import Membership
 
-        cached = dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
+        cached = list(
+            Membership.objects.filter(user=user).select_related("agency").order_by("agency__name")
+        )
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def agency_roles(user):
+    """{agency_id: role} for the user."""
+    return {m.agency_id: m.role for m in memberships_of(user)}
 
 
 def forget_roles(user):
