@@ -18,7 +18,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 
 from agencies.models import Agency
 from customers.satisfaction import Csat
@@ -286,7 +286,19 @@ def scorecard(user, today=None):
         .annotate(total=Sum("delivered"))
         .values("total")
     )
-    latest = agency_counts.values("widget__agency").annotate(m=Max("period_start")).values("m")
+    # Freshness: the newest count of any widget, found widget by widget with the
+    # (widget, period_start) index rather than by reading every count.
+    widget_latest = (
+        WidgetCount.objects.filter(widget=OuterRef("pk"))
+        .order_by("-period_start")
+        .values("period_start")[:1]
+    )
+    latest = (
+        Widget.objects.filter(agency=OuterRef("pk"))
+        .annotate(last=Subquery(widget_latest))
+        .order_by(F("last").desc(nulls_last=True))
+        .values("last")[:1]
+    )
     agencies = list(
         Agency.objects.for_user(user)
         .annotate(delivered_fy=Subquery(delivered), latest_count=Subquery(latest))
