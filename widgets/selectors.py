@@ -1,10 +1,12 @@
 """Reads for widget pages: scoped, annotated querysets whose query count does
 not grow with the number of rows."""
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.scoping import MANAGER, agency_roles, changeable_agency_ids
 
@@ -15,11 +17,35 @@ from .periods import describe_period
 SPARKLINE_PERIODS = 12
 
 
+# How far back SPARKLINE_PERIODS periods reach at each frequency (with room for
+# a late period), so the sparkline reads a few rows per widget, not its history.
+SPARKLINE_REACH = {
+    "day": 16,
+    "week": 13 * 7,
+    "month": 13 * 31,
+    "quarter": 13 * 92,
+    "year": 13 * 366,
+}
+
+
+def _recent_counts(today=None):
+    today = today or timezone.localdate()
+    window = Q()
+    for frequency, days in SPARKLINE_REACH.items():
+        window |= Q(
+            widget__reporting_frequency=frequency,
+            period_start__gte=today - dt.timedelta(days=days),
+        )
+    return (
+        WidgetCount.objects.filter(window)
+        .order_by("-period_start")
+        .only("widget_id", "period_start", "delivered")[:SPARKLINE_PERIODS]
+    )
+
+
 def catalogue(user):
     """Every widget the user may read, with what the list shows."""
-    recent = WidgetCount.objects.order_by("-period_start").only(
-        "widget_id", "period_start", "delivered"
-    )[:SPARKLINE_PERIODS]
+    recent = _recent_counts()
     return (
         Widget.objects.for_user(user)
         .select_related("agency", "program", "owner")

@@ -144,3 +144,10 @@ def test_sparkline_skips_unknown_periods(client, staff_a, agency_a):
     client.force_login(staff_a)
     body = client.get(URL).content.decode()
     assert 'aria-label="Delivered: Jan 2026: 10, Mar 2026: 30"' in body
+
+
+def test_the_sparkline_window_covers_every_frequency():
+    from widgets.periods import Frequency
+    from widgets.selectors import SPARKLINE_REACH
+
+    assert set(SPARKLINE_REACH) == set(Frequency.values)
