@@ -73,10 +73,11 @@ def parse_value(name, raw):
     if number < 0:
         raise ValueError("Cannot be negative.")
     if name == "cost":
-        if number != number.quantize(Decimal("0.01")):
-            raise ValueError("Use at most two decimal places (cents).")
+        # The size first: quantizing 1e30 to cents overflows the decimal context.
         if number > MAX_COST:
             raise ValueError("This is larger than any cost the system can hold.")
+        if number != number.quantize(Decimal("0.01")):
+            raise ValueError("Use at most two decimal places (cents).")
         return number.quantize(Decimal("0.01"))
     if number != number.to_integral_value():
         raise ValueError("Enter a whole number.")

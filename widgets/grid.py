@@ -8,11 +8,17 @@ then all rows are saved in one transaction.
 
 from dataclasses import dataclass, field
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import counting
 from .models import Widget, WidgetCount
 from .periods import describe_period, previous_period_start
+
+# A row's note obeys the rules of the count form's note (count_views.CountForm):
+# at most 1000 characters, kept whole, and no NUL (PostgreSQL cannot store one).
+NOTE_FIELD = forms.CharField(required=False, max_length=1000)
 
 
 @dataclass
@@ -97,7 +103,7 @@ class CountGrid:
             else:
                 row.raw = {n: data.get(f"{row.prefix}-{n}", "") for n in counting.VALUE_FIELDS}
                 row.confirmed = data.get(f"{row.prefix}-confirm") == "on"
-                row.note = data.get(f"{row.prefix}-note", "").strip()[:1000]
+                row.note = data.get(f"{row.prefix}-note", "").strip()
 
     @property
     def error_count(self):
@@ -132,6 +138,10 @@ class CountGrid:
             row.warning = counting.balance_message(gap, previous_backlog, row.values) if gap else ""
             if row.warning and row.confirmed and not row.note:
                 row.errors["note"] = ["Say why the backlog does not balance, to confirm it."]
+            try:
+                NOTE_FIELD.clean(row.note)
+            except ValidationError as exc:
+                row.errors["note"] = exc.messages
         return self.error_count == 0 and self.warning_count == 0
 
     def save(self):

@@ -16,6 +16,7 @@ Every change is saved with a history record naming who and why.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,6 +46,14 @@ PAST_TENSE = {
     "return": "returned",
     "retire": "retired",
 }
+# A workflow comment is kept whole or refused, never cut (widgets.forms.TransitionForm).
+COMMENT_VALIDATORS = [
+    MaxLengthValidator(
+        2000, "Keep the comment to %(limit_value)d characters (it has %(show_value)d)."
+    ),
+    ProhibitNullCharactersValidator("The comment holds a null character, which cannot be kept."),
+]
+
 ACTION_LABELS = {
     "submit": "Submit for review",
     "approve": "Approve",
@@ -94,6 +103,8 @@ def transition_widget(*, widget, action, by, comment=""):
             f"{PAST_TENSE[action]}."
         )
     comment = comment.strip()
+    for validate in COMMENT_VALIDATORS:
+        validate(comment)
     if action == "return" and not comment:
         raise ValidationError("Say what needs to change, so the author can fix it.")
     if action == "submit":

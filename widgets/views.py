@@ -240,7 +240,7 @@ def widget_transition(request, pk, action):
         raise Http404
     widget = get_readable_or_404(Widget, request.user, pk=pk)
     form = TransitionForm(request.POST)
-    comment = form.data.get("comment", "")[:2000]
+    comment = form.data.get("comment", "")  # checked whole by the service
     try:
         services.transition_widget(widget=widget, action=action, by=request.user, comment=comment)
     except ValidationError as exc:

@@ -1,0 +1,350 @@
+"""Who may do what, as one table: the expected answer of every URL to every role.
+
+Written from DESIGN.md, "Who may do what", not recorded from the code:
+
+- anyone: the public page (and its open data) of an agency that publishes;
+- no URL but sign-in, the public page and the token API is open without
+  signing in: everything else sends an anonymous visitor to sign in (302);
+- a signed-in member of any agency reads every agency's catalogue and
+  dashboards, but not another agency's drafts (architecture.md: "other
+  agencies' drafts stay private"); a signed-in user with no agency reads
+  nothing ("waiting for access");
+- staff of A change A's drafts, segments, counts, measurements (and survey
+  results, which are counts of what customers said);
+- a manager of A does all staff may, plus approve / return / retire,
+  outcomes, countermeasures, reviews and API tokens for A;
+- admin: everything, and the Django admin;
+- out of scope for a user, an object is a 404; read-only, a change is a 403;
+- the token API takes tokens, not sessions: 401 for every session.
+
+tests/test_access_matrix.py asks every URL of the resolver, as every role,
+with GET and POST, about the sample objects of agency A, and compares the
+answers with this table. A URL with no entry here fails that test: a new
+feature declares its policy here the day it adds a URL.
+"""
+
+from dataclasses import dataclass, field
+
+# --- roles (fixtures of tests/conftest.py, plus the anonymous visitor) -----------
+
+ANON = "anonymous"
+STAFF_A = "staff_a"
+MANAGER_A = "manager_a"
+STAFF_B = "staff_b"
+MANAGER_B = "manager_b"
+OUTSIDER = "outsider"  # signed in, member of no agency
+ADMIN = "admin_user"
+ROLES = (ANON, STAFF_A, MANAGER_A, STAFF_B, MANAGER_B, OUTSIDER, ADMIN)
+
+SIGNED_IN = frozenset(ROLES) - {ANON}
+MEMBERS = frozenset({STAFF_A, MANAGER_A, STAFF_B, MANAGER_B, ADMIN})  # read every agency
+OF_A = frozenset({STAFF_A, MANAGER_A, ADMIN})  # read A's drafts; change at staff level
+MANAGERS_OF_A = frozenset({MANAGER_A, ADMIN})
+STAFF_OF_ANY = MEMBERS  # every member in the sample may change their own agency
+MANAGERS_OF_ANY = frozenset({MANAGER_A, MANAGER_B, ADMIN})
+
+
+# --- answers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    codes: frozenset
+    label: str
+    # a 302 must go to one of these pages (sign-in), not anywhere else
+    location: tuple = ()
+    # only an allowed change may write to the database
+    may_change: bool = False
+
+    def __str__(self):
+        return self.label
+
+
+def _answer(label, *codes, location=(), may_change=False):
+    return Answer(frozenset(codes), label, location, may_change)
+
+
+OK = _answer("200", 200)
+SIGN_IN = _answer("302 to sign-in", 302, location=("/accounts/login/?next=",))
+ADMIN_SIGN_IN = _answer("302 to admin sign-in", 302, location=("/admin/login/?next=",))
+# An anonymous visitor to the admin: the app's sign-in (LoginRequiredMiddleware) or
+# the admin's own, whichever sees the request first.
+ANY_SIGN_IN = _answer(
+    "302 to sign-in", 302, location=("/accounts/login/?next=", "/admin/login/?next=")
+)
+FORBIDDEN = _answer("403", 403)
+NOT_FOUND = _answer("404", 404)
+NOT_ALLOWED = _answer("405", 405)
+UNAUTHORIZED = _answer("401", 401)
+# An allowed change: the form again with its errors (200) or done and redirected (302).
+DONE = _answer("200/302 (allowed)", 200, 302, may_change=True)
+# The same, from a view that answers a form with errors 400 (outcomes:review-create,
+# pinned by tests/outcomes/test_reviews.py).
+DONE_OR_400 = _answer("200/302/400 (allowed)", 200, 302, 400, may_change=True)
+# A POST to a page that changes nothing: it is shown again, or the method is refused.
+READ_ONLY_POST = _answer("200/405 (changes nothing)", 200, 405)
+# A page that sends the user on (e.g. "new widget" to their one agency's form).
+ONWARD = _answer("200/302", 200, 302)
+REDIRECT = _answer("302", 302)
+# Out of scope, for a view that refuses the method before it looks the object up.
+HIDDEN_OR_NOT_ALLOWED = _answer("404/405", 404, 405)
+
+
+# --- rules: role -> Answer --------------------------------------------------------
+
+
+def read(readers=MEMBERS):
+    """GET of a page: readers see it; anyone else signed in is told it does not exist."""
+    return {
+        role: SIGN_IN if role == ANON else OK if role in readers else NOT_FOUND for role in ROLES
+    }
+
+
+def read_post(readers=MEMBERS):
+    """POST to a page that only reads: nothing changes, whoever asks."""
+    return {
+        role: SIGN_IN
+        if role == ANON
+        else READ_ONLY_POST
+        if role in readers
+        else HIDDEN_OR_NOT_ALLOWED
+        for role in ROLES
+    }
+
+
+def change(changers, readers=MEMBERS):
+    """A change: changers may; readers are refused (403); anyone else gets 404."""
+    return {
+        role: SIGN_IN
+        if role == ANON
+        else DONE
+        if role in changers
+        else FORBIDDEN
+        if role in readers
+        else NOT_FOUND
+        for role in ROLES
+    }
+
+
+def page_for(allowed, answer=OK):
+    """A page that is no object of anyone's (a list, an import form): allowed roles get
+    `answer`; other signed-in users are refused (403)."""
+    return {
+        role: SIGN_IN if role == ANON else answer if role in allowed else FORBIDDEN
+        for role in ROLES
+    }
+
+
+def post_only():
+    """GET of a POST-only URL."""
+    return {role: SIGN_IN if role == ANON else NOT_ALLOWED for role in ROLES}
+
+
+def everyone(answer):
+    return dict.fromkeys(ROLES, answer)
+
+
+def signed_in(answer, anonymous=SIGN_IN):
+    return {role: anonymous if role == ANON else answer for role in ROLES}
+
+
+# --- the table ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way to ask a URL: the sample objects its kwargs name, and what each role gets.
+
+    kwargs values name sample objects (see SAMPLE_OBJECTS in test_access_matrix.py):
+    a `slug` kwarg takes the object's slug, any other its pk; a value that names no
+    sample object is taken literally (e.g. a workflow action).
+    """
+
+    get: dict
+    post: dict
+    kwargs: dict = field(default_factory=dict)
+    query: str = ""
+    data: dict = field(default_factory=dict)  # minimal POST data (sample names -> pk)
+    put: dict | None = None  # asked with PUT as well (the API)
+    note: str = ""
+
+
+def case(get, post, **kwargs):
+    return Case(get=get, post=post, **kwargs)
+
+
+AGENCY = {"slug": "agency_a"}
+
+POLICY = {
+    # --- open without signing in ---------------------------------------------------
+    "login": case(
+        get={**signed_in(REDIRECT), ANON: OK},  # a signed-in user is sent home
+        post={**signed_in(REDIRECT), ANON: OK},  # empty form: errors
+    ),
+    # signing out is POST only, and is recorded (the sign-in audit writes an event)
+    "logout": case(
+        get=signed_in(NOT_ALLOWED, anonymous=_answer("405/302 to sign-in", 405, 302)),
+        post=signed_in(_answer("302 (signed out)", 302, may_change=True), anonymous=REDIRECT),
+    ),
+    "healthz": case(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "public:agency": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "widgets:opendata-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "widgets:opendata-json": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    # --- the token API: sessions do not count ---------------------------------------
+    "api:openapi-json": case(get=everyone(OK), post=everyone(READ_ONLY_POST)),
+    "api:api-root": case(get=everyone(NOT_FOUND), post=everyone(NOT_FOUND)),
+    "api:widgets": case(get=everyone(UNAUTHORIZED), post=everyone(NOT_ALLOWED)),
+    "api:widget-counts": case(
+        get=everyone(UNAUTHORIZED),
+        post=everyone(NOT_ALLOWED),
+        kwargs={"widget_id": "approved_widget"},
+    ),
+    "api:widget-count": case(
+        get=everyone(NOT_ALLOWED),
+        post=everyone(NOT_ALLOWED),
+        put=everyone(UNAUTHORIZED),
+        kwargs={"widget_id": "approved_widget", "period": "2026-01-01"},
+    ),
+    "api:counts": case(get=everyone(NOT_ALLOWED), post=everyone(UNAUTHORIZED)),
+    # --- start, agencies --------------------------------------------------------------
+    "home": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    "agencies:list": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    "agencies:detail": case(get=read(), post=read_post(), kwargs=AGENCY),
+    # --- customers ----------------------------------------------------------------------
+    "customers:list": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    "customers:statewide": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    "customers:create": case(get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)),
+    "customers:detail": case(get=read(), post=read_post(), kwargs={"pk": "segment"}),
+    "customers:edit": case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "segment"}),
+    "customers:archive": case(get=post_only(), post=change(OF_A), kwargs={"pk": "segment"}),
+    # --- widgets: catalogue and workflow -----------------------------------------------
+    "widgets:list": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    "widgets:create": case(
+        get=page_for(STAFF_OF_ANY, ONWARD),  # one agency: on to its form; several: choose
+        post=page_for(STAFF_OF_ANY, DONE),
+    ),
+    "widgets:create-for": case(get=change(OF_A), post=change(OF_A), kwargs=AGENCY),
+    "widgets:review-queue": case(
+        get=page_for(MANAGERS_OF_ANY), post=page_for(MANAGERS_OF_ANY, READ_ONLY_POST)
+    ),
+    "widgets:import": case(get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)),
+    "widgets:import-template": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    "widgets:detail": (
+        case(get=read(), post=read_post(), kwargs={"pk": "approved_widget"}),
+        case(get=read(OF_A), post=read_post(OF_A), kwargs={"pk": "draft_widget"}),
+    ),
+    "widgets:edit": (
+        case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "approved_widget"}),
+        case(get=change(OF_A, OF_A), post=change(OF_A, OF_A), kwargs={"pk": "draft_widget"}),
+    ),
+    "widgets:transition": (
+        case(
+            get=post_only(),
+            post=change(OF_A, OF_A),
+            kwargs={"pk": "draft_widget", "action": "submit"},
+        ),
+        case(
+            get=post_only(),
+            post=change(MANAGERS_OF_A, OF_A),  # not submitted: refused with a message (302)
+            kwargs={"pk": "draft_widget", "action": "approve"},
+        ),
+        case(
+            get=post_only(),
+            post=change(MANAGERS_OF_A, OF_A),
+            kwargs={"pk": "draft_widget", "action": "return"},
+        ),
+        case(
+            get=post_only(),
+            post=change(MANAGERS_OF_A),
+            kwargs={"pk": "approved_widget", "action": "retire"},
+        ),
+        case(
+            get=post_only(),
+            post=signed_in(NOT_FOUND),
+            kwargs={"pk": "approved_widget", "action": "publish"},
+            note="no such action",
+        ),
+    ),
+    # --- widgets: counts ------------------------------------------------------------------
+    "widgets:count-entry": case(get=change(OF_A), post=change(OF_A), kwargs=AGENCY),
+    "widgets:count-upload": case(get=change(OF_A), post=change(OF_A), kwargs=AGENCY),
+    "widgets:count-upload-template": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    "widgets:overdue": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "widgets:count-edit": case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "count"}),
+    "widgets:count-history": (
+        case(get=read(), post=read_post(), kwargs={"pk": "approved_widget"}),
+        case(get=read(OF_A), post=read_post(OF_A), kwargs={"pk": "draft_widget"}),
+    ),
+    # --- widgets: surveys -----------------------------------------------------------------
+    "widgets:survey-create": (
+        case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "approved_widget"}),
+        case(get=change(OF_A, OF_A), post=change(OF_A, OF_A), kwargs={"pk": "draft_widget"}),
+    ),
+    "widgets:survey-edit": case(
+        get=change(OF_A), post=change(OF_A), kwargs={"pk": "survey_result"}
+    ),
+    "widgets:survey-import": case(get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)),
+    "widgets:survey-import-template": case(get=signed_in(OK), post=signed_in(NOT_ALLOWED)),
+    # --- widgets: API tokens (managers of the agency) -----------------------------------
+    "widgets:api-tokens": case(
+        get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs=AGENCY
+    ),
+    "widgets:api-token-revoke": case(
+        get=post_only(),
+        post=change(MANAGERS_OF_A),
+        kwargs={"slug": "agency_a", "pk": "api_token"},
+    ),
+    # --- widgets: interoperability -------------------------------------------------------
+    "widgets:inventory-import": case(get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)),
+    "widgets:inventory-export-services": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "widgets:inventory-export-standards": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "widgets:a11-export": case(get=read(), post=read_post(), kwargs=AGENCY),
+    # --- outcomes ----------------------------------------------------------------------------
+    "outcomes:list": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    "outcomes:detail": case(get=read(), post=read_post(), kwargs={"pk": "outcome"}),
+    "outcomes:create": case(get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs=AGENCY),
+    "outcomes:edit": case(
+        get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs={"pk": "outcome"}
+    ),
+    "outcomes:measurement-create": case(
+        get=change(OF_A), post=change(OF_A), kwargs={"pk": "outcome"}
+    ),
+    "outcomes:measurement-import": case(
+        get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)
+    ),
+    "outcomes:measurement-import-template": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+    # dashboards: every member reads every agency's
+    "outcomes:scorecard": case(get=page_for(MEMBERS), post=page_for(MEMBERS, READ_ONLY_POST)),
+    "outcomes:dashboard": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "outcomes:huddle": case(get=read(), post=read_post(), kwargs=AGENCY),
+    # reviews and countermeasures: managers of the agency change them
+    "outcomes:review-list": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "outcomes:review-create": case(
+        get=post_only(),
+        post={**change(MANAGERS_OF_A), MANAGER_A: DONE_OR_400, ADMIN: DONE_OR_400},
+        kwargs=AGENCY,
+    ),
+    "outcomes:review-detail": case(get=read(), post=change(MANAGERS_OF_A), kwargs={"pk": "review"}),
+    "outcomes:review-close": case(
+        get=post_only(), post=change(MANAGERS_OF_A), kwargs={"pk": "review"}
+    ),
+    "outcomes:review-pack": case(get=read(), post=read_post(), kwargs={"pk": "review"}),
+    "outcomes:countermeasure-create": case(
+        get=change(MANAGERS_OF_A),
+        post=change(MANAGERS_OF_A),
+        kwargs=AGENCY,
+        query="outcome=outcome",
+        data={"outcome": "outcome"},
+    ),
+    "outcomes:countermeasure-edit": case(
+        get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs={"pk": "countermeasure"}
+    ),
+}
+
+# The Django admin, as one rule: superusers only; anyone else is sent to the admin's
+# sign-in. Asked of a sample (the index and every model's changelist).
+ADMIN_NAMESPACE = "admin"
+ADMIN_RULE = case(
+    get={**everyone(ADMIN_SIGN_IN), ANON: ANY_SIGN_IN, ADMIN: OK},
+    post={**everyone(ADMIN_SIGN_IN), ANON: ANY_SIGN_IN, ADMIN: DONE},
+)
