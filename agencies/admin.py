@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agency, Membership, Program
+from .models import AccessRule, Agency, Membership, Program, SignInEvent
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,8 +43,8 @@ class ProgramAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "agency", "role", "created_at"]
-    list_filter = ["role", "agency"]
+    list_display = ["user", "agency", "role", "access_rule", "created_at"]
+    list_filter = ["role", "agency", ("access_rule", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__email", "agency__name", "agency__abbreviation"]
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
@@ -56,5 +59,59 @@ class WidgetsUserAdmin(UserAdmin):
     inlines = [UserMembershipInline]
 
 
+@admin.register(AccessRule)
+class AccessRuleAdmin(SimpleHistoryAdmin):
+    """Who gets which membership at single sign-on (agencies.access)."""
+
+    list_display = [
+        "__str__",
+        "kind",
+        "provider_id",
+        "agency",
+        "role",
+        "grants_admin",
+        "active",
+        "updated_at",
+    ]
+    list_filter = ["kind", "role", "grants_admin", "active", "agency"]
+    search_fields = ["email_domain", "claim_name", "claim_value", "agency__name"]
+    autocomplete_fields = ["agency"]
+    list_select_related = ["agency"]
+    fieldsets = [
+        (None, {"fields": ["kind", "provider_id", "agency", "role", "active"]}),
+        ("E-mail domain rule", {"fields": ["email_domain"]}),
+        ("Claim rule", {"fields": ["claim_name", "claim_value", "grants_admin"]}),
+    ]
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    """The sign-in audit trail: readable by admins, changed by no one."""
+
+    list_display = ["at", "kind", "username", "method", "provider", "ip_address", "detail"]
+    list_filter = ["kind", "method", "provider"]
+    search_fields = ["username", "ip_address", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@login_not_required
+def _admin_login(request, extra_context=None):
+    """The admin signs in through the app's sign-in page, so MFA and LOCAL_LOGIN apply."""
+    return redirect_to_login(
+        request.GET.get("next") or reverse("admin:index"), login_url=reverse("login")
+    )
+
+
+admin.site.login = _admin_login
 admin.site.site_header = "Widgets administration"
 admin.site.site_title = "Widgets admin"

@@ -5,4 +5,4 @@ class AgenciesConfig(AppConfig):
     name = "agencies"
 
     def ready(self):
-        from . import middleware  # noqa: F401  (connects the sign-in receiver)
+        from . import middleware, signals  # noqa: F401  (connect the sign-in receivers)

@@ -5,6 +5,7 @@ other app's querysets build on `ScopedQuerySet` from there.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -90,6 +91,16 @@ class Membership(TimeStampedModel):
     )
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    access_rule = models.ForeignKey(
+        "AccessRule",
+        # Deleting a rule takes away what it gave (deactivate it to let the
+        # memberships go at each person's next sign-in instead).
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="The access rule that granted it at single sign-on; blank when added by hand.",
+    )
 
     history = HistoricalRecords()
 
@@ -106,3 +117,179 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} of {self.agency.abbreviation}"
+
+
+class AccessRuleKind(models.TextChoices):
+    EMAIL_DOMAIN = "email_domain", "Verified e-mail domain"
+    CLAIM = "claim", "Claim from the identity provider"
+
+
+class AccessRule(TimeStampedModel):
+    """Who gets which membership when they sign in through an identity provider.
+
+    Applied at every single sign-on (`agencies.access.apply_access_rules`): a
+    person gets the memberships of the rules that match them, and loses the
+    ones that a rule gave and no rule gives any more. Memberships added by hand
+    are left alone. Only a claim rule with `grants_admin` makes anyone an admin.
+    """
+
+    kind = models.CharField(max_length=20, choices=AccessRuleKind.choices)
+    provider_id = models.CharField(
+        "identity provider",
+        max_length=60,
+        blank=True,
+        help_text="The provider's id in OIDC_PROVIDERS; blank for every provider.",
+    )
+    email_domain = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For e-mail domain rules: matches a verified address at this domain "
+        "(e.g. agency.gov), not its subdomains.",
+    )
+    claim_name = models.CharField(
+        max_length=100, blank=True, help_text="For claim rules: e.g. groups or roles."
+    )
+    claim_value = models.CharField(
+        max_length=200, blank=True, help_text="For claim rules: the value to match exactly."
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="access_rules")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    grants_admin = models.BooleanField(
+        "grants admin",
+        default=False,
+        help_text="Claim rules only: also make the person an admin (the Django admin, "
+        "everything). Off unless you mean it.",
+    )
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name", "kind", "email_domain", "claim_name", "claim_value"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="agencies_accessrule_role_valid"
+            ),
+            # Also the only valid kinds: each has its fields, and only claims grant admin.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind=AccessRuleKind.EMAIL_DOMAIN,
+                        claim_name="",
+                        claim_value="",
+                        grants_admin=False,
+                    )
+                    & ~models.Q(email_domain="")
+                )
+                | (
+                    models.Q(kind=AccessRuleKind.CLAIM, email_domain="")
+                    & ~models.Q(claim_name="")
+                    & ~models.Q(claim_value="")
+                ),
+                name="agencies_accessrule_fields_match_kind",
+            ),
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "provider_id",
+                    "email_domain",
+                    "claim_name",
+                    "claim_value",
+                    "agency",
+                ],
+                name="agencies_accessrule_unique_rule",
+            ),
+        ]
+
+    def __str__(self):
+        if self.kind == AccessRuleKind.EMAIL_DOMAIN:
+            what = f"e-mail at {self.email_domain}"
+        else:
+            what = f"{self.claim_name} = {self.claim_value}"
+        admin = " + admin" if self.grants_admin else ""
+        return f"{what} → {self.get_role_display()} of {self.agency.abbreviation}{admin}"
+
+    def clean(self):
+        self.email_domain = self.email_domain.strip().lower().lstrip("@")
+        self.claim_name = self.claim_name.strip()
+        self.claim_value = self.claim_value.strip()
+        if self.kind == AccessRuleKind.EMAIL_DOMAIN:
+            errors = {}
+            if not self.email_domain:
+                errors["email_domain"] = "An e-mail domain rule needs a domain."
+            if self.claim_name or self.claim_value:
+                errors["claim_name"] = "An e-mail domain rule has no claim."
+            if self.grants_admin:
+                errors["grants_admin"] = "Only a claim rule may grant admin."
+            if errors:
+                raise ValidationError(errors)
+        elif self.kind == AccessRuleKind.CLAIM:
+            errors = {}
+            if not self.claim_name:
+                errors["claim_name"] = "A claim rule needs the claim's name."
+            if not self.claim_value:
+                errors["claim_value"] = "A claim rule needs the value to match."
+            if self.email_domain:
+                errors["email_domain"] = "A claim rule has no e-mail domain."
+            if errors:
+                raise ValidationError(errors)
+
+    def matches(self, *, provider_id, verified_emails, claims):
+        """Whether this rule applies to a person with these verified e-mails and claims."""
+        if not self.active or (self.provider_id and self.provider_id != provider_id):
+            return False
+        if self.kind == AccessRuleKind.EMAIL_DOMAIN:
+            domain = self.email_domain.strip().lower().lstrip("@")
+            return any(e.rsplit("@", 1)[-1].lower() == domain for e in verified_emails)
+        value = claims.get(self.claim_name)
+        if isinstance(value, list | tuple | set):
+            return self.claim_value in {str(v) for v in value}
+        return value is not None and str(value) == self.claim_value
+
+
+class SignInEventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    FAILED = "failed", "Failed sign-in"
+    REFUSED = "refused", "Refused single sign-on"
+    MFA_FAILED = "mfa_failed", "Wrong MFA code"
+    MFA_ENROLLED = "mfa_enrolled", "MFA enrolled"
+    MFA_REMOVED = "mfa_removed", "MFA removed"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", "Password"
+    MFA = "mfa", "Password + MFA"
+    SSO = "sso", "Single sign-on"
+    TOTP = "totp", "Authenticator app (TOTP)"
+    RECOVERY_CODES = "recovery_codes", "Recovery codes"
+    OTHER = "", "—"
+
+
+class SignInEvent(models.Model):
+    """The audit trail of sign-in: who, when, how, from where. Written, never edited."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=SignInEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sign_in_events",
+    )
+    username = models.CharField(
+        max_length=150, blank=True, help_text="As typed or as known at the time."
+    )
+    method = models.CharField(max_length=20, choices=SignInMethod.choices, blank=True)
+    provider = models.CharField(max_length=60, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "-at"], name="agencies_signin_user_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

@@ -1,17 +1,49 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter as get_account_adapter
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .models import Agency
 from .scoping import MANAGER, can_change, get_readable_or_404
+from .sso import SESSION_PROVIDER_KEY, configured_providers, end_session_url
 
 
-class LoginView(auth_views.LoginView):
-    redirect_authenticated_user = True
+class LoginView(allauth_views.LoginView):
+    """The sign-in page: a button per identity provider and, where LOCAL_LOGIN
+    allows it, the password form (allauth's, followed by its MFA step)."""
+
+    template_name = "registration/login.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["identity_providers"] = [
+            {"name": provider.name, "login_url": provider.get_login_url(self.request)}
+            for provider in configured_providers(self.request)
+        ]
+        context["local_login"] = settings.LOCAL_LOGIN
+        return context
+
+
+@login_not_required
+@require_POST
+def logout(request):
+    """End the session here and, where the provider offers it, there (RP-initiated)."""
+    provider_id = request.session.get(SESSION_PROVIDER_KEY)
+    get_account_adapter(request).logout(request)
+    target = None
+    if provider_id:
+        target = end_session_url(
+            request,
+            provider_id,
+            post_logout_redirect_uri=request.build_absolute_uri(reverse("login")),
+        )
+    return redirect(target or settings.LOGOUT_REDIRECT_URL)
 
 
 @login_not_required

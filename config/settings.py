@@ -6,8 +6,10 @@ the posture: `development` (the default: SQLite, DEBUG on, console e-mail) or
 real secret key and allowed hosts).
 """
 
+import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -64,6 +66,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Sign-in: local accounts with MFA, and OpenID Connect (docs/adr/0002).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "agencies",
     "customers",
     "widgets",
@@ -79,7 +87,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "agencies.middleware.SessionActivityMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "agencies.middleware.AdminMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -138,12 +148,110 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock an account + address out after repeated failures.
+# django-axes: lock an account + address out after repeated failures (a wrong
+# MFA code counts as a failure too: agencies.signals).
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Sign-in through django-allauth (docs/adr/0002-sign-in-with-django-allauth.md,
+# docs/security.md "Single sign-on"). Who may use the password form:
+# all (default in development), admins (superusers only: break-glass) or none.
+LOCAL_LOGIN = env("LOCAL_LOGIN", "all")
+if LOCAL_LOGIN not in {"all", "admins", "none"}:
+    raise ImproperlyConfigured("LOCAL_LOGIN must be 'all', 'admins' or 'none'.")
+# Admins who sign in with a password must have MFA; off in development so the
+# demo logins of `make run` work.
+MFA_REQUIRED_FOR_ADMINS = env_bool("MFA_REQUIRED_FOR_ADMINS", PRODUCTION)
+# Who grants access, named on the "waiting for access" page (default: the admins).
+ACCESS_CONTACT = env("ACCESS_CONTACT", "")
+
+ACCOUNT_ADAPTER = "agencies.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "agencies.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # local accounts are made by admins
+ACCOUNT_SESSION_REMEMBER = False  # sessions end on inactivity and at browser close
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# django-axes counts and locks out failed sign-ins; allauth's own per-account
+# limit would answer first with a different page.
+# django-axes locks out by account and address (as before allauth); allauth's own
+# per-address limits would answer first, with other pages.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "login": None}
+ACCOUNT_FORMS = {"login": "agencies.forms.LocalLoginForm"}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# A first sign-in links to an existing user only by an address the provider
+# marks verified (allauth's email authentication only considers verified ones).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in buttons POST
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Widgets")
+MFA_FORMS = {"authenticate": "agencies.forms.MFAAuthenticateForm"}
+
+
+def _oidc_providers(raw):
+    """allauth apps from OIDC_PROVIDERS, a JSON list of identity providers.
+
+    Each: {"id", "name", "issuer", "client_id", "client_secret" (or the
+    variable OIDC_SECRET_<ID>), "scopes", "auth_params", "token_auth_method"}.
+    Discovery is read from the issuer's /.well-known/openid-configuration.
+    """
+    if not raw.strip():
+        return []
+    try:
+        items = json.loads(raw)
+    except ValueError as e:
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS is not valid JSON: {e}") from e
+    apps = []
+    for item in items:
+        missing = {"id", "name", "issuer", "client_id"} - item.keys()
+        if missing:
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS entry lacks {sorted(missing)}")
+        secret_var = "OIDC_SECRET_" + item["id"].upper().replace("-", "_")
+        options = {
+            "server_url": item["issuer"],
+            "scope": item.get("scopes", ["openid", "email", "profile"]),
+            "auth_params": item.get("auth_params", {}),
+            "oauth_pkce_enabled": True,
+        }
+        if item.get("token_auth_method"):
+            options["token_auth_method"] = item["token_auth_method"]
+        apps.append(
+            {
+                "provider_id": item["id"],
+                "name": item["name"],
+                "client_id": item["client_id"],
+                "secret": env(secret_var, item.get("client_secret", "")),
+                "settings": options,
+            }
+        )
+    return apps
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider, made to verify every ID token's signature and
+        # to send and check a nonce (agencies/sso.py).
+        "provider_class": "agencies.sso.AgencyOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": _oidc_providers(env("OIDC_PROVIDERS", "")),
+    }
+}
+
+# Signing in and out sends the browser on to the providers after a form POST,
+# which the CSP's form-action must allow (see CONTENT_SECURITY_POLICY).
+SSO_ORIGINS = sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
+        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+    }
+)
 
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(30 * 60 if PRODUCTION else 8 * 3600)))
 # Sessions end after SESSION_COOKIE_AGE of inactivity: SessionActivityMiddleware
@@ -193,7 +301,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *SSO_ORIGINS],
         "frame-ancestors": [NONE],
     }
 }

@@ -1,5 +1,5 @@
+from allauth.urls import build_provider_urlpatterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from agencies import views as agency_views
@@ -9,8 +9,14 @@ from widgets.api import api
 urlpatterns = [
     path("", widget_views.home, name="home"),
     path("healthz", agency_views.healthz, name="healthz"),
-    path("accounts/login/", agency_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in: ours first (login, logout, the verifying OIDC callback), then allauth's
+    # (MFA, identity providers). docs/adr/0002-sign-in-with-django-allauth.md.
+    path("accounts/", include("agencies.auth_urls")),
+    # allauth.urls without its deprecated unnamed redirects (social/...).
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
+    path("accounts/", include(build_provider_urlpatterns())),
     path("admin/", admin.site.urls),
     path("agencies/", include("agencies.urls")),
     path("customers/", include("customers.urls")),

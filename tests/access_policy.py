@@ -15,7 +15,12 @@ Written from DESIGN.md, "Who may do what", not recorded from the code:
   outcomes, countermeasures, reviews and API tokens for A;
 - admin: everything, and the Django admin;
 - out of scope for a user, an object is a 404; read-only, a change is a 403;
-- the token API takes tokens, not sessions: 401 for every session.
+- the token API takes tokens, not sessions: 401 for every session;
+- sign-in (django-allauth, docs/security.md): its pages and the provider round trip are
+  open; a signed-in user is sent home from them; what is not offered (sign-up,
+  e-mailed password reset or code, e-mail management, a password for an SSO
+  account) is a 404 once signed in; one's own MFA and password are for the
+  signed-in user, after reauthentication where allauth asks for it.
 
 tests/test_access_matrix.py asks every URL of the resolver, as every role,
 with GET and POST, about the sample objects of agency A, and compares the
@@ -23,7 +28,7 @@ answers with this table. A URL with no entry here fails that test: a new
 feature declares its policy here the day it adds a URL.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # --- roles (fixtures of tests/conftest.py, plus the anonymous visitor) -----------
 
@@ -88,6 +93,25 @@ ONWARD = _answer("200/302", 200, 302)
 REDIRECT = _answer("302", 302)
 # Out of scope, for a view that refuses the method before it looks the object up.
 HIDDEN_OR_NOT_ALLOWED = _answer("404/405", 404, 405)
+# Sign-in pages (django-allauth, docs/security.md):
+# A step of a sign-in in progress (the MFA code, completing a first single sign-on)
+# asked with none in progress: back to the sign-in page (no ?next=).
+BACK_TO_SIGN_IN = _answer(
+    "302 to sign-in (no sign-in in progress)", 302, location=("/accounts/login/",)
+)
+# Managing one's own MFA: allauth first asks for the password (or a code) again when
+# the sign-in is not recent, as with the matrix's force_login sessions.
+# (with ?next=, or without it from the MFA code form of a user who has no authenticator)
+REAUTHENTICATE_PAGES = ("/accounts/reauthenticate/", "/accounts/2fa/reauthenticate/")
+OWN_OR_REAUTHENTICATE = _answer(
+    "200 / 302 to reauthenticate", 200, 302, location=REAUTHENTICATE_PAGES
+)
+# The same for a page about an authenticator the user does not have (the sample users
+# have no authenticator app and no recovery codes): nothing to show (404), or
+# reauthentication first.
+NONE_OR_REAUTHENTICATE = _answer(
+    "404 (none set up) / 302 to reauthenticate", 404, 302, location=REAUTHENTICATE_PAGES
+)
 
 
 # --- rules: role -> Answer --------------------------------------------------------
@@ -340,6 +364,106 @@ POLICY = {
         get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs={"pk": "countermeasure"}
     ),
 }
+
+
+# --- sign-in (django-allauth, docs/security.md) ---------------------------------------------
+# agencies/auth_urls.py mounts ours first (login, logout, the verifying OIDC callback,
+# the `not-offered-*` shadows); allauth's own patterns on the same paths are never
+# reached, and are asked here all the same, by their own names.
+
+# Features Widgets does not offer (sign-up, e-mailed password reset, sign-in by e-mailed
+# code, e-mail management, a password for an SSO account): signed in, 404; anyone else
+# is sent to sign in first.
+NOT_OFFERED = case(get=signed_in(NOT_FOUND), post=signed_in(NOT_FOUND))
+# The sign-in page: open; a signed-in user is sent home.
+SIGN_IN_PAGE = POLICY["login"]
+# A page a sign-in ends on (cancelled at the provider, an inactive account): open.
+SIGN_IN_OUTCOME = case(get=everyone(OK), post=everyone(READ_ONLY_POST))
+# A provider that is not configured (the matrix runs with none): 404, whoever asks.
+UNKNOWN_PROVIDER = {"provider_id": "unknown"}
+
+POLICY.update(
+    {
+        "account_login": SIGN_IN_PAGE,
+        "account_logout": POLICY["logout"],
+        "account_inactive": SIGN_IN_OUTCOME,
+        # the MFA code step and the completion of a first single sign-on: only within a
+        # sign-in in progress
+        # (a signed-in user is sent home, as from the sign-in page)
+        "mfa_authenticate": case(
+            get=signed_in(REDIRECT, anonymous=BACK_TO_SIGN_IN),
+            post=signed_in(REDIRECT, anonymous=BACK_TO_SIGN_IN),
+        ),
+        "socialaccount_signup": case(get=everyone(BACK_TO_SIGN_IN), post=everyone(BACK_TO_SIGN_IN)),
+        # the provider round trip
+        "openid_connect_login": case(
+            get=everyone(NOT_FOUND), post=everyone(NOT_FOUND), kwargs=UNKNOWN_PROVIDER
+        ),
+        "openid_connect_callback": case(
+            get=everyone(NOT_FOUND), post=everyone(NOT_FOUND), kwargs=UNKNOWN_PROVIDER
+        ),
+        "sso-callback": case(
+            get=everyone(NOT_FOUND), post=everyone(NOT_FOUND), kwargs=UNKNOWN_PROVIDER
+        ),
+        "socialaccount_login_cancelled": SIGN_IN_OUTCOME,
+        # allauth's stand-alone error page: the OIDC callback renders its errors itself
+        # (open, above), so nothing sends an anonymous visitor here, and like any other
+        # URL it asks them to sign in; allauth answers it 401.
+        "socialaccount_login_error": case(
+            get=signed_in(UNAUTHORIZED), post=signed_in(READ_ONLY_POST)
+        ),
+        # not offered: our shadows, and the allauth names they shadow
+        "not-offered-signup": NOT_OFFERED,
+        "account_signup": NOT_OFFERED,
+        "not-offered-login-code-confirm": NOT_OFFERED,
+        "account_confirm_login_code": NOT_OFFERED,
+        "not-offered-confirm-email": NOT_OFFERED,
+        "account_email_verification_sent": NOT_OFFERED,
+        "not-offered-confirm-email-key": replace(NOT_OFFERED, kwargs={"key": "abc"}),
+        "account_confirm_email": replace(NOT_OFFERED, kwargs={"key": "abc"}),
+        "not-offered-password-reset": NOT_OFFERED,
+        "account_reset_password": NOT_OFFERED,
+        "not-offered-password-reset-done": NOT_OFFERED,
+        "account_reset_password_done": NOT_OFFERED,
+        "not-offered-password-reset-key": replace(NOT_OFFERED, kwargs={"key": "1-abc"}),
+        "account_reset_password_from_key": (
+            replace(NOT_OFFERED, kwargs={"uidb36": "1", "key": "abc"}),
+            # allauth's key is `.+`: one with a slash must not get past the shadow
+            replace(NOT_OFFERED, kwargs={"uidb36": "1", "key": "a/b"}),
+        ),
+        "not-offered-password-reset-key-done": NOT_OFFERED,
+        "account_reset_password_from_key_done": NOT_OFFERED,
+        "not-offered-password-set": NOT_OFFERED,
+        "account_set_password": NOT_OFFERED,
+        "not-offered-email": NOT_OFFERED,
+        "account_email": NOT_OFFERED,
+        # one's own account, signed in (the sample users are local, with a password)
+        "account_change_password": case(get=signed_in(OK), post=signed_in(DONE)),
+        "account_reauthenticate": case(get=signed_in(OK), post=signed_in(DONE)),
+        "mfa_reauthenticate": case(
+            get=signed_in(OWN_OR_REAUTHENTICATE), post=signed_in(OWN_OR_REAUTHENTICATE)
+        ),
+        "mfa_index": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
+        "mfa_activate_totp": case(
+            get=signed_in(OWN_OR_REAUTHENTICATE), post=signed_in(OWN_OR_REAUTHENTICATE)
+        ),
+        "mfa_deactivate_totp": case(
+            get=signed_in(NONE_OR_REAUTHENTICATE), post=signed_in(NONE_OR_REAUTHENTICATE)
+        ),
+        "mfa_generate_recovery_codes": case(
+            get=signed_in(NONE_OR_REAUTHENTICATE), post=signed_in(NONE_OR_REAUTHENTICATE)
+        ),
+        "mfa_view_recovery_codes": case(
+            get=signed_in(NONE_OR_REAUTHENTICATE), post=signed_in(NOT_ALLOWED)
+        ),
+        "mfa_download_recovery_codes": case(
+            get=signed_in(NONE_OR_REAUTHENTICATE), post=signed_in(NONE_OR_REAUTHENTICATE)
+        ),
+        # allauth's page of the provider accounts linked to one's own (link another,
+        # unlink one): one's own account; no other user's is reachable from it
+        "socialaccount_connections": case(get=signed_in(OK), post=signed_in(DONE)),
+    }
+)
 
 # The Django admin, as one rule: superusers only; anyone else is sent to the admin's
 # sign-in. Asked of a sample (the index and every model's changelist).

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
+from agencies.models import AccessRule
 from widgets.models import ApiToken, CountUpload
 
 from . import factories as f
@@ -31,6 +32,9 @@ def one_of_everything(admin_user):
     f.ReviewFactory(agency=widget.agency)
     CountUpload.objects.create(agency=widget.agency, uploaded_by=admin_user, file_name="a.csv")
     ApiToken.objects.create(agency=widget.agency, name="Permit system", prefix="abc", key_hash="0")
+    AccessRule.objects.create(
+        kind="claim", claim_name="groups", claim_value="a", agency=widget.agency
+    )
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda m: m._meta.label)

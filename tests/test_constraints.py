@@ -113,6 +113,23 @@ BREAKERS = {
     "agencies_program_unique_name_per_agency": _duplicate_program,
     "agencies_membership_one_per_user_and_agency": _duplicate_membership,
     "agencies_membership_role_valid": lambda: f.MembershipFactory(role="owner"),
+    "agencies_accessrule_role_valid": lambda: apps.get_model(
+        "agencies", "AccessRule"
+    ).objects.create(
+        kind="email_domain", email_domain="x.gov", role="owner", agency=f.AgencyFactory()
+    ),
+    # a domain rule may not grant admin (only claim rules may); an unknown kind fails it too
+    "agencies_accessrule_fields_match_kind": lambda: apps.get_model(
+        "agencies", "AccessRule"
+    ).objects.create(
+        kind="email_domain", email_domain="x.gov", grants_admin=True, agency=f.AgencyFactory()
+    ),
+    "agencies_accessrule_unique_rule": lambda: [
+        apps.get_model("agencies", "AccessRule").objects.create(
+            kind="claim", claim_name="groups", claim_value="a", agency=agency
+        )
+        for agency in [f.AgencyFactory()] * 2
+    ],
     "customers_customersegment_unique_name_per_agency": _duplicate_segment,
     "customers_customersegment_kind_valid": lambda: f.CustomerSegmentFactory(kind="alien"),
     "widgets_widget_unique_name_per_agency": _duplicate_widget,

@@ -17,6 +17,21 @@ PUBLIC = {
     "public:agency",
     "admin:login",
     "logout",
+    # Sign-in through django-allauth (agencies/auth_urls.py, docs/adr/0002): allauth's
+    # names for our login and logout pages, and the pages of a sign-in in progress.
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "mfa_authenticate",  # the code step after the password; without one, back to sign-in
+    "openid_connect_login",  # starts single sign-on with a provider
+    "openid_connect_callback",  # the provider's answer (ours, sso-callback, takes its path)
+    "sso-callback",
+    "socialaccount_login_cancelled",
+    "socialaccount_signup",  # completes a first single sign-on if the provider's answer lacks data
+    # Not offered (sign-in by e-mailed links): our shadows answer 302 to sign-in / 404;
+    # the walk cannot build a path for allauth's nested regex patterns.
+    "account_confirm_email",
+    "account_reset_password_from_key",
     # open data of the public page (publishing agencies only)
     "widgets:opendata-csv",
     "widgets:opendata-json",

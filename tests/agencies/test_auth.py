@@ -1,4 +1,7 @@
-"""Signing in and out, lockout after repeated failures, and the security headers."""
+"""Signing in and out, lockout after repeated failures, and the security headers.
+
+The password form is django-allauth's: its username field is named "login".
+"""
 
 import pytest
 from django.urls import reverse
@@ -10,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_manager_signs_in_and_sees_their_agency(client, manager_a):
     response = client.post(
-        reverse("login"), {"username": "manager_a", "password": TEST_PASSWORD}, follow=True
+        reverse("login"), {"login": "manager_a", "password": TEST_PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("home")
     body = response.content.decode()
@@ -19,15 +22,17 @@ def test_manager_signs_in_and_sees_their_agency(client, manager_a):
 
 
 def test_wrong_password_is_explained_next_to_the_form(client, manager_a):
-    response = client.post(reverse("login"), {"username": "manager_a", "password": "nope"})
+    response = client.post(reverse("login"), {"login": "manager_a", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert (
+        "The username and/or password you specified are not correct." in response.content.decode()
+    )
 
 
 def test_repeated_failures_lock_the_account_out(client, manager_a, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("login"), {"username": "manager_a", "password": "wrong"})
-    response = client.post(reverse("login"), {"username": "manager_a", "password": TEST_PASSWORD})
+        client.post(reverse("login"), {"login": "manager_a", "password": "wrong"})
+    response = client.post(reverse("login"), {"login": "manager_a", "password": TEST_PASSWORD})
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
