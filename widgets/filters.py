@@ -13,21 +13,21 @@ class WidgetFilter(django_filters.FilterSet):
         label="Search", method="search", help_text="Words in the name or description."
     )
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.all(), empty_label="All agencies"
+        queryset=Agency.objects.none(), empty_label="All agencies"
     )
     program = django_filters.ModelChoiceFilter(
-        queryset=Program.objects.select_related("agency"), empty_label="All programs"
+        queryset=Program.objects.none(), empty_label="All programs"
     )
     kind = django_filters.ChoiceFilter(choices=WidgetKind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=WidgetStatus.choices, empty_label="Any status")
     segment = django_filters.ModelChoiceFilter(
         label="Customer segment",
         field_name="customer_segments",
-        queryset=CustomerSegment.objects.select_related("agency").filter(archived=False),
+        queryset=CustomerSegment.objects.none(),
         empty_label="Any customers",
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(owned_widgets__isnull=False).distinct(),
+        queryset=get_user_model().objects.none(),
         empty_label="Anyone",
     )
     has_problems = django_filters.ChoiceFilter(
@@ -36,6 +36,23 @@ class WidgetFilter(django_filters.FilterSet):
         choices=[("yes", "Has problems"), ("no", "No problems")],
         empty_label="Any",
     )
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        # Offer only what the user may read, and once an agency is chosen only
+        # its programs, segments and owners: shorter lists for people, and a
+        # page that does not render every agency's options.
+        user = getattr(request, "user", None)
+        agencies = Agency.objects.for_user(user)
+        self.filters["agency"].queryset = agencies
+        chosen = str((data or {}).get("agency") or "")
+        scope = {"agency_id": int(chosen)} if chosen.isdigit() else {"agency__in": agencies}
+        self.filters["program"].queryset = Program.objects.filter(**scope)
+        self.filters["segment"].queryset = CustomerSegment.objects.filter(archived=False, **scope)
+        owners = {f"owned_widgets__{k}": v for k, v in scope.items()}
+        self.filters["owner"].queryset = (
+            get_user_model().objects.filter(**owners).distinct().order_by("username")
+        )
 
     class Meta:
         model = Widget

@@ -151,3 +151,18 @@ def test_the_sparkline_window_covers_every_frequency():
     from widgets.selectors import SPARKLINE_REACH
 
     assert set(SPARKLINE_REACH) == set(Frequency.values)
+
+
+def test_filter_offers_only_readable_agencies_and_the_chosen_agencys_programs(
+    client, staff_a, outsider, agency_a, agency_b
+):
+    f.ProgramFactory(agency=agency_a, name="Air")
+    f.ProgramFactory(agency=agency_b, name="Roads")
+    client.force_login(outsider)
+    form = client.get(URL).context["filter"].form
+    assert list(form.fields["agency"].queryset) == []
+    client.force_login(staff_a)
+    form = client.get(URL, {"agency": agency_a.pk}).context["filter"].form
+    assert [p.name for p in form.fields["program"].queryset] == ["Air"]
+    form = client.get(URL, {"agency": ""}).context["filter"].form
+    assert {p.name for p in form.fields["program"].queryset} >= {"Air", "Roads"}
