@@ -7,7 +7,7 @@ aggregates, so that the number of queries does not grow with rows.
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from .models import CustomerSegment, SegmentKind
 from .satisfaction import SATISFACTION, SCALE, Csat, answer_fields
@@ -44,17 +44,27 @@ def received_widgets(segment, user, *, today=None):
     segment's survey results of the same months. Two queries in all.
     """
     since = months_ago(today or dt.date.today(), ON_TIME_MONTHS)
-    known = Q(
-        counts__period_start__gte=since,
-        counts__delivered__isnull=False,
-        counts__within_standard__isnull=False,
+    # Per-widget sums through the (widget, period_start) index, like
+    # widgets.flow.window_totals (which this app may not import): a join over
+    # all counts would read the whole table.
+    widget_model = CustomerSegment._meta.get_field("widgets").related_model
+    counts = (
+        widget_model._meta.get_field("counts")
+        .related_model.objects.filter(
+            widget=OuterRef("pk"),
+            period_start__gte=since,
+            delivered__isnull=False,
+            within_standard__isnull=False,
+        )
+        .order_by()
+        .values("widget")
     )
     widgets = list(
         segment.widgets.filter(pk__in=_readable_widgets(user).values("pk"))
         .select_related("agency")
         .annotate(
-            delivered_12m=Sum("counts__delivered", filter=known),
-            within_standard_12m=Sum("counts__within_standard", filter=known),
+            delivered_12m=Subquery(counts.annotate(t=Sum("delivered")).values("t")),
+            within_standard_12m=Subquery(counts.annotate(t=Sum("within_standard")).values("t")),
         )
         .order_by("name")
     )

@@ -29,6 +29,7 @@ from widgets.flow import (
     late_widgets,
     latest_due_period,
     rollup,
+    window_totals,
 )
 from widgets.models import SurveyResult, Widget, WidgetCount, WidgetStatus
 from widgets.periods import (
@@ -316,19 +317,16 @@ def public_widgets(agency, today=None):
     """Approved widgets of a publishing agency with on-time share over the last 12 months."""
     end = add_months(reference_month(today), 1)
     start = add_months(end, -12)
-    known = Q(
-        counts__period_start__gte=start,
-        counts__period_start__lt=end,
-        counts__within_standard__isnull=False,
-        counts__delivered__isnull=False,
-    )
     widgets = list(
         Widget.objects.published()
         .filter(agency=agency)
         .select_related("program")
         .annotate(
-            on_time_num=Sum("counts__within_standard", filter=known),
-            on_time_den=Sum("counts__delivered", filter=known),
+            **window_totals(
+                {"on_time_num": "within_standard", "on_time_den": "delivered"},
+                start=start,
+                end=end,
+            )
         )
         .order_by("program__name", "name")
     )

@@ -25,6 +25,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -223,3 +224,23 @@ def late_widgets(widgets, today=None):
         .annotate(counted=Exists(counted))
         .filter(counted=False)
     )
+
+
+def window_totals(fields, *, start, end=None, known=("within_standard", "delivered")):
+    """Per-widget sums of count fields over [start, end), as subquery annotations.
+
+    Each sum reads only the widget's rows in the window through the unique
+    (widget, period_start) index; a join-and-filter aggregate over `counts__`
+    makes PostgreSQL read every count in the table (docs/performance.md).
+    Only periods where every field in `known` is known are summed.
+    """
+    rows = WidgetCount.objects.filter(
+        widget=OuterRef("pk"), period_start__gte=start, **{f"{k}__isnull": False for k in known}
+    )
+    if end is not None:
+        rows = rows.filter(period_start__lt=end)
+    grouped = rows.order_by().values("widget")
+    return {
+        alias: Subquery(grouped.annotate(total=Sum(field)).values("total"))
+        for alias, field in fields.items()
+    }
