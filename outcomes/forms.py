@@ -85,8 +85,18 @@ class ContributionForm(forms.ModelForm):
             )
 
 
+# At most 100 contributing widgets per outcome; the bound also stops a forged
+# TOTAL_FORMS from making the server build thousands of forms.
+MAX_CONTRIBUTIONS = 100
 BaseContributionFormSet = inlineformset_factory(
-    Outcome, Contribution, form=ContributionForm, extra=2, can_delete=True
+    Outcome,
+    Contribution,
+    form=ContributionForm,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_CONTRIBUTIONS,
+    absolute_max=MAX_CONTRIBUTIONS,
+    validate_max=True,
 )
 
 

@@ -167,3 +167,18 @@ def test_contribution_widgets_are_the_agencys_own(client, world, manager_a, agen
     response = client.post(url, outcome_post(agency_a, foreign))
     assert response.status_code == 200
     assert not Contribution.objects.filter(widget=foreign).exists()
+
+
+def test_a_forged_number_of_contribution_forms_is_bounded(agency_a):
+    from outcomes.forms import MAX_CONTRIBUTIONS, ContributionFormSet
+
+    outcome = f.OutcomeFactory(agency=agency_a)
+    data = {
+        "contributions-TOTAL_FORMS": "100000",
+        "contributions-INITIAL_FORMS": "0",
+        "contributions-MIN_NUM_FORMS": "0",
+        "contributions-MAX_NUM_FORMS": "1000",
+    }
+    formset = ContributionFormSet(data, instance=outcome, agency=agency_a, prefix="contributions")
+    assert len(formset.forms) == MAX_CONTRIBUTIONS
+    assert not formset.is_valid()
