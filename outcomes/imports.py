@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from agencies.scoping import STAFF
+from agencies.tabular import RowsPreview
 
 from .forms import MeasurementForm
 from .models import Measurement, Outcome
@@ -31,22 +32,6 @@ class Row:
     form: MeasurementForm | None = None
 
 
-@dataclass
-class Preview:
-    rows: list
-
-    @property
-    def errors(self):
-        return [r for r in self.rows if r.status == "error"]
-
-    def count(self, status):
-        return sum(1 for r in self.rows if r.status == status)
-
-    @property
-    def to_save(self):
-        return [r for r in self.rows if r.status in ("new", "changes")]
-
-
 def _text(value):
     if value is None:
         return ""
@@ -64,7 +49,7 @@ def preview(rows, *, user):
     rows = [(n, {k: _text(v) for k, v in data.items()}) for n, data in rows]
     if len(rows) > MAX_ROWS:
         row = Row(number=rows[MAX_ROWS][0], errors=[f"More than {MAX_ROWS} rows; split the file."])
-        return Preview([row])
+        return RowsPreview([row])
     ids = {data.get("outcome_id", "") for _, data in rows}
     outcomes = Outcome.objects.changeable_by(user, STAFF).in_bulk(
         {int(i) for i in ids if i.isdigit()}
@@ -73,7 +58,7 @@ def preview(rows, *, user):
         (m.outcome_id, m.date): m for m in Measurement.objects.filter(outcome__in=outcomes.values())
     }
     seen = {}
-    return Preview([_row(n, data, outcomes, existing, seen) for n, data in rows])
+    return RowsPreview([_row(n, data, outcomes, existing, seen) for n, data in rows])
 
 
 def _row(number, data, outcomes, existing, seen):

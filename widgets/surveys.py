@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from agencies.tabular import RowsPreview
 from customers.models import CustomerSegment
 from customers.satisfaction import Csat, is_low_sample, mean_score, response_rate, share_agreeing
 
@@ -108,34 +109,6 @@ class ImportRow:
     instance: SurveyResult | None = None
 
 
-@dataclass
-class ImportPreview:
-    rows: list
-
-    @property
-    def errors(self):
-        return [r for r in self.rows if r.status == "error"]
-
-    def count(self, status):
-        return sum(1 for r in self.rows if r.status == status)
-
-    @property
-    def new_count(self):
-        return self.count("new")
-
-    @property
-    def changes_count(self):
-        return self.count("changes")
-
-    @property
-    def unchanged_count(self):
-        return self.count("unchanged")
-
-    @property
-    def to_save(self):
-        return [r for r in self.rows if r.status in ("new", "changes")]
-
-
 def _text(value):
     """A cell as the form expects it: XLSX dates and whole floats become text."""
     if value is None:
@@ -162,7 +135,7 @@ def preview_import(rows, *, user):
     if len(rows) > MAX_IMPORT_ROWS:
         row = ImportRow(number=rows[MAX_IMPORT_ROWS][0])
         row.errors.append(f"The file has more than {MAX_IMPORT_ROWS} rows; split it.")
-        return ImportPreview([row])
+        return RowsPreview([row])
     ids = {_int_or_none(data.get("widget_id")) for _, data in rows} - {None}
     widgets = Widget.objects.changeable_by(user).select_related("agency").in_bulk(ids)
     segments = {
@@ -175,7 +148,7 @@ def preview_import(rows, *, user):
     }
     seen = {}
     preview = [_preview_row(n, data, widgets, segments, existing, seen) for n, data in rows]
-    return ImportPreview(preview)
+    return RowsPreview(preview)
 
 
 def _preview_row(number, data, widgets, segments, existing, seen):
