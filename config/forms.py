@@ -43,3 +43,20 @@ class USWDSFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = USWDSBoundField
+
+
+def refuse_stale_save(form, *, current, noun):
+    """Tell the person their save came after someone else's, and keep what they typed.
+
+    Every edit form with optimistic locking (a hidden `version`) answers the
+    same way: nothing saved, the other version shown beside the form, and the
+    form's version moved on so that saving again replaces it knowingly.
+    """
+    form.add_error(
+        None,
+        f"Someone else saved {noun} after you opened it. Nothing you typed was saved: "
+        "compare with their version below, then save again.",
+    )
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    return current

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
 from agencies.scoping import MANAGER, can_change, get_readable_or_404, require_change
+from config.forms import refuse_stale_save
 from widgets.models import Widget
 
 from . import services
@@ -174,14 +175,7 @@ def _edit_countermeasure(request, countermeasure, agency, review):
                 review=review,
             )
         except services.EditConflict as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                "Someone else saved this countermeasure after you opened it. Nothing you "
-                "typed was saved: compare with their version below, then save again.",
-            )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
+            conflict = refuse_stale_save(form, current=exc.current, noun="this countermeasure")
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -18,6 +18,7 @@ from agencies.scoping import (
     require_change,
 )
 from agencies.tabular import UploadError, discard, export_response, read_rows, stash, unstash
+from config.forms import refuse_stale_save
 
 from . import imports, services
 from .dashboard import public_widgets
@@ -81,14 +82,7 @@ def _edit(request, outcome, agency):
                 expected_version=form.cleaned_data.get("version"),
             )
         except services.EditConflict as exc:
-            conflict = exc.current
-            form.add_error(
-                None,
-                "Someone else saved this outcome after you opened it. Nothing you typed was "
-                "saved: compare with their version below, then save again.",
-            )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
+            conflict = refuse_stale_save(form, current=exc.current, noun="this outcome")
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -29,6 +29,7 @@ from agencies.tabular import (
     stash,
     unstash,
 )
+from config.forms import refuse_stale_save
 
 from . import selectors, services
 from .filters import WidgetFilter
@@ -197,14 +198,7 @@ def _edit(request, widget, agency):
                     form=form, by=request.user, expected_version=form.cleaned_data.get("version")
                 )
             except services.EditConflict as exc:
-                conflict = exc.current
-                form.add_error(
-                    None,
-                    "Someone else saved this widget after you opened it. Nothing you typed "
-                    "was saved: compare with their version below, then save again.",
-                )
-                form.data = form.data.copy()
-                form.data["version"] = conflict.version
+                conflict = refuse_stale_save(form, current=exc.current, noun="this widget")
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
