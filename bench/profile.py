@@ -1,0 +1,69 @@
+"""Time (and optionally profile) one page in-process against a benchmark database.
+
+    .venv/bin/python bench/profile.py /widgets/?agency= --scale state [--runs 30] [--pyinstrument]
+
+Signed in as the benchmark's user (the manager of the publishing agency with the
+most widgets), production settings, the test client: what one gunicorn worker
+does for the page, without the network. Prints the median, the SQL time and the
+query count; with --pyinstrument, the profile of one request. Needs the database
+`make bench SCALE=<scale>` built.
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import time
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+parser.add_argument("path")
+parser.add_argument("--scale", default="state")
+parser.add_argument("--runs", type=int, default=30)
+parser.add_argument("--pyinstrument", action="store_true")
+parser.add_argument("--anonymous", action="store_true")
+options = parser.parse_args()
+
+os.environ.update(
+    DJANGO_ENV="production",
+    DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    DJANGO_ALLOWED_HOSTS="127.0.0.1",
+    SECURE_SSL_REDIRECT="false",
+    LOG_LEVEL="WARNING",
+    DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/widgets_bench_{options.scale}",
+)
+sys.argv = sys.argv[:1]  # workers.py reads nothing from argv
+from workers import bench_agency, client_for  # noqa: E402
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+agency, manager = bench_agency()
+client = Client(HTTP_HOST="127.0.0.1") if options.anonymous else client_for(manager)
+for _ in range(3):
+    response = client.get(options.path)
+    assert response.status_code == 200, response.status_code
+with CaptureQueriesContext(connection) as captured:
+    client.get(options.path)
+queries = captured.captured_queries
+sql_ms = sum(float(q["time"]) for q in queries) * 1000
+times = []
+for _ in range(options.runs):
+    started = time.perf_counter()
+    client.get(options.path)
+    times.append((time.perf_counter() - started) * 1000)
+print(
+    f"{options.path}: median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, "
+    f"{len(queries)} queries, {sql_ms:.1f} ms SQL, {len(response.content):,} bytes"
+)
+for query in sorted(queries, key=lambda q: -float(q["time"]))[:5]:
+    print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
+if options.pyinstrument:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(5):
+            client.get(options.path)
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
