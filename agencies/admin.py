@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessRule, Agency, Membership, Program, SignInEvent
+from .models import AccessRule, Agency, DataVersion, Membership, Program, SignInEvent
 
 
 class MembershipInline(admin.TabularInline):
@@ -84,16 +84,7 @@ class AccessRuleAdmin(SimpleHistoryAdmin):
     ]
 
 
-@admin.register(SignInEvent)
-class SignInEventAdmin(admin.ModelAdmin):
-    """The sign-in audit trail: readable by admins, changed by no one."""
-
-    list_display = ["at", "kind", "username", "method", "provider", "ip_address", "detail"]
-    list_filter = ["kind", "method", "provider"]
-    search_fields = ["username", "ip_address", "detail"]
-    date_hierarchy = "at"
-    list_select_related = ["user"]
-
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -102,6 +93,25 @@ class SignInEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyAdmin):
+    """The sign-in audit trail: readable by admins, changed by no one."""
+
+    list_display = ["at", "kind", "username", "method", "provider", "ip_address", "detail"]
+    list_filter = ["kind", "method", "provider"]
+    search_fields = ["username", "ip_address", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(ReadOnlyAdmin):
+    """Kept by database triggers (agencies.versions); shown for diagnosing the page cache."""
+
+    list_display = ["agency_id", "version"]
+    search_fields = ["agency_id"]
 
 
 @login_not_required

@@ -293,3 +293,16 @@ class SignInEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class DataVersion(models.Model):
+    """Each agency's data version, kept by database triggers: see `agencies.versions`.
+
+    No foreign key: a deleted agency keeps its last version, so that versions never repeat.
+    """
+
+    agency_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"agency {self.agency_id}: version {self.version}"

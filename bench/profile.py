@@ -33,17 +33,17 @@ os.environ.update(
     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/widgets_bench_{options.scale}",
 )
 sys.argv = sys.argv[:1]  # workers.py reads nothing from argv
-from workers import bench_agency, client_for  # noqa: E402
-
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from workers import bench_agency, client_for  # noqa: E402
 
 agency, manager = bench_agency()
 client = Client(HTTP_HOST="127.0.0.1") if options.anonymous else client_for(manager)
 for _ in range(3):
     response = client.get(options.path)
-    assert response.status_code == 200, response.status_code
+    if response.status_code != 200:
+        raise SystemExit(f"{options.path} answered {response.status_code}")
 with CaptureQueriesContext(connection) as captured:
     client.get(options.path)
 queries = captured.captured_queries

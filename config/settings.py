@@ -131,6 +131,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered pages (the catalogue, dashboards) are cached in each process under keys
+# that hold the data versions of the agencies they show (agencies.versions): exact
+# however many processes or hosts run, so no shared cache server is needed.
+# Sessions stay in the database: a per-process cache could not forget a session
+# that another process ended.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "500"))},
+    }
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

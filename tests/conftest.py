@@ -50,3 +50,15 @@ def outsider(db):
 @pytest.fixture
 def admin_user(db):
     return AdminFactory(username="root")
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with nothing cached: a test's rolled-back transaction can give
+    the next one the same data versions for other data (a rollback the app never does
+    to committed data)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -166,3 +166,27 @@ def test_filter_offers_only_readable_agencies_and_the_chosen_agencys_programs(
     assert [p.name for p in form.fields["program"].queryset] == ["Air"]
     form = client.get(URL, {"agency": ""}).context["filter"].form
     assert {p.name for p in form.fields["program"].queryset} >= {"Air", "Roads"}
+
+
+def test_list_is_served_from_the_cache_until_the_data_changes(client, staff_a, agency_a):
+    client.force_login(staff_a)
+    widget = f.WidgetFactory(agency=agency_a, name="Air quality permit")
+    with CaptureQueriesContext(connection) as first:
+        assert "Air quality permit" in client.get(URL).text
+    with CaptureQueriesContext(connection) as second:
+        assert "Air quality permit" in client.get(URL).text
+    assert len(second.captured_queries) < len(first.captured_queries)
+    assert not [q for q in second.captured_queries if "widgets_widget" in q["sql"]]
+    # A write by any path (here a queryset update, no signals) shows at once.
+    type(widget).objects.filter(pk=widget.pk).update(name="Air permit renewal")
+    page = client.get(URL).text
+    assert "Air permit renewal" in page
+    assert "Air quality permit" not in page
+
+
+def test_people_with_another_scope_do_not_get_a_cached_list(client, staff_a, staff_b, agency_a):
+    f.WidgetFactory(agency=agency_a, name="Draft of A", status=WidgetStatus.DRAFT)
+    client.force_login(staff_a)
+    assert "Draft of A" in client.get(URL + "?agency=").text
+    client.force_login(staff_b)
+    assert "Draft of A" not in client.get(URL + "?agency=").text

@@ -1,0 +1,260 @@
+"""Data versions: a number per agency that changes whenever any of its data changes.
+
+They make caching exact. A page cached under the versions of the agencies it
+shows can never be served after a change to them: the change gives its agency a
+new version, so the next request looks under a new key.
+
+The versions are kept by the database, not by the app: triggers on every table
+that holds an agency's data (TABLES) give the agency a new version in the same
+transaction as the write, whatever made it (a form, the admin, a bulk import, a
+queryset `update()`, raw SQL, a restore). So a reader sees a new version only
+together with the data that caused it; it may see new data under an old version
+(harmless: an entry under a key is never older than the key), never old data
+under a new version.
+
+- PostgreSQL: one statement-level trigger per table and operation, with the
+  changed rows as a transition table: a bulk write of 100,000 counts bumps its
+  agency once. New versions come from the sequence `agencies_dataversion_seq`,
+  so a number is never handed out twice, even after a rollback or a TRUNCATE.
+- SQLite (local runs): row-level triggers; a new version is the largest one so
+  far plus one.
+
+Versions are never deleted (no foreign key to the agency): a deleted agency keeps
+its last number, so no sequence of versions can repeat.
+
+The triggers are (re)created after every `migrate` (agencies.apps): adding a table
+that holds an agency's data means adding it to TABLES; tests/agencies/test_versions.py
+fails for a model of these apps that is neither in TABLES nor in UNVERSIONED.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import connection
+
+# How to find the agency (or agencies) of a changed row: SQL over a relation of
+# changed rows named {rows}, for PostgreSQL; and an expression over NEW/OLD for SQLite.
+PATHS = {
+    "self": ("SELECT r.id FROM {rows} r", "{row}.id"),
+    "agency": ("SELECT r.agency_id FROM {rows} r", "{row}.agency_id"),
+    "widget": (
+        "SELECT w.agency_id FROM {rows} r JOIN widgets_widget w ON w.id = r.widget_id",
+        "(SELECT agency_id FROM widgets_widget WHERE id = {row}.widget_id)",
+    ),
+    "outcome": (
+        "SELECT o.agency_id FROM {rows} r JOIN outcomes_outcome o ON o.id = r.outcome_id",
+        "(SELECT agency_id FROM outcomes_outcome WHERE id = {row}.outcome_id)",
+    ),
+    "review": (
+        "SELECT v.agency_id FROM {rows} r JOIN outcomes_review v ON v.id = r.review_id",
+        "(SELECT agency_id FROM outcomes_review WHERE id = {row}.review_id)",
+    ),
+}
+
+# Every table that holds an agency's data, and how to find the agency.
+TABLES = {
+    "agencies_agency": "self",
+    "agencies_program": "agency",
+    "agencies_membership": "agency",
+    "agencies_accessrule": "agency",
+    "customers_customersegment": "agency",
+    "widgets_widget": "agency",
+    "widgets_widget_customer_segments": "widget",
+    "widgets_apitoken": "agency",
+    "widgets_countupload": "agency",
+    "widgets_widgetcount": "widget",
+    "widgets_surveyresult": "widget",
+    "outcomes_outcome": "agency",
+    "outcomes_measurement": "outcome",
+    "outcomes_contribution": "outcome",
+    "outcomes_countermeasure": "agency",
+    "outcomes_review": "agency",
+    "outcomes_review_countermeasures": "review",
+}
+# People's names and e-mail addresses appear on every agency's pages: a change
+# to them gives every agency a new version. (Signing in updates only last_login.)
+USER_TABLE = "auth_user"
+USER_COLUMNS = ("username", "first_name", "last_name", "email", "is_active")
+
+# Tables of these apps that are nobody's page data, and why.
+UNVERSIONED = {
+    "agencies_dataversion": "the versions themselves",
+    "agencies_signinevent": "the sign-in audit log, shown only in the admin",
+}
+
+SEQUENCE = "agencies_dataversion_seq"
+# A cached page is never stale (its key changes with the data); this only bounds
+# how long an entry nobody asks for again takes memory.
+CACHE_SECONDS = 3600
+FUNCTION = "agencies_bump_data_versions"
+USER_FUNCTION = "agencies_bump_data_versions_for_people"
+
+
+def _postgresql(tables):
+    statements = [
+        f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
+        f"""
+        CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            ids bigint[];
+            more bigint[];
+        BEGIN
+            IF TG_OP = 'TRUNCATE' OR TG_NARGS = 0 THEN
+                UPDATE agencies_dataversion SET version = nextval('{SEQUENCE}');
+                RETURN NULL;
+            END IF;
+            EXECUTE 'SELECT array_agg(DISTINCT a) FROM (' || replace(TG_ARGV[0], '{{rows}}',
+                CASE WHEN TG_OP = 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) || ') s(a)'
+                INTO ids;
+            IF TG_OP = 'UPDATE' THEN
+                EXECUTE 'SELECT array_agg(DISTINCT a) FROM ('
+                    || replace(TG_ARGV[0], '{{rows}}', 'old_rows') || ') s(a)' INTO more;
+                ids := ids || more;
+            END IF;
+            -- In agency order, so that two writers lock versions in the same order.
+            INSERT INTO agencies_dataversion (agency_id, version)
+            SELECT a, nextval('{SEQUENCE}')
+            FROM (SELECT DISTINCT a FROM unnest(ids) a WHERE a IS NOT NULL ORDER BY a) s
+            ON CONFLICT (agency_id) DO UPDATE SET version = EXCLUDED.version;
+            RETURN NULL;
+        END
+        $$
+        """,  # noqa: S608 - module constants, no input
+    ]
+    for table, path in tables.items():
+        query = PATHS[path][0].replace("'", "''")
+        for op, referencing in (
+            ("INSERT", "NEW TABLE AS new_rows"),
+            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("DELETE", "OLD TABLE AS old_rows"),
+        ):
+            name = f"{table}_dv_{op.lower()}"
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                f"CREATE TRIGGER {name} AFTER {op} ON {table} REFERENCING {referencing} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}('{query}')",
+            ]
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_dv_truncate ON {table}",
+            f"CREATE TRIGGER {table}_dv_truncate AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
+        ]
+    # Row-level, comparing in the function body: a trigger naming columns would stop
+    # later migrations of django.contrib.auth from altering them.
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in USER_COLUMNS)
+    statements += [
+        f"""
+        CREATE OR REPLACE FUNCTION {USER_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' OR {changed} THEN
+                UPDATE agencies_dataversion SET version = nextval('{SEQUENCE}');
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,  # noqa: S608 - module constants, no input
+        f"DROP TRIGGER IF EXISTS {USER_TABLE}_dv ON {USER_TABLE}",
+        f"CREATE TRIGGER {USER_TABLE}_dv AFTER UPDATE OR DELETE ON {USER_TABLE} "
+        f"FOR EACH ROW EXECUTE FUNCTION {USER_FUNCTION}()",
+    ]
+    return statements
+
+
+def _sqlite(tables):
+    def bump(agency):
+        return (
+            "INSERT INTO agencies_dataversion (agency_id, version) "  # noqa: S608 - constants
+            f"SELECT {agency}, (SELECT coalesce(max(version), 0) + 1 FROM agencies_dataversion) "
+            f"WHERE {agency} IS NOT NULL "
+            "ON CONFLICT (agency_id) DO UPDATE SET version = excluded.version;"
+        )
+
+    statements = []
+    for table, path in tables.items():
+        expression = PATHS[path][1]
+        for op, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
+            name = f"{table}_dv_{op.lower()}"
+            body = " ".join(bump(expression.format(row=row)) for row in rows)
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name}",
+                f"CREATE TRIGGER {name} AFTER {op} ON {table} FOR EACH ROW BEGIN {body} END",
+            ]
+    everyone = (
+        "UPDATE agencies_dataversion SET version = "
+        "(SELECT max(version) FROM agencies_dataversion) + 1;"
+    )
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in USER_COLUMNS)
+    statements += [
+        f"DROP TRIGGER IF EXISTS {USER_TABLE}_dv_update",
+        f"CREATE TRIGGER {USER_TABLE}_dv_update AFTER UPDATE ON {USER_TABLE} "
+        f"FOR EACH ROW WHEN {changed} BEGIN {everyone} END",
+        f"DROP TRIGGER IF EXISTS {USER_TABLE}_dv_delete",
+        f"CREATE TRIGGER {USER_TABLE}_dv_delete AFTER DELETE ON {USER_TABLE} "
+        f"FOR EACH ROW BEGIN {everyone} END",
+    ]
+    return statements
+
+
+def install(schema_editor, tables=TABLES):
+    """Create (or replace) the triggers."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = _postgresql(tables)
+    elif vendor == "sqlite":
+        statements = _sqlite(tables)
+    else:  # pragma: no cover - the stack is PostgreSQL and SQLite
+        raise NotImplementedError(f"data version triggers for {vendor}")
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+def token(agency_ids=None):
+    """A short string that changes whenever data of the given agencies (all: None) changes.
+
+    One query by primary key. Include it in the key of anything cached.
+    """
+    from .models import DataVersion
+
+    rows = DataVersion.objects.order_by("agency_id")
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=sorted(set(agency_ids)))
+    pairs = ",".join(f"{a}:{v}" for a, v in rows.values_list("agency_id", "version"))
+    return hashlib.blake2b(pairs.encode(), digest_size=12).hexdigest()
+
+
+def in_app_transaction():
+    """True inside a transaction the app opened (not one a test case wraps around).
+
+    Nothing read there may be cached: if the transaction rolls back, SQLite could
+    hand its versions out again for other data.
+    """
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def scope_key(user):
+    """What decides which rows a user may read: admin, and their roles by agency.
+
+    Users with the same scope see the same rows, so they may share cached pages.
+    """
+    from .scoping import agency_roles, is_admin
+
+    return (is_admin(user), tuple(sorted(agency_roles(user).items())))
+
+
+def cached(name, parts, build, *, agency_ids=None, timeout=CACHE_SECONDS):
+    """`build()`, or what it returned before for the same name, parts and data versions.
+
+    `parts` is everything else the result depends on (the user's scope, the query
+    string, today's date...): any value with a stable repr. The versions are read
+    before `build()` runs, so an entry is never older than its key. Inside a
+    transaction the app opened, nothing is read from or written to the cache.
+    """
+    if in_app_transaction():
+        return build()
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = f"page:{name}:{token(agency_ids)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
