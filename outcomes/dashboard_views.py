@@ -5,7 +5,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 
+from agencies import versions
 from agencies.models import Agency
 from agencies.scoping import MANAGER, can_change, get_readable_or_404, may_read_any
 
@@ -42,14 +45,27 @@ def _filters(request, agency):
 
 def agency_dashboard(request, slug):
     agency = get_readable_or_404(Agency, request.user, slug=slug)
+    may_manage = can_change(request.user, agency.pk, MANAGER)
+    # Rendered once per agency, filters, role and day, then served from the cache
+    # until the agency's data changes (agencies.versions): the dashboard reads only
+    # the agency's own widgets, counts, outcomes and countermeasures.
+    body = versions.cached(
+        "agency-dashboard",
+        (agency.pk, sorted(request.GET.lists()), may_manage, timezone.localdate()),
+        lambda: _dashboard_body(request, agency, may_manage),
+        agency_ids=[agency.pk],
+    )
+    return render(request, "outcomes/dashboard.html", {"agency": agency, "body": body})
+
+
+def _dashboard_body(request, agency, may_manage):
     form, program, grain, start = _filters(request, agency)
     windows = dashboard.windows(grain, start)
     widgets_qs = dashboard.dashboard_widgets(agency, program=program)
     widgets = dashboard.widget_flows(widgets_qs, windows)
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
-    return render(
-        request,
-        "outcomes/dashboard.html",
+    return render_to_string(
+        "outcomes/includes/dashboard_body.html",
         {
             "agency": agency,
             "form": form,
@@ -68,15 +84,24 @@ def agency_dashboard(request, slug):
                 window=windows["current"],
                 program=program,
             ),
-            "may_manage": can_change(request.user, agency.pk, MANAGER),
+            "may_manage": may_manage,
         },
+        request,
     )
 
 
 def scorecard(request):
     if not may_read_any(request.user):
         raise PermissionDenied("The scorecard is for members of an agency.")
-    return render(request, "outcomes/scorecard.html", dashboard.scorecard(request.user))
+    user = request.user
+    body = versions.cached(
+        "scorecard",
+        (versions.scope_key(user), timezone.localdate()),
+        lambda: render_to_string(
+            "outcomes/includes/scorecard_body.html", dashboard.scorecard(user), request
+        ),
+    )
+    return render(request, "outcomes/scorecard.html", {"body": body})
 
 
 def huddle(request, slug):

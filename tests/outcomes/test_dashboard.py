@@ -174,3 +174,42 @@ def test_outsider_cannot_read_a_dashboard(client, world, outsider, agency_a):
 def test_reference_month_is_a_complete_month():
     assert reference_month() < dt.date.today().replace(day=1)
     assert add_months(reference_month(), 1) <= dt.date.today()
+
+
+def _counts_read(captured):
+    return [q for q in captured.captured_queries if "widgets_widgetcount" in q["sql"]]
+
+
+def test_dashboard_is_cached_until_the_agencys_data_changes(
+    client, world, manager_a, staff_a, agency_a, agency_b
+):
+    client.force_login(manager_a)
+    url = reverse("outcomes:dashboard", args=[agency_a.slug])
+    first = client.get(url)
+    assert "add a countermeasure" in first.text  # the outcome is off track, uncovered
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).context["body"] == first.context["body"]
+    assert _counts_read(captured) == []
+    # Another agency's data is not this dashboard's: still served from the cache.
+    f.WidgetCountFactory(widget=f.WidgetFactory(agency=agency_b), period_start=months_back(1))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert _counts_read(captured) == []
+    # A countermeasure for the outcome shows at once.
+    f.CountermeasureFactory(outcome=world["outcome"])
+    covered = client.get(url)
+    assert covered.context["attention"].outcomes == []
+    # Staff share nothing a manager sees: no manager's links in their copy.
+    client.force_login(staff_a)
+    assert "New outcome" in covered.text
+    assert "New outcome" not in client.get(url).text
+
+
+def test_scorecard_shows_a_new_outcome_at_once(client, world, staff_a, agency_b):
+    client.force_login(staff_a)
+    url = reverse("outcomes:scorecard")
+    before = client.get(url).context["agencies"]
+    assert {a.abbreviation: a.outcome_total for a in before}["DB"] == 0
+    f.OutcomeFactory(agency=agency_b)
+    after = client.get(url).context["agencies"]
+    assert {a.abbreviation: a.outcome_total for a in after}["DB"] == 1
