@@ -100,3 +100,21 @@ def test_refuses_a_database_that_has_agencies_unless_forced():
 def test_refuses_sqlite_with_a_clear_message():
     with pytest.raises(CommandError, match="PostgreSQL"):
         generate()
+
+
+@on_postgresql
+def test_every_agency_has_a_data_version_and_the_count_trigger_is_back_on():
+    from agencies.models import DataVersion
+
+    generate()
+    assert set(DataVersion.objects.values_list("agency_id", flat=True)) == set(
+        Agency.objects.values_list("pk", flat=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'widgets_widgetcount_dv_insert'"
+        )
+        assert cursor.fetchone() == ("O",)  # enabled ("origin")
+    before = DataVersion.objects.get(agency_id=Widget.objects.first().agency_id).version
+    WidgetCount.objects.filter(widget=Widget.objects.first()).update(rework=0)
+    assert DataVersion.objects.get(agency_id=Widget.objects.first().agency_id).version != before

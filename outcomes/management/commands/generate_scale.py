@@ -183,7 +183,16 @@ class Command(BaseCommand):
             self.cursor = cursor
             self.step("definitions", self.load_definitions, params, created, password)
             dropped = self.drop_indexes(cursor, "widgets_widgetcount")
+            # The data-version trigger would keep millions of counts in a transition
+            # table to find the agencies the definitions above have already bumped in
+            # this transaction (agencies.versions); it is off for this COPY only.
+            cursor.execute(
+                "ALTER TABLE widgets_widgetcount DISABLE TRIGGER widgets_widgetcount_dv_insert"
+            )
             self.step("counts and surveys", self.load_counts, params, starts)
+            cursor.execute(
+                "ALTER TABLE widgets_widgetcount ENABLE TRIGGER widgets_widgetcount_dv_insert"
+            )
             self.step("indexes", self.create_indexes, cursor, dropped)
             self.step("outcomes", self.load_outcomes, params, starts, created)
             self.step("history", self.created_history, cursor)
