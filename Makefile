@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 WRK := /usr/bin/wrk
 SCALE ?= small
 
-.PHONY: run serve test test-fast install chromium migrate seed lint format lock clean backup restore-check audit bench
+.PHONY: run serve test test-fast screenshots install chromium migrate seed lint format lock clean backup restore-check audit bench
 
 run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -25,6 +25,9 @@ test: install chromium ## The whole suite: unit, integration and browser tests
 
 test-fast: install ## Everything but the browser tests
 	$(VENV)/bin/pytest -m "not browser"
+
+screenshots: install chromium ## Retake the README's screenshots (docs/screenshots/)
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py
 
 install: $(VENV)/.installed node_modules/.installed
 

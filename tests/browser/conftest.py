@@ -20,6 +20,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE_SOURCE = (Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js").read_text()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Screenshots go to reports/ (git-ignored) on every run, and to docs/screenshots/
+# (linked from the README) only with UPDATE_SCREENSHOTS=1 (`make screenshots`):
+# pixels differ a little from run to run, and tests must not change tracked files.
+SCREENSHOTS = Path(settings.BASE_DIR) / (
+    "docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "reports/screenshots"
+)
 
 
 def pytest_collection_modifyitems(items):

@@ -1,13 +1,11 @@
 """Outcomes in a real browser: a manager opens the dashboard, follows an off-track
 outcome, adds a countermeasure and closes the monthly review; axe-core finds
 nothing on the dashboard, outcome (with chart), outcome form with errors, review,
-scorecard, public page and huddle board. Screenshots go to docs/screenshots/."""
+scorecard, public page and huddle board. Screenshots go where tests/browser/conftest.py says."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from agencies.models import Role
@@ -16,10 +14,9 @@ from outcomes.models import Review, ReviewStatus
 from tests import factories as f
 from widgets.models import WidgetStatus
 
-from .conftest import assert_no_axe_violations
+from .conftest import SCREENSHOTS, assert_no_axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 def months_back(n):

@@ -1,20 +1,19 @@
 """Screenshots of the main pages with the demo data, at 1280 px and 390 px wide,
-saved to docs/screenshots/ (linked from the README), each page checked by axe."""
+saved to reports/screenshots/ (docs/screenshots/, linked from the README, with
+`make screenshots`), each page checked by axe."""
 
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from outcomes.models import Outcome
 from widgets.models import Widget
 
+from .conftest import SCREENSHOTS as OUT
 from .conftest import assert_no_axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
-OUT = Path(settings.BASE_DIR) / "docs" / "screenshots"
 DEMO_PASSWORD = "widgets-demo-2026"
 
 
