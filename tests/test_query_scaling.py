@@ -1,0 +1,186 @@
+"""Queries per page do not grow with rows (issue 11).
+
+Every list, detail and dashboard page answers with the same number of queries
+when the agency holds 1 of everything and when it holds 500: widgets, segments,
+counts, surveys, outcomes, measurements, contributions, countermeasures, API
+tokens, count uploads, members, and 500 periods of history on one widget and one
+outcome. The page cache is emptied before each request, so this counts the
+queries that build the page (what the first reader after a write pays).
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agencies.models import Membership, Role
+from customers.models import CustomerSegment
+from outcomes.dashboard import add_months, reference_month
+from outcomes.models import Contribution, Countermeasure, Measurement, Outcome
+from widgets.api_tokens import issue_token
+from widgets.models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount, WidgetStatus
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+SIZES = (1, 500)
+
+
+class World:
+    """One agency whose rows grow by `grow(n)`; its first widget and outcome get
+    n more periods of history each time."""
+
+    def __init__(self, agency, manager):
+        self.agency, self.manager = agency, manager
+        self.program = f.ProgramFactory(agency=agency)
+        self.size = 0
+        self.widget = self.outcome = self.review = self.segment = None
+
+    def grow(self, n):
+        agency, first = self.agency, self.size
+        numbers = range(first, first + n)
+        segments = CustomerSegment.objects.bulk_create(
+            [f.CustomerSegmentFactory.build(agency=agency, name=f"Segment {i}") for i in numbers]
+        )
+        widgets = Widget.objects.bulk_create(
+            [
+                f.WidgetFactory.build(
+                    agency=agency,
+                    program=self.program,
+                    owner=self.manager,
+                    name=f"Widget {i}",
+                    status=WidgetStatus.SUBMITTED if i % 10 == 9 else WidgetStatus.APPROVED,
+                )
+                for i in numbers
+            ]
+        )
+        self.widget = self.widget or widgets[0]
+        self.segment = self.segment or segments[0]
+        through = Widget.customer_segments.through
+        through.objects.bulk_create(
+            [through(widget=w, customersegment=s) for w, s in zip(widgets, segments, strict=True)]
+            + [through(widget=w, customersegment=self.segment) for w in widgets[1:]]
+        )
+        last = reference_month()
+        upload = CountUpload.objects.create(agency=agency, file_name="counts.csv")
+        counts = [f.WidgetCountFactory.build(widget=w, period_start=last) for w in widgets[1:]]
+        counts += [
+            f.WidgetCountFactory.build(
+                widget=self.widget, period_start=add_months(last, -i), upload=upload
+            )
+            for i in numbers
+        ]
+        WidgetCount.objects.bulk_create(counts)
+        CountUpload.objects.bulk_create(
+            [CountUpload(agency=agency, file_name=f"counts-{i}.csv") for i in numbers]
+        )
+        quarter = dt.date(last.year, (last.month - 1) // 3 * 3 + 1, 1)
+        SurveyResult.objects.bulk_create(
+            [f.SurveyResultFactory.build(widget=w, period_start=quarter) for w in widgets]
+        )
+        outcomes = Outcome.objects.bulk_create(
+            [f.OutcomeFactory.build(agency=agency, name=f"Outcome {i}") for i in numbers]
+        )
+        self.outcome = self.outcome or outcomes[0]
+        Contribution.objects.bulk_create(
+            [
+                Contribution(outcome=o, widget=w, rationale="Each one moves the outcome.")
+                for o, w in zip(outcomes, widgets, strict=True)
+            ]
+        )
+        Measurement.objects.bulk_create(
+            [
+                Measurement(outcome=self.outcome, date=add_months(last, -i), value=Decimal(i))
+                for i in numbers
+            ]
+            + [Measurement(outcome=o, date=last, value=Decimal("30")) for o in outcomes[1:]]
+        )
+        countermeasures = Countermeasure.objects.bulk_create(
+            [f.CountermeasureFactory.build(outcome=o, agency=agency) for o in outcomes]
+        )
+        if self.review is None:
+            self.review = f.ReviewFactory(agency=agency, month=last)
+        self.review.countermeasures.add(*countermeasures)
+        ApiToken.objects.bulk_create(
+            [
+                ApiToken(agency=agency, name=f"System {i}", prefix=f"p{i}", key_hash="x")
+                for i in numbers
+            ]
+        )
+        people = [f.UserFactory.build(username=f"member{i}") for i in numbers]
+        for person in people:
+            person.password = "!"  # unusable: bulk_create skips the factory's hashing
+        get_user = type(self.manager).objects
+        Membership.objects.bulk_create(
+            [
+                Membership(agency=agency, user=u, role=Role.STAFF)
+                for u in get_user.bulk_create(people)
+            ]
+        )
+        self.size += n
+
+
+def pages(world):
+    agency, widget, outcome = world.agency, world.widget, world.outcome
+    slug = agency.slug
+    return {
+        "home": reverse("home"),
+        "agency list": reverse("agencies:list"),
+        "agency detail": reverse("agencies:detail", args=[slug]),
+        "segment list": reverse("customers:list") + f"?agency={agency.pk}",
+        "statewide segments": reverse("customers:statewide"),
+        "segment detail": reverse("customers:detail", args=[world.segment.pk]),
+        "widget list": reverse("widgets:list") + f"?agency={agency.pk}",
+        "widget list, all agencies": reverse("widgets:list") + "?agency=&sort=-quality_score",
+        "review queue": reverse("widgets:review-queue"),
+        "widget detail": reverse("widgets:detail", args=[widget.pk]),
+        "count history": reverse("widgets:count-history", args=[widget.pk]),
+        "entry grid": reverse("widgets:count-entry", args=[slug]),
+        "overdue counts": reverse("widgets:overdue", args=[slug]),
+        "count upload": reverse("widgets:count-upload", args=[slug]),
+        "API tokens": reverse("widgets:api-tokens", args=[slug]),
+        "outcome list": reverse("outcomes:list"),
+        "outcome detail": reverse("outcomes:detail", args=[outcome.pk]),
+        "agency dashboard": reverse("outcomes:dashboard", args=[slug]),
+        "huddle board": reverse("outcomes:huddle", args=[slug]),
+        "scorecard": reverse("outcomes:scorecard"),
+        "review list": reverse("outcomes:review-list", args=[slug]),
+        "review detail": reverse("outcomes:review-detail", args=[world.review.pk]),
+        "review pack": reverse("outcomes:review-pack", args=[world.review.pk]),
+        "public page": reverse("public:agency", args=[slug]),
+        "API widgets": "/api/v1/widgets",
+        "API counts of a widget": f"/api/v1/widgets/{widget.pk}/counts",
+    }
+
+
+def queries(client, url, token):
+    cache.clear()
+    headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured.captured_queries)
+
+
+def test_queries_per_page_do_not_grow_with_rows(client, agency_a, manager_a):
+    agency_a.publishes = True
+    agency_a.save()
+    client.force_login(manager_a)
+    world = World(agency_a, manager_a)
+    _token, plaintext = issue_token(agency=agency_a, name="Permit system", by=manager_a)
+    queries(client, "/api/v1/widgets", plaintext)  # the token's first use records itself
+    counted = {}
+    for size in SIZES:
+        world.grow(size - world.size)
+        urls = pages(world)
+        counted[size] = {name: queries(client, url, plaintext) for name, url in urls.items()}
+    grew = {
+        name: (counted[SIZES[0]][name], counted[SIZES[-1]][name])
+        for name in counted[SIZES[0]]
+        if counted[SIZES[0]][name] != counted[SIZES[-1]][name]
+    }
+    assert grew == {}, f"queries with {SIZES[0]} and {SIZES[-1]} rows: {grew}"
