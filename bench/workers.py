@@ -166,7 +166,7 @@ def count_import(args):
         raise RuntimeError([r.messages for r in preview.error_rows[:5]])
     with open(path, "rb") as fileobj:
         started = time.perf_counter()
-        upload = count_file.commit(fileobj, name)
+        upload = count_file.commit(fileobj, name, snapshot=preview.snapshot)
         commit_seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {
