@@ -204,7 +204,7 @@ class CountFile:
         self._costs = {"": None, None: None}
         self._dates = {}  # text -> date (or None)
         self._widget_ids = {}  # text of widget_id -> widget (only those found)
-        # (counted?, frequency, period) -> True when counting.check_period found
+        # (status, frequency, period) -> True when counting.check_period found
         # nothing: it depends on the widget through these alone (see its docstring).
         self._good_periods = {}
 
@@ -264,7 +264,7 @@ class CountFile:
         return values, errors
 
     def _period_errors(self, widget, period):
-        key = (widget.status in counting.COUNTED_STATUSES, widget.reporting_frequency, period)
+        key = (widget.status, widget.reporting_frequency, period)
         if key in self._good_periods:
             return ()
         errors = counting.check_period(widget, period, self.today)

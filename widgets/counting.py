@@ -102,7 +102,7 @@ def check_period(widget, period_start, today=None):
 
     Whether there are any depends on the widget only through its status and
     reporting frequency (its name is in the messages): the count upload
-    remembers a period found good per (counted?, frequency, period).
+    remembers a period found good per (status, frequency, period).
     """
     today = today or timezone.localdate()
     errors = []
