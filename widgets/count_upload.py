@@ -17,6 +17,7 @@ batch through widgets.counting.save_counts. Both give the same result.
 
 import datetime as dt
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -44,6 +45,7 @@ KEEP_ERRORS = 200
 MEMO_LIMIT = 20_000
 _SNAPSHOT_SALT = "widgets.count_upload.snapshot"
 _MISSING = object()
+_VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
 
 
 class SeenPeriods:
@@ -248,7 +250,10 @@ class CountFile:
 
     def parse_values(self, raw_values):
         """counting.parse_values, remembering what each text cell parsed to."""
-        raws = [raw_values.get(name) for name in counting.VALUE_FIELDS]
+        try:
+            raws = _VALUES_OF(raw_values)
+        except KeyError:  # a file without some of the columns
+            raws = [raw_values.get(name) for name in counting.VALUE_FIELDS]
         counts, costs = self._counts, self._costs
         try:  # every cell seen before? (The keys are texts and None, which no number equals.)
             parsed = [counts[r] for r in raws[:-1]]
@@ -282,9 +287,14 @@ class CountFile:
                 messages.append(
                     f"agency: this upload is for {self.agency.abbreviation}, not {agency}."
                 )
-        widget = self._widget(values, messages)
+        # The memos first (a hit is what the full path gave for the same text).
+        widget = self._widget_ids.get(values.get("widget_id"))
+        if widget is None:
+            widget = self._widget(values, messages)
         raw_period = values.get("period_start")
-        period = self._period(raw_period)
+        period = self._dates.get(raw_period, _MISSING)
+        if period is _MISSING:
+            period = self._period(raw_period)
         if period is None:
             messages.append(f"period_start: “{raw_period or ''}” is not a date as YYYY-MM-DD.")
         parsed, errors = self.parse_values(values)
@@ -293,8 +303,8 @@ class CountFile:
             for name, texts in {**errors, **rule_errors}.items():
                 messages.extend(f"{name}: {t}" for t in texts)
         if widget is not None and period is not None:
-            period_errors = self._period_errors(widget, period)
-            if period_errors:
+            if (widget.status, widget.reporting_frequency, period) not in self._good_periods:
+                period_errors = self._period_errors(widget, period)
                 messages.extend(f"period_start: {t}" for t in period_errors)
             if not seen.add(widget.pk, period):
                 messages.append("This widget and period appear more than once in the file.")
