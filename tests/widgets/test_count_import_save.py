@@ -242,3 +242,20 @@ def test_the_snapshot_checksum_is_the_same_in_python_and_postgresql(widget_id, d
             [widget_id, day, version],
         )
         assert cursor.fetchone()[0] == version_checksum(widget_id, day, version)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["backfill", "with existing rows"])
+def test_commit_gives_the_agency_a_new_data_version(agency_a, agency_b, staff_a, permit, existing):
+    """The page caches (agencies.versions) must see the upload, on either save path."""
+    from agencies.models import DataVersion
+
+    def version(agency):
+        return DataVersion.objects.filter(agency_id=agency.pk).values_list("version", flat=True)
+
+    if existing:
+        _count(permit, AUG, demand=1)
+    before, other = list(version(agency_a)), list(version(agency_b))
+    _upload(CountFile(agency=agency_a, user=staff_a), _file(f"{permit.pk},2026-08-01,5,,,,,,"))
+    assert list(version(agency_a)) != before
+    assert list(version(agency_a))
+    assert list(version(agency_b)) == other
