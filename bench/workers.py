@@ -3,6 +3,7 @@
 
     python bench/workers.py prepare     # pick the agency, user and pages; sign in; count queries
     python bench/workers.py dashboard   # time the agency dashboard with the test client
+    python bench/workers.py import_target  # the agency and widgets the import writes
     python bench/workers.py import      # preview + commit a count CSV through CountFile
 
 Arguments come as JSON in BENCH_ARGS; the result is one line of JSON on stdout.
@@ -84,6 +85,22 @@ def prepare(args):
         cached_queries[name] = len(captured)
     # A session for wrk, made by signing in as the app does (force_login: no password check).
     wrk_client = client_for(manager)
+    return {
+        **import_target(args),
+        "agency_widgets": agency.n,
+        "user": manager.username,
+        "cookie": wrk_client.cookies["sessionid"].value,
+        "pages": pages,
+        "queries": queries,
+        "cached_queries": cached_queries,
+        "cold_ms": cold_ms,
+        "statuses": statuses,
+    }
+
+
+def import_target(args):
+    """The agency whose counts the import measurement writes, and where its CSV goes."""
+    agency, _ = bench_agency()
     counted = list(
         Widget.objects.filter(agency=agency, status__in=COUNTED)
         .order_by("pk")
@@ -93,14 +110,6 @@ def prepare(args):
     return {
         "agency": agency.slug,
         "agency_abbreviation": agency.abbreviation,
-        "agency_widgets": agency.n,
-        "user": manager.username,
-        "cookie": wrk_client.cookies["sessionid"].value,
-        "pages": pages,
-        "queries": queries,
-        "cached_queries": cached_queries,
-        "cold_ms": cold_ms,
-        "statuses": statuses,
         "counted_widget_ids": counted,
         "first_period": first.isoformat(),
     }
@@ -157,7 +166,7 @@ def count_import(args):
         raise RuntimeError([r.messages for r in preview.error_rows[:5]])
     with open(path, "rb") as fileobj:
         started = time.perf_counter()
-        upload = count_file.commit(fileobj, name)
+        upload = count_file.commit(fileobj, name, snapshot=preview.snapshot)
         commit_seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {
@@ -185,7 +194,13 @@ def cleanup(args):
     return {"deleted": deleted, "left": WidgetCount.objects.filter(~Q(upload=None)).count()}
 
 
-MODES = {"prepare": prepare, "dashboard": dashboard, "import": count_import, "cleanup": cleanup}
+MODES = {
+    "prepare": prepare,
+    "dashboard": dashboard,
+    "import_target": import_target,
+    "import": count_import,
+    "cleanup": cleanup,
+}
 
 if __name__ == "__main__":
     result = MODES[sys.argv[1]](json.loads(os.environ.get("BENCH_ARGS", "{}")))

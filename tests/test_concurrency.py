@@ -112,3 +112,42 @@ def test_upload_and_grid_on_the_same_period_give_one_or_the_other_whole(staff_a,
         saved = set(WidgetCount.objects.filter(period_start=period).values_list("demand", "source"))
         assert saved in ({(1, "form")}, {(2, "import")}), (saved, results)
         assert WidgetCount.objects.filter(period_start=period).count() == len(widgets)
+
+
+def test_upload_commit_and_grid_on_the_same_counts_one_wins_whole(staff_a, manager_a, agency_a):
+    """The file was previewed; then the grid and the upload's commit save the same
+    counts at once: one is saved whole, the other is told (CountConflict)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from widgets.count_upload import CountFile
+
+    widgets = [f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED) for _ in range(20)]
+    for run in range(RUNS):
+        period = dt.date(2022, 1 + run, 1)
+        counts = [f.WidgetCountFactory(widget=w, period_start=period, demand=0) for w in widgets]
+        lines = ["widget_id,period_start,demand"]
+        lines += [f"{w.pk},{period:%Y-%m-%d},2" for w in widgets]
+        upload_file = SimpleUploadedFile("counts.csv", "\n".join(lines).encode())
+        preview = CountFile(agency=agency_a, user=staff_a).preview(upload_file, "counts.csv")
+        assert (preview.changed, preview.errors) == (len(widgets), 0)
+
+        def upload(upload_file=upload_file, snapshot=preview.snapshot):
+            count_file = CountFile(agency=agency_a, user=staff_a)
+            return count_file.commit(upload_file, "counts.csv", snapshot=snapshot)
+
+        def grid(counts=counts, period=period):
+            changes = [
+                counting.CountChange(
+                    widget=c.widget, period_start=period, values={"demand": 1}, expected_version=1
+                )
+                for c in counts
+            ]
+            return counting.save_counts(changes, by=manager_a, source="form")
+
+        results = _race(upload, grid)
+        conflicts = [r for r in results if isinstance(r, counting.CountConflict)]
+        assert len(conflicts) == 1, results
+        saved = set(WidgetCount.objects.filter(period_start=period).values_list("demand", "source"))
+        assert saved in ({(1, "form")}, {(2, "import")}), (saved, results)
+        versions = set(WidgetCount.objects.filter(period_start=period).values_list("version"))
+        assert versions == {(2,)}

@@ -2,15 +2,27 @@
 
 The file is read as a stream, in batches, so memory does not grow with its
 size: the preview keeps totals, the first rows and the first errors; the commit
-reads the file again and saves batch by batch inside one transaction. Every
-row goes through the rules of widgets.counting, like the grid and the API.
+reads the file again, checks every row again and saves inside one transaction.
+Every row goes through the rules of widgets.counting, like the grid and the API;
+what repeats in a file (a cell's text, a widget's number, a date, a period's
+verdict) is worked out by those rules once per file and then remembered.
+
+The commit refuses to overwrite what someone else saved after the preview: the
+preview keeps a snapshot (how many of the file's rows existed, and a checksum
+of their versions); the commit locks those rows and compares. On PostgreSQL the
+rows are saved set-based (widgets.count_copy: COPY into a temporary table, then
+one UPDATE, one INSERT and one INSERT of history); elsewhere (SQLite) batch by
+batch through widgets.counting.save_counts. Both give the same result.
 """
 
 import datetime as dt
+import hashlib
+import operator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import transaction
+from django.core import signing
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from agencies.tabular import read_rows
@@ -25,9 +37,15 @@ COLUMNS = [
     ("period_start", "First day of the period, as YYYY-MM-DD"),
     *[(name, counting.LABELS[name]) for name in counting.VALUE_FIELDS],
 ]
-BATCH = 1000
+BATCH = 2000
 KEEP_ROWS = 50
 KEEP_ERRORS = 200
+# How many distinct cell texts, dates and widget numbers a file's memos hold:
+# beyond that a value is simply worked out again (memory stays bounded).
+MEMO_LIMIT = 20_000
+_SNAPSHOT_SALT = "widgets.count_upload.snapshot"
+_MISSING = object()
+_VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
 
 
 class SeenPeriods:
@@ -48,12 +66,46 @@ class SeenPeriods:
         offset = day.toordinal() - self.FIRST
         if not 0 <= offset < self.DAYS:
             return True  # refused elsewhere as out of range
-        bits = self.bits.setdefault(widget_id, bytearray(self.DAYS // 8 + 1))
-        byte, mask = offset // 8, 1 << (offset % 8)
+        bits = self.bits.get(widget_id)
+        if bits is None:
+            bits = self.bits[widget_id] = bytearray(self.DAYS // 8 + 1)
+        byte, mask = offset >> 3, 1 << (offset & 7)
         if bits[byte] & mask:
             return False
         bits[byte] |= mask
         return True
+
+
+def version_checksum(widget_id, period_start, version):
+    """One existing row's part of a snapshot's checksum (56 bits of an MD5).
+
+    widgets.count_copy.CHECKSUM_SQL computes the same in PostgreSQL; a test
+    holds the two together.
+    """
+    days = period_start.toordinal() - SeenPeriods.FIRST
+    digest = hashlib.md5(f"{widget_id}:{days}:{version}".encode(), usedforsecurity=False)
+    return int.from_bytes(digest.digest()[:7], "big")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the preview saw of the rows the file would write: how many existed,
+    and the sum of version_checksum over them. Signed for a round trip through a form."""
+
+    existing: int = 0
+    checksum: int = 0
+
+    def sign(self):
+        return signing.dumps([self.existing, self.checksum], salt=_SNAPSHOT_SALT)
+
+    @classmethod
+    def unsign(cls, text):
+        """The snapshot in a signed text, or None for a missing or forged one."""
+        try:
+            existing, checksum = signing.loads(text or "", salt=_SNAPSHOT_SALT)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+        return cls(existing=int(existing), checksum=int(checksum))
 
 
 class UploadRejected(Exception):
@@ -78,6 +130,12 @@ class Preview:
     errors: int = 0
     rows: list = field(default_factory=list)
     error_rows: list = field(default_factory=list)
+    existing: int = 0  # rows of the file that exist, and their checksum (Snapshot)
+    checksum: int = 0
+
+    @property
+    def snapshot(self):
+        return Snapshot(existing=self.existing, checksum=self.checksum)
 
     def add(self, row):
         self.total += 1
@@ -90,6 +148,33 @@ class Preview:
                 self.error_rows.append(row)
         if len(self.rows) < KEEP_ROWS:
             self.rows.append(row)
+
+    def add_good(self, number, widget, period, status):
+        """A row without errors; its PreviewRow is made only if it is kept."""
+        self.total += 1
+        if status == "new":
+            self.new += 1
+        elif status == "changes":
+            self.changed += 1
+        else:
+            self.unchanged += 1
+        if len(self.rows) < KEEP_ROWS:
+            self.rows.append(PreviewRow(number, widget.name, period.isoformat(), status))
+
+
+@dataclass(slots=True)
+class GoodRow:
+    """A row that passed every check: its values in VALUE_FIELDS order."""
+
+    number: int
+    widget: Widget
+    period_start: dt.date
+    values: tuple
+    status: str = ""
+
+    @property
+    def blank(self):
+        return all(v is None for v in self.values)
 
 
 def _date(value):
@@ -113,10 +198,26 @@ class CountFile:
         self.by_id = {w.pk: w for w in widgets}
         self.by_name = {w.name.lower(): w for w in self.by_id.values()}
         self.today = timezone.localdate()
+        self._reset_memos()
+
+    def _reset_memos(self):
+        # Text cells -> parsed value, by counting.parse_value (only what parsed).
+        self._counts = {"": None, None: None}
+        self._costs = {"": None, None: None}
+        self._dates = {}  # text -> date (or None)
+        self._widget_ids = {}  # text of widget_id -> widget (only those found)
+        # (status, frequency, period) -> True when counting.check_period found
+        # nothing: it depends on the widget through these alone (see its docstring).
+        self._good_periods = {}
+
+    # -- one row ------------------------------------------------------------------
 
     def _widget(self, values, messages):
         raw_id = str(values.get("widget_id") or "").strip()
         if raw_id:
+            widget = self._widget_ids.get(raw_id)
+            if widget is not None:
+                return widget
             try:
                 widget = self.by_id.get(int(float(raw_id)))
             except ValueError:
@@ -125,6 +226,8 @@ class CountFile:
                 messages.append(
                     f"widget_id: {raw_id} is not a widget of {self.agency.abbreviation}."
                 )
+            elif len(self._widget_ids) < MEMO_LIMIT:
+                self._widget_ids[raw_id] = widget
             return widget
         name = str(values.get("widget") or "").strip()
         if not name:
@@ -135,90 +238,164 @@ class CountFile:
             messages.append(f"widget: {self.agency.abbreviation} has no widget named “{name}”.")
         return widget
 
+    def _period(self, raw):
+        if type(raw) is not str:
+            return _date(raw)
+        period = self._dates.get(raw, _MISSING)
+        if period is _MISSING:
+            period = _date(raw)
+            if len(self._dates) < MEMO_LIMIT:
+                self._dates[raw] = period
+        return period
+
+    def parse_values(self, raw_values):
+        """counting.parse_values, remembering what each text cell parsed to."""
+        try:
+            raws = _VALUES_OF(raw_values)
+        except KeyError:  # a file without some of the columns
+            raws = [raw_values.get(name) for name in counting.VALUE_FIELDS]
+        counts, costs = self._counts, self._costs
+        try:  # every cell seen before? (The keys are texts and None, which no number equals.)
+            parsed = [counts[r] for r in raws[:-1]]
+            parsed.append(costs[raws[-1]])
+            return dict(zip(counting.VALUE_FIELDS, parsed, strict=True)), {}
+        except (KeyError, TypeError):
+            pass
+        values, errors = counting.parse_values(raw_values)
+        for name, raw in zip(counting.VALUE_FIELDS, raws, strict=True):
+            memo = costs if name == "cost" else counts
+            if type(raw) is str and name not in errors and len(memo) < MEMO_LIMIT:
+                memo[raw] = values[name]
+        return values, errors
+
+    def _period_errors(self, widget, period):
+        key = (widget.status, widget.reporting_frequency, period)
+        if key in self._good_periods:
+            return ()
+        errors = counting.check_period(widget, period, self.today)
+        if not errors and len(self._good_periods) < MEMO_LIMIT:
+            self._good_periods[key] = True
+        return errors
+
     def _check(self, number, values, seen):
-        """(PreviewRow, CountChange or None) for one row of the file."""
+        """A GoodRow, or a PreviewRow with the row's errors."""
         messages = []
-        agency = str(values.get("agency") or "").strip()
-        if agency and agency.lower() != self.agency.abbreviation.lower():
-            messages.append(f"agency: this upload is for {self.agency.abbreviation}, not {agency}.")
-        widget = self._widget(values, messages)
-        period = _date(values.get("period_start"))
+        agency = values.get("agency")
+        if agency:
+            agency = str(agency).strip()
+            if agency and agency.lower() != self.agency.abbreviation.lower():
+                messages.append(
+                    f"agency: this upload is for {self.agency.abbreviation}, not {agency}."
+                )
+        # The memos first (a hit is what the full path gave for the same text).
+        widget = self._widget_ids.get(values.get("widget_id"))
+        if widget is None:
+            widget = self._widget(values, messages)
+        raw_period = values.get("period_start")
+        period = self._dates.get(raw_period, _MISSING)
+        if period is _MISSING:
+            period = self._period(raw_period)
         if period is None:
-            messages.append(
-                f"period_start: “{values.get('period_start') or ''}” is not a date as YYYY-MM-DD."
-            )
-        parsed, errors = counting.parse_values(values)
-        for name, texts in {**errors, **counting.check_rules(parsed)}.items():
-            messages.extend(f"{name}: {t}" for t in texts)
+            messages.append(f"period_start: “{raw_period or ''}” is not a date as YYYY-MM-DD.")
+        parsed, errors = self.parse_values(values)
+        rule_errors = counting.check_rules(parsed)
+        if errors or rule_errors:
+            for name, texts in {**errors, **rule_errors}.items():
+                messages.extend(f"{name}: {t}" for t in texts)
         if widget is not None and period is not None:
-            messages.extend(
-                f"period_start: {t}" for t in counting.check_period(widget, period, self.today)
-            )
+            if (widget.status, widget.reporting_frequency, period) not in self._good_periods:
+                period_errors = self._period_errors(widget, period)
+                messages.extend(f"period_start: {t}" for t in period_errors)
             if not seen.add(widget.pk, period):
                 messages.append("This widget and period appear more than once in the file.")
-        row = PreviewRow(
-            number=number,
-            widget=widget.name
-            if widget
-            else str(values.get("widget") or values.get("widget_id") or ""),
-            period=f"{period:%Y-%m-%d}" if period else str(values.get("period_start") or ""),
-            status="error" if messages else "",
-            messages=messages,
-        )
-        change = (
-            None
-            if messages
-            else counting.CountChange(widget=widget, period_start=period, values=parsed)
-        )
-        return row, change
+        if messages:
+            return PreviewRow(
+                number=number,
+                widget=widget.name
+                if widget
+                else str(values.get("widget") or values.get("widget_id") or ""),
+                period=f"{period:%Y-%m-%d}" if period else str(raw_period or ""),
+                status="error",
+                messages=messages,
+            )
+        return GoodRow(number, widget, period, tuple(parsed.values()))
 
-    def _batches(self, fileobj, filename):
+    # -- the file -----------------------------------------------------------------
+
+    def _checked_batches(self, fileobj, filename):
+        """Lists of checked rows (GoodRow or PreviewRow), BATCH at a time."""
+        self._reset_memos()
         seen = SeenPeriods()
         rows = read_rows(fileobj, filename, required=("period_start",))
+        check = self._check
         while batch := list(islice(rows, BATCH)):
-            checked = [self._check(number, values, seen) for number, values in batch]
-            changes = [c for _, c in checked if c is not None]
-            existing = {
-                (c.widget_id, c.period_start): c
-                for c in WidgetCount.objects.filter(
-                    widget_id__in={c.widget.pk for c in changes},
-                    period_start__in={c.period_start for c in changes},
-                )
-            }
-            for row, change in checked:
-                if change is None:
-                    continue
-                current = existing.get((change.widget.pk, change.period_start))
-                if current is None:
-                    row.status = "new"
-                elif any(getattr(current, n) != change.values[n] for n in counting.VALUE_FIELDS):
-                    row.status = "changes"
-                else:
-                    row.status = "unchanged"
-            yield checked
+            yield [check(number, values, seen) for number, values in batch]
+
+    @staticmethod
+    def _existing(good):
+        """{(widget_id, period_start): (version, values)} for the good rows that exist."""
+        if not good:
+            return {}
+        rows = WidgetCount.objects.filter(
+            widget_id__in={r.widget.pk for r in good},
+            period_start__in={r.period_start for r in good},
+        ).values_list("widget_id", "period_start", "version", *counting.VALUE_FIELDS)
+        return {(w, p): (version, tuple(values)) for w, p, version, *values in rows}
+
+    def _classify(self, checked, preview):
+        """Each good row's status against the database; the preview's totals and snapshot."""
+        good = [r for r in checked if type(r) is GoodRow]
+        existing = self._existing(good)
+        for row in checked:
+            if type(row) is not GoodRow:
+                preview.add(row)
+                continue
+            current = existing.get((row.widget.pk, row.period_start))
+            if current is None:
+                row.status = "new"
+            else:
+                version, values = current
+                preview.existing += 1
+                preview.checksum += version_checksum(row.widget.pk, row.period_start, version)
+                row.status = "changes" if values != row.values else "unchanged"
+            preview.add_good(row.number, row.widget, row.period_start, row.status)
+        return good
 
     def preview(self, fileobj, filename):
         """Totals, the first rows and the first errors; UploadError for a bad file."""
         preview = Preview()
-        for checked in self._batches(fileobj, filename):
-            for row, _ in checked:
-                preview.add(row)
+        for checked in self._checked_batches(fileobj, filename):
+            self._classify(checked, preview)
         return preview
 
+    def commit(self, fileobj, filename, *, snapshot=None):
+        """Save every row or none; UploadRejected when any row has an error.
+
+        With the preview's `snapshot`, raises counting.CountConflict (and saves
+        nothing) when the rows the file writes are not as the preview saw them;
+        so does losing a race with another writer.
+        """
+        try:
+            return self._commit(fileobj, filename, snapshot)
+        except (IntegrityError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and "deadlock" not in str(exc):
+                raise
+            raise counting.CountConflict(None) from exc
+
     @transaction.atomic
-    def commit(self, fileobj, filename):
-        """Save every row or none; UploadRejected when any row has an error."""
+    def _commit(self, fileobj, filename, snapshot):
         upload = CountUpload.objects.create(
             agency=self.agency, uploaded_by=self.user, file_name=filename[:255]
         )
-        preview = Preview()
-        for checked in self._batches(fileobj, filename):
-            for row, _ in checked:
-                preview.add(row)
-            if preview.errors:
-                raise UploadRejected(preview)
-            changes = [c for row, c in checked if row.status in {"new", "changes"}]
-            counting.save_counts(changes, by=self.user, source="import", upload=upload)
+        batches = self._checked_batches(fileobj, filename)
+        if connection.vendor == "postgresql":
+            from .count_copy import save_count_file
+
+            preview = save_count_file(
+                batches, upload=upload, by=self.user, snapshot=snapshot, classify=self._classify
+            )
+        else:
+            preview = self._save_in_batches(batches, upload, snapshot)
         if not preview.total:
             raise UploadRejected(preview)
         upload.rows_total = preview.total
@@ -227,3 +404,24 @@ class CountFile:
         upload.rows_unchanged = preview.unchanged
         upload.save()
         return upload
+
+    def _save_in_batches(self, batches, upload, snapshot):
+        """The portable commit: classify and save each batch through save_counts."""
+        preview = Preview()
+        for checked in batches:
+            good = self._classify(checked, preview)
+            if preview.errors:
+                raise UploadRejected(preview)
+            changes = [
+                counting.CountChange(
+                    widget=r.widget,
+                    period_start=r.period_start,
+                    values=dict(zip(counting.VALUE_FIELDS, r.values, strict=True)),
+                )
+                for r in good
+                if r.status in {"new", "changes"}
+            ]
+            counting.save_counts(changes, by=self.user, source="import", upload=upload)
+        if snapshot is not None and preview.snapshot != snapshot:
+            raise counting.CountConflict(None)
+        return preview

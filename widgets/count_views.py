@@ -18,7 +18,7 @@ from agencies.tabular import UploadError, discard, export_response, stash, unsta
 
 from . import counting, flow
 from .count_upload import COLUMNS as COUNT_COLUMNS
-from .count_upload import CountFile, UploadRejected
+from .count_upload import CountFile, Snapshot, UploadRejected
 from .grid import CountGrid
 from .models import CountUpload, Widget, WidgetCount
 from .periods import (
@@ -276,8 +276,11 @@ def count_upload(request, slug):
         token = request.POST["token"]
         try:
             fileobj, name = unstash(token, user=request.user, kind=kind)
+            # What the preview saw of the rows: the commit refuses to overwrite a
+            # row someone else saved since (CountConflict).
+            snapshot = Snapshot.unsign(request.POST.get("snapshot"))
             with fileobj:
-                upload = counts_file.commit(fileobj, name)
+                upload = counts_file.commit(fileobj, name, snapshot=snapshot)
         except UploadError as exc:
             messages.error(request, str(exc))
             return redirect("widgets:count-upload", slug=slug)
@@ -312,6 +315,7 @@ def count_upload(request, slug):
                 preview=preview,
                 filename=upload.name,
                 token=None if preview.errors else stash(upload, user=request.user, kind=kind),
+                snapshot=preview.snapshot.sign(),
             )
     context["uploads"] = CountUpload.objects.filter(agency=agency).select_related("uploaded_by")[
         :10

@@ -98,7 +98,12 @@ def parse_values(raw_values):
 
 
 def check_period(widget, period_start, today=None):
-    """Errors about the widget and period, as a list of messages."""
+    """Errors about the widget and period, as a list of messages.
+
+    Whether there are any depends on the widget only through its status and
+    reporting frequency (its name is in the messages): the count upload
+    remembers a period found good per (status, frequency, period).
+    """
     today = today or timezone.localdate()
     errors = []
     if widget.status not in COUNTED_STATUSES:
