@@ -17,10 +17,11 @@ through `get_readable_or_404` (out of scope -> 404) and guard writes with
 `require_change` (read-only -> 403).
 """
 
+import functools
 from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connection, models
 from django.shortcuts import get_object_or_404
 
 STAFF = "staff"
@@ -38,13 +39,55 @@ def memberships_of(user):
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        from .models import Membership
-
-        cached = list(
-            Membership.objects.filter(user=user).select_related("agency").order_by("agency__name")
-        )
+        cached = _read_memberships(user.pk)
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+@functools.cache
+def _memberships_sql():
+    from .models import Agency, Membership
+
+    fields = [*Membership._meta.concrete_fields, *Agency._meta.concrete_fields]
+    columns = ", ".join(
+        f"{f.model._meta.db_table}.{connection.ops.quote_name(f.column)}" for f in fields
+    )
+    sql = (
+        f"SELECT {columns} FROM agencies_membership "  # noqa: S608
+        "JOIN agencies_agency ON agencies_agency.id = agencies_membership.agency_id "
+        "WHERE agencies_membership.user_id = %s ORDER BY agencies_agency.name"
+    )
+    return sql, fields
+
+
+def _read_memberships(user_id):
+    """`Membership.objects.filter(user=...).select_related("agency").order_by("agency__name")`,
+    as SQL built once per process: every signed-in page runs it, and the ORM took
+    longer to compile it (~0.8 ms) than the database to answer it (~0.15 ms).
+    Values go through the backend's converters, as the ORM's would."""
+    from .models import Agency, Membership
+
+    sql, fields = _memberships_sql()
+    converters = []
+    for i, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if found:
+            converters.append((i, column, found))
+    split = len(Membership._meta.concrete_fields)
+    names = [f.attname for f in fields]
+    memberships = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        for row in cursor.fetchall():
+            row = list(row)
+            for i, column, found in converters:
+                for convert in found:
+                    row[i] = convert(row[i], column, connection)
+            membership = Membership.from_db(connection.alias, names[:split], row[:split])
+            membership.agency = Agency.from_db(connection.alias, names[split:], row[split:])
+            memberships.append(membership)
+    return memberships
 
 
 def agency_roles(user):

@@ -97,3 +97,24 @@ def test_public_data_is_approved_widgets_of_publishing_agencies(agency_a, agency
     f.WidgetFactory(agency=agency_a, status=WidgetStatus.DRAFT)
     f.WidgetFactory(agency=agency_b, status=WidgetStatus.APPROVED)
     assert list(Widget.objects.published()) == [shown]
+
+
+def test_memberships_are_read_as_the_orm_reads_them(staff_a, agency_a, agency_b):
+    from agencies.models import Membership
+    from agencies.scoping import memberships_of
+
+    Membership.objects.create(user=staff_a, agency=agency_b, role="manager")
+    ours = memberships_of(staff_a)
+    theirs = list(
+        Membership.objects.filter(user=staff_a).select_related("agency").order_by("agency__name")
+    )
+    assert [m.pk for m in ours] == [m.pk for m in theirs]
+    for mine, orm in zip(ours, theirs, strict=True):
+        assert {f.attname: getattr(mine, f.attname) for f in mine._meta.concrete_fields} == {
+            f.attname: getattr(orm, f.attname) for f in orm._meta.concrete_fields
+        }
+        assert {
+            f.attname: getattr(mine.agency, f.attname) for f in mine.agency._meta.concrete_fields
+        } == {f.attname: getattr(orm.agency, f.attname) for f in orm.agency._meta.concrete_fields}
+        assert type(mine.agency.publishes) is bool
+        assert mine.agency.created_at.tzinfo is not None
