@@ -175,7 +175,12 @@ class WidgetCount(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
 
     objects = WidgetCountQuerySet.as_manager()
-    history = HistoricalRecords()
+    # One history row per count written: millions. Who made a change is kept without
+    # a database foreign key (Django still nulls it if the account is deleted), so a
+    # 100,000-row upload does not check the same user 100,000 times at commit; and
+    # the history table has no index on who entered a count or which token sent it
+    # (nothing reads by them). docs/performance.md, "CSV import".
+    history = HistoricalRecords(user_db_constraint=False, no_db_index=["entered_by", "api_token"])
 
     class Meta:
         ordering = ["widget", "-period_start"]
