@@ -81,7 +81,7 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
     with connection.wrap_database_errors, connection.cursor() as cursor:
         if direct:
             columns = ["widget_id", "period_start", *VALUES, *_NEW_ROW]
-            target, tail = "widgets_widgetcount", (now, now, "import", by.pk, upload.pk, "", 1)
+            target, tail = "widgets_widgetcount", (now, now, "import", None, upload.pk, "", 1)
         else:
             _stage(cursor)
             columns, target, tail = ["widget_id", "period_start", *VALUES], STAGE, ()
@@ -103,8 +103,8 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
             existing = changed = 0
         else:
             cursor.execute(f"ANALYZE {STAGE}")
-            existing, changed = _lock_and_update(cursor, now, upload, by, snapshot)
-            _insert(cursor, now, upload, by, anti_join=existing > 0)
+            existing, changed = _lock_and_update(cursor, now, upload, snapshot)
+            _insert(cursor, now, upload, anti_join=existing > 0)
             cursor.execute(f"DROP TABLE {STAGE}")
         _history(cursor, now, upload, by)
     preview.total = good_total
@@ -115,7 +115,7 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
     return preview
 
 
-def _lock_and_update(cursor, now, upload, by, snapshot):
+def _lock_and_update(cursor, now, upload, snapshot):
     from .count_upload import Snapshot
 
     cursor.execute(
@@ -132,14 +132,14 @@ def _lock_and_update(cursor, now, upload, by, snapshot):
     cursor.execute(
         "UPDATE widgets_widgetcount c SET "  # noqa: S608
         + ", ".join(f"{n} = s.{n}" for n in VALUES)
-        + ", source = %s, entered_by_id = %s, upload_id = %s, api_token_id = NULL, "
+        + ", source = %s, entered_by_id = NULL, upload_id = %s, api_token_id = NULL, "
         f"updated_at = %s, version = c.version + 1 FROM {STAGE} s WHERE {_KEY} AND ({differs})",
-        [CountSource.IMPORT.value, by.pk, upload.pk, now],
+        [CountSource.IMPORT.value, upload.pk, now],
     )
     return existing, cursor.rowcount
 
 
-def _insert(cursor, now, upload, by, *, anti_join):
+def _insert(cursor, now, upload, *, anti_join):
     """INSERT the file's rows that are not saved yet and not blank (a blank new row
     saves nothing, as in save_counts)."""
     columns = [c for c in _columns(WidgetCount) if c != "id"]
@@ -150,7 +150,7 @@ def _insert(cursor, now, upload, by, *, anti_join):
         "created_at": "%(now)s",
         "updated_at": "%(now)s",
         "source": "%(source)s",
-        "entered_by_id": "%(user)s",
+        "entered_by_id": "NULL",  # the upload says who (counting.save_counts)
         "upload_id": "%(upload)s",
         "balance_note": "''",
         "version": "1",
@@ -162,7 +162,7 @@ def _insert(cursor, now, upload, by, *, anti_join):
     cursor.execute(
         f"INSERT INTO widgets_widgetcount ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(select)} FROM {STAGE} s WHERE {where}",
-        {"now": now, "source": CountSource.IMPORT.value, "user": by.pk, "upload": upload.pk},
+        {"now": now, "source": CountSource.IMPORT.value, "upload": upload.pk},
     )
     return cursor.rowcount
 

@@ -251,7 +251,9 @@ def _save_counts(changes, *, by, source, upload, api_token):
         if change.balance_note:
             current.balance_note = change.balance_note
         current.source = source
-        current.entered_by = by
+        # The person who typed the numbers; an upload (its file and who sent it) or a
+        # token says where the others came from, as history_user says who saved them.
+        current.entered_by = by if upload is None and api_token is None else None
         current.upload = upload
         current.api_token = api_token
         current.updated_at = now

@@ -77,18 +77,20 @@ def test_commit_classifies_rows_and_writes_history_as_simple_history_does(
     assert set(counts) == {AUG, SEP, OCT}
     new = counts[OCT]
     assert (new.demand, new.delivered, new.cost, new.version) == (7, None, Decimal("12.50"), 1)
+    # Who: the upload (and the history), not entered_by, which is for numbers typed in.
     assert (new.source, new.upload, new.entered_by, new.balance_note) == (
         "import",
         upload,
-        staff_a,
+        None,
         "",
     )
+    assert upload.uploaded_by == staff_a
     changed.refresh_from_db()
     assert (changed.demand, changed.version, changed.upload, changed.entered_by) == (
         100,
         2,
         upload,
-        staff_a,
+        None,
     )
     same.refresh_from_db()
     assert (same.version, same.upload) == (1, None)

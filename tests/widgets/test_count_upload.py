@@ -81,9 +81,11 @@ def test_commit_saves_all_and_keeps_the_upload_as_the_source(client, staff_a, se
     assert (permit.source, permit.upload, permit.entered_by, permit.delivered) == (
         "import",
         upload,
-        staff_a,
+        None,  # the upload says who: upload.uploaded_by, and the count's history
         90,
     )
+    assert upload.uploaded_by == staff_a
+    assert permit.history.latest().history_user == staff_a
     assert WidgetCount.objects.get(widget=setup["title"]).delivered is None
 
 
