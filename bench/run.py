@@ -34,6 +34,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,7 +59,8 @@ TARGETS = [  # (figure, label, comparison, limit)
     ("dashboard_p95_ms", "agency dashboard p95 (ms)", "<=", 150),
     ("scorecard_p95_ms", "statewide scorecard p95 (ms)", "<=", 300),
     ("dashboard_100_vs_10", "dashboard time 100% / 10% data", "<=", 1.5),
-    ("import_vs_copy", "CSV import rows/s / COPY rows/s", ">=", 0.30),
+    ("import_vs_copy", "CSV import rows/s / bare COPY rows/s", ">=", 0.30),
+    ("import_vs_copy_into_table", "import / COPY into the counts table", ">=", 0.30),
     ("import_memory_growth", "import peak RSS 100k / 10k rows", "<=", 1.25),
 ]
 
@@ -247,11 +249,21 @@ def write_count_csv(path, widget_ids, first_period, rows, seed=SEED):
                 written += 1
 
 
+COPY_RUNS = 3  # each COPY is timed this many times; the median counts (disk and WAL are noisy)
+
+
 def copy_rate(url, path):
-    """COPY the CSV into scratch copies of the counts table: bare, and with its indexes."""
+    """PostgreSQL's own COPY of the CSV's rows: into a bare scratch copy of the counts
+    table (no index, constraint or trigger), into a copy with its indexes and checks,
+    and into the counts table itself (indexes, checks, foreign keys checked at once,
+    the data-version trigger), in a transaction rolled back afterwards."""
     columns = "widget_id, period_start, demand, delivered, within_standard, withdrawn, backlog, "
     columns += "rework, cost"
     data = Path(path).read_bytes()
+    # For the counts table itself, the columns the app fills are appended to each line
+    # (the table has no database defaults).
+    lines = data.decode().splitlines()[1:]
+    rows = "".join(f'{line},now,now,import,"",1\n' for line in lines).encode()
     rates = {}
     with psycopg.connect(url) as conn:
         for label, including in (("bare", "INCLUDING DEFAULTS INCLUDING IDENTITY"),
@@ -263,19 +275,41 @@ def copy_rate(url, path):
                                     ("version", "1")):  # fmt: skip
                 conn.execute(f"ALTER TABLE {table} ALTER {column} SET DEFAULT {default}")
             conn.commit()
-            started = time.perf_counter()
-            with (
-                conn.cursor() as cursor,
-                cursor.copy(
-                    f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, HEADER true)"
-                ) as copy,
-            ):
-                copy.write(data)
-            conn.commit()
-            seconds = time.perf_counter() - started
+            times = []
+            for _ in range(COPY_RUNS):
+                conn.execute(f"TRUNCATE {table}")
+                conn.commit()
+                started = time.perf_counter()
+                with (
+                    conn.cursor() as cursor,
+                    cursor.copy(
+                        f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, HEADER true)"
+                    ) as copy,
+                ):
+                    copy.write(data)
+                conn.commit()
+                times.append(time.perf_counter() - started)
             count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
-            rates[label] = {"rows": count, "seconds": seconds, "rows_per_s": count / seconds}
+            rates[label] = _rate(count, times)
+        times = []
+        for _ in range(COPY_RUNS):
+            started = time.perf_counter()
+            with conn.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                with cursor.copy(
+                    f"COPY widgets_widgetcount ({columns}, created_at, updated_at, source, "
+                    "balance_note, version) FROM STDIN (FORMAT csv)"
+                ) as copy:
+                    copy.write(rows)
+            times.append(time.perf_counter() - started)
+            conn.rollback()
+        rates["table"] = _rate(len(lines), times)
     return rates
+
+
+def _rate(rows, times):
+    seconds = statistics.median(times)
+    return {"rows": rows, "seconds": seconds, "runs": times, "rows_per_s": rows / seconds}
 
 
 def measure_import(env, prepared, tmp, url):
@@ -302,7 +336,9 @@ def measure_import(env, prepared, tmp, url):
         "commit_rows_per_s": big["commit_rows_per_s"],
         "copy_rows_per_s": copy["bare"]["rows_per_s"],
         "copy_indexed_rows_per_s": copy["indexed"]["rows_per_s"],
+        "copy_table_rows_per_s": copy["table"]["rows_per_s"],
         "ratio_import_vs_copy": big["rows_per_s"] / copy["bare"]["rows_per_s"],
+        "ratio_import_vs_copy_into_table": big["rows_per_s"] / copy["table"]["rows_per_s"],
         "peak_rss_mb": {str(k): v["peak_rss_mb"] for k, v in results.items()},
         "baseline_rss_mb": {str(k): v["baseline_rss_mb"] for k, v in results.items()},
         "memory_growth": big["peak_rss_mb"] / results[IMPORT_ROWS[0]]["peak_rss_mb"],
@@ -362,7 +398,8 @@ def print_table(results):
     imp, dash = results["import"], results["dashboard_scaling"]
     print(f"\nCSV import {imp['rows']:,} rows: {imp['import_rows_per_s']:,.0f} rows/s "
           f"(commit alone {imp['commit_rows_per_s']:,.0f}); COPY {imp['copy_rows_per_s']:,.0f} "
-          f"rows/s (into an indexed copy {imp['copy_indexed_rows_per_s']:,.0f}); peak RSS "
+          f"rows/s (into an indexed copy {imp['copy_indexed_rows_per_s']:,.0f}, into the counts "
+          f"table {imp['copy_table_rows_per_s']:,.0f}); peak RSS "
           f"{imp['peak_rss_mb']} MB")  # fmt: skip
     print(f"Dashboard median: {dash['10pct']['median_ms']:.0f} ms at 10% of the data, "
           f"{dash['100pct']['median_ms']:.0f} ms at 100%\n")  # fmt: skip
@@ -479,6 +516,7 @@ def main():
         "scorecard_p95_ms": pages["statewide scorecard"]["p95_ms"],
         "dashboard_100_vs_10": dash["100pct"]["median_ms"] / dash["10pct"]["median_ms"],
         "import_vs_copy": imported["ratio_import_vs_copy"],
+        "import_vs_copy_into_table": imported["ratio_import_vs_copy_into_table"],
         "import_memory_growth": imported["memory_growth"],
     }
     results["figures"] = figures
@@ -496,8 +534,12 @@ def print_import(imported):
               f"{run_['commit_seconds']:.2f} s, {run_['rows_per_s']:,.0f} rows/s, peak RSS "
               f"{run_['peak_rss_mb']} MB")  # fmt: skip
     print(f"COPY bare {imported['copy_rows_per_s']:,.0f} rows/s, into an indexed copy "
-          f"{imported['copy_indexed_rows_per_s']:,.0f} rows/s")  # fmt: skip
-    print(f"import rows/s / COPY rows/s: {imported['ratio_import_vs_copy']:.3f} (target >= 0.30)")
+          f"{imported['copy_indexed_rows_per_s']:,.0f} rows/s, into the counts table "
+          f"{imported['copy_table_rows_per_s']:,.0f} rows/s")  # fmt: skip
+    print(f"import rows/s / bare COPY rows/s: {imported['ratio_import_vs_copy']:.3f} "
+          f"(target >= 0.30)")  # fmt: skip
+    print(f"import rows/s / COPY into the counts table: "
+          f"{imported['ratio_import_vs_copy_into_table']:.3f} (target >= 0.30)")  # fmt: skip
     print(f"import peak RSS 100k / 10k rows: {imported['memory_growth']:.2f} (target <= 1.25)")
 
 
