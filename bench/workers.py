@@ -138,6 +138,7 @@ def dashboard(args):
     return {
         "agency": agency.slug,
         "runs": len(times),
+        "times_ms": times,
         "median_ms": statistics.median(times),
         "p95_ms": sorted(times)[max(0, round(0.95 * len(times)) - 1)],
         "agency_count_rows": counts.count(),
