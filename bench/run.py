@@ -465,14 +465,7 @@ def main():
 
     params = {**SIZES[scale["preset"]], "seed": SEED}
     params["end"] = str(dt.date.today() - dt.timedelta(days=1))
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env()
     name = f"widgets_bench_{options.scale}"
     url, recorded, build_seconds = ensure_database(name, params, env, options.rebuild)
     small = {**params, "years": round(params["years"] * 0.1, 3), "end": recorded["end"]}
@@ -559,13 +552,9 @@ def print_import(imported):
     print(f"import peak RSS 100k / 10k rows: {imported['memory_growth']:.2f} (target <= 1.25)")
 
 
-def main_import_only(options):
-    """The count import alone, against the scale's database (built only if missing)."""
-    sys.path.insert(0, str(ROOT))
-    from outcomes.management.commands._scale_data import PRESETS as SIZES
-
-    scale = PRESETS[options.scale]
-    env = {
+def production_env():
+    """The environment gunicorn and the workers run in: production settings, loopback."""
+    return {
         **os.environ,
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -573,6 +562,15 @@ def main_import_only(options):
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def main_import_only(options):
+    """The count import alone, against the scale's database (built only if missing)."""
+    sys.path.insert(0, str(ROOT))
+    from outcomes.management.commands._scale_data import PRESETS as SIZES
+
+    scale = PRESETS[options.scale]
+    env = production_env()
     name = f"widgets_bench_{options.scale}"
     params = {**SIZES[scale["preset"]], "seed": SEED}
     exists, recorded = database_state(name)
