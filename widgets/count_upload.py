@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core import signing
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.tabular import read_rows
@@ -375,12 +375,8 @@ class CountFile:
         nothing) when the rows the file writes are not as the preview saw them;
         so does losing a race with another writer.
         """
-        try:
+        with counting.races_as_conflicts():
             return self._commit(fileobj, filename, snapshot)
-        except (IntegrityError, OperationalError) as exc:
-            if isinstance(exc, OperationalError) and "deadlock" not in str(exc):
-                raise
-            raise counting.CountConflict(None) from exc
 
     @transaction.atomic
     def _commit(self, fileobj, filename, snapshot):

@@ -11,6 +11,7 @@ reason, not an error.
 
 import datetime as dt
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -195,6 +196,19 @@ def _differs(count, change):
     return bool(change.balance_note) and change.balance_note != count.balance_note
 
 
+@contextmanager
+def races_as_conflicts():
+    """Around a transaction that writes counts: losing a race to create the same row
+    (a unique violation) or being stopped by PostgreSQL to break a deadlock raises
+    CountConflict; the other writer's rows stand whole, and the caller says so."""
+    try:
+        yield
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and "deadlock" not in str(exc):
+            raise
+        raise CountConflict(None) from exc
+
+
 def save_counts(changes, *, by, source, upload=None, api_token=None):
     """Save validated changes in one transaction: all of them, or none.
 
@@ -204,12 +218,8 @@ def save_counts(changes, *, by, source, upload=None, api_token=None):
     A change to a blank new row saves nothing. Returns the changes with their
     status. History is kept for every row written.
     """
-    try:
+    with races_as_conflicts():
         return _save_counts(changes, by=by, source=source, upload=upload, api_token=api_token)
-    except (IntegrityError, OperationalError) as exc:
-        if isinstance(exc, OperationalError) and "deadlock" not in str(exc):
-            raise
-        raise CountConflict(None) from exc
 
 
 @transaction.atomic
