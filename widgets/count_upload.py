@@ -46,6 +46,8 @@ MEMO_LIMIT = 20_000
 _SNAPSHOT_SALT = "widgets.count_upload.snapshot"
 _MISSING = object()
 _VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
+# A row's status -> the Preview total it counts in (any other status is an error).
+_TOTALS = {"new": "new", "changes": "changed", "unchanged": "unchanged"}
 
 
 class SeenPeriods:
@@ -137,27 +139,25 @@ class Preview:
     def snapshot(self):
         return Snapshot(existing=self.existing, checksum=self.checksum)
 
-    def add(self, row):
+    def _tally(self, status):
+        """Count a row by its status; False for a row with errors."""
         self.total += 1
-        attribute = {"new": "new", "changes": "changed", "unchanged": "unchanged"}.get(row.status)
-        if attribute:
-            setattr(self, attribute, getattr(self, attribute) + 1)
-        else:
+        attribute = _TOTALS.get(status)
+        if attribute is None:
             self.errors += 1
-            if len(self.error_rows) < KEEP_ERRORS:
-                self.error_rows.append(row)
+            return False
+        setattr(self, attribute, getattr(self, attribute) + 1)
+        return True
+
+    def add(self, row):
+        if not self._tally(row.status) and len(self.error_rows) < KEEP_ERRORS:
+            self.error_rows.append(row)
         if len(self.rows) < KEEP_ROWS:
             self.rows.append(row)
 
     def add_good(self, number, widget, period, status):
         """A row without errors; its PreviewRow is made only if it is kept."""
-        self.total += 1
-        if status == "new":
-            self.new += 1
-        elif status == "changes":
-            self.changed += 1
-        else:
-            self.unchanged += 1
+        self._tally(status)
         if len(self.rows) < KEEP_ROWS:
             self.rows.append(PreviewRow(number, widget.name, period.isoformat(), status))
 
@@ -287,14 +287,9 @@ class CountFile:
                 messages.append(
                     f"agency: this upload is for {self.agency.abbreviation}, not {agency}."
                 )
-        # The memos first (a hit is what the full path gave for the same text).
-        widget = self._widget_ids.get(values.get("widget_id"))
-        if widget is None:
-            widget = self._widget(values, messages)
+        widget = self._widget(values, messages)
         raw_period = values.get("period_start")
-        period = self._dates.get(raw_period, _MISSING)
-        if period is _MISSING:
-            period = self._period(raw_period)
+        period = self._period(raw_period)
         if period is None:
             messages.append(f"period_start: “{raw_period or ''}” is not a date as YYYY-MM-DD.")
         parsed, errors = self.parse_values(values)
@@ -303,9 +298,7 @@ class CountFile:
             for name, texts in {**errors, **rule_errors}.items():
                 messages.extend(f"{name}: {t}" for t in texts)
         if widget is not None and period is not None:
-            if (widget.status, widget.reporting_frequency, period) not in self._good_periods:
-                period_errors = self._period_errors(widget, period)
-                messages.extend(f"period_start: {t}" for t in period_errors)
+            messages.extend(f"period_start: {t}" for t in self._period_errors(widget, period))
             if not seen.add(widget.pk, period):
                 messages.append("This widget and period appear more than once in the file.")
         if messages:
