@@ -11,10 +11,11 @@ query count; with --pyinstrument, the profile of one request. Needs the database
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import time
+
+from common import production_env
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("path")
@@ -25,11 +26,7 @@ parser.add_argument("--anonymous", action="store_true")
 options = parser.parse_args()
 
 os.environ.update(
-    DJANGO_ENV="production",
-    DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-    DJANGO_ALLOWED_HOSTS="127.0.0.1",
-    SECURE_SSL_REDIRECT="false",
-    LOG_LEVEL="WARNING",
+    production_env(),
     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/widgets_bench_{options.scale}",
 )
 sys.argv = sys.argv[:1]  # workers.py reads nothing from argv
