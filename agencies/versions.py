@@ -83,9 +83,6 @@ UNVERSIONED = {
 }
 
 SEQUENCE = "agencies_dataversion_seq"
-# A cached page is never stale (its key changes with the data); this only bounds
-# how long an entry nobody asks for again takes memory.
-CACHE_SECONDS = 3600
 FUNCTION = "agencies_bump_data_versions"
 USER_FUNCTION = "agencies_bump_data_versions_for_people"
 
@@ -234,6 +231,11 @@ def in_app_transaction():
     hand its versions out again for other data.
     """
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+# A cached page is never stale (its key changes with the data); this only bounds
+# how long an entry nobody asks for again takes memory.
+CACHE_SECONDS = 3600
 
 
 def scope_key(user):
