@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
+
+from .errors import NothingSaved
 
 # Refresh a signed-in session's expiry at most this often (seconds), so that a
 # session ends after SESSION_COOKIE_AGE of inactivity without a database write
@@ -89,3 +91,22 @@ def resolve_or_none(path):
         return resolve(path)
     except Resolver404:
         return None
+
+
+class NothingSavedMiddleware:
+    """A refused write that no view answered is a 409 with its message, not a 500.
+
+    Views answer the conflicts they know best (the form again, both versions side
+    by side); this is the one answer for the rest (agencies.errors).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, NothingSaved):
+            return None
+        return render(request, "409.html", {"message": exception.message}, status=409)

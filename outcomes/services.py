@@ -9,18 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agencies.errors import EditConflict
 from agencies.scoping import MANAGER, can_change
 
 from .models import Countermeasure, Outcome, Review, ReviewStatus
 from .reviews import agenda
-
-
-class EditConflict(Exception):
-    """Someone else saved the record since the form was opened."""
-
-    def __init__(self, current):
-        super().__init__("This was changed by someone else after you opened it.")
-        self.current = current
 
 
 def _check_version(model, instance, expected_version):

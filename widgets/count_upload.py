@@ -25,6 +25,7 @@ from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 
+from agencies.errors import UploadRejected
 from agencies.tabular import read_rows
 
 from . import counting
@@ -108,10 +109,6 @@ class Snapshot:
         except (signing.BadSignature, TypeError, ValueError):
             return None
         return cls(existing=int(existing), checksum=int(checksum))
-
-
-class UploadRejected(Exception):
-    """The commit found rows with errors: nothing was saved."""
 
 
 @dataclass

@@ -285,7 +285,7 @@ def count_upload(request, slug):
             messages.error(request, str(exc))
             return redirect("widgets:count-upload", slug=slug)
         except UploadRejected as exc:
-            context.update(preview=exc.args[0], filename=name)
+            context.update(preview=exc.preview, filename=name)
             messages.error(request, "The data changed since the preview. Nothing was saved.")
             return render(request, "widgets/count_upload.html", context)
         except counting.CountConflict:

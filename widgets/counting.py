@@ -20,6 +20,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from agencies.errors import NothingSaved
 from agencies.scoping import can_change
 
 from .models import COUNT_FIELDS, CountSource, WidgetCount, WidgetStatus
@@ -43,11 +44,16 @@ MAX_COUNT = 10**12
 MAX_COST = Decimal("999999999999.99")
 
 
-class CountConflict(Exception):
-    """Someone else saved this count after the form was opened."""
+class CountConflict(NothingSaved):
+    """Counts changed since the writer read them (or a race to create them was lost).
 
-    def __init__(self, current):
-        super().__init__("This count was changed by someone else after you opened it.")
+    `current` is the other writer's count when there is one row to show.
+    """
+
+    default_message = "Someone else saved these counts after you read them. Nothing was saved."
+
+    def __init__(self, current=None, message=None):
+        super().__init__(message)
         self.current = current
 
 

@@ -20,18 +20,10 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.db import transaction
 from django.utils import timezone
 
+from agencies.errors import EditConflict
 from agencies.scoping import MANAGER, STAFF, can_change, is_admin
 
 from .models import Widget, WidgetStatus
-
-
-class EditConflict(Exception):
-    """Someone else saved the widget since the form was opened."""
-
-    def __init__(self, current):
-        super().__init__("This widget was changed by someone else after you opened it.")
-        self.current = current
-
 
 # action -> (from statuses, to status, role needed)
 TRANSITIONS = {

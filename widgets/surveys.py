@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from agencies.errors import UploadRejected
 from agencies.tabular import RowsPreview
 from customers.models import CustomerSegment
 from customers.satisfaction import Csat, is_low_sample, mean_score, response_rate, share_agreeing
@@ -203,7 +204,7 @@ def _preview_row(number, data, widgets, segments, existing, seen):
     return row
 
 
-class ImportRefused(Exception):
+class ImportRefused(UploadRejected):
     """Nothing was saved; the message says why."""
 
 
@@ -211,14 +212,17 @@ def commit_import(preview):
     """Save every new and changed row in one transaction, or none of them."""
     if preview.errors:
         n = len(preview.errors)
-        raise ImportRefused(f"{n} row{'s have' if n > 1 else ' has'} errors; nothing was saved.")
+        raise ImportRefused(
+            preview, f"{n} row{'s have' if n > 1 else ' has'} errors; nothing was saved."
+        )
     try:
         with transaction.atomic():
             for row in preview.to_save:
                 row.instance.save()
     except IntegrityError as exc:
         raise ImportRefused(
+            preview,
             "The database refused a row (a survey result may have been entered meanwhile); "
-            "nothing was saved. Upload the file again to see the current state."
+            "nothing was saved. Upload the file again to see the current state.",
         ) from exc
     return preview.count("new"), preview.count("changes")

@@ -197,7 +197,7 @@ def test_a_widget_retired_between_preview_and_commit_rejects_the_whole_file(
     count_file = CountFile(agency=agency_a, user=staff_a)  # a new request
     with pytest.raises(UploadRejected) as rejected:
         count_file.commit(upload_file, upload_file.name, snapshot=preview.snapshot)
-    result = rejected.value.args[0]
+    result = rejected.value.preview
     assert (result.total, result.errors) == (2501, 1)
     assert [r.number for r in result.error_rows] == [2502]
     assert result.rows[0].status == "new"
