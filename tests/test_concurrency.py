@@ -2,44 +2,22 @@
 one wins, the other is told, nothing is lost or mixed."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from widgets import counting, services
 from widgets.forms import WidgetForm
 from widgets.models import Widget, WidgetCount, WidgetStatus
 
 from . import factories as f
+from .races import race as _race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 RUNS = 10
-
-
-def _race(*jobs):
-    """Run the jobs in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait()
-            results[i] = job()
-        except Exception as exc:  # the loser's exception is the result we check
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_two_editors_of_one_widget_one_wins_the_other_is_told(staff_a, manager_a, agency_a):

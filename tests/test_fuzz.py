@@ -559,7 +559,9 @@ def test_a_null_character_in_a_grid_note_is_a_message_not_a_500(world):
     url = reverse("widgets:count-entry", args=[world["agency"].slug])
     url += "?frequency=month&period=2026-01-01"
     prefix = f"w{world['approved'].pk}-"
-    data = {**_counts(prefix), f"{prefix}backlog": "30", f"{prefix}confirm": "on"}
+    # As the page posts it: the row's version, empty for a period not counted yet.
+    data = {**_counts(prefix), f"{prefix}version": "", f"{prefix}backlog": "30"}
+    data[f"{prefix}confirm"] = "on"
     response = post_form(client, url, {**data, f"{prefix}note": "A transfer\x00 in."})
     assert "Null characters are not allowed" in response.content.decode()
     assert not WidgetCount.objects.filter(backlog=30).exists()

@@ -1,14 +1,20 @@
+from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import counting
 from .api_tokens import issue_token, revoke_token
 from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
 
 
 class WidgetCountInline(admin.TabularInline):
+    """Read-only: counts are changed on their own admin page, through the one write."""
+
     model = WidgetCount
     extra = 0
-    fields = [
+    max_num = 0
+    can_delete = False
+    fields = readonly_fields = [
         "period_start",
         "demand",
         "delivered",
@@ -21,6 +27,35 @@ class WidgetCountInline(admin.TabularInline):
     ]
     ordering = ["-period_start"]
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WidgetCountAdminForm(forms.ModelForm):
+    """A count as the admin saw it: the version it was read at goes back with the form."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = WidgetCount
+        fields = ["widget", "period_start", *counting.MEASURE_FIELDS, "balance_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = (
+            self.instance.version if self.instance.pk else counting.SAW_NONE
+        )
+
+    def clean(self):
+        data = super().clean()
+        values = {n: data.get(n) for n in counting.VALUE_FIELDS}
+        for name, errors in counting.check_rules(values).items():
+            for error in errors:
+                self.add_error(name, error)
+        if self.instance.pk is None and all(data.get(n) is None for n in counting.MEASURE_FIELDS):
+            raise forms.ValidationError("Enter at least one number: a blank count is not kept.")
+        return data
 
 
 @admin.register(Widget)
@@ -43,7 +78,33 @@ class WidgetCountAdmin(SimpleHistoryAdmin):
     date_hierarchy = "period_start"
     list_select_related = ["widget"]
     raw_id_fields = ["widget", "entered_by", "upload", "api_token"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    form = WidgetCountAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who and where from are the one write's to set; a count keeps its widget and period.
+        fixed = ["source", "entered_by", "upload", "api_token", "version"]
+        fixed += ["created_at", "updated_at"]
+        return fixed if obj is None else ["widget", "period_start", *fixed]
+
+    def save_model(self, request, obj, form, change):
+        """Through counting.save_counts, like every other write of counts: only the
+        fields changed on the form, and only if the count is as the form showed it
+        (a CountConflict otherwise, answered as a 409 page)."""
+        sent = [n for n in counting.MEASURE_FIELDS if n in form.changed_data or not change]
+        seen = form.cleaned_data.get("seen_version")
+        written = counting.CountChange(
+            widget=obj.widget,
+            period_start=obj.period_start,
+            values={n: getattr(obj, n) for n in sent},
+            expected_version=counting.SAW_NONE if not change else seen,
+            balance_note=obj.balance_note if "balance_note" in form.changed_data else "",
+        )
+        counting.save_counts([written], by=request.user, source="form", reason="Admin")
+        saved = written.count or WidgetCount.objects.get(
+            widget=obj.widget, period_start=obj.period_start
+        )
+        obj.pk, obj.version = saved.pk, saved.version
+        obj._state.adding = False
 
 
 @admin.register(SurveyResult)

@@ -10,7 +10,8 @@ the messages are the same too.
   session cookie does not authenticate, and CSRF does not apply.
 - Scope: a token sees its own agency's widgets and nothing else; another
   agency's widget is a 404, as if it did not exist.
-- Writes go through counting.save_counts with source "api" and the token;
+- Writes go through counting.save_counts (the one write of counts) with source
+  "api" and the token: a field not sent, or sent as null, is left as it is;
   `entered_by` stays empty, since no person typed the numbers (the token, its
   name and who made it, says where they came from).
 """
@@ -21,7 +22,6 @@ from typing import Annotated, Any, Literal
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Router, Schema
@@ -48,20 +48,32 @@ and the upload.
 agency's widget answers 404. No token, a wrong or a revoked token: 401.
 
 **Numbers.** Counts are whole numbers, never negative; `within_standard` and
-`rework` never exceed `delivered`. `cost` is dollars and cents: it is sent back
-as a decimal string (`"15400.00"`), so that no cent is lost to floating point,
-and is accepted as a string or a number. `null` means unknown, never 0.
+`rework` never exceed `delivered` (judged on the period as it will be, with the
+fields you do not send as they are stored). `cost` is dollars and cents: it is
+sent back as a decimal string (`"15400.00"`), so that no cent is lost to
+floating point, and is accepted as a string or a number. `null` in a response
+means unknown, never 0.
 
-**PUT replaces the whole period.** A field left out of the body is unknown
-(`null`), as if sent as `null`; unknown fields are refused. Sending the same
+**A write changes only what it sends.** A field left out of the body, or sent
+as `null`, keeps its stored value. To clear a stored value (make it unknown
+again), send the word `"clear"`. Unknown fields are refused. Sending the same
 body again changes nothing (`"status": "unchanged"`, no new history).
+
+**Versions.** Every saved period has a `version`, one more at each change.
+Send `"version"` with the version you read (GET), or `0` for a period you saw
+no count for, and the write is saved only if the period is still as you saw
+it; otherwise the answer is 409 with `conflicts` naming each period and its
+version now, and nothing is saved. Without `version` the write applies to
+whatever is stored. Two writes of a period that has no count yet, at the same
+moment: one is saved, the other answers 409.
 
 **Batches** hold at most {MAX_BATCH_ROWS:,} rows and are saved all or nothing:
 when any row breaks a rule, the answer is 422 listing every bad row (its index
 in the batch, `widget_id`, `period_start` and the messages per field) and
 nothing is saved. A widget and period may appear once per batch.
 
-**Errors.** 422 with `errors` when a count breaks a rule; 422 with `detail` as a
+**Errors.** 409 with `conflicts` when a period is not as the writer saw it
+(above); 422 with `errors` when a count breaks a rule; 422 with `detail` as a
 list (each with `loc`, the path to the field) when the body does not have the
 shape of the schema; 400 when it is not JSON."""
 
@@ -123,9 +135,11 @@ DecimalString = Annotated[
 
 # Count values are taken as sent and checked by counting.parse_values, so that a
 # negative number, a fraction, NaN or "abc" gets the grid's and upload's message.
+# null (or no field) is no change; the word "clear" clears the stored value.
+CLEAR = {"type": "string", "const": counting.CLEAR_WORD, "description": "Clears the value."}
 CountValue = Annotated[
     Any,
-    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, {"type": "null"}]}),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, CLEAR, {"type": "null"}]}),
 ]
 CostValue = Annotated[
     Any,
@@ -134,6 +148,7 @@ CostValue = Annotated[
             "anyOf": [
                 {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["15400.00"]},
                 {"type": "number", "minimum": 0},
+                CLEAR,
                 {"type": "null"},
             ]
         }
@@ -164,10 +179,19 @@ class PeriodRange(Schema):
 
 
 class CountValues(Schema):
-    """The counts of one period; `null` or left out is unknown, never 0."""
+    """The counts of one period: a field left out or `null` keeps its stored value;
+    `"clear"` makes it unknown."""
 
     model_config = ConfigDict(extra="forbid")
 
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="The version you read, or 0 for a period you saw no count for: the "
+        "write is saved only if the period is still so (else 409). Left out: saved over "
+        "whatever is stored.",
+    )
     demand: CountValue = Field(None, description="Requests received.")
     delivered: CountValue = Field(None, description="Widgets completed.")
     within_standard: CountValue = Field(
@@ -216,6 +240,17 @@ class CountRejected(Schema):
     errors: dict[str, list[str]] = Field(description="Messages per field.")
 
 
+class PeriodConflict(Schema):
+    widget_id: int
+    period_start: dt.date
+    version: int | None = Field(description="The period's version now; null: no count.")
+
+
+class Conflicts(Schema):
+    detail: str
+    conflicts: list[PeriodConflict]
+
+
 class RowErrors(Schema):
     index: int = Field(description="Position of the row in the batch, from 0.")
     widget_id: int
@@ -244,9 +279,12 @@ def _widget(request, widget_id):
 
 
 def _errors(widget, period_start, raw, today):
-    """(values, errors per field) for one period of one widget, by counting's rules."""
-    values, errors = counting.parse_values(raw)
-    errors = {**errors, **counting.check_rules(values)}
+    """(values sent, errors per field) for one period of one widget, by counting's
+    rules; the rules across fields are judged by save_counts on the period as stored."""
+    values, errors = counting.parse_values(raw, blank_clears=False)
+    sent = {n: v for n, v in values.items() if n not in errors}
+    if "delivered" not in errors:
+        errors = {**counting.check_sent_rules(sent), **errors}
     if widget is not None:
         period_errors = counting.check_period(widget, period_start, today)
         if period_errors:
@@ -254,15 +292,26 @@ def _errors(widget, period_start, raw, today):
     return values, errors
 
 
-def _save(changes, token):
-    """Save through counting.save_counts; None when a concurrent write won the race."""
-    try:
-        return counting.save_counts(changes, by=None, source=CountSource.API, api_token=token)
-    except IntegrityError:  # both inserted the same new period; the loser may retry
-        return None
+def _conflicts(exc):
+    """The 409 body for a CountConflict: every period not as the writer saw it."""
+    return {
+        "detail": "Nothing was saved: these periods are not as you read them (someone saved "
+        "them meanwhile). Read them again, then send your counts with the new versions.",
+        "conflicts": [
+            {
+                "widget_id": c.change.widget.pk,
+                "period_start": c.change.period_start,
+                "version": c.current.version if c.current else None,
+            }
+            for c in exc.conflicts
+        ],
+    }
 
 
-CONCURRENT = {"detail": "Another request saved the same period meanwhile. Send it again."}
+def _change(widget, period_start, values, version):
+    return counting.CountChange(
+        widget=widget, period_start=period_start, values=values, expected_version=version
+    )
 
 
 @router.get(
@@ -302,20 +351,24 @@ def list_counts(
 
 @router.put(
     "/widgets/{widget_id}/counts/{period}",
-    response={200: CountSaved, 401: Message, 404: Message, 409: Message, 422: CountRejected},
+    response={200: CountSaved, 401: Message, 404: Message, 409: Conflicts, 422: CountRejected},
     url_name="widget-count",
-    summary="Save one period's counts (replaces the whole period)",
+    summary="Save one period's counts (changes only the fields sent)",
 )
 def put_count(request, widget_id: int, period: dt.date, counts: CountValues):
     widget = _widget(request, widget_id)
-    values, errors = _errors(widget, period, counts.model_dump(), timezone.localdate())
+    sent = counts.model_dump(exclude={"version"}, exclude_unset=True)
+    values, errors = _errors(widget, period, sent, timezone.localdate())
+    rejected = {"detail": "The counts break the rules; nothing was saved."}
     if errors:
-        return Status(
-            422, {"detail": "The counts break the rules; nothing was saved.", "errors": errors}
-        )
-    change = counting.CountChange(widget=widget, period_start=period, values=values)
-    if _save([change], request.auth) is None:
-        return Status(409, CONCURRENT)
+        return Status(422, {**rejected, "errors": errors})
+    change = _change(widget, period, values, counts.version)
+    try:
+        counting.save_counts([change], by=None, source=CountSource.API, api_token=request.auth)
+    except counting.CountConflict as exc:
+        return Status(409, _conflicts(exc))
+    except counting.CountRejected as exc:
+        return Status(422, {**rejected, "errors": exc.errors[0][1]})
     if change.count is None:  # unknown, and never counted before: nothing to keep
         return Status(
             200,
@@ -335,7 +388,7 @@ def put_count(request, widget_id: int, period: dt.date, counts: CountValues):
 
 @router.post(
     "/counts",
-    response={200: BatchSaved, 401: Message, 409: Message, 413: Message, 422: BatchRejected},
+    response={200: BatchSaved, 401: Message, 409: Conflicts, 413: Message, 422: BatchRejected},
     url_name="counts",
     summary=f"Save up to {MAX_BATCH_ROWS:,} periods' counts, all or none",
 )
@@ -358,7 +411,7 @@ def post_counts(request, rows: list[CountRow]):
     changes, bad = [], []
     for index, row in enumerate(rows):
         widget = by_id.get(row.widget_id)
-        raw = row.model_dump(exclude={"widget_id", "period_start"})
+        raw = row.model_dump(exclude={"widget_id", "period_start", "version"}, exclude_unset=True)
         values, errors = _errors(widget, row.period_start, raw, today)
         if widget is None:
             errors["widget_id"] = [
@@ -382,9 +435,23 @@ def post_counts(request, rows: list[CountRow]):
                 }
             )
         elif not bad:
-            changes.append(
-                counting.CountChange(widget=widget, period_start=row.period_start, values=values)
-            )
+            changes.append(_change(widget, row.period_start, values, row.version))
+    if not bad:
+        try:
+            counting.save_counts(changes, by=None, source=CountSource.API, api_token=token)
+        except counting.CountConflict as exc:
+            return Status(409, _conflicts(exc))
+        except counting.CountRejected as exc:
+            index = {id(change): i for i, change in enumerate(changes)}
+            bad = [
+                {
+                    "index": index[id(change)],
+                    "widget_id": change.widget.pk,
+                    "period_start": change.period_start,
+                    "errors": errors,
+                }
+                for change, errors in exc.errors
+            ]
     if bad:
         return Status(
             422,
@@ -393,8 +460,6 @@ def post_counts(request, rows: list[CountRow]):
                 "errors": bad,
             },
         )
-    if _save(changes, token) is None:
-        return Status(409, CONCURRENT)
     totals = {"new": 0, "changed": 0, "unchanged": 0}
     for change in changes:
         totals[change.status] += 1

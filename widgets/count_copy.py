@@ -3,12 +3,15 @@
 widgets.count_upload.CountFile.commit calls this inside its transaction, with the
 file's rows already checked in Python by the rules of widgets.counting (nothing
 is checked again here: the database constraints stay as a last guard). The rows
-go by COPY into a temporary table; then, whatever the file's size:
+go by COPY into a temporary table, each with a bit mask of the cells it sends
+(a blank cell, or a column the file lacks, leaves the stored value as it is;
+"clear" is a NULL that is sent); then, whatever the file's size:
 
 1. the counts the file writes that exist are locked (FOR UPDATE) and their
    snapshot (how many, checksum of versions) compared with the preview's:
    if someone saved one of them since, nothing is saved (CountConflict);
-2. one UPDATE of the existing counts whose values differ (version + 1);
+2. one UPDATE of the existing counts whose sent values differ, of the sent
+   cells only (version + 1);
 3. one INSERT of the new counts (a unique violation, if someone else created
    one of them meanwhile, rolls everything back: CountConflict);
 4. one INSERT of their history (django-simple-history's table, as
@@ -28,6 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from . import counting
+from .count_upload import KEEP, GoodRow, Preview, Snapshot, UploadRejected
 from .models import CountSource, WidgetCount
 
 STAGE = "widgets_count_import"
@@ -51,8 +55,18 @@ def _stage(cursor):
     cursor.execute(
         f"CREATE TEMP TABLE {STAGE} (widget_id bigint NOT NULL, period_start date NOT NULL, "
         + ", ".join(f"{name} {'numeric(14,2)' if name == 'cost' else 'bigint'}" for name in VALUES)
-        + ")"
+        + ", sent integer NOT NULL)"
     )
+
+
+def _sent(index):
+    """SQL: the staged row sends the cell VALUES[index] (GoodRow.mask)."""
+    return f"s.sent & {1 << index} <> 0"
+
+
+def _copied(row):
+    """The row's values for COPY: a cell that says nothing is NULL (its bit is not sent)."""
+    return tuple(None if v is KEEP else v for v in row.values)
 
 
 def save_count_file(batches, *, upload, by, snapshot, classify):
@@ -63,8 +77,6 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
     their status against the database, for UploadRejected to show. Raises
     UploadRejected when a row has errors, CountConflict for a stale snapshot.
     """
-    from .count_upload import GoodRow, Preview, UploadRejected
-
     preview = Preview()
     batches = iter(batches)
     first = next(batches, [])
@@ -76,7 +88,7 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
     # counts table (PostgreSQL writes them while Python reads on); its unique
     # index refuses any row created since, and that rolls everything back.
     direct = snapshot is not None and snapshot.existing == 0
-    good_total, bad = 0, None
+    good_total, written, bad = 0, 0, None
     # wrap_database_errors: what COPY raises becomes Django's IntegrityError etc., as execute's.
     with connection.wrap_database_errors, connection.cursor() as cursor:
         if direct:
@@ -84,7 +96,7 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
             target, tail = "widgets_widgetcount", (now, now, "import", None, upload.pk, "", 1)
         else:
             _stage(cursor)
-            columns, target, tail = ["widget_id", "period_start", *VALUES], STAGE, ()
+            columns, target, tail = ["widget_id", "period_start", *VALUES, "sent"], STAGE, None
         with cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy:
             write = copy.write_row
             for checked in itertools.chain([first], batches):
@@ -92,8 +104,12 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
                     bad = checked
                     break
                 for row in checked:
-                    if not (direct and row.blank):  # a blank new row saves nothing
-                        write((row.widget.pk, row.period_start, *row.values, *tail))
+                    if direct:
+                        if not row.blank:  # a blank new row saves nothing
+                            write((row.widget.pk, row.period_start, *_copied(row), *tail))
+                            written += 1
+                    else:
+                        write((row.widget.pk, row.period_start, *_copied(row), row.mask))
                 good_total += len(checked)
         if bad is not None:
             preview.total += good_total - len(first)  # the first batch is counted already
@@ -104,20 +120,19 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
         else:
             cursor.execute(f"ANALYZE {STAGE}")
             existing, changed = _lock_and_update(cursor, now, upload, snapshot)
-            _insert(cursor, now, upload, anti_join=existing > 0)
+            written = _insert(cursor, now, upload, anti_join=existing > 0)
             cursor.execute(f"DROP TABLE {STAGE}")
         _history(cursor, now, upload, by)
     preview.total = good_total
-    preview.new = good_total - existing  # blank new rows too (saved as nothing), as ever
+    preview.new = written
     preview.changed = changed
-    preview.unchanged = existing - changed
+    # Rows the file sends nothing new for: existing ones as they were, blank new ones.
+    preview.unchanged = good_total - written - changed
     preview.existing = existing
     return preview
 
 
 def _lock_and_update(cursor, now, upload, snapshot):
-    from .count_upload import Snapshot
-
     cursor.execute(
         f"SELECT count(*), coalesce(sum({CHECKSUM_SQL}), 0) FROM ("  # noqa: S608
         f"SELECT c.widget_id, c.period_start, c.version FROM widgets_widgetcount c "
@@ -125,13 +140,17 @@ def _lock_and_update(cursor, now, upload, snapshot):
     )
     existing, checksum = cursor.fetchone()
     if snapshot is not None and Snapshot(existing, int(checksum)) != snapshot:
-        raise counting.CountConflict(None)
+        raise counting.CountConflict()
     if not existing:
         return 0, 0
-    differs = " OR ".join(f"c.{n} IS DISTINCT FROM s.{n}" for n in VALUES)
+    differs = " OR ".join(
+        f"({_sent(i)} AND c.{n} IS DISTINCT FROM s.{n})" for i, n in enumerate(VALUES)
+    )
     cursor.execute(
         "UPDATE widgets_widgetcount c SET "  # noqa: S608
-        + ", ".join(f"{n} = s.{n}" for n in VALUES)
+        + ", ".join(
+            f"{n} = CASE WHEN {_sent(i)} THEN s.{n} ELSE c.{n} END" for i, n in enumerate(VALUES)
+        )
         + ", source = %s, entered_by_id = NULL, upload_id = %s, api_token_id = NULL, "
         f"updated_at = %s, version = c.version + 1 FROM {STAGE} s WHERE {_KEY} AND ({differs})",
         [CountSource.IMPORT.value, upload.pk, now],

@@ -7,6 +7,12 @@ Every row goes through the rules of widgets.counting, like the grid and the API;
 what repeats in a file (a cell's text, a widget's number, a date, a period's
 verdict) is worked out by those rules once per file and then remembered.
 
+A file changes only what it says: a column the file does not have, or a blank
+cell, leaves the stored value as it is; the word "clear" in a cell clears it
+(shown in the preview as "clears backlog (was 30)"). The rules are judged on
+each row as it will be, stored values and the file's together. Columns the
+file has that are not read are named on the preview as ignored.
+
 The commit refuses to overwrite what someone else saved after the preview: the
 preview keeps a snapshot (how many of the file's rows existed, and a checksum
 of their versions); the commit locks those rows and compares. On PostgreSQL the
@@ -38,6 +44,9 @@ COLUMNS = [
     ("period_start", "First day of the period, as YYYY-MM-DD"),
     *[(name, counting.LABELS[name]) for name in counting.VALUE_FIELDS],
 ]
+KNOWN_COLUMNS = frozenset(name for name, _ in COLUMNS)
+# A cell that says nothing: the stored value stays (a clear is None).
+KEEP = type("Keep", (), {"__repr__": lambda self: "KEEP", "__slots__": ()})()
 BATCH = 2000
 KEEP_ROWS = 50
 KEEP_ERRORS = 200
@@ -49,6 +58,7 @@ _MISSING = object()
 _VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
 # A row's status -> the Preview total it counts in (any other status is an error).
 _TOTALS = {"new": "new", "changes": "changed", "unchanged": "unchanged"}
+_DELIVERED = counting.VALUE_FIELDS.index("delivered")
 
 
 class SeenPeriods:
@@ -118,6 +128,12 @@ class PreviewRow:
     period: str
     status: str  # new / changes / unchanged / error
     messages: list = field(default_factory=list)
+    cells: list = field(default_factory=list)  # [(field, old, new)] for a changed row
+
+    @property
+    def changes(self):
+        """Each changed cell in words: "backlog 30 → 35", "clears backlog (was 30)"."""
+        return [counting.describe_change(*cell) for cell in self.cells]
 
 
 @dataclass
@@ -131,6 +147,7 @@ class Preview:
     error_rows: list = field(default_factory=list)
     existing: int = 0  # rows of the file that exist, and their checksum (Snapshot)
     checksum: int = 0
+    ignored_columns: list = field(default_factory=list)  # in the file, not read
 
     @property
     def snapshot(self):
@@ -152,16 +169,34 @@ class Preview:
         if len(self.rows) < KEEP_ROWS:
             self.rows.append(row)
 
-    def add_good(self, number, widget, period, status):
-        """A row without errors; its PreviewRow is made only if it is kept."""
-        self._tally(status)
+    def add_good(self, row, stored=None):
+        """A GoodRow; its PreviewRow (with its changed cells) is made only if it is kept."""
+        self._tally(row.status)
         if len(self.rows) < KEEP_ROWS:
-            self.rows.append(PreviewRow(number, widget.name, period.isoformat(), status))
+            cells = []
+            if row.status in {"new", "changes"}:
+                cells = [
+                    (name, None if stored is None else stored[i], value)
+                    for i, (name, value) in enumerate(
+                        zip(counting.VALUE_FIELDS, row.values, strict=True)
+                    )
+                    if value is not KEEP and (stored[i] if stored is not None else None) != value
+                ]
+            self.rows.append(
+                PreviewRow(
+                    row.number,
+                    row.widget.name,
+                    row.period_start.isoformat(),
+                    row.status,
+                    cells=cells,
+                )
+            )
 
 
 @dataclass(slots=True)
 class GoodRow:
-    """A row that passed every check: its values in VALUE_FIELDS order."""
+    """A row that passed every check: its values in VALUE_FIELDS order, KEEP for a
+    cell that says nothing (no column, or blank) and None for a clear."""
 
     number: int
     widget: Widget
@@ -171,7 +206,20 @@ class GoodRow:
 
     @property
     def blank(self):
-        return all(v is None for v in self.values)
+        """Nothing to write into a new row: no value sent, or only clears."""
+        return all(v is None or v is KEEP for v in self.values)
+
+    @property
+    def sent(self):
+        """{field: value} of the cells that say something."""
+        return {
+            n: v for n, v in zip(counting.VALUE_FIELDS, self.values, strict=True) if v is not KEEP
+        }
+
+    @property
+    def mask(self):
+        """The sent cells as bits, VALUE_FIELDS order (widgets.count_copy's UPDATE)."""
+        return sum(1 << i for i, v in enumerate(self.values) if v is not KEEP)
 
 
 def _date(value):
@@ -195,12 +243,14 @@ class CountFile:
         self.by_id = {w.pk: w for w in widgets}
         self.by_name = {w.name.lower(): w for w in self.by_id.values()}
         self.today = timezone.localdate()
+        self.ignored_columns = []
         self._reset_memos()
 
     def _reset_memos(self):
-        # Text cells -> parsed value, by counting.parse_value (only what parsed).
-        self._counts = {"": None, None: None}
-        self._costs = {"": None, None: None}
+        # Text cells -> parsed value, by counting.parse_value (only what parsed);
+        # blank is KEEP (no change), "clear" is None.
+        self._counts = {"": KEEP, None: KEEP}
+        self._costs = {"": KEEP, None: KEEP}
         self._dates = {}  # text -> date (or None)
         self._widget_ids = {}  # text of widget_id -> widget (only those found)
         # (status, frequency, period) -> True when counting.check_period found
@@ -211,22 +261,28 @@ class CountFile:
 
     def _widget(self, values, messages):
         raw_id = str(values.get("widget_id") or "").strip()
+        name = str(values.get("widget") or "").strip()
         if raw_id:
             widget = self._widget_ids.get(raw_id)
-            if widget is not None:
-                return widget
-            try:
-                widget = self.by_id.get(int(float(raw_id)))
-            except ValueError:
-                widget = None
             if widget is None:
+                try:
+                    widget = self.by_id.get(int(float(raw_id)))
+                except ValueError:
+                    widget = None
+                if widget is None:
+                    messages.append(
+                        f"widget_id: {raw_id} is not a widget of {self.agency.abbreviation}."
+                    )
+                    return None
+                if len(self._widget_ids) < MEMO_LIMIT:
+                    self._widget_ids[raw_id] = widget
+            if name and name.lower() != widget.name.lower():
                 messages.append(
-                    f"widget_id: {raw_id} is not a widget of {self.agency.abbreviation}."
+                    f"widget: widget {raw_id} is “{widget.name}”, not “{name}”: "
+                    "correct the number or the name."
                 )
-            elif len(self._widget_ids) < MEMO_LIMIT:
-                self._widget_ids[raw_id] = widget
+                return None
             return widget
-        name = str(values.get("widget") or "").strip()
         if not name:
             messages.append("widget_id: give the widget's number or its name.")
             return None
@@ -246,24 +302,26 @@ class CountFile:
         return period
 
     def parse_values(self, raw_values):
-        """counting.parse_values, remembering what each text cell parsed to."""
+        """(values in VALUE_FIELDS order with KEEP for cells that say nothing, errors):
+        counting.parse_values, remembering what each text cell parsed to."""
         try:
             raws = _VALUES_OF(raw_values)
-        except KeyError:  # a file without some of the columns
+        except KeyError:  # a file without some of the columns: they say nothing
             raws = [raw_values.get(name) for name in counting.VALUE_FIELDS]
         counts, costs = self._counts, self._costs
         try:  # every cell seen before? (The keys are texts and None, which no number equals.)
             parsed = [counts[r] for r in raws[:-1]]
             parsed.append(costs[raws[-1]])
-            return dict(zip(counting.VALUE_FIELDS, parsed, strict=True)), {}
+            return tuple(parsed), {}
         except (KeyError, TypeError):
             pass
-        values, errors = counting.parse_values(raw_values)
-        for name, raw in zip(counting.VALUE_FIELDS, raws, strict=True):
+        sent = dict(zip(counting.VALUE_FIELDS, raws, strict=True))
+        values, errors = counting.parse_values(sent, blank_clears=False)
+        for name, raw in sent.items():
             memo = costs if name == "cost" else counts
             if type(raw) is str and name not in errors and len(memo) < MEMO_LIMIT:
-                memo[raw] = values[name]
-        return values, errors
+                memo[raw] = values.get(name, KEEP)
+        return tuple(values.get(n, KEEP) for n in counting.VALUE_FIELDS), errors
 
     def _period_errors(self, widget, period):
         key = (widget.status, widget.reporting_frequency, period)
@@ -290,10 +348,13 @@ class CountFile:
         if period is None:
             messages.append(f"period_start: “{raw_period or ''}” is not a date as YYYY-MM-DD.")
         parsed, errors = self.parse_values(values)
-        rule_errors = counting.check_rules(parsed)
-        if errors or rule_errors:
-            for name, texts in {**errors, **rule_errors}.items():
-                messages.extend(f"{name}: {t}" for t in texts)
+        if parsed[_DELIVERED] is not KEEP and "delivered" not in errors:
+            # The rules among the cells the row sends; with the stored values in _classify.
+            sent = dict(zip(counting.VALUE_FIELDS, parsed, strict=True))
+            sent = {n: v for n, v in sent.items() if v is not KEEP and n not in errors}
+            errors = {**counting.check_sent_rules(sent), **errors}
+        for name, texts in errors.items():
+            messages.extend(f"{name}: {t}" for t in texts)
         if widget is not None and period is not None:
             messages.extend(f"period_start: {t}" for t in self._period_errors(widget, period))
             if not seen.add(widget.pk, period):
@@ -308,7 +369,7 @@ class CountFile:
                 status="error",
                 messages=messages,
             )
-        return GoodRow(number, widget, period, tuple(parsed.values()))
+        return GoodRow(number, widget, period, parsed)
 
     # -- the file -----------------------------------------------------------------
 
@@ -318,7 +379,11 @@ class CountFile:
         seen = SeenPeriods()
         rows = read_rows(fileobj, filename, required=("period_start",))
         check = self._check
+        first = True
         while batch := list(islice(rows, BATCH)):
+            if first:
+                self.ignored_columns = sorted(set(batch[0][1]) - KNOWN_COLUMNS)
+                first = False
             yield [check(number, values, seen) for number, values in batch]
 
     @staticmethod
@@ -333,29 +398,58 @@ class CountFile:
         return {(w, p): (version, tuple(values)) for w, p, version, *values in rows}
 
     def _classify(self, checked, preview):
-        """Each good row's status against the database; the preview's totals and snapshot."""
-        good = [r for r in checked if type(r) is GoodRow]
-        existing = self._existing(good)
+        """Each good row's status against the database, and the rules judged on the
+        row as it will be (stored values with the file's over them); the preview's
+        totals and snapshot. Returns the rows that are still good."""
+        candidates = [r for r in checked if type(r) is GoodRow]
+        existing = self._existing(candidates)
+        good = []
         for row in checked:
             if type(row) is not GoodRow:
                 preview.add(row)
                 continue
             current = existing.get((row.widget.pk, row.period_start))
-            if current is None:
-                row.status = "new"
-            else:
-                version, values = current
+            stored = None if current is None else current[1]
+            after = [
+                v if v is not KEEP else (None if stored is None else stored[i])
+                for i, v in enumerate(row.values)
+            ]
+            if current is not None:  # part of the snapshot, whatever else is wrong
                 preview.existing += 1
-                preview.checksum += version_checksum(row.widget.pk, row.period_start, version)
-                row.status = "changes" if values != row.values else "unchanged"
-            preview.add_good(row.number, row.widget, row.period_start, row.status)
+                preview.checksum += version_checksum(row.widget.pk, row.period_start, current[0])
+            broken = counting.check_rules(dict(zip(counting.VALUE_FIELDS, after, strict=True)))
+            if broken:
+                preview.add(self._broken(row, broken, stored))
+                continue
+            if current is None:
+                row.status = "unchanged" if row.blank else "new"
+            else:
+                row.status = "changes" if tuple(after) != stored else "unchanged"
+            preview.add_good(row, stored)
+            good.append(row)
         return good
+
+    @staticmethod
+    def _broken(row, broken, stored):
+        """A PreviewRow for a row that breaks a rule once it meets the stored values."""
+        messages = []
+        for name, texts in broken.items():
+            where = (
+                ""
+                if row.values[counting.VALUE_FIELDS.index(name)] is not KEEP
+                else (" (with the stored value of the cells this row leaves blank)")
+            )
+            messages.extend(f"{name}: {t}{where}" for t in texts)
+        return PreviewRow(
+            row.number, row.widget.name, row.period_start.isoformat(), "error", messages
+        )
 
     def preview(self, fileobj, filename):
         """Totals, the first rows and the first errors; UploadError for a bad file."""
         preview = Preview()
         for checked in self._checked_batches(fileobj, filename):
             self._classify(checked, preview)
+        preview.ignored_columns = self.ignored_columns
         return preview
 
     def commit(self, fileobj, filename, *, snapshot=None):
@@ -375,6 +469,7 @@ class CountFile:
         )
         batches = self._checked_batches(fileobj, filename)
         if connection.vendor == "postgresql":
+            # Here, not at the top: count_copy is built on this module's row types.
             from .count_copy import save_count_file
 
             preview = save_count_file(
@@ -399,15 +494,11 @@ class CountFile:
             if preview.errors:
                 raise UploadRejected(preview)
             changes = [
-                counting.CountChange(
-                    widget=r.widget,
-                    period_start=r.period_start,
-                    values=dict(zip(counting.VALUE_FIELDS, r.values, strict=True)),
-                )
+                counting.CountChange(widget=r.widget, period_start=r.period_start, values=r.sent)
                 for r in good
                 if r.status in {"new", "changes"}
             ]
             counting.save_counts(changes, by=self.user, source="import", upload=upload)
         if snapshot is not None and preview.snapshot != snapshot:
-            raise counting.CountConflict(None)
+            raise counting.CountConflict()
         return preview

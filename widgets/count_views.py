@@ -72,12 +72,16 @@ def count_entry(request, slug):
     if request.method == "POST" and grid.is_valid():
         try:
             changes = grid.save()
-        except counting.CountConflict:
+        except counting.CountConflict as exc:
+            n = len(exc.conflicts)
             messages.error(
                 request,
-                "Someone saved counts for this period meanwhile. Nothing was saved: "
-                "check and save again.",
+                f"Someone else saved {n or 'some'} of these rows after you opened the page. "
+                "Nothing was saved: their numbers are shown on those rows; save again to "
+                "replace them with yours.",
             )
+        except counting.CountRejected as exc:
+            messages.error(request, exc.message)
         else:
             saved = sum(1 for c in changes if c.status in {"new", "changed"})
             messages.success(
@@ -155,8 +159,9 @@ class CountForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, previous_backlog=None, **kwargs):
+    def __init__(self, *args, count, previous_backlog=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.count = count
         self.previous_backlog = previous_backlog
         for name in counting.VALUE_FIELDS:
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
@@ -164,16 +169,20 @@ class CountForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        values, errors = counting.parse_values(data)
-        for name, messages_ in {**errors, **counting.check_rules(values)}.items():
+        # Only the fields the form sent: one missing from the POST is left as it is.
+        sent = {n: data.get(n) for n in counting.VALUE_FIELDS if n in self.data}
+        values, errors = counting.parse_values(sent, blank_clears=True)
+        after = counting.merged(self.count, values)
+        rules = {n: m for n, m in counting.check_rules(after).items() if n not in errors}
+        for name, messages_ in {**errors, **rules}.items():
             for message in messages_:
                 self.add_error(name, message)
         self.values = values
-        gap = None if errors else counting.balance_gap(values, self.previous_backlog)
+        gap = None if errors else counting.balance_gap(after, self.previous_backlog)
         if gap and not data.get("balance_note", "").strip():
             self.add_error(
                 "balance_note",
-                counting.balance_message(gap, self.previous_backlog, values)
+                counting.balance_message(gap, self.previous_backlog, after)
                 + " Say why, or correct the numbers.",
             )
         return data
@@ -197,7 +206,7 @@ def count_edit(request, pk):
     label = describe_period(count.period_start, widget.reporting_frequency)
     conflict = None
     if request.method == "POST":
-        form = CountForm(request.POST, previous_backlog=previous)
+        form = CountForm(request.POST, count=count, previous_backlog=previous)
         if form.is_valid():
             change = counting.CountChange(
                 widget=widget,
@@ -208,8 +217,15 @@ def count_edit(request, pk):
             )
             try:
                 counting.save_counts([change], by=request.user, source="form")
+            except counting.CountRejected as exc:
+                form.add_error(None, exc.message)
             except counting.CountConflict as exc:
-                conflict = exc.current or WidgetCount.objects.get(pk=count.pk)
+                conflict = exc.current or WidgetCount.objects.filter(pk=count.pk).first()
+                if conflict is None:
+                    messages.error(
+                        request, "These counts were deleted meanwhile. Nothing was saved."
+                    )
+                    return redirect("widgets:count-history", pk=widget.pk)
                 form.add_error(
                     None,
                     "Someone else saved these counts after you opened them. Nothing you typed "
@@ -226,6 +242,7 @@ def count_edit(request, pk):
         }
         form = CountForm(
             initial={**initial, "balance_note": count.balance_note, "version": count.version},
+            count=count,
             previous_backlog=previous,
         )
     return render(
@@ -289,12 +306,24 @@ def count_upload(request, slug):
             messages.error(request, "The data changed since the preview. Nothing was saved.")
             return render(request, "widgets/count_upload.html", context)
         except counting.CountConflict:
+            # Someone saved some of these periods since the preview: the preview again,
+            # against what is stored now, so the person sees the differences.
+            fileobj, name = unstash(token, user=request.user, kind=kind)
+            with fileobj:
+                preview = counts_file.preview(fileobj, name)
+            context.update(
+                preview=preview,
+                filename=name,
+                token=None if preview.errors else token,
+                snapshot=preview.snapshot.sign(),
+            )
             messages.error(
                 request,
-                "Someone saved counts for the same periods while this file was being saved. "
-                "Nothing from the file was saved: upload it again to see the differences.",
+                "Someone else saved counts for some of these periods after your preview. "
+                "Nothing from the file was saved: here is the preview again against what is "
+                "saved now. Save again to apply the file over their numbers.",
             )
-            return redirect("widgets:count-upload", slug=slug)
+            return render(request, "widgets/count_upload.html", context, status=409)
         discard(token)
         messages.success(
             request,
@@ -323,10 +352,24 @@ def count_upload(request, slug):
     return render(request, "widgets/count_upload.html", context)
 
 
+TEMPLATE_EXAMPLE = {
+    "agency": "DEQ",
+    "widget_id": "1",
+    "period_start": "2026-10-01",
+    "demand": "120",
+    "delivered": "110",
+    "within_standard": "100",
+    "withdrawn": "2",
+    "backlog": "30",
+    "rework": "3",
+    "cost": "15400.00",
+}
+
+
 def count_upload_template(request):
     return export_response(
         headers=[name for name, _ in COUNT_COLUMNS],
-        rows=[["DEQ", "1", "", "2026-10-01", "120", "110", "100", "2", "30", "3", "15400.00"]],
+        rows=[[TEMPLATE_EXAMPLE.get(name, "") for name, _ in COUNT_COLUMNS]],
         filename="counts-template",
         fmt="csv",
     )

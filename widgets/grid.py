@@ -3,7 +3,14 @@
 Every cell is checked by the rules of widgets.counting; a bad cell keeps every
 other value on the page; the balance check is a warning that the person
 confirms with a reason. Nothing is saved until the whole page is right, and
-then all rows are saved in one transaction.
+then all rows are saved in one transaction through counting.save_counts.
+
+What a save writes is what the person changed on the page they saw: a cell
+that was not posted, or that still holds what the page showed, is left as it
+is; a cell the person emptied clears the stored value, and the page asks them
+to confirm each clear before saving. A row changed by someone else since the
+page was opened (or created, for a row the page showed empty) is refused with
+both versions shown.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +26,10 @@ from .periods import describe_period, previous_period_start
 # A row's note obeys the rules of the count form's note (count_views.CountForm):
 # at most 1000 characters, kept whole, and no NUL (PostgreSQL cannot store one).
 NOTE_FIELD = forms.CharField(required=False, max_length=1000)
+STALE_ROW = (
+    "Someone else saved this row after you opened the page. Nothing was saved. Theirs: {theirs}. "
+    "Yours are in the cells: save again to replace theirs with yours, or change them."
+)
 
 
 @dataclass
@@ -32,7 +43,12 @@ class GridRow:
     warning: str = ""
     confirmed: bool = False
     note: str = ""
-    values: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)  # the cells the person changed
+    seen_version: int | None = None  # as posted: SAW_NONE for a row shown empty
+    seen: WidgetCount | None = None  # the row as the person saw it, when known
+    posted: bool = False  # the row was on the page that was posted
+    clears: list = field(default_factory=list)  # [(field, old value)]
+    clears_confirmed: bool = False
 
     @property
     def prefix(self):
@@ -57,12 +73,45 @@ class GridRow:
         ]
 
     @property
+    def clear_message(self):
+        return "This clears " + ", ".join(
+            f"{counting.LABELS[n].lower()} (was {old})" for n, old in self.clears
+        )
+
+    @property
+    def needs_clear_confirmation(self):
+        return bool(self.clears) and not self.clears_confirmed
+
+    @property
     def has_errors(self):
         return bool(self.errors or self.row_errors)
+
+    def stale(self, current):
+        """Someone else's save won: show theirs, and take their version as seen."""
+        self.row_errors.append(STALE_ROW.format(theirs=_theirs(current)))
+        self.current = current
+
+
+def _theirs(current):
+    if current is None:
+        return "the row was deleted"
+    return ", ".join(
+        f"{counting.LABELS[n].lower()} {_as_text(getattr(current, n)) or 'blank'}"
+        for n in counting.VALUE_FIELDS
+    )
 
 
 def _as_text(value):
     return "" if value is None else str(value)
+
+
+def _seen_version(text):
+    if text == "":
+        return counting.SAW_NONE
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 class CountGrid:
@@ -95,15 +144,47 @@ class CountGrid:
             )
             for w in widgets
         ]
+        shown = {r.prefix: r for r in self.rows}
         for row in self.rows:
-            if data is None:
-                row.raw = {
-                    n: _as_text(getattr(row.current, n, None)) for n in counting.VALUE_FIELDS
-                }
-            else:
-                row.raw = {n: data.get(f"{row.prefix}-{n}", "") for n in counting.VALUE_FIELDS}
-                row.confirmed = data.get(f"{row.prefix}-confirm") == "on"
-                row.note = data.get(f"{row.prefix}-note", "").strip()
+            row.raw = {n: _as_text(getattr(row.current, n, None)) for n in counting.VALUE_FIELDS}
+        if data is not None:
+            for row in shown.values():
+                self._read_post(row, data)
+            self._find_what_was_seen()
+
+    def _read_post(self, row, data):
+        row.posted = f"{row.prefix}-version" in data
+        if not row.posted:
+            return  # not on the page the person saw (approved since): nothing to write
+        row.seen_version = _seen_version(data[f"{row.prefix}-version"])
+        for name in counting.VALUE_FIELDS:
+            key = f"{row.prefix}-{name}"
+            if key in data:
+                row.raw[name] = data[key]
+        row.confirmed = data.get(f"{row.prefix}-confirm") == "on"
+        row.clears_confirmed = data.get(f"{row.prefix}-clear") == "on"
+        row.note = data.get(f"{row.prefix}-note", "").strip()
+
+    def _find_what_was_seen(self):
+        """The row each person saw: the stored one when its version is the one they
+        read; otherwise the history record of that version (one query for all)."""
+        older = {}
+        for row in self.rows:
+            if not row.posted:
+                continue
+            version = row.current.version if row.current else counting.SAW_NONE
+            if row.seen_version == version:
+                row.seen = row.current
+            elif row.current and row.seen_version:
+                older[(row.current.pk, row.seen_version)] = row
+        if older:
+            records = WidgetCount.history.filter(
+                id__in={pk for pk, _ in older}, version__in={v for _, v in older}
+            )
+            for record in records:
+                row = older.get((record.id, record.version))
+                if row is not None:
+                    row.seen = record
 
     @property
     def error_count(self):
@@ -111,47 +192,81 @@ class CountGrid:
 
     @property
     def warning_count(self):
-        return sum(1 for r in self.rows if r.warning and not r.confirmed)
+        return sum(
+            1 for r in self.rows if (r.warning and not r.confirmed) or r.needs_clear_confirmation
+        )
 
     def is_valid(self):
         """Check every row; True when the page can be saved as it is."""
         period_errors = None
         for row in self.rows:
-            row.values, row.errors = counting.parse_values(row.raw)
-            for name, messages in counting.check_rules(row.values).items():
-                row.errors.setdefault(name, []).extend(messages)
-            if period_errors is None:
+            if row.posted:
+                self._check_row(row)
+            if row.values and period_errors is None:
                 period_errors = counting.check_period(
                     row.widget, self.period_start, timezone.localdate()
                 )
-            if any(v is not None for v in row.values.values()) and period_errors:
+            if row.values and any(v is not None for v in row.values.values()) and period_errors:
                 row.row_errors = list(period_errors)
-            if row.current and self.data is not None:
-                posted = self.data.get(f"{row.prefix}-version", "")
-                if posted and posted != str(row.current.version):
-                    row.row_errors.append(
-                        "Someone else saved this row after you opened the page: check their "
-                        "numbers (shown as placeholders) and save again."
-                    )
-            previous_backlog = row.previous.backlog if row.previous else None
-            gap = None if row.errors else counting.balance_gap(row.values, previous_backlog)
-            row.warning = counting.balance_message(gap, previous_backlog, row.values) if gap else ""
-            if row.warning and row.confirmed and not row.note:
-                row.errors["note"] = ["Say why the backlog does not balance, to confirm it."]
-            try:
-                NOTE_FIELD.clean(row.note)
-            except ValidationError as exc:
-                row.errors["note"] = exc.messages
         return self.error_count == 0 and self.warning_count == 0
 
+    def _check_row(self, row):
+        sent = {n: row.raw[n] for n in counting.VALUE_FIELDS}
+        values, row.errors = counting.parse_values(sent, blank_clears=True)
+        if row.seen_version is None:
+            row.row_errors.append("This row's version is not one the page gave: reload the page.")
+            return
+        if row.seen is None and row.seen_version != counting.SAW_NONE:
+            # What they saw is unknown (no history kept): every cell counts as changed.
+            row.values = values
+        else:
+            row.values = {n: v for n, v in values.items() if v != getattr(row.seen, n, None)}
+        row.clears = [
+            (n, getattr(row.seen, n))
+            for n, v in row.values.items()
+            if v is None and row.seen is not None and getattr(row.seen, n) is not None
+        ]
+        if row.values and not _as_seen(row):
+            row.stale(row.current)
+        after = counting.merged(row.current, row.values)
+        for name, messages in counting.check_rules(after).items():
+            if name in counting.VALUE_FIELDS:
+                row.errors.setdefault(name, []).extend(messages)
+        previous_backlog = row.previous.backlog if row.previous else None
+        gap = (
+            None if row.errors or not row.values else counting.balance_gap(after, previous_backlog)
+        )
+        row.warning = counting.balance_message(gap, previous_backlog, after) if gap else ""
+        if row.warning and row.confirmed and not row.note:
+            row.errors["note"] = ["Say why the backlog does not balance, to confirm it."]
+        try:
+            NOTE_FIELD.clean(row.note)
+        except ValidationError as exc:
+            row.errors["note"] = exc.messages
+
     def save(self):
-        changes = [
-            counting.CountChange(
+        """Save the changed rows; CountConflict marks the rows someone else saved."""
+        changes, by_key = [], {}
+        for row in self.rows:
+            if not row.values:
+                continue
+            change = counting.CountChange(
                 widget=row.widget,
                 period_start=self.period_start,
                 values=row.values,
+                expected_version=row.seen_version,
                 balance_note=row.note if row.warning else "",
             )
-            for row in self.rows
-        ]
-        return counting.save_counts(changes, by=self.user, source="form")
+            changes.append(change)
+            by_key[change.key] = row
+        try:
+            return counting.save_counts(changes, by=self.user, source="form")
+        except counting.CountConflict as exc:
+            for conflict in exc.conflicts:
+                by_key[conflict.change.key].stale(conflict.current)
+            raise
+
+
+def _as_seen(row):
+    current = row.current.version if row.current else counting.SAW_NONE
+    return row.seen_version == current

@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from agencies.errors import NothingSaved
 from agencies.models import Agency
 from agencies.scoping import can_change, changeable_agency_ids, get_readable_or_404, is_admin
 from agencies.tabular import UploadError, discard, export_response, stash, unstash
@@ -99,11 +100,11 @@ def inventory_import(request):
         except UploadError as exc:
             messages.error(request, str(exc))
             return redirect("widgets:inventory-import")
-        except IntegrityError:
+        except (IntegrityError, NothingSaved):
             messages.error(
                 request,
-                "Someone changed these widgets meanwhile. Nothing was saved: upload the files "
-                "again to see what changed.",
+                "Someone changed these widgets or their counts meanwhile. Nothing was saved: "
+                "upload the files again to see what changed.",
             )
             return redirect("widgets:inventory-import")
         for token in tokens:

@@ -108,15 +108,23 @@ def test_put_answers_with_the_saved_row_and_cost_as_a_decimal_string(client, tok
     assert body["source"] == "api"
 
 
-def test_put_replaces_the_whole_period_so_omitted_fields_are_unknown(client, token_a, widget_a):
-    f.WidgetCountFactory(widget=widget_a, period_start=JANUARY)
+def test_put_changes_only_the_fields_it_sends_and_clear_clears(client, token_a, widget_a):
+    stored = f.WidgetCountFactory(widget=widget_a, period_start=JANUARY)
 
-    response = _put(client, token_a[1], widget_a.pk, JANUARY, {"demand": 7})
+    response = _put(
+        client, token_a[1], widget_a.pk, JANUARY, {"demand": 7, "rework": None, "cost": "clear"}
+    )
 
     assert response.json()["status"] == "changed"
     count = WidgetCount.objects.get(widget=widget_a, period_start=JANUARY)
     assert count.demand == 7
-    assert (count.delivered, count.backlog, count.cost) == (None, None, None)
+    # Left out or null: as stored. The word "clear": unknown again.
+    assert (count.delivered, count.backlog, count.rework) == (
+        stored.delivered,
+        stored.backlog,
+        stored.rework,
+    )
+    assert count.cost is None
 
 
 @pytest.mark.parametrize(
@@ -494,7 +502,6 @@ def test_a_widget_id_beyond_any_key_is_not_found_never_a_500(client, token_a, wi
     assert response.json()["detail"][0]["loc"][-2:] == [0, "widget_id"]
 
 
-def test_the_api_takes_every_field_counting_saves():
-    # save_counts writes every VALUE_FIELD; one the API did not take would be
-    # blanked by every PUT.
-    assert set(CountValues.model_fields) == set(counting.VALUE_FIELDS)
+def test_the_api_takes_every_field_people_count_and_the_version_read():
+    # Every VALUE_FIELD a person may send, and the version the writer read.
+    assert set(CountValues.model_fields) == {*counting.VALUE_FIELDS, "version"}

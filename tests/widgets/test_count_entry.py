@@ -73,8 +73,11 @@ def grid_setup(agency_a, staff_a):
     }
 
 
-def _row(widget, **values):
-    return {f"w{widget.pk}-{k}": v for k, v in values.items()}
+def _row(widget, version="", **values):
+    """A row as the page posts it: its cells and the version it showed ("" for none)."""
+    return {f"w{widget.pk}-version": str(version)} | {
+        f"w{widget.pk}-{k}": v for k, v in values.items()
+    }
 
 
 def _balanced(**overrides):

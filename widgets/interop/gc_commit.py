@@ -19,8 +19,9 @@ from django.utils.text import slugify
 from agencies.models import Agency, Program
 from customers.models import CustomerSegment, SegmentKind
 
-from ..models import CountSource, WidgetCount, WidgetStatus
-from .gc_inventory import COUNT_VALUE_FIELDS, DEFAULT_PROGRAM
+from .. import counting
+from ..models import CountSource, WidgetStatus
+from .gc_inventory import DEFAULT_PROGRAM
 
 REASON = "Service inventory import"
 
@@ -122,29 +123,22 @@ def _save_segments(plan, segments):
 
 
 def _save_counts(plan, *, by, summary):
-    now = timezone.now()
-    for change in plan.counts:
-        if change.status == "unchanged":
-            continue
-        count = change.count or WidgetCount(
-            widget=plan.widget, period_start=change.period_start, version=0
+    """The plan's yearly counts through the one write of counts, each only as the
+    preview saw it (counting.CountConflict if someone saved it since)."""
+    changes = [
+        counting.CountChange(
+            widget=plan.widget,
+            period_start=change.period_start,
+            values=change.values,
+            expected_version=change.count.version if change.count else counting.SAW_NONE,
         )
-        for name in COUNT_VALUE_FIELDS:
-            setattr(count, name, change.values[name])
-        count.source = CountSource.IMPORT
-        count.entered_by = by
-        count.upload = None
-        count.api_token = None
-        count.version += 1
-        count.updated_at = now
-        count._change_reason = REASON
-        if by is not None:
-            count._history_user = by
-        count.full_clean(validate_unique=False, validate_constraints=False)
-        count.save()
+        for change in plan.counts
+        if change.status != "unchanged"
+    ]
+    for change in counting.save_counts(changes, by=by, source=CountSource.IMPORT, reason=REASON):
         if change.status == "new":
             summary.counts_created += 1
-        else:
+        elif change.status == "changed":
             summary.counts_changed += 1
 
 

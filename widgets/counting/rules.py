@@ -1,5 +1,5 @@
-"""The rules every count obeys, however it enters (grid, edit page, upload, API),
-and the writes that save counts.
+"""The rules every count obeys, however it enters (grid, edit page, upload, API,
+service inventory, admin). The one write that saves counts is widgets.counting.writes.
 
 DESIGN.md, "Counting": counts are whole numbers (cost in dollars and cents),
 never negative; within standard and rework never exceed delivered; a period is
@@ -11,22 +11,24 @@ reason, not an error.
 
 import datetime as dt
 import math
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from agencies.errors import NothingSaved
 from agencies.scoping import can_change
 
-from .models import COUNT_FIELDS, CountSource, WidgetCount, WidgetStatus
-from .periods import describe_period, is_period_start, previous_period_start
+from ..models import CHANNEL_COUNT_FIELDS, COUNT_FIELDS, WidgetCount, WidgetStatus
+from ..periods import describe_period, is_period_start, previous_period_start
 
+# What people type in the grid, the edit page, uploads and the API.
 VALUE_FIELDS = (*COUNT_FIELDS, "cost")
+# Everything the one write may change: the values and demand by channel (which
+# only the service inventory import sends).
+MEASURE_FIELDS = (*VALUE_FIELDS, *CHANNEL_COUNT_FIELDS)
+# In uploads and API batches a blank cell is "no change"; this word clears a
+# stored value (DESIGN.md, "How a write treats what it was not told").
+CLEAR_WORD = "clear"
 LABELS = {
     "demand": "Demand",
     "delivered": "Delivered",
@@ -42,19 +44,6 @@ COUNTED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.SUBMITTED, WidgetStatus.
 EARLIEST_PERIOD = dt.date(2000, 1, 1)
 MAX_COUNT = 10**12
 MAX_COST = Decimal("999999999999.99")
-
-
-class CountConflict(NothingSaved):
-    """Counts changed since the writer read them (or a race to create them was lost).
-
-    `current` is the other writer's count when there is one row to show.
-    """
-
-    default_message = "Someone else saved these counts after you read them. Nothing was saved."
-
-    def __init__(self, current=None, message=None):
-        super().__init__(message)
-        self.current = current
 
 
 def parse_value(name, raw):
@@ -93,15 +82,66 @@ def parse_value(name, raw):
     return int(number)
 
 
-def parse_values(raw_values):
-    """(values, errors) for a mapping of field -> raw cell."""
+def is_blank(raw):
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def is_clear(raw):
+    return isinstance(raw, str) and raw.strip().lower() == CLEAR_WORD
+
+
+def parse_values(raw_values, *, blank_clears):
+    """(values, errors) for the cells the writer sent: a field missing from
+    `raw_values` is not in `values`, so the write leaves it as it is.
+
+    `blank_clears`: in the grid and the edit page an emptied cell clears the
+    stored value (True); in uploads and the API a blank cell is no change and
+    the word "clear" clears (False). A clear is `None` in `values`.
+    """
     values, errors = {}, {}
     for name in VALUE_FIELDS:
+        if name not in raw_values:
+            continue
+        raw = raw_values[name]
+        if not blank_clears:
+            if is_blank(raw):
+                continue
+            if is_clear(raw):
+                values[name] = None
+                continue
         try:
-            values[name] = parse_value(name, raw_values.get(name))
+            values[name] = parse_value(name, raw)
         except ValueError as exc:
             errors[name] = [str(exc)]
     return values, errors
+
+
+def merged(current, values):
+    """Every measure as it would be after writing `values` over `current` (a
+    WidgetCount, or None for a count not saved yet): what the rules judge."""
+    return {
+        name: values[name] if name in values else getattr(current, name, None)
+        for name in MEASURE_FIELDS
+    }
+
+
+def changed_cells(current, values):
+    """[(field, old, new)] for the sent values that differ from what is stored."""
+    return [
+        (name, getattr(current, name, None), value)
+        for name, value in values.items()
+        if getattr(current, name, None) != value
+    ]
+
+
+def describe_change(name, old, new):
+    """One cell's change in words: "backlog 30 → 35", "clears backlog (was 30)"."""
+    label = LABELS.get(name, name.replace("_", " ")).lower()
+    if new is None:
+        return f"clears {label} (was {old})"
+    if old is None:
+        return f"{label} {new} (was blank)"
+    return f"{label} {old} → {new}"
 
 
 def check_period(widget, period_start, today=None):
@@ -147,6 +187,12 @@ def check_rules(values):
     return errors
 
 
+def check_sent_rules(values):
+    """The rules among the cells a writer sent, judged before the stored values are
+    read: only when delivered is among them (else they wait for `merged`)."""
+    return check_rules(values) if "delivered" in values else {}
+
+
 def balance_gap(values, previous_backlog):
     """How far the backlog is from previous backlog + demand - delivered - withdrawn."""
     parts = [previous_backlog] + [
@@ -183,122 +229,6 @@ def previous_backlogs(widgets, period_start):
             )
         )
     return previous
-
-
-@dataclass
-class CountChange:
-    widget: object
-    period_start: dt.date
-    values: dict
-    expected_version: int | None = None
-    balance_note: str = ""
-    status: str = ""  # new / changed / unchanged, set by save_counts
-    count: WidgetCount | None = field(default=None, repr=False)
-
-
-def _differs(count, change):
-    if any(getattr(count, n) != change.values.get(n) for n in VALUE_FIELDS):
-        return True
-    return bool(change.balance_note) and change.balance_note != count.balance_note
-
-
-@contextmanager
-def races_as_conflicts():
-    """Around a transaction that writes counts: losing a race to create the same row
-    (a unique violation) or being stopped by PostgreSQL to break a deadlock raises
-    CountConflict; the other writer's rows stand whole, and the caller says so."""
-    try:
-        yield
-    except (IntegrityError, OperationalError) as exc:
-        if isinstance(exc, OperationalError) and "deadlock" not in str(exc):
-            raise
-        raise CountConflict(None) from exc
-
-
-def save_counts(changes, *, by, source, upload=None, api_token=None):
-    """Save validated changes in one transaction: all of them, or none.
-
-    Rows are locked; a change made from an older version raises CountConflict.
-    So does a writer that loses a race to create the same row, or that
-    PostgreSQL stops to break a deadlock: the other writer's rows stand whole.
-    A change to a blank new row saves nothing. Returns the changes with their
-    status. History is kept for every row written.
-    """
-    with races_as_conflicts():
-        return _save_counts(changes, by=by, source=source, upload=upload, api_token=api_token)
-
-
-@transaction.atomic
-def _save_counts(changes, *, by, source, upload, api_token):
-    if not changes:
-        return changes
-    widget_ids = {c.widget.pk for c in changes}
-    periods = {c.period_start for c in changes}
-    existing = {
-        (c.widget_id, c.period_start): c
-        for c in WidgetCount.objects.select_for_update().filter(
-            widget_id__in=widget_ids, period_start__in=periods
-        )
-    }
-    now = timezone.now()
-    reason = CountSource(source).label
-    new, changed = [], []
-    for change in changes:
-        current = existing.get((change.widget.pk, change.period_start))
-        if current is None:
-            if all(change.values.get(n) is None for n in VALUE_FIELDS):
-                change.status = "unchanged"
-                continue
-            current = WidgetCount(widget=change.widget, period_start=change.period_start, version=1)
-            new.append(current)
-            change.status = "new"
-        else:
-            if change.expected_version is not None and current.version != change.expected_version:
-                raise CountConflict(current)
-            if not _differs(current, change):
-                change.status = "unchanged"
-                change.count = current
-                continue
-            current.version += 1
-            changed.append(current)
-            change.status = "changed"
-        for name in VALUE_FIELDS:
-            setattr(current, name, change.values.get(name))
-        if change.balance_note:
-            current.balance_note = change.balance_note
-        current.source = source
-        # The person who typed the numbers; an upload (its file and who sent it) or a
-        # token says where the others came from, as history_user says who saved them.
-        current.entered_by = by if upload is None and api_token is None else None
-        current.upload = upload
-        current.api_token = api_token
-        current.updated_at = now
-        change.count = current
-    if new:
-        for count in new:
-            count.created_at = now
-        bulk_create_with_history(
-            new, WidgetCount, batch_size=1000, default_user=by, default_change_reason=reason
-        )
-    if changed:
-        bulk_update_with_history(
-            changed,
-            WidgetCount,
-            [
-                *VALUE_FIELDS,
-                "balance_note",
-                "source",
-                "entered_by",
-                "upload",
-                "api_token",
-                "updated_at",
-                "version",
-            ],
-            batch_size=1000,
-            default_user=by,
-            default_change_reason=reason,
-        )
-    return changes
 
 
 def require_counting(user, widget):

@@ -1,0 +1,266 @@
+"""The one write of counts: every path (grid, edit page, upload, API, service
+inventory, admin) saves through `save_counts`, under one set of rules.
+
+- A field the writer did not send is left as it is: a change's `values` holds
+  only what was sent, and `None` there clears the stored value.
+- Each row is written only as the writer saw it: an existing row only at the
+  version they read, a row they saw absent only while it is still absent. A
+  writer who lost, to a save made after they read or to a save at the same
+  moment, gets CountConflict naming every such row with what is stored now;
+  nothing of theirs is saved. (`expected_version=None` is an unconditional
+  write, for callers that hold their own proof, like the upload's snapshot.)
+- The rules of widgets.counting.rules are judged on the row as it will be,
+  stored values and sent ones together: CountRejected otherwise.
+- All changes or none, in one transaction, with a history record per row.
+
+Count files on PostgreSQL are written set-based by widgets.count_copy, by the
+same rules; widgets.count_upload checks them row by row first.
+"""
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from agencies.errors import NothingSaved
+
+from ..models import CountSource, WidgetCount
+from ..periods import describe_period
+from .rules import LABELS, MEASURE_FIELDS, check_rules, merged
+
+# expected_version for a row the writer saw as not counted yet.
+SAW_NONE = 0
+_WHO = ("balance_note", "source", "entered_by", "upload", "api_token", "updated_at", "version")
+UPDATED_FIELDS = [*MEASURE_FIELDS, *_WHO]
+
+
+@dataclass
+class CountChange:
+    widget: object
+    period_start: dt.date
+    values: dict  # only the fields sent; None clears
+    # The version the writer read: SAW_NONE for a row they saw absent; None for
+    # an unconditional write.
+    expected_version: int | None = None
+    balance_note: str = ""
+    status: str = ""  # new / changed / unchanged, set by save_counts
+    count: WidgetCount | None = field(default=None, repr=False)
+
+    @property
+    def key(self):
+        return (self.widget.pk, self.period_start)
+
+    @property
+    def label(self):
+        return (
+            f"{self.widget.name}, "
+            f"{describe_period(self.period_start, self.widget.reporting_frequency)}"
+        )
+
+
+@dataclass
+class Conflict:
+    """A change refused because the row is not as its writer saw it."""
+
+    change: CountChange
+    current: WidgetCount | None  # what is stored now; None if it is gone
+
+    def describe(self):
+        if self.current is None:
+            return f"{self.change.label}: the count you saw was deleted meanwhile."
+        theirs = ", ".join(
+            f"{LABELS[n].lower()} {_shown(getattr(self.current, n))}"
+            for n in LABELS
+            if n in self.change.values or getattr(self.current, n) is not None
+        )
+        return f"{self.change.label}: someone else saved {theirs or 'blank counts'}."
+
+
+def _shown(value):
+    return "blank" if value is None else value
+
+
+class CountConflict(NothingSaved):
+    """Counts changed since the writer read them, or a race to save them was lost.
+
+    `conflicts` names each refused row with what is stored now (it may be empty
+    when the database could not say which rows, e.g. after a deadlock).
+    """
+
+    default_message = "Someone else saved these counts after you read them. Nothing was saved."
+
+    def __init__(self, conflicts=(), message=None):
+        self.conflicts = list(conflicts or ())
+        if message is None and self.conflicts:
+            message = (
+                f"{self.default_message} "
+                + " ".join(c.describe() for c in self.conflicts[:5])
+                + (f" And {len(self.conflicts) - 5} more." if len(self.conflicts) > 5 else "")
+            )
+        super().__init__(message)
+
+    @property
+    def current(self):
+        """The other writer's count, when exactly one row was refused."""
+        return self.conflicts[0].current if len(self.conflicts) == 1 else None
+
+
+class CountRejected(NothingSaved):
+    """A row would break the rules once the sent values meet the stored ones
+    (within standard above delivered, say). `errors`: [(change, {field: [message]})]."""
+
+    default_message = "These counts break the rules. Nothing was saved."
+
+    def __init__(self, errors, message=None):
+        self.errors = errors
+        if message is None:
+            message = f"{self.default_message} " + " ".join(
+                f"{change.label}: {' '.join(m for ms in errs.values() for m in ms)}"
+                for change, errs in errors[:5]
+            )
+        super().__init__(message)
+
+
+def _as_seen(change, current):
+    if change.expected_version is None:
+        return True
+    if change.expected_version == SAW_NONE:
+        return current is None
+    return current is not None and current.version == change.expected_version
+
+
+@contextmanager
+def races_as_conflicts(changes=()):
+    """Around a transaction that writes counts: losing a race to create the same row
+    (a unique violation) or being stopped by PostgreSQL to break a deadlock raises
+    CountConflict; the other writer's rows stand whole, and the caller says so.
+    With `changes`, the conflict names those whose rows are no longer as seen."""
+    try:
+        yield
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and "deadlock" not in str(exc):
+            raise
+        raise CountConflict(_lost(changes)) from exc
+
+
+def _lost(changes):
+    """After a lost race (rolled back): the changes whose rows now differ from what
+    their writer saw, or were created by someone else."""
+    if not changes:
+        return []
+    stored = {
+        (c.widget_id, c.period_start): c
+        for c in WidgetCount.objects.filter(
+            widget_id__in={c.widget.pk for c in changes},
+            period_start__in={c.period_start for c in changes},
+        )
+    }
+    lost = []
+    for change in changes:
+        current = stored.get(change.key)
+        tried_insert = change.status == "new"
+        if (tried_insert and current is not None) or not _as_seen(change, current):
+            lost.append(Conflict(change, current))
+    return lost
+
+
+def save_counts(changes, *, by, source, upload=None, api_token=None, reason=None):
+    """Save the changes in one transaction: all of them, or none.
+
+    Raises CountConflict (rows not as their writers saw them, or a lost race)
+    or CountRejected (a row that would break the rules). A change to a blank
+    new row saves nothing. Returns the changes with their status and count.
+    """
+    with races_as_conflicts(changes):
+        return _save_counts(
+            changes, by=by, source=source, upload=upload, api_token=api_token, reason=reason
+        )
+
+
+@transaction.atomic
+def _save_counts(changes, *, by, source, upload, api_token, reason):
+    if not changes:
+        return changes
+    existing = {
+        (c.widget_id, c.period_start): c
+        for c in WidgetCount.objects.select_for_update().filter(
+            widget_id__in={c.widget.pk for c in changes},
+            period_start__in={c.period_start for c in changes},
+        )
+    }
+    conflicts, rejected = [], []
+    for change in changes:
+        unknown = change.values.keys() - set(MEASURE_FIELDS)
+        if unknown:
+            raise ValueError(f"Not a count field: {', '.join(sorted(unknown))}")
+        current = existing.get(change.key)
+        if not _as_seen(change, current):
+            conflicts.append(Conflict(change, current))
+            continue
+        errors = check_rules(merged(current, change.values))
+        if errors:
+            rejected.append((change, errors))
+    if conflicts:
+        raise CountConflict(conflicts)
+    if rejected:
+        raise CountRejected(rejected)
+    now = timezone.now()
+    new, changed = [], []
+    for change in changes:
+        count = existing.get(change.key)
+        if count is None:
+            if all(change.values.get(n) is None for n in MEASURE_FIELDS):
+                change.status = "unchanged"
+                continue
+            count = WidgetCount(widget=change.widget, period_start=change.period_start, version=1)
+            count.created_at = now
+            new.append(count)
+            change.status = "new"
+        elif _differs(count, change):
+            count.version += 1
+            changed.append(count)
+            change.status = "changed"
+        else:
+            change.status = "unchanged"
+            change.count = count
+            continue
+        _apply(count, change, by=by, source=source, upload=upload, api_token=api_token, now=now)
+        change.count = count
+    reason = reason or CountSource(source).label
+    if new:
+        bulk_create_with_history(
+            new, WidgetCount, batch_size=1000, default_user=by, default_change_reason=reason
+        )
+    if changed:
+        bulk_update_with_history(
+            changed,
+            WidgetCount,
+            UPDATED_FIELDS,
+            batch_size=1000,
+            default_user=by,
+            default_change_reason=reason,
+        )
+    return changes
+
+
+def _differs(count, change):
+    if any(getattr(count, n) != v for n, v in change.values.items()):
+        return True
+    return bool(change.balance_note) and change.balance_note != count.balance_note
+
+
+def _apply(count, change, *, by, source, upload, api_token, now):
+    for name, value in change.values.items():
+        setattr(count, name, value)
+    if change.balance_note:
+        count.balance_note = change.balance_note
+    count.source = source
+    # The person who typed the numbers; an upload (its file and who sent it) or a
+    # token says where the others came from, as history_user says who saved them.
+    count.entered_by = by if upload is None and api_token is None else None
+    count.upload = upload
+    count.api_token = api_token
+    count.updated_at = now
