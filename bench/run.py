@@ -304,7 +304,7 @@ def main():
     scale = PRESETS[options.scale]
     seconds = options.seconds or scale["seconds"]
     sys.path.insert(0, str(ROOT))
-    from outcomes.management.commands._scale_data import PRESETS as SIZES
+    from demo.management.commands._scale_data import PRESETS as SIZES
 
     params = {**SIZES[scale["preset"]], "seed": SEED}
     params["end"] = str(dt.date.today() - dt.timedelta(days=1))
@@ -382,7 +382,7 @@ def main():
 def main_import_only(options):
     """The count import alone, against the scale's database (built only if missing)."""
     sys.path.insert(0, str(ROOT))
-    from outcomes.management.commands._scale_data import PRESETS as SIZES
+    from demo.management.commands._scale_data import PRESETS as SIZES
 
     scale = PRESETS[options.scale]
     env = production_env()

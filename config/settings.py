@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "customers",
     "widgets",
     "outcomes",
+    "demo",
 ]
 
 MIDDLEWARE = [

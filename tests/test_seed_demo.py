@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 
 from agencies.models import Agency, Membership, Program, Role
 from customers.models import CustomerSegment
-from outcomes.management.commands.seed_demo import DEMO_PASSWORD
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from outcomes.models import Contribution, Countermeasure, Measurement, Outcome
 from widgets.models import SurveyResult, Widget, WidgetCount, WidgetStatus
 

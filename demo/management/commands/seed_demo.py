@@ -29,6 +29,7 @@ from outcomes.models import (
     Measurement,
     Outcome,
 )
+from widgets import counting
 from widgets.models import (
     SCALE,
     CountSource,
@@ -349,19 +350,21 @@ class Command(BaseCommand):
         periods = recent_periods(self.today, frequency, PERIODS_PER_FREQUENCY[frequency])
         rng = self.rng("counts", widget.agency.slug, widget.name)
         rows = simulate_counts(rng, item["flow"], periods, widget.standard_share)
-        self.sync_rows(
-            WidgetCount,
-            ("widget_id", "period_start"),
-            [
-                {
-                    **row,
-                    "widget_id": widget.pk,
-                    "source": CountSource.FORM,
-                    "entered_by_id": staff.pk,
-                }
-                for row in rows
-            ],
-        )
+        # Through the one write of counts, as a person at the grid would save them:
+        # only what differs is written, with history.
+        changes = [
+            counting.CountChange(
+                widget=widget,
+                period_start=row["period_start"],
+                values={n: row[n] for n in counting.VALUE_FIELDS if n in row},
+            )
+            for row in rows
+        ]
+        for change in counting.save_counts(changes, by=staff, source=CountSource.FORM):
+            if change.status == "new":
+                self.created[WidgetCount] += 1
+            elif change.status == "changed":
+                self.updated[WidgetCount] += 1
         if item.get("survey") and frequency == Frequency.MONTH:
             trouble = item["flow"].get("profile") == "trouble"
             self.surveys(widget, item["survey"], rows, trouble=trouble)
