@@ -77,7 +77,7 @@ restore-check: install ## restore the newest backup into a scratch database and 
 
 audit: install ## known vulnerabilities in the pinned packages (needs PyPI's JSON API) and bandit
 	$(VENV)/bin/pip-audit --strict -r requirements.lock --progress-spinner off
-	$(VENV)/bin/bandit -q -r agencies customers widgets outcomes config -x '*/migrations/*' --severity-level high
+	$(VENV)/bin/bandit -q -r agencies customers widgets outcomes demo config -x '*/migrations/*' --severity-level high
 
 bench: install ## Measure at scale: make bench SCALE=small|state (writes bench/results.json)
 	@test -x $(WRK) || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
