@@ -152,7 +152,7 @@ def rss_mb():
 
 
 def count_import(args):
-    from widgets.count_upload import CountFile
+    from widgets.counting.upload import CountFile
 
     agency = Agency.objects.get(slug=args["agency"])
     user = Membership.objects.get(agency=agency, role="manager").user

@@ -97,7 +97,7 @@ def test_upload_commit_and_grid_on_the_same_counts_one_wins_whole(staff_a, manag
     counts at once: one is saved whole, the other is told (CountConflict)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from widgets.count_upload import CountFile
+    from widgets.counting.upload import CountFile
 
     widgets = [f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED) for _ in range(20)]
     for run in range(RUNS):

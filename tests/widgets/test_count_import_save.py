@@ -1,5 +1,5 @@
 """Saving an upload of counts: the same result on PostgreSQL (COPY and set-based
-statements, widgets.count_copy) and on SQLite (batches through save_counts).
+statements, widgets.counting.copy) and on SQLite (batches through save_counts).
 
 Run on both: every test here says what a commit must do whatever the database.
 """
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from widgets import counting
-from widgets.count_upload import CountFile, Snapshot, UploadRejected, version_checksum
+from widgets.counting.upload import CountFile, Snapshot, UploadRejected, version_checksum
 from widgets.models import CountUpload, WidgetCount, WidgetStatus
 
 from .. import factories as f
@@ -222,7 +222,7 @@ TEXT_CELLS = st.one_of(
 def test_the_uploads_remembered_parsing_agrees_with_the_rules(agency_a, staff_a, rows):
     """CountFile.parse_values remembers what counting.parse_values made of a text:
     the same answer, first time or remembered, for any text."""
-    from widgets.count_upload import KEEP
+    from widgets.counting.upload import KEEP
 
     count_file = CountFile(agency=agency_a, user=staff_a)
     for row in rows + rows:  # the second time round, from memory
@@ -239,7 +239,7 @@ def test_the_uploads_remembered_parsing_agrees_with_the_rules(agency_a, staff_a,
     version=st.integers(1, 2**31 - 1),
 )
 def test_the_snapshot_checksum_is_the_same_in_python_and_postgresql(widget_id, day, version):
-    from widgets.count_copy import CHECKSUM_SQL
+    from widgets.counting.copy import CHECKSUM_SQL
 
     with connection.cursor() as cursor:
         cursor.execute(

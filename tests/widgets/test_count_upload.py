@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from widgets.count_upload import CountFile
+from widgets.counting.upload import CountFile
 from widgets.models import CountUpload, WidgetCount, WidgetStatus
 
 from .. import factories as f

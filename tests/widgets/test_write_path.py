@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from widgets import counting
-from widgets.count_upload import CountFile
+from widgets.counting.upload import CountFile
 from widgets.models import WidgetCount, WidgetStatus
 
 from .. import factories as f

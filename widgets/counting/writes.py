@@ -13,8 +13,8 @@ inventory, admin) saves through `save_counts`, under one set of rules.
   stored values and sent ones together: CountRejected otherwise.
 - All changes or none, in one transaction, with a history record per row.
 
-Count files on PostgreSQL are written set-based by widgets.count_copy, by the
-same rules; widgets.count_upload checks them row by row first.
+Count files on PostgreSQL are written set-based by widgets.counting.copy, by the
+same rules; widgets.counting.upload checks them row by row first.
 """
 
 import datetime as dt

@@ -16,7 +16,7 @@ file has that are not read are named on the preview as ignored.
 The commit refuses to overwrite what someone else saved after the preview: the
 preview keeps a snapshot (how many of the file's rows existed, and a checksum
 of their versions); the commit locks those rows and compares. On PostgreSQL the
-rows are saved set-based (widgets.count_copy: COPY into a temporary table, then
+rows are saved set-based (widgets.counting.copy: COPY into a temporary table, then
 one UPDATE, one INSERT and one INSERT of history); elsewhere (SQLite) batch by
 batch through widgets.counting.save_counts. Both give the same result.
 """
@@ -34,8 +34,8 @@ from django.utils import timezone
 from agencies.errors import UploadRejected
 from agencies.tabular import read_rows
 
-from . import counting
-from .models import CountUpload, Widget, WidgetCount
+from .. import counting
+from ..models import CountUpload, Widget, WidgetCount
 
 COLUMNS = [
     ("agency", "Agency abbreviation, e.g. DEQ (optional; checked when given)"),
@@ -53,7 +53,7 @@ KEEP_ERRORS = 200
 # How many distinct cell texts, dates and widget numbers a file's memos hold:
 # beyond that a value is simply worked out again (memory stays bounded).
 MEMO_LIMIT = 20_000
-_SNAPSHOT_SALT = "widgets.count_upload.snapshot"
+_SNAPSHOT_SALT = "widgets.counting.upload.snapshot"
 _MISSING = object()
 _VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
 # A row's status -> the Preview total it counts in (any other status is an error).
@@ -92,7 +92,7 @@ class SeenPeriods:
 def version_checksum(widget_id, period_start, version):
     """One existing row's part of a snapshot's checksum (56 bits of an MD5).
 
-    widgets.count_copy.CHECKSUM_SQL computes the same in PostgreSQL; a test
+    widgets.counting.copy.CHECKSUM_SQL computes the same in PostgreSQL; a test
     holds the two together.
     """
     days = period_start.toordinal() - SeenPeriods.FIRST
@@ -218,7 +218,7 @@ class GoodRow:
 
     @property
     def mask(self):
-        """The sent cells as bits, VALUE_FIELDS order (widgets.count_copy's UPDATE)."""
+        """The sent cells as bits, VALUE_FIELDS order (widgets.counting.copy's UPDATE)."""
         return sum(1 << i for i, v in enumerate(self.values) if v is not KEEP)
 
 
@@ -469,8 +469,8 @@ class CountFile:
         )
         batches = self._checked_batches(fileobj, filename)
         if connection.vendor == "postgresql":
-            # Here, not at the top: count_copy is built on this module's row types.
-            from .count_copy import save_count_file
+            # Here, not at the top: .copy is built on this module's row types.
+            from .copy import save_count_file
 
             preview = save_count_file(
                 batches, upload=upload, by=self.user, snapshot=snapshot, classify=self._classify

@@ -16,18 +16,18 @@ from agencies.models import Agency
 from agencies.scoping import can_change, get_readable_or_404, require_change
 from agencies.tabular import UploadError, discard, export_response, stash, unstash
 
-from . import counting, flow
-from .count_upload import COLUMNS as COUNT_COLUMNS
-from .count_upload import CountFile, Snapshot, UploadRejected
-from .grid import CountGrid
-from .models import CountUpload, Widget, WidgetCount
-from .periods import (
+from .. import counting, flow
+from ..models import CountUpload, Widget, WidgetCount
+from ..periods import (
     Frequency,
     describe_period,
     next_period_start,
     period_start,
     previous_period_start,
 )
+from .grid import CountGrid
+from .upload import COLUMNS as COUNT_COLUMNS
+from .upload import CountFile, Snapshot, UploadRejected
 
 
 def _parse_date(text):

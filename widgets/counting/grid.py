@@ -19,11 +19,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from . import counting
-from .models import Widget, WidgetCount
-from .periods import describe_period, previous_period_start
+from .. import counting
+from ..models import Widget, WidgetCount
+from ..periods import describe_period, previous_period_start
 
-# A row's note obeys the rules of the count form's note (count_views.CountForm):
+# A row's note obeys the rules of the count form's note (counting.views.CountForm):
 # at most 1000 characters, kept whole, and no NUL (PostgreSQL cannot store one).
 NOTE_FIELD = forms.CharField(required=False, max_length=1000)
 STALE_ROW = (

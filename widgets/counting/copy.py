@@ -1,6 +1,6 @@
 """Saving a checked count file in PostgreSQL, set-based: COPY and a few statements.
 
-widgets.count_upload.CountFile.commit calls this inside its transaction, with the
+widgets.counting.upload.CountFile.commit calls this inside its transaction, with the
 file's rows already checked in Python by the rules of widgets.counting (nothing
 is checked again here: the database constraints stay as a last guard). The rows
 go by COPY into a temporary table, each with a bit mask of the cells it sends
@@ -30,12 +30,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from . import counting
-from .count_upload import KEEP, GoodRow, Preview, Snapshot, UploadRejected
-from .models import CountSource, WidgetCount
+from .. import counting
+from ..models import CountSource, WidgetCount
+from .upload import KEEP, GoodRow, Preview, Snapshot, UploadRejected
 
 STAGE = "widgets_count_import"
-# version_checksum in widgets.count_upload, in SQL: the same 56 bits of the same MD5.
+# version_checksum in widgets.counting.upload, in SQL: the same 56 bits of the same MD5.
 CHECKSUM_SQL = (
     "('x' || substr(md5(c.widget_id::text || ':' || (c.period_start - DATE '2000-01-01')::text"
     " || ':' || c.version::text), 1, 14))::bit(56)::bigint"
