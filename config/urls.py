@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from agencies import views as agency_views
 from widgets import views as widget_views
-from widgets.api import api
+from widgets.api.app import api
 
 urlpatterns = [
     path("", widget_views.home, name="home"),

@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agencies.models import Role
-from widgets import api_tokens
+from widgets.api import tokens as api_tokens
 from widgets.models import CountUpload, WidgetStatus
 
 from . import access_policy as policy

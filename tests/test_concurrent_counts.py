@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from widgets.api_tokens import issue_token
+from widgets.api.tokens import issue_token
 from widgets.models import WidgetCount, WidgetStatus
 
 from . import factories as f

@@ -28,7 +28,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from widgets import api_tokens, counting
+from widgets import counting
+from widgets.api import tokens as api_tokens
 from widgets.models import Question, WidgetCount, WidgetStatus
 
 from . import factories as f

@@ -21,7 +21,7 @@ from agencies.models import Membership, Role
 from customers.models import CustomerSegment
 from outcomes.dashboard import add_months, reference_month
 from outcomes.models import Contribution, Countermeasure, Measurement, Outcome
-from widgets.api_tokens import issue_token
+from widgets.api.tokens import issue_token
 from widgets.models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount, WidgetStatus
 
 from . import factories as f

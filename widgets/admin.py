@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import counting
-from .api_tokens import issue_token, revoke_token
+from .api.tokens import issue_token, revoke_token
 from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
 
 
@@ -135,7 +135,7 @@ class CountUploadAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are made by widgets.api_tokens: the add form asks only the agency and
+    """Tokens are made by widgets.api.tokens: the add form asks only the agency and
     a name, and the token is shown once, in a message, after saving. Only its
     hash is stored, and the admin never shows that either."""
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .api_token_urls import api_token_urlpatterns
+from .api.urls import api_token_urlpatterns
 from .counting import views as count_views
 from .interop_urls import interop_urlpatterns
 from .survey_urls import survey_urlpatterns

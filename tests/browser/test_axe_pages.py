@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agencies.models import Agency
 from outcomes.models import Outcome, Review
 from tests import factories as f
-from widgets.api_tokens import issue_token
+from widgets.api.tokens import issue_token
 from widgets.models import CountUpload, SurveyResult, Widget, WidgetCount
 
 from .conftest import axe_violations

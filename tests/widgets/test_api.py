@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from widgets import api_tokens, counting
-from widgets.api import MAX_BATCH_ROWS, CountValues
+from widgets import counting
+from widgets.api import tokens as api_tokens
+from widgets.api.schemas import MAX_BATCH_ROWS, CountValues
 from widgets.management.commands.export_openapi import schema_json
 from widgets.models import ApiToken, CountSource, WidgetCount, WidgetStatus
 

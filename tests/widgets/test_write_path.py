@@ -261,7 +261,7 @@ def test_an_edit_post_without_a_field_leaves_it(client, agency_a, staff_a, permi
 def test_the_api_refuses_a_write_of_a_period_not_as_the_writer_read_it(
     client, agency_a, manager_a, permit
 ):
-    from widgets.api_tokens import issue_token
+    from widgets.api.tokens import issue_token
 
     _, plaintext = issue_token(agency=agency_a, name="Permit system", by=manager_a)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
@@ -283,7 +283,7 @@ def test_the_api_refuses_a_write_of_a_period_not_as_the_writer_read_it(
 def test_an_api_batch_that_breaks_a_rule_with_the_stored_values_is_a_422(
     client, agency_a, manager_a, permit
 ):
-    from widgets.api_tokens import issue_token
+    from widgets.api.tokens import issue_token
 
     _, plaintext = issue_token(agency=agency_a, name="Permit system", by=manager_a)
     f.WidgetCountFactory(widget=permit, period_start=AUG, **STORED)

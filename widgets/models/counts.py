@@ -61,7 +61,7 @@ class ApiToken(TimeStampedModel):
 
     Only a SHA-256 hash of the token is stored; the token itself is shown once
     when it is made. Tokens are long random strings, so a fast hash is enough,
-    and lookups compare hashes in constant time (widgets.api_tokens).
+    and lookups compare hashes in constant time (widgets.api.tokens).
     """
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="api_tokens")

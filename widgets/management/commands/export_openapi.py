@@ -8,7 +8,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from widgets.api import api
+from widgets.api.app import api
 
 
 def schema_json():

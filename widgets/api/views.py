@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from agencies.models import Agency
 from agencies.scoping import MANAGER, can_change
 
-from . import api_tokens
-from .models import ApiToken
+from ..models import ApiToken
+from . import tokens as api_tokens
 
 
 class ApiTokenForm(forms.ModelForm):

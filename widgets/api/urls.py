@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api_token_views
+from . import views as api_token_views
 
 api_token_urlpatterns = [
     path("api-tokens/<slug:slug>/", api_token_views.api_tokens_page, name="api-tokens"),

@@ -16,7 +16,7 @@ import string
 
 from django.utils import timezone
 
-from .models import ApiToken
+from ..models import ApiToken
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,118 @@
+"""The token API for systems that already count (DESIGN.md, "Counting").
+
+Mounted at /api/v1/ by config/urls.py; decisions in
+docs/adr/0001-api-with-django-ninja.md. django-ninja reads the request and
+writes the response and the OpenAPI schema from the schemas below; the rules a
+count obeys are widgets.counting's, the same as the grid's and the upload's, so
+the messages are the same too.
+
+- Authentication: `Authorization: Bearer wgt_…` only (widgets.api.tokens). A
+  session cookie does not authenticate, and CSRF does not apply.
+- Scope: a token sees its own agency's widgets and nothing else; another
+  agency's widget is a 404, as if it did not exist.
+- Writes go through counting.save_counts (the one write of counts) with source
+  "api" and the token: a field not sent, or sent as null, is left as it is;
+  `entered_by` stays empty, since no person typed the numbers (the token, its
+  name and who made it, says where they came from).
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
+
+from . import tokens as api_tokens
+from .schemas import MAX_BATCH_ROWS
+
+DESCRIPTION = f"""Counts from systems that already count, under the same rules as the entry grid
+and the upload.
+
+**Authentication.** Every call but this schema sends
+`Authorization: Bearer wgt_…`, a token a manager of the agency makes in the app
+(or an administrator in the admin). A token sees only its own agency: another
+agency's widget answers 404. No token, a wrong or a revoked token: 401.
+
+**Numbers.** Counts are whole numbers, never negative; `within_standard` and
+`rework` never exceed `delivered` (judged on the period as it will be, with the
+fields you do not send as they are stored). `cost` is dollars and cents: it is
+sent back as a decimal string (`"15400.00"`), so that no cent is lost to
+floating point, and is accepted as a string or a number. `null` in a response
+means unknown, never 0.
+
+**A write changes only what it sends.** A field left out of the body, or sent
+as `null`, keeps its stored value. To clear a stored value (make it unknown
+again), send the word `"clear"`. Unknown fields are refused. Sending the same
+body again changes nothing (`"status": "unchanged"`, no new history).
+
+**Versions.** Every saved period has a `version`, one more at each change.
+Send `"version"` with the version you read (GET), or `0` for a period you saw
+no count for, and the write is saved only if the period is still as you saw
+it; otherwise the answer is 409 with `conflicts` naming each period and its
+version now, and nothing is saved. Without `version` the write applies to
+whatever is stored. Two writes of a period that has no count yet, at the same
+moment: one is saved, the other answers 409.
+
+**Batches** hold at most {MAX_BATCH_ROWS:,} rows and are saved all or nothing:
+when any row breaks a rule, the answer is 422 listing every bad row (its index
+in the batch, `widget_id`, `period_start` and the messages per field) and
+nothing is saved. A widget and period may appear once per batch.
+
+**Errors.** 409 with `conflicts` when a period is not as the writer saw it
+(above); 422 with `errors` when a count breaks a rule; 422 with `detail` as a
+list (each with `loc`, the path to the field) when the body does not have the
+shape of the schema; 400 when it is not JSON."""
+
+
+class TokenAuth(HttpBearer):
+    """Bearer token of widgets.api.tokens. Sessions do not count here."""
+
+    def __call__(self, request):
+        # Token only: drop whoever the session cookie named, so that nothing
+        # downstream (history, scope) mistakes it for the caller.
+        request.user = AnonymousUser()
+        return super().__call__(request)
+
+    def authenticate(self, request, token):
+        return api_tokens.authenticate(token)
+
+
+class TokenAPI(NinjaAPI):
+    """A NinjaAPI exempt from LoginRequiredMiddleware: its views answer 401
+    without a token rather than sending the caller to the sign-in page."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            login_not_required(pattern.callback)
+        return patterns, app_name, namespace
+
+
+api = TokenAPI(
+    title="Widgets API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    openapi_url="/schema",
+    # Swagger UI would come from a CDN, which the CSP forbids: no docs page.
+    docs_url=None,
+    auth=TokenAuth(),
+)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    response = api.create_response(
+        request,
+        {"detail": "Send a valid API token: Authorization: Bearer wgt_…"},
+        status=401,
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+# The routes, mounted last: they are written against `api`'s schemas.
+from .counts import router  # noqa: E402
+
+api.add_router("", router)

@@ -1,0 +1,160 @@
+"""The shapes of the API's requests and answers; django-ninja writes the OpenAPI
+schema from them (widgets.api.app)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
+
+from .. import counting
+from ..models import CountSource, WidgetKind, WidgetStatus
+from ..periods import Frequency
+
+MAX_BATCH_ROWS = 10_000
+MAX_PAGE = 1000
+MAX_ID = 2**63 - 1  # the largest primary key the database holds
+
+
+DecimalString = Annotated[
+    Decimal,
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "format": "decimal"}),
+]
+
+# Count values are taken as sent and checked by counting.parse_values, so that a
+# negative number, a fraction, NaN or "abc" gets the grid's and upload's message.
+# null (or no field) is no change; the word "clear" clears the stored value.
+CLEAR = {"type": "string", "const": counting.CLEAR_WORD, "description": "Clears the value."}
+CountValue = Annotated[
+    Any,
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, CLEAR, {"type": "null"}]}),
+]
+CostValue = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["15400.00"]},
+                {"type": "number", "minimum": 0},
+                CLEAR,
+                {"type": "null"},
+            ]
+        }
+    ),
+]
+
+
+class Message(Schema):
+    detail: str
+
+
+class WidgetOut(Schema):
+    id: int
+    name: str
+    kind: WidgetKind
+    status: WidgetStatus
+    reporting_frequency: Frequency
+    standard_days: int | None = Field(description="Service standard: delivered within days.")
+    standard_share: DecimalString | None = Field(
+        description="Service standard: share (%) of widgets to meet it."
+    )
+    program: str = Field(alias="program.name")
+
+
+class PeriodRange(Schema):
+    date_from: dt.date | None = Field(None, alias="from", description="First period, included.")
+    date_to: dt.date | None = Field(None, alias="to", description="Last period, included.")
+
+
+class CountValues(Schema):
+    """The counts of one period: a field left out or `null` keeps its stored value;
+    `"clear"` makes it unknown."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="The version you read, or 0 for a period you saw no count for: the "
+        "write is saved only if the period is still so (else 409). Left out: saved over "
+        "whatever is stored.",
+    )
+    demand: CountValue = Field(None, description="Requests received.")
+    delivered: CountValue = Field(None, description="Widgets completed.")
+    within_standard: CountValue = Field(
+        None, description="Delivered within the service standard (at most delivered)."
+    )
+    withdrawn: CountValue = Field(None, description="Requests closed without a widget.")
+    backlog: CountValue = Field(None, description="Open at the end of the period.")
+    rework: CountValue = Field(
+        None, description="Delivered widgets sent back to be corrected (at most delivered)."
+    )
+    cost: CostValue = Field(None, description="What producing them cost, in dollars and cents.")
+
+
+class CountRow(CountValues):
+    widget_id: int = Field(ge=1, le=MAX_ID)
+    period_start: dt.date = Field(
+        description="First day of the period at the widget's reporting frequency."
+    )
+
+
+class CountOut(Schema):
+    widget_id: int
+    period_start: dt.date
+    demand: int | None
+    delivered: int | None
+    within_standard: int | None
+    withdrawn: int | None
+    backlog: int | None
+    rework: int | None
+    cost: DecimalString | None
+    source: CountSource
+    updated_at: dt.datetime
+    version: int
+
+
+class CountSaved(CountOut):
+    status: Literal["new", "changed", "unchanged"]
+    # No row is kept for an unknown period never counted before.
+    source: CountSource | None
+    updated_at: dt.datetime | None
+    version: int | None
+
+
+class CountRejected(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(description="Messages per field.")
+
+
+class PeriodConflict(Schema):
+    widget_id: int
+    period_start: dt.date
+    version: int | None = Field(description="The period's version now; null: no count.")
+
+
+class Conflicts(Schema):
+    detail: str
+    conflicts: list[PeriodConflict]
+
+
+class RowErrors(Schema):
+    index: int = Field(description="Position of the row in the batch, from 0.")
+    widget_id: int
+    period_start: dt.date
+    errors: dict[str, list[str]] = Field(description="Messages per field.")
+
+
+class BatchRejected(Schema):
+    detail: str
+    errors: list[RowErrors]
+
+
+class BatchSaved(Schema):
+    total: int
+    new: int
+    changed: int
+    unchanged: int
