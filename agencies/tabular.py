@@ -14,7 +14,6 @@ import csv
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass
 from pathlib import PurePath
 
 import tablib
@@ -59,37 +58,6 @@ def export_response(*, headers, rows, filename, fmt):
     response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
-
-
-@dataclass
-class RowsPreview:
-    """The rows of an upload checked before saving, each with a `status`:
-    new / changes / unchanged / error. Shared by the imports that keep every row."""
-
-    rows: list
-
-    @property
-    def errors(self):
-        return [r for r in self.rows if r.status == "error"]
-
-    def count(self, status):
-        return sum(1 for r in self.rows if r.status == status)
-
-    @property
-    def new_count(self):
-        return self.count("new")
-
-    @property
-    def changes_count(self):
-        return self.count("changes")
-
-    @property
-    def unchanged_count(self):
-        return self.count("unchanged")
-
-    @property
-    def to_save(self):
-        return [r for r in self.rows if r.status in ("new", "changes")]
 
 
 class UploadError(Exception):
