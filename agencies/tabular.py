@@ -5,14 +5,15 @@ Every list export and every upload in the app goes through here, so the rules
 (neutralised formulas, size limit, encodings, zip-bomb guard) live in one place.
 Uploads are previewed first and committed second; between the two the file is
 kept in the default storage and named by a signed token (`stash` / `unstash`),
-so a commit re-reads exactly the file that was previewed.
+so a commit re-reads exactly the file that was previewed; a file nobody
+committed is deleted after STASH_MAX_AGE (`clear_stale_stashes`). The pages
+around all this are agencies.uploads.
 """
 
 import csv
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass
 from pathlib import PurePath
 
 import tablib
@@ -21,6 +22,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
+from django.utils import timezone
 
 # A spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +36,7 @@ MAX_COLUMNS = 100
 MAX_XLSX_RATIO = 200
 MAX_XLSX_EXPANDED_FACTOR = 5  # times UPLOAD_MAX_BYTES
 STASH_MAX_AGE = 6 * 3600
+STASH_DIR = "uploads"
 _SIGNER_SALT = "widgets.tabular.stash"
 
 
@@ -55,37 +58,6 @@ def export_response(*, headers, rows, filename, fmt):
     response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
-
-
-@dataclass
-class RowsPreview:
-    """The rows of an upload checked before saving, each with a `status`:
-    new / changes / unchanged / error. Shared by the imports that keep every row."""
-
-    rows: list
-
-    @property
-    def errors(self):
-        return [r for r in self.rows if r.status == "error"]
-
-    def count(self, status):
-        return sum(1 for r in self.rows if r.status == status)
-
-    @property
-    def new_count(self):
-        return self.count("new")
-
-    @property
-    def changes_count(self):
-        return self.count("changes")
-
-    @property
-    def unchanged_count(self):
-        return self.count("unchanged")
-
-    @property
-    def to_save(self):
-        return [r for r in self.rows if r.status in ("new", "changes")]
 
 
 class UploadError(Exception):
@@ -159,47 +131,83 @@ def _xlsx_rows(fileobj, size):
         workbook.close()
 
 
+class Rows:
+    """The data rows of an upload, read as they are asked for.
+
+    Iterate for (row_number, {header: value}). `columns` holds the file's header
+    names (normalised) once the first row has been asked for; None before.
+    """
+
+    def __init__(self, fileobj, filename, required):
+        self.columns = None
+        self._rows = self._read(fileobj, filename, required)
+
+    def __iter__(self):
+        return self._rows  # a loop over the rows costs no call of ours per row
+
+    def __next__(self):
+        return next(self._rows)
+
+    def close(self):
+        """Stop reading (and let go of the file) before the last row."""
+        self._rows.close()
+
+    def _read(self, fileobj, filename, required):
+        fileobj.seek(0, io.SEEK_END)
+        size = fileobj.tell()
+        _check_size(size)
+        fileobj.seek(0)
+        suffix = PurePath(filename or "").suffix.lower()
+        if suffix == ".csv":
+            rows = _csv_rows(fileobj)
+        elif suffix == ".xlsx":
+            rows = _xlsx_rows(fileobj, size)
+        else:
+            raise UploadError("Upload a .csv or .xlsx file.")
+        header = next(rows, None)
+        if not header or not any(str(h).strip() for h in header):
+            raise UploadError("The file has no header row.")
+        if len(header) > MAX_COLUMNS:
+            raise UploadError(
+                f"The file has {len(header)} columns; at most {MAX_COLUMNS} are read."
+            )
+        names = [normalise_header(h) for h in header]
+        missing = [r for r in required if r not in names]
+        if missing:
+            if len(names) == 1 and (";" in str(header[0]) or "\t" in str(header[0])):
+                raise UploadError("Columns must be separated by commas, not semicolons or tabs.")
+            plural = "s" if len(missing) > 1 else ""
+            raise UploadError(f"Missing column{plural}: {', '.join(missing)}.")
+        self.columns = names
+        for number, row in enumerate(rows, start=2):
+            values = [v.strip() if isinstance(v, str) else v for v in row]
+            if not any(v not in ("", None) for v in values):
+                continue
+            yield number, dict(zip(names, values, strict=False))
+
+
 def read_rows(fileobj, filename, *, required=()):
-    """Yield (row_number, {header: value}) for each non-blank data row.
+    """The non-blank data rows of a file: Rows, yielding (row_number, {header: value}).
 
     Row numbers are as a spreadsheet shows them (the header is row 1). Values
     are stripped strings for CSV and native values (numbers, dates) for XLSX.
-    Raises UploadError for a file that cannot be read at all.
+    Raises UploadError, as the rows are read, for a file that cannot be read.
     """
-    fileobj.seek(0, io.SEEK_END)
-    size = fileobj.tell()
-    _check_size(size)
-    fileobj.seek(0)
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix == ".csv":
-        rows = _csv_rows(fileobj)
-    elif suffix == ".xlsx":
-        rows = _xlsx_rows(fileobj, size)
-    else:
-        raise UploadError("Upload a .csv or .xlsx file.")
-    header = next(rows, None)
-    if not header or not any(str(h).strip() for h in header):
-        raise UploadError("The file has no header row.")
-    if len(header) > MAX_COLUMNS:
-        raise UploadError(f"The file has {len(header)} columns; at most {MAX_COLUMNS} are read.")
-    names = [normalise_header(h) for h in header]
-    missing = [r for r in required if r not in names]
-    if missing:
-        if len(names) == 1 and (";" in str(header[0]) or "\t" in str(header[0])):
-            raise UploadError("Columns must be separated by commas, not semicolons or tabs.")
-        raise UploadError(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
-    for number, row in enumerate(rows, start=2):
-        values = [v.strip() if isinstance(v, str) else v for v in row]
-        if not any(v not in ("", None) for v in values):
-            continue
-        yield number, dict(zip(names, values, strict=False))
+    return Rows(fileobj, filename, required)
 
 
 def stash(uploaded, *, user, kind):
-    """Keep an uploaded file between preview and commit; returns a signed token."""
+    """Keep an uploaded file between preview and commit; returns a signed token.
+
+    Each stash also deletes the stashed files older than STASH_MAX_AGE (previews
+    nobody committed or cancelled), so abandoned uploads do not pile up.
+    """
     suffix = PurePath(uploaded.name).suffix.lower()
     uploaded.seek(0)
-    path = default_storage.save(f"uploads/{uuid.uuid4().hex}{suffix}", ContentFile(uploaded.read()))
+    path = default_storage.save(
+        f"{STASH_DIR}/{uuid.uuid4().hex}{suffix}", ContentFile(uploaded.read())
+    )
+    clear_stale_stashes()
     return signing.dumps(
         {"path": path, "name": uploaded.name, "user": user.pk, "kind": kind}, salt=_SIGNER_SALT
     )
@@ -224,3 +232,27 @@ def discard(token):
     except signing.BadSignature:
         return
     default_storage.delete(data["path"])
+
+
+def clear_stale_stashes(*, max_age=STASH_MAX_AGE, now=None):
+    """Delete the stashed files older than `max_age` seconds; returns how many.
+
+    Their tokens have expired (a token lives STASH_MAX_AGE from its stash), so
+    no preview can still need them.
+    """
+    now = now or timezone.now()
+    try:
+        _dirs, names = default_storage.listdir(STASH_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{STASH_DIR}/{name}"
+        try:
+            age = (now - default_storage.get_modified_time(path)).total_seconds()
+        except FileNotFoundError:  # deleted meanwhile (a commit, a cancel, another host)
+            continue
+        if age > max_age:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted

@@ -336,6 +336,9 @@ COUNTS_DUE_DAYS = int(env("COUNTS_DUE_DAYS", "10"))
 # Fewer survey responses than this are labelled "low sample".
 SURVEY_MIN_RESPONSES = int(env("SURVEY_MIN_RESPONSES", "30"))
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Most data rows an import page reads from one file (agencies.uploads); an import
+# may set its own (UploadView.max_rows).
+UPLOAD_MAX_ROWS = int(env("UPLOAD_MAX_ROWS", "5000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

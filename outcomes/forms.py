@@ -207,11 +207,3 @@ class DashboardFilterForm(forms.Form):
         self.fields["program"].queryset = agency.programs.all()
         grain = self.data.get("grain") if self.data.get("grain") in GRAINS else "month"
         self.fields["period"].choices = [("", "Latest"), *period_choices(grain)]
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV or Excel (XLSX) file",
-        help_text="Columns: outcome_id, date (YYYY-MM-DD), value, note.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )

@@ -3,33 +3,64 @@
 Columns: outcome_id, date (YYYY-MM-DD), value, note. Each row is validated by
 the same form as the entry page (`MeasurementForm`); the outcome must be one the
 user may enter measurements for (staff of its agency). A row for an outcome and
-date already measured changes that measurement.
+date already measured changes that measurement. The page is
+outcomes.views.MeasurementUpload.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from agencies.errors import UploadRejected
+from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview
 from agencies.scoping import STAFF
-from agencies.tabular import RowsPreview
 
 from .forms import MeasurementForm
 from .models import Measurement, Outcome
 
 COLUMNS = ["outcome_id", "date", "value", "note"]
+COLUMN_HELP = {
+    "outcome_id": "The outcome's number, on its page (required)",
+    "date": "The date measured, as YYYY-MM-DD (required)",
+    "value": "In the unit of the outcome, without thousands separators (required)",
+    "note": "Where the figure comes from (optional)",
+}
 REQUIRED_COLUMNS = ("outcome_id", "date", "value")
-MAX_ROWS = 5000
-KIND = "measurements"
+FIELDS = ("value", "note")
 
 
 @dataclass
 class Row:
+    """One row of a measurements file; follows the preview-row protocol (agencies.previews)."""
+
     number: int
-    status: str = "error"  # new / changes / unchanged / error
+    status: str = ERROR  # new / changed / unchanged / error
     outcome: Outcome | None = None
     errors: list = field(default_factory=list)
     form: MeasurementForm | None = None
+    stored: dict = field(default_factory=dict)  # value and note before, for the cells
+
+    warnings = ()
+    notes = ()
+
+    @property
+    def label(self):
+        if self.outcome is None:
+            return ""
+        date = self.form.cleaned_data["date"] if self.form else None
+        return f"{self.outcome.name}, {date:%Y-%m-%d}" if date else self.outcome.name
+
+    @property
+    def messages(self):
+        return self.errors
+
+    @property
+    def cells(self):
+        if self.status not in (NEW, CHANGED):
+            return []
+        cells = [Cell(n, self.stored.get(n), self.form.cleaned_data[n]) for n in FIELDS]
+        return [c for c in cells if c.changes]
 
 
 def _text(value):
@@ -47,9 +78,6 @@ def _text(value):
 def preview(rows, *, user):
     """Validate every row (from tabular.read_rows); saves nothing."""
     rows = [(n, {k: _text(v) for k, v in data.items()}) for n, data in rows]
-    if len(rows) > MAX_ROWS:
-        row = Row(number=rows[MAX_ROWS][0], errors=[f"More than {MAX_ROWS} rows; split the file."])
-        return RowsPreview([row])
     ids = {data.get("outcome_id", "") for _, data in rows}
     outcomes = Outcome.objects.changeable_by(user, STAFF).in_bulk(
         {int(i) for i in ids if i.isdigit()}
@@ -58,7 +86,7 @@ def preview(rows, *, user):
         (m.outcome_id, m.date): m for m in Measurement.objects.filter(outcome__in=outcomes.values())
     }
     seen = {}
-    return RowsPreview([_row(n, data, outcomes, existing, seen) for n, data in rows])
+    return Preview([_row(n, data, outcomes, existing, seen) for n, data in rows])
 
 
 def _row(number, data, outcomes, existing, seen):
@@ -75,7 +103,7 @@ def _row(number, data, outcomes, existing, seen):
         key = None
     current = existing.get(key) if key else None
     # The form writes its values onto the instance; keep what is stored to compare.
-    stored = (current.value, current.note) if current else None
+    stored = {n: getattr(current, n) for n in FIELDS} if current else {}
     form = MeasurementForm(values, instance=current, outcome=row.outcome)
     if not form.is_valid():
         for name, errors in form.errors.items():
@@ -85,26 +113,32 @@ def _row(number, data, outcomes, existing, seen):
         row.errors.append(f"Repeats row {seen[key]} (same outcome and date).")
         return row
     seen[key] = number
-    row.form = form
+    row.form, row.stored = form, stored
     if current is None:
-        row.status = "new"
-    elif stored == (form.cleaned_data["value"], form.cleaned_data["note"]):
-        row.status = "unchanged"
+        row.status = NEW
+    elif stored == {n: form.cleaned_data[n] for n in FIELDS}:
+        row.status = UNCHANGED
     else:
-        row.status = "changes"
+        row.status = CHANGED
     return row
 
 
-@transaction.atomic
 def commit(result, *, user):
     """Save every row, or none: call only for a preview without errors."""
-    if result.errors:
+    if result.error_count:
         raise ValueError("A preview with errors cannot be saved.")
-    saved = []
-    for row in result.to_save:
-        measurement = row.form.save(commit=False)
-        measurement.entered_by = user
-        measurement.full_clean()
-        measurement.save()
-        saved.append(measurement)
-    return saved
+    try:
+        with transaction.atomic():
+            return [_save(row, user) for row in result.to_save]
+    except IntegrityError as exc:
+        raise UploadRejected(
+            message="Someone saved a measurement meanwhile; nothing was saved."
+        ) from exc
+
+
+def _save(row, user):
+    measurement = row.form.save(commit=False)
+    measurement.entered_by = user
+    measurement.full_clean()
+    measurement.save()
+    return measurement

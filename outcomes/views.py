@@ -4,8 +4,8 @@ measurements by form and by upload, and the public page of an agency."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from agencies.models import Agency
 from agencies.scoping import (
@@ -17,12 +17,13 @@ from agencies.scoping import (
     is_admin,
     require_change,
 )
-from agencies.tabular import UploadError, discard, export_response, read_rows, stash, unstash
+from agencies.tabular import export_response
+from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
 
 from . import imports, services
 from .dashboard import public_widgets
-from .forms import ContributionFormSet, MeasurementForm, OutcomeForm, UploadForm
+from .forms import ContributionFormSet, MeasurementForm, OutcomeForm
 from .models import Outcome
 from .selectors import run_chart, with_latest, with_status
 
@@ -117,57 +118,43 @@ def measurement_create(request, pk):
     return render(request, "outcomes/measurement_form.html", {"form": form, "outcome": outcome})
 
 
-def measurement_import(request):
+class MeasurementUpload(UploadView):
     """Upload measurements, preview every row, then save all of them or none."""
-    if not changeable_agency_ids(request.user) and not is_admin(request.user):
-        raise PermissionDenied("Only agency staff can import measurements.")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": imports.COLUMNS}
-    if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        if request.POST.get("action") == "cancel":
-            discard(token)
-            messages.info(request, "Nothing was saved.")
-            return redirect("outcomes:measurement-import")
-        try:
-            fileobj, name = unstash(token, user=request.user, kind=imports.KIND)
-            with fileobj:
-                result = imports.preview(
-                    read_rows(fileobj, name, required=imports.REQUIRED_COLUMNS), user=request.user
-                )
-            if result.errors:
-                context.update(preview=result, filename=name)
-                return render(request, "outcomes/measurement_import.html", context)
-            saved = imports.commit(result, user=request.user)
-        except UploadError as exc:
-            messages.error(request, str(exc))
-            return redirect("outcomes:measurement-import")
-        except IntegrityError:
-            messages.error(request, "Someone saved a measurement meanwhile; nothing was saved.")
-            return redirect("outcomes:measurement-import")
-        discard(token)
-        messages.success(request, f"Saved {len(saved)} measurement{'s' * (len(saved) != 1)}.")
-        return redirect("outcomes:list")
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = imports.preview(
-                read_rows(upload, upload.name, required=imports.REQUIRED_COLUMNS),
-                user=request.user,
-            )
-            if not result.rows:
-                raise UploadError("The file has a header but no rows.")
-        except UploadError as exc:
-            form.add_error("file", str(exc))
-        else:
-            context.update(
-                preview=result,
-                filename=upload.name,
-                token=None
-                if result.errors
-                else stash(upload, user=request.user, kind=imports.KIND),
-            )
-    return render(request, "outcomes/measurement_import.html", context)
+
+    title = "Import measurements"
+    intro = (
+        "Upload a CSV or XLSX file with one measurement per row. You will see every row before "
+        "anything is saved; then all rows are saved, or none."
+    )
+    file_help = "Columns: outcome_id, date (YYYY-MM-DD), value, note."
+    stash_kind = "measurements"
+    columns = list(imports.COLUMN_HELP.items())
+    columns_note = (
+        "The outcome's id is on its page; a row for a date already measured changes that "
+        "measurement."
+    )
+    template_url_name = "outcomes:measurement-import-template"
+    noun, noun_plural = "measurement", "measurements"
+    label_heading = "Outcome and date"
+
+    def check_access(self, request):
+        if not changeable_agency_ids(request.user) and not is_admin(request.user):
+            raise PermissionDenied("Only agency staff can import measurements.")
+
+    def preview(self, files, options):
+        upload = files["file"]
+        rows = self.read_rows(upload, upload.name, required=imports.REQUIRED_COLUMNS)
+        return imports.preview(rows, user=self.request.user)
+
+    def commit(self, preview, *, state):
+        saved = imports.commit(preview, user=self.request.user)
+        return f"Saved {len(saved)} measurement{'s' * (len(saved) != 1)}."
+
+    def get_success_url(self):
+        return reverse("outcomes:list")
+
+
+measurement_import = MeasurementUpload.as_view()
 
 
 def measurement_import_template(request):

@@ -1,15 +1,16 @@
 """Bulk import of widget definitions from CSV/XLSX: previewed row by row, then
 saved all-or-nothing as drafts. Each row goes through the same WidgetForm as
-the browser form, so the rules are the same."""
+the browser form, so the rules are the same. The page is widgets.views.DefinitionUpload."""
 
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from agencies.errors import UploadRejected
 from agencies.models import Agency
+from agencies.previews import ERROR, NEW, Preview
 from agencies.scoping import STAFF
-from agencies.tabular import read_rows
 
 from . import services
 from .forms import WidgetForm
@@ -62,9 +63,32 @@ class RowResult:
     findings: list = field(default_factory=list)
     form: WidgetForm | None = None
 
+    # The preview-row protocol (agencies.previews); a definition is always new.
+    warnings = ()
+    cells = ()
+
     @property
     def status(self):
-        return "error" if self.errors else "new"
+        return ERROR if self.errors else NEW
+
+    @property
+    def label(self):
+        return f"{self.name} ({self.agency})" if self.agency else self.name
+
+    @property
+    def messages(self):
+        return self.errors
+
+    @property
+    def notes(self):
+        if self.errors:
+            return []
+        if not self.findings:
+            return ["Coach: no suggestions."]
+        return [
+            f"Coach ({'problem' if f.severity == 'problem' else 'advice'}): {f.message}"
+            for f in self.findings
+        ]
 
 
 def _split(value):
@@ -156,17 +180,20 @@ class DefinitionImport:
                 result.errors.append(f"owner: no user “{owner}”.")
         return data
 
-    def preview(self, fileobj, filename):
-        """RowResults for every data row; raises UploadError for an unreadable file."""
+    def preview(self, rows):
+        """A Preview of a RowResult per row; `rows` from tabular.read_rows (REQUIRED)."""
         seen = {}
-        return [
-            self._row(number, values, seen)
-            for number, values in read_rows(fileobj, filename, required=REQUIRED)
-        ]
+        return Preview([self._row(number, values, seen) for number, values in rows])
 
-    @transaction.atomic
-    def commit(self, results):
+    def commit(self, preview):
         """Save every row as a draft, or nothing: call only when no row has errors."""
-        if not results or any(r.errors for r in results):
+        if not preview.rows or preview.error_count:
             raise ValueError("Only a preview without errors can be committed.")
-        return [services.save_widget(form=r.form, by=self.user) for r in results]
+        try:
+            with transaction.atomic():
+                return [services.save_widget(form=r.form, by=self.user) for r in preview.rows]
+        except IntegrityError as exc:
+            raise UploadRejected(
+                message="Someone saved a widget with one of these names meanwhile. Nothing was "
+                "saved: upload the file again to see which."
+            ) from exc

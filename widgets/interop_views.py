@@ -1,32 +1,30 @@
 """Interoperability pages: import a service inventory; export in published layouts.
 
-The import is previewed (every service new / changed / unchanged / error, with
-errors named by file, row and column, and the definition coach's findings) and
-committed second, all or nothing, from the same two files kept by signed tokens.
+The import (an agencies.uploads.UploadView) is previewed (every service new /
+changed / unchanged / error, with errors named by file, row and column, and the
+definition coach's findings) and committed second, all or nothing, from the same
+two files.
 The open-data exports are public, like the public page: only for agencies that
 publish, and only what the public page shows.
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from agencies.errors import NothingSaved
 from agencies.models import Agency
+from agencies.previews import ERROR, NEW, Preview, PreviewRow
 from agencies.scoping import can_change, changeable_agency_ids, get_readable_or_404, is_admin
-from agencies.tabular import UploadError, discard, export_response, stash, unstash
+from agencies.tabular import export_response
+from agencies.uploads import UploadView
 
 from .interop import a11, gc_export, gc_layout, opendata
 from .interop.gc_commit import commit
 from .interop.gc_inventory import InventoryImport
 
-SERVICES_KIND = "inventory-services"
-STANDARDS_KIND = "inventory-standards"
 FILE_ATTRS = {"accept": ".csv,.xlsx"}
 
 
@@ -67,72 +65,75 @@ def _target_agency(user, slug):
     return agency
 
 
-def inventory_import(request):
+class InventoryUpload(UploadView):
     """Upload a service inventory, preview every service, then save all or nothing."""
-    user = request.user
-    if not changeable_agency_ids(user) and not is_admin(user):
-        raise PermissionDenied("Only agency staff can import a service inventory.")
-    data = request.POST if request.method == "POST" else None
-    form = InventoryUploadForm(data, request.FILES or None, user=user)
-    context = {
-        "form": form,
-        "services_columns": gc_layout.SERVICE_COLUMNS,
-        "standards_columns": gc_layout.STANDARD_COLUMNS,
-    }
-    if request.method == "POST" and "token" in request.POST:
-        # The agency is re-checked: the form's choice is posted again with the tokens.
-        target = _target_agency(user, request.POST.get("agency"))
-        importer = InventoryImport(user=user, agency=target)
-        tokens = (request.POST["token"], request.POST.get("standards_token", ""))
-        try:
-            services = unstash(tokens[0], user=user, kind=SERVICES_KIND)
-            standards = unstash(tokens[1], user=user, kind=STANDARDS_KIND) if tokens[1] else None
-            try:
-                preview = importer.preview(services, standards)
-            finally:
-                for opened in (services, standards):
-                    if opened:
-                        opened[0].close()
-            if preview.error_count:
-                context.update(preview=preview, filename=services[1])
-                return render(request, "widgets/inventory_import.html", context)
-            summary = commit(preview, by=user)
-        except UploadError as exc:
-            messages.error(request, str(exc))
-            return redirect("widgets:inventory-import")
-        except (IntegrityError, NothingSaved):
-            messages.error(
-                request,
-                "Someone changed these widgets or their counts meanwhile. Nothing was saved: "
-                "upload the files again to see what changed.",
+
+    title = "Import a service inventory"
+    intro = (
+        "Every service is checked first and shown to you; nothing is saved until you confirm, "
+        "and then every service is saved or none. Importing the same files again changes "
+        "nothing. New services become draft widgets that report yearly."
+    )
+    form_class = InventoryUploadForm
+    stash_kind = "inventory"
+    columns_note = (
+        "The layout of the Government of Canada Service Inventory open data. A blank cell (or "
+        "ND) is unknown and changes nothing; NA means not applicable. See the documentation "
+        "for how each column maps."
+    )
+    noun, noun_plural = "service", "services"
+    label_heading = "Service"
+    status_labels = {NEW: "+ New draft"}
+    # A department's inventory runs to thousands of rows (services x fiscal years).
+    max_rows = 50_000
+
+    def check_access(self, request):
+        if not changeable_agency_ids(request.user) and not is_admin(request.user):
+            raise PermissionDenied("Only agency staff can import a service inventory.")
+        if request.method == "POST":
+            # Before the form: another agency's slug is a 403, not a form error.
+            _target_agency(request.user, request.POST.get("agency"))
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def known_columns(self, field):
+        return set(
+            gc_layout.STANDARD_COLUMNS if field == "standards" else gc_layout.SERVICE_COLUMNS
+        )
+
+    def column_groups(self):
+        return [
+            ("Columns read from the services file", [(c, "") for c in gc_layout.SERVICE_COLUMNS]),
+            ("Columns read from the standards file", [(c, "") for c in gc_layout.STANDARD_COLUMNS]),
+        ]
+
+    def preview(self, files, options):
+        # The agency is checked again at each step: it comes back signed, but rights change.
+        target = _target_agency(self.request.user, options.get("agency"))
+        importer = InventoryImport(user=self.request.user, agency=target, read_rows=self.read_rows)
+        services, standards = files["services"], files.get("standards")
+        found = importer.preview(
+            (services, services.name), (standards, standards.name) if standards else None
+        )
+        issues = [
+            PreviewRow(
+                number=i.row, label=f"{i.file}: belongs to no service", status=ERROR, messages=[i]
             )
-            return redirect("widgets:inventory-import")
-        for token in tokens:
-            if token:
-                discard(token)
-        messages.success(request, f"Service inventory saved: {summary}")
-        return redirect(f"{reverse('widgets:list')}?status=draft")
-    if request.method == "POST":
-        # Checked before the form: another agency's slug is a 403, not a form error.
-        target = _target_agency(user, request.POST.get("agency"))
-    if request.method == "POST" and form.is_valid():
-        importer = InventoryImport(user=user, agency=target)
-        services, standards = form.cleaned_data["services"], form.cleaned_data["standards"]
-        try:
-            preview = importer.preview(
-                (services, services.name),
-                (standards, standards.name) if standards else None,
-            )
-        except UploadError as exc:
-            form.add_error("services", str(exc))
-        else:
-            context.update(preview=preview, filename=services.name)
-            if not preview.error_count:
-                context["token"] = stash(services, user=user, kind=SERVICES_KIND)
-                if standards:
-                    context["standards_token"] = stash(standards, user=user, kind=STANDARDS_KIND)
-                context["agency_slug"] = form.cleaned_data["agency"]
-    return render(request, "widgets/inventory_import.html", context)
+            for i in found.issues
+        ]
+        agencies = [f"{name} ({code})" for code, name in found.new_agencies.items()]
+        notes = [f"New agencies to be created: {', '.join(agencies)}."] if agencies else []
+        return Preview([*issues, *found.plans], notes=notes, data=found)
+
+    def commit(self, preview, *, state):
+        return f"Service inventory saved: {commit(preview.data, by=self.request.user)}"
+
+    def get_success_url(self):
+        return f"{reverse('widgets:list')}?status=draft"
+
+
+inventory_import = InventoryUpload.as_view()
 
 
 # --- exports for signed-in readers ---------------------------------------------

@@ -119,11 +119,3 @@ class SurveyResultForm(forms.ModelForm):
                 "There is already a survey result for this widget, period and segment; "
                 "edit that one instead.",
             )
-
-
-class SurveyImportForm(forms.Form):
-    file = forms.FileField(
-        label="Survey results file (CSV or XLSX)",
-        help_text="One row per widget, period and segment; the template lists the columns.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )

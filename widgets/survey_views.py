@@ -1,4 +1,4 @@
-"""Survey result pages: entry and edit forms, the import (preview, commit) and its template."""
+"""Survey result pages: entry and edit forms, the import (an UploadView) and its template."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -8,18 +8,11 @@ from django.views.decorators.http import require_GET
 
 from agencies import tabular
 from agencies.scoping import changeable_agency_ids, get_readable_or_404, is_admin, require_change
+from agencies.uploads import UploadView
 
 from .models import SurveyResult, Widget
-from .survey_forms import SurveyImportForm, SurveyResultForm
-from .surveys import (
-    IMPORT_COLUMNS,
-    REQUIRED_COLUMNS,
-    ImportRefused,
-    commit_import,
-    preview_import,
-)
-
-IMPORT_KIND = "survey-results"
+from .survey_forms import SurveyResultForm
+from .surveys import IMPORT_COLUMNS, REQUIRED_COLUMNS, commit_import, preview_import
 
 
 def _entry(request, *, widget, result):
@@ -59,65 +52,44 @@ def survey_edit(request, pk):
     return _entry(request, widget=result.widget, result=result)
 
 
-def _may_import(user):
-    if not (is_admin(user) or changeable_agency_ids(user)):
-        raise PermissionDenied("Only an agency's staff can import its survey results.")
+class SurveyUpload(UploadView):
+    """Survey results from a file: every row previewed, then all saved or none."""
 
-
-def survey_import(request):
-    """GET: the upload form. POST a file: the preview. POST a token: commit or cancel."""
-    _may_import(request.user)
-    context = {"form": SurveyImportForm(), "columns": IMPORT_COLUMNS}
-    if request.method == "POST" and "token" in request.POST:
-        return _import_decision(request, request.POST["token"], context)
-    if request.method == "POST":
-        form = SurveyImportForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                preview = _preview(upload, upload.name, request.user)
-            except tabular.UploadError as exc:
-                form.add_error("file", str(exc))
-            else:
-                context["preview"] = preview
-                if not preview.errors:
-                    context["token"] = tabular.stash(upload, user=request.user, kind=IMPORT_KIND)
-    return render(request, "widgets/survey_import.html", context)
-
-
-def _preview(fileobj, name, user):
-    rows = tabular.read_rows(fileobj, name, required=REQUIRED_COLUMNS)
-    return preview_import(rows, user=user)
-
-
-def _import_decision(request, token, context):
-    if request.POST.get("action") == "cancel":
-        tabular.discard(token)
-        messages.info(request, "Import cancelled; nothing was saved.")
-        return redirect("widgets:survey-import")
-    try:
-        fileobj, name = tabular.unstash(token, user=request.user, kind=IMPORT_KIND)
-        with fileobj:
-            # Re-read and re-check exactly the file that was previewed.
-            preview = _preview(fileobj, name, request.user)
-    except tabular.UploadError as exc:
-        messages.error(request, str(exc))
-        return render(request, "widgets/survey_import.html", context, status=400)
-    try:
-        created, changed = commit_import(preview)
-    except ImportRefused as exc:
-        tabular.discard(token)
-        messages.error(request, str(exc))
-        context["preview"] = preview
-        return render(request, "widgets/survey_import.html", context, status=400)
-    tabular.discard(token)
-    messages.success(
-        request,
-        f"Imported: {created} new, {changed} changed, "
-        f"{preview.count('unchanged')} unchanged survey results.",
+    title = "Import survey results"
+    intro = (
+        "Upload a CSV or XLSX file with one row per widget, period and segment. You will see "
+        "every row before anything is saved; then all rows are saved, or none."
     )
-    return redirect("widgets:survey-import")
+    file_help = "One row per widget, period and segment; the template lists the columns."
+    stash_kind = "survey-results"
+    columns = IMPORT_COLUMNS
+    columns_note = (
+        "Required: widget_id and period_start (YYYY-MM-DD); segment is a segment name of the "
+        "widget's agency, blank for all customers. A blank cell is unknown; a column left out "
+        "keeps what is stored."
+    )
+    template_url_name = "widgets:survey-import-template"
+    noun, noun_plural = "survey result", "survey results"
+    label_heading = "Widget, period and segment"
+
+    def check_access(self, request):
+        if not (is_admin(request.user) or changeable_agency_ids(request.user)):
+            raise PermissionDenied("Only an agency's staff can import its survey results.")
+
+    def preview(self, files, options):
+        upload = files["file"]
+        rows = self.read_rows(upload, upload.name, required=REQUIRED_COLUMNS)
+        return preview_import(rows, user=self.request.user)
+
+    def commit(self, preview, *, state):
+        created, changed = commit_import(preview)
+        return (
+            f"Imported: {created} new, {changed} changed, "
+            f"{preview.unchanged_count} unchanged survey results."
+        )
+
+
+survey_import = SurveyUpload.as_view()
 
 
 @require_GET

@@ -7,9 +7,10 @@ SURVEY_MIN_RESPONSES responses is a "low sample", labelled, not hidden). The
 arithmetic lives in customers.satisfaction, so that the customer pages, which
 may not import widgets, use the very same rules.
 
-An import is previewed first (every row new / changes / unchanged / error, with
+An import is previewed first (every row new / changed / unchanged / error, with
 reasons named by row and column) and committed second, all or nothing, each
-row validated by the same form as the entry page.
+row validated by the same form as the entry page. The page is
+widgets.survey_views.SurveyUpload.
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 
 from agencies.errors import UploadRejected
-from agencies.tabular import RowsPreview
+from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview
 from customers.models import CustomerSegment
 from customers.satisfaction import Csat, is_low_sample, mean_score, response_rate, share_agreeing
 
@@ -28,7 +29,6 @@ from .survey_forms import COUNT_FIELDS, SurveyResultForm
 ANSWER_FIELDS = [answer_field(q, p) for q in Question.values for p in SCALE]
 IMPORT_COLUMNS = ["widget_id", "period_start", "segment", *COUNT_FIELDS, *ANSWER_FIELDS]
 REQUIRED_COLUMNS = ("widget_id", "period_start")
-MAX_IMPORT_ROWS = 5000
 SUMMARY_LIMIT = 24
 
 
@@ -100,14 +100,41 @@ def survey_summary_for_widget(widget, *, limit=SUMMARY_LIMIT):
 
 @dataclass
 class ImportRow:
+    """One row of a survey file; follows the preview-row protocol (agencies.previews)."""
+
     number: int
-    status: str = "error"  # new / changes / unchanged / error
+    status: str = ERROR  # new / changed / unchanged / error
     widget: Widget | None = None
     period_start: dt.date | None = None
     segment: CustomerSegment | None = None
     errors: list = field(default_factory=list)
     changed: list = field(default_factory=list)
+    before: dict = field(default_factory=dict)  # the stored figures, for the cells
     instance: SurveyResult | None = None
+
+    warnings = ()
+    notes = ()
+
+    @property
+    def label(self):
+        if self.widget is None:
+            return ""
+        parts = [self.widget.name]
+        if self.period_start:
+            parts.append(self.period_start.isoformat())
+        parts.append(self.segment.name if self.segment else "all customers")
+        return ", ".join(parts)
+
+    @property
+    def messages(self):
+        return self.errors
+
+    @property
+    def cells(self):
+        """The figures a changed row changes (a new row's are all in the file)."""
+        if self.status != CHANGED:
+            return []
+        return [Cell(n, self.before[n], getattr(self.instance, n)) for n in self.changed]
 
 
 def _text(value):
@@ -133,10 +160,6 @@ def _int_or_none(text):
 def preview_import(rows, *, user):
     """Validate every row of an upload; saves nothing. `rows` from tabular.read_rows."""
     rows = [(n, {k: _text(v) for k, v in data.items()}) for n, data in rows]
-    if len(rows) > MAX_IMPORT_ROWS:
-        row = ImportRow(number=rows[MAX_IMPORT_ROWS][0])
-        row.errors.append(f"The file has more than {MAX_IMPORT_ROWS} rows; split it.")
-        return RowsPreview([row])
     ids = {_int_or_none(data.get("widget_id")) for _, data in rows} - {None}
     widgets = Widget.objects.changeable_by(user).select_related("agency").in_bulk(ids)
     segments = {
@@ -148,8 +171,7 @@ def preview_import(rows, *, user):
         for r in SurveyResult.objects.filter(widget__in=widgets.values())
     }
     seen = {}
-    preview = [_preview_row(n, data, widgets, segments, existing, seen) for n, data in rows]
-    return RowsPreview(preview)
+    return Preview([_preview_row(n, data, widgets, segments, existing, seen) for n, data in rows])
 
 
 def _preview_row(number, data, widgets, segments, existing, seen):
@@ -195,12 +217,12 @@ def _preview_row(number, data, widgets, segments, existing, seen):
             where = f"{column}: " if column != "__all__" else ""
             row.errors.extend(f"{where}{e}" for e in errors)
         return row
-    row.instance = form.instance
+    row.instance, row.before = form.instance, before
     if instance.pk is None:
-        row.status = "new"
+        row.status = NEW
     else:
         row.changed = [f for f, old in before.items() if getattr(instance, f) != old]
-        row.status = "changes" if row.changed else "unchanged"
+        row.status = CHANGED if row.changed else UNCHANGED
     return row
 
 
@@ -210,8 +232,8 @@ class ImportRefused(UploadRejected):
 
 def commit_import(preview):
     """Save every new and changed row in one transaction, or none of them."""
-    if preview.errors:
-        n = len(preview.errors)
+    if preview.error_count:
+        n = preview.error_count
         raise ImportRefused(
             preview, f"{n} row{'s have' if n > 1 else ' has'} errors; nothing was saved."
         )
@@ -225,4 +247,4 @@ def commit_import(preview):
             "The database refused a row (a survey result may have been entered meanwhile); "
             "nothing was saved. Upload the file again to see the current state.",
         ) from exc
-    return preview.count("new"), preview.count("changes")
+    return preview.count(NEW), preview.count(CHANGED)

@@ -1,7 +1,5 @@
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +11,7 @@ from django_tables2 import SingleTableMixin
 
 from agencies import versions
 from agencies.models import Agency
+from agencies.previews import NEW
 from agencies.scoping import (
     MANAGER,
     STAFF,
@@ -23,20 +22,14 @@ from agencies.scoping import (
     may_read_any,
     require_change,
 )
-from agencies.tabular import (
-    EXPORT_FORMATS,
-    UploadError,
-    discard,
-    export_response,
-    stash,
-    unstash,
-)
+from agencies.tabular import EXPORT_FORMATS, export_response
+from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
 
 from . import selectors, services
 from .filters import WidgetFilter
 from .forms import TransitionForm, WidgetForm
-from .imports import COLUMNS, TEMPLATE_EXAMPLE, DefinitionImport
+from .imports import COLUMNS, REQUIRED, TEMPLATE_EXAMPLE, DefinitionImport
 from .models import Widget, WidgetStatus
 from .surveys import survey_summary_for_widget
 from .tables import WidgetTable
@@ -278,65 +271,36 @@ def review_queue(request):
     )
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV or Excel (XLSX) file",
-        help_text="One widget per row, with the columns of the template.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-
-def definition_import(request):
+class DefinitionUpload(UploadView):
     """Upload a file of definitions, preview every row, then save all as drafts or none."""
-    if not changeable_agency_ids(request.user) and not is_admin(request.user):
-        raise PermissionDenied("Only agency staff can import widget definitions.")
-    importer = DefinitionImport(user=request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": COLUMNS}
-    if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        try:
-            fileobj, name = unstash(token, user=request.user, kind="definitions")
-            with fileobj:
-                results = importer.preview(fileobj, name)
-            if any(r.errors for r in results):
-                context.update(
-                    results=results,
-                    filename=name,
-                    error_count=sum(1 for r in results if r.errors),
-                )
-                return render(request, "widgets/definition_import.html", context)
-            saved = importer.commit(results)
-        except UploadError as exc:
-            messages.error(request, str(exc))
-            return redirect("widgets:import")
-        except IntegrityError:
-            messages.error(
-                request,
-                "Someone saved a widget with one of these names meanwhile. Nothing was "
-                "saved: upload the file again to see which.",
-            )
-            return redirect("widgets:import")
-        discard(token)
-        messages.success(request, f"Saved {len(saved)} widget definitions as drafts.")
-        return redirect(f"{reverse('widgets:list')}?agency=&status=draft")
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            results = importer.preview(upload, upload.name)
-            if not results:
-                raise UploadError("The file has a header but no rows.")
-        except UploadError as exc:
-            form.add_error("file", str(exc))
-        else:
-            error_count = sum(1 for r in results if r.errors)
-            context.update(
-                results=results,
-                filename=upload.name,
-                error_count=error_count,
-                token=None if error_count else stash(upload, user=request.user, kind="definitions"),
-            )
-    return render(request, "widgets/definition_import.html", context)
+
+    title = "Import widget definitions"
+    file_help = "One widget per row, with the columns of the template."
+    stash_kind = "definitions"
+    columns = COLUMNS
+    template_url_name = "widgets:import-template"
+    noun, noun_plural = "widget definition", "widget definitions"
+    label_heading = "Widget"
+    status_labels = {NEW: "+ New draft"}
+
+    def check_access(self, request):
+        if not changeable_agency_ids(request.user) and not is_admin(request.user):
+            raise PermissionDenied("Only agency staff can import widget definitions.")
+
+    def preview(self, files, options):
+        upload = files["file"]
+        rows = self.read_rows(upload, upload.name, required=REQUIRED)
+        return DefinitionImport(user=self.request.user).preview(rows)
+
+    def commit(self, preview, *, state):
+        saved = DefinitionImport(user=self.request.user).commit(preview)
+        return f"Saved {len(saved)} widget definitions as drafts."
+
+    def get_success_url(self):
+        return f"{reverse('widgets:list')}?agency=&status=draft"
+
+
+definition_import = DefinitionUpload.as_view()
 
 
 def definition_import_template(request):

@@ -98,3 +98,37 @@ def axe_violations(page):
 def assert_no_axe_violations(page):
     violations = axe_violations(page)
     assert violations == [], f"{page.url}\n{json.dumps(violations, indent=2)}"
+
+
+def measurement_files(folder, outcome):
+    """Two measurement files for `outcome` (the upload preview's page states):
+    one with errors of three kinds, a column not read and more rows than a page;
+    one that changes, clears and adds values."""
+    import datetime as dt
+
+    measured = list(outcome.measurements.order_by("date")[:3])
+    outcome.measurements.filter(pk=measured[1].pk).update(note="Provisional estimate")
+    first = dt.date(2001, 1, 1)
+    rows = []
+    for i in range(70):
+        value = "forty" if i % 9 == 4 else str(30 + i % 7)
+        date = "2099-01-01" if i == 20 else (first + dt.timedelta(days=i)).isoformat()
+        date = "2003-13-01" if i in (30, 31) else date
+        rows.append(f"{outcome.pk},{date},{value},,monthly report")
+    errors = folder / "measurements-with-errors.csv"
+    errors.write_text("outcome_id,date,value,note,source\n" + "\n".join(rows) + "\n")
+    changes = [
+        f"{outcome.pk},{measured[0].date},{measured[0].value + 5},Revised",
+        f"{outcome.pk},{measured[1].date},{measured[1].value},",
+        f"{outcome.pk},{measured[2].date},{measured[2].value},Checked by the lab",
+        f"{outcome.pk},{first.isoformat()},41.5,From the annual report",
+    ]
+    changed = folder / "measurements-with-changes.csv"
+    changed.write_text("outcome_id,date,value,note\n" + "\n".join(changes) + "\n")
+    return errors, changed
+
+
+def upload(page, path, button="Check the file"):
+    page.locator("main input[type=file]").first.set_input_files(str(path))
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()

@@ -23,7 +23,7 @@ from tests import factories as f
 from widgets.api.tokens import issue_token
 from widgets.models import CountUpload, SurveyResult, Widget, WidgetCount
 
-from .conftest import axe_violations
+from .conftest import assert_no_axe_violations, axe_violations, measurement_files, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DEMO_PASSWORD = "widgets-demo-2026"
@@ -196,3 +196,24 @@ def test_every_page_has_no_axe_violations(page, base):
     print(f"axe checked {checked} page states; see {REPORT}")
     assert checked > 60
     assert failures == [], "\n".join(failures)
+
+
+def test_upload_preview_states_have_no_axe_violations(page, base, tmp_path):
+    """The preview of agencies.uploads, as every import shows it: with errors (by kind,
+    a column not read, more than one page), its second page, and with changes."""
+    call_command("seed_demo", stdout=io.StringIO())
+    outcome = Outcome.objects.filter(agency__slug="deq").first()
+    errors, changes = measurement_files(tmp_path, outcome)
+    _sign_in(page, base, "staff@deq")
+    page.goto(base + reverse("outcomes:measurement-import"))
+    upload(page, errors)
+    assert page.get_by_text("have errors. Nothing has been saved.").count() == 1
+    assert page.get_by_text("These columns are not read").count() == 1
+    assert_no_axe_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Page 2").click()
+    assert "page=2" in page.url
+    assert_no_axe_violations(page)
+    upload(page, changes)
+    assert page.get_by_text("clears note (was Provisional estimate)").count() == 1
+    assert_no_axe_violations(page)

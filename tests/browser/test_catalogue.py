@@ -82,5 +82,7 @@ def test_import_preview_is_accessible(page, sign_in, base, deq, tmp_path):
     )
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Check the file").click()
-    expect(page.get_by_role("alert").first).to_contain_text("1 of 2 rows has errors")
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "1 widget definition has errors. Nothing has been saved."
+    )
     assert_no_axe_violations(page)

@@ -11,7 +11,7 @@ from outcomes.models import Outcome
 from widgets.models import Widget
 
 from .conftest import SCREENSHOTS as OUT
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, measurement_files, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DEMO_PASSWORD = "widgets-demo-2026"
@@ -54,3 +54,19 @@ def test_screenshots_of_the_main_pages(page, base):
         page.goto(base + path)
         _shoot(page, name)
     assert len(list(OUT.glob("*-390.png"))) >= len(_pages()) + 1
+
+
+def test_screenshots_of_an_upload_preview(page, base, tmp_path):
+    """The preview every import shows: with errors, and with changes."""
+    call_command("seed_demo", stdout=io.StringIO())
+    OUT.mkdir(parents=True, exist_ok=True)
+    errors, changes = measurement_files(tmp_path, Outcome.objects.filter(agency__slug="deq")[0])
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill("staff@deq")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{base}/outcomes/measurements/import/")
+    upload(page, errors)
+    _shoot(page, "upload-preview-errors")
+    upload(page, changes)
+    _shoot(page, "upload-preview-changes")

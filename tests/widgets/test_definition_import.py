@@ -38,7 +38,7 @@ GOOD = [
 def test_preview_shows_each_row_with_coach_notes_and_saves_nothing(client, setup):
     client.force_login(setup)
     response = client.post(URL, {"file": _csv(*GOOD)})
-    results = response.context["results"]
+    results = response.context["preview"].rows
     assert [(r.number, r.name, r.status) for r in results] == [
         (2, "Open burning permit", "new"),
         (3, "Processing applications", "new"),
@@ -75,12 +75,12 @@ def test_one_bad_row_saves_nothing_and_is_named_by_row_and_column(client, setup)
             )
         },
     )
-    results = response.context["results"]
+    results = response.context["preview"].rows
     assert results[0].status == "new"
     assert results[1].number == 3
     assert any(e.startswith("standard_share:") for e in results[1].errors)
     assert results[2].errors == ["agency: “ZZ” is not an agency you can define widgets for."]
-    assert response.context["token"] is None
+    assert not response.context["can_commit"]
     assert "Nothing has been saved" in response.content.decode()
     assert Widget.objects.count() == 0
 
@@ -98,7 +98,7 @@ def test_commit_is_atomic_when_the_database_refuses_a_row(client, setup, agency_
 def test_duplicate_names_in_one_file_are_errors(client, setup):
     client.force_login(setup)
     response = client.post(URL, {"file": _csv(GOOD[0], GOOD[0])})
-    assert "appears twice in this file (row 2)" in response.context["results"][1].errors[0]
+    assert "appears twice in this file (row 2)" in response.context["preview"].rows[1].errors[0]
 
 
 def test_xlsx_is_read_like_csv(client, setup):
@@ -110,7 +110,7 @@ def test_xlsx_is_read_like_csv(client, setup):
     book.save(buffer)
     client.force_login(setup)
     upload = SimpleUploadedFile("defs.xlsx", buffer.getvalue())
-    results = client.post(URL, {"file": upload}).context["results"]
+    results = client.post(URL, {"file": upload}).context["preview"].rows
     assert [(r.name, r.status) for r in results] == [("Open burning permit", "new")]
 
 

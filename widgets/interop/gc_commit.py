@@ -12,10 +12,11 @@ kept for drafts too (the grid and uploads count only approved widgets).
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agencies.errors import UploadRejected
 from agencies.models import Agency, Program
 from customers.models import CustomerSegment, SegmentKind
 
@@ -142,11 +143,25 @@ def _save_counts(plan, *, by, summary):
             summary.counts_changed += 1
 
 
-@transaction.atomic
 def commit(preview, *, by=None):
-    """Save a preview without errors; raises ValueError for one with errors."""
+    """Save a preview without errors; raises ValueError for one with errors.
+
+    A write the database refuses (someone changed these widgets meanwhile) is an
+    UploadRejected: nothing was saved.
+    """
     if preview.error_count:
         raise ValueError("Only a preview without errors can be saved.")
+    try:
+        return _commit(preview, by=by)
+    except IntegrityError as exc:
+        raise UploadRejected(
+            message="Someone changed these widgets meanwhile. Nothing was saved: upload the "
+            "files again to see what changed."
+        ) from exc
+
+
+@transaction.atomic
+def _commit(preview, *, by):
     summary = CommitSummary(agencies_created=_agencies(preview))
     programs, segments = {}, _Segments()
     for plan in preview.plans:

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from agencies.models import Agency
 from agencies.scoping import can_change, is_admin
-from agencies.tabular import UploadError
+from agencies.tabular import UploadError, read_rows
 
 from ..counting import EARLIEST_PERIOD, check_rules
 from ..models import CHANNEL_COUNT_FIELDS, Channel, Widget, WidgetCount, WidgetStatus
@@ -84,19 +84,21 @@ class InventoryPreview:
 class InventoryImport:
     """Preview a service inventory for `user` (None: the management command).
 
-    `agency`, when given, receives every service whatever its owner_org.
+    `agency`, when given, receives every service whatever its owner_org;
+    `read_rows` reads each file (tabular.read_rows unless an upload page counts).
     """
 
-    def __init__(self, *, user=None, agency=None):
+    def __init__(self, *, user=None, agency=None, read_rows=read_rows):
         self.user = user
         self.agency = agency
+        self.read_rows = read_rows
         self.may_create_agencies = user is None or is_admin(user)
         if agency is not None and user is not None and not can_change(user, agency.pk):
             raise PermissionDenied(f"Only staff of {agency} can import its services.")
 
     def preview(self, services, standards=None):
         """(fileobj, name) pairs -> InventoryPreview; UploadError for unreadable files."""
-        reader = InventoryReader(by_organisation=self.agency is None)
+        reader = InventoryReader(by_organisation=self.agency is None, read_rows=self.read_rows)
         plans = reader.read_services(*services)
         if not plans and not reader.issues:
             raise UploadError("The services file has a header but no rows.")
@@ -239,7 +241,9 @@ class InventoryImport:
         for name, value in wanted.items():
             if getattr(widget, name) != value:
                 plan.changed_fields.append(name)
+                plan.old_values[name] = getattr(widget, name)
                 setattr(widget, name, value)
+        plan.old_segment_kinds = current_kinds
         if plan.segment_kinds is not None:
             plan.segments_changed = plan.segment_kinds != current_kinds
             current_kinds = plan.segment_kinds

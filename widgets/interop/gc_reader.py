@@ -9,6 +9,7 @@ database: `gc_inventory` resolves agencies and widgets afterwards.
 from dataclasses import dataclass, field
 
 from agencies.models import Agency
+from agencies.previews import NEW, Cell
 from agencies.tabular import UploadError, read_rows
 
 from ..models import Widget, WidgetKind
@@ -27,9 +28,17 @@ class Issue:
         where = f"{self.file}, row {self.row}" if self.row else self.file
         return f"{where}, column {self.column}: {self.message}"
 
+    @property
+    def kind(self):
+        """The issue without where it is: the preview counts issues of a kind together."""
+        return f"{self.column}: {self.message}"
+
 
 @dataclass
 class ServicePlan:
+    """One service: the widget and counts it would save. Follows the preview-row
+    protocol (agencies.previews): number, label, status, messages, warnings, notes, cells."""
+
     service_id: str
     agency_code: str
     rows: list = field(default_factory=list)
@@ -48,6 +57,8 @@ class ServicePlan:
     widget: Widget | None = None  # the widget as it would be saved
     is_new: bool = True
     changed_fields: list = field(default_factory=list)
+    old_values: dict = field(default_factory=dict)  # the widget's fields before, when changed
+    old_segment_kinds: set = field(default_factory=set)
     segment_kinds: set | None = None
     segments_changed: bool = False
     volumes: dict = field(default_factory=dict)  # fiscal year -> {field: value}
@@ -72,17 +83,63 @@ class ServicePlan:
         counted = any(c.status != "unchanged" for c in self.counts)
         return "changed" if changed or counted else "unchanged"
 
+    @property
+    def number(self):
+        return self.rows[0] if self.rows else None
+
+    @property
+    def label(self):
+        org = f" ({self.agency_code})" if self.agency_code else ""
+        return f"{self.service_id}{org}: {self.name}" if self.name else f"{self.service_id}{org}"
+
+    @property
+    def messages(self):
+        return self.errors
+
+    @property
+    def notes(self):
+        if self.errors:
+            return []
+        if not self.findings:
+            return ["Coach: no suggestions."]
+        return [
+            f"Coach ({'problem' if f.severity == 'problem' else 'advice'}): {f.message}"
+            for f in self.findings
+        ]
+
+    @property
+    def cells(self):
+        """Each widget field and yearly count a changed service changes."""
+        if self.status == NEW or self.errors:
+            return []
+        cells = []
+        for name in self.changed_fields:
+            if name == "customer_segments":
+                old, new = sorted(self.old_segment_kinds), sorted(self.segment_kinds or ())
+            else:
+                old, new = self.old_values.get(name), getattr(self.widget, name)
+            cells.append(Cell(name, old, new))
+        for count in self.counts:
+            if count.status == "unchanged":
+                continue
+            for name, new in count.values.items():
+                old = getattr(count.count, name) if count.count else None
+                if old != new:
+                    cells.append(Cell(f"{count.label} {name}", old, new))
+        return cells
+
 
 class InventoryReader:
     """Services (and standards) files -> {key: ServicePlan}, plus file-level issues."""
 
-    def __init__(self, *, by_organisation=True):
+    def __init__(self, *, by_organisation=True, read_rows=read_rows):
         self.by_organisation = by_organisation
+        self.read_rows = read_rows  # tabular.read_rows, or an upload page's counted one
         self.issues = []
 
     def _rows(self, fileobj, filename, required, label):
         try:
-            yield from read_rows(fileobj, filename, required=required)
+            yield from self.read_rows(fileobj, filename, required=required)
         except UploadError as exc:
             raise UploadError(f"The {label}: {exc}") from exc
 
