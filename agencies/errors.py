@@ -19,6 +19,8 @@ class NothingSaved(Exception):
     """A write refused whole; `str(exc)` says why, in words for the person."""
 
     default_message = "Nothing was saved."
+    # How a page answers it: 409 when someone else's save got in the way.
+    status_code = 409
 
     def __init__(self, message=None):
         super().__init__(message or self.default_message)
@@ -45,7 +47,10 @@ class UploadRejected(NothingSaved):
     """
 
     default_message = "The file could not be saved as previewed. Nothing was saved."
+    status_code = 400  # the file's rows, unless `status_code` says someone else's save
 
-    def __init__(self, preview=None, message=None):
+    def __init__(self, preview=None, message=None, *, status_code=None):
         super().__init__(message)
         self.preview = preview
+        if status_code is not None:
+            self.status_code = status_code

@@ -13,8 +13,9 @@ checks every file gets and the page (templates/uploads/upload.html) are here.
     POST token, action=cancel    discard the stashed files: nothing was saved
 
 A refused commit (agencies.errors.NothingSaved, UploadRejected with the
-preview it found) and a bad, expired or someone else's ticket are a 400 page
-with the message. The preview protocol (what every import fills) is in
+preview it found) is a page with the message, answered with the exception's
+status_code (400 for the file's rows, 409 for someone else's save); a bad,
+expired or someone else's ticket is a 400. The preview protocol (what every import fills) is in
 agencies.previews.
 """
 
@@ -290,15 +291,15 @@ class UploadView(View):
         except UploadRejected as exc:
             if exc.preview is None:
                 self.discard(data)
-                return self.render_page(refusal=exc.message, status=400)
+                return self.render_page(refusal=exc.message, status=exc.status_code)
             # The preview as the commit found it, with a ticket for what it shows.
             again = self.sign_ticket(data["files"], data["options"], self.extra_state(exc.preview))
             return self.render_page(
-                preview=exc.preview, ticket=again, refusal=exc.message, status=400
+                preview=exc.preview, ticket=again, refusal=exc.message, status=exc.status_code
             )
         except NothingSaved as exc:
             self.discard(data)
-            return self.render_page(refusal=exc.message, status=400)
+            return self.render_page(refusal=exc.message, status=exc.status_code)
         except UploadError as exc:  # the ticket or its files
             return self.render_page(refusal=str(exc), status=400)
         self.discard(data)

@@ -121,10 +121,7 @@ def test_every_import_and_upload_page_is_an_upload_view():
         for name, view in _views(get_resolver())
         if name.endswith(("import", "upload")) and not name.startswith("admin:")
     }
-    # widgets:count-upload is ported onto UploadView separately (the count writes are
-    # being rewritten); remove it from here when it is.
-    pages.pop("widgets:count-upload")
-    assert {reverse(PAGES[p].url_name) for p in PAGES} <= {reverse(n) for n in pages}
+    assert {PAGES[p].url_name for p in PAGES} <= set(pages)
     strays = [
         n
         for n, view in pages.items()

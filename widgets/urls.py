@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .api.urls import api_token_urlpatterns
+from .counting import upload_views
 from .counting import views as count_views
 from .interop_urls import interop_urlpatterns
 from .survey_urls import survey_urlpatterns
@@ -16,10 +17,10 @@ urlpatterns = [
     path("import/template.csv", views.definition_import_template, name="import-template"),
     path("counts/<slug:slug>/", count_views.count_entry, name="count-entry"),
     path("counts/<slug:slug>/overdue/", count_views.overdue, name="overdue"),
-    path("counts/<slug:slug>/upload/", count_views.count_upload, name="count-upload"),
+    path("counts/<slug:slug>/upload/", upload_views.count_upload, name="count-upload"),
     path(
         "counts/upload-template.csv",
-        count_views.count_upload_template,
+        upload_views.count_upload_template,
         name="count-upload-template",
     ),
     path("count/<int:pk>/edit/", count_views.count_edit, name="count-edit"),

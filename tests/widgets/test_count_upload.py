@@ -57,7 +57,11 @@ def test_preview_names_each_rows_status_and_saves_nothing(client, staff_a, setup
     )
     client.force_login(staff_a)
     response = client.post(setup["url"], {"file": _csv(*_good(setup))})
-    preview = response.context["preview"]
+    assert [(r.number, r.label, r.status) for r in response.context["preview"].rows] == [
+        (2, "Air permit, 2026-08-01", "new"),
+        (3, "Boat title, 2026-08-01", "unchanged"),
+    ]
+    preview = response.context["preview"].data  # the count file's own preview
     assert [(r.number, r.widget, r.status) for r in preview.rows] == [
         (2, "Air permit", "new"),
         (3, "Boat title", "unchanged"),
@@ -101,7 +105,7 @@ def test_one_bad_row_saves_nothing_and_is_explained(client, staff_a, setup):
             )
         },
     )
-    preview = response.context["preview"]
+    preview = response.context["preview"].data
     assert preview.errors == 2
     messages = {r.number: r.messages for r in preview.error_rows}
     assert "demand: Cannot be negative." in messages[4]
@@ -110,7 +114,7 @@ def test_one_bad_row_saves_nothing_and_is_explained(client, staff_a, setup):
     )
     assert "widget: DA has no widget named “Nope”." in messages[5]
     assert any(m.startswith("period_start:") for m in messages[5])
-    assert response.context["token"] is None
+    assert not response.context["can_commit"]
     assert WidgetCount.objects.count() == 0
 
 
@@ -120,7 +124,7 @@ def test_reupload_of_the_same_file_changes_nothing(client, staff_a, setup):
     client.post(setup["url"], {"token": token})
     history = sum(c.history.count() for c in WidgetCount.objects.all())
     response = client.post(setup["url"], {"file": _csv(*_good(setup))})
-    assert response.context["preview"].unchanged == 2
+    assert response.context["preview"].unchanged_count == 2
     client.post(setup["url"], {"token": response.context["token"]})
     assert sum(c.history.count() for c in WidgetCount.objects.all()) == history
     assert CountUpload.objects.order_by("-pk").first().rows_unchanged == 2
@@ -137,7 +141,7 @@ def test_xlsx_upload_reads_native_numbers_and_dates(client, staff_a, setup):
     book.save(buffer)
     client.force_login(staff_a)
     response = client.post(setup["url"], {"file": SimpleUploadedFile("c.xlsx", buffer.getvalue())})
-    assert [(r.status, r.period) for r in response.context["preview"].rows] == [
+    assert [(r.status, r.period) for r in response.context["preview"].data.rows] == [
         ("new", "2026-08-01")
     ]
 
@@ -191,3 +195,12 @@ def test_a_100000_row_upload_keeps_memory_flat(staff_a, agency_a, tmp_path):
     assert len(big_preview.rows) == 50
     # 100x the rows, yet the peak stays within a few MB of the small file's.
     assert big_peak < small_peak + 8 * 1024 * 1024, (small_peak, big_peak)
+
+
+def test_cancel_discards_the_previewed_file_and_saves_nothing(client, staff_a, setup):
+    client.force_login(staff_a)
+    token = client.post(setup["url"], {"file": _csv(*_good(setup))}).context["token"]
+    cancelled = client.post(setup["url"], {"token": token, "action": "cancel"}, follow=True)
+    assert "Cancelled. Nothing was saved." in cancelled.content.decode()
+    assert client.post(setup["url"], {"token": token}).status_code == 400  # gone
+    assert not WidgetCount.objects.exists()

@@ -53,9 +53,18 @@ def _file(text, name="counts.csv"):
 
 def _preview_and_commit(client, url, text):
     response = client.post(url, {"file": _file(text)})
-    assert response.context["token"], response.context["preview"].error_rows
-    token, snapshot = response.context["token"], response.context["snapshot"]
-    return response, client.post(url, {"token": token, "snapshot": snapshot})
+    assert response.context["can_commit"], response.context["preview"].error_rows
+    return response, client.post(url, {"token": response.context["token"]})
+
+
+def _changes(preview):
+    """The first row's changes as the page words them."""
+    return [
+        f"clears {c.column} (was {c.old_text})"
+        if c.clears
+        else f"{c.column}: {c.old_text} → {c.new_text}"
+        for c in preview.rows[0].cells
+    ]
 
 
 # --- uploads ---------------------------------------------------------------------
@@ -72,7 +81,7 @@ def test_a_file_without_some_columns_changes_only_the_columns_it_has(
         client, url, f"widget_id,period_start,demand\n{permit.pk},2026-08-01,120\n"
     )
 
-    assert preview.context["preview"].rows[0].changes == ["demand 100 → 120"]
+    assert _changes(preview.context["preview"]) == ["demand: 100 → 120"]
     assert saved.status_code == 302
     count.refresh_from_db()
     assert _values(count) == {**STORED, "demand": 120}
@@ -90,10 +99,7 @@ def test_blank_cells_in_a_file_keep_stored_values_and_the_word_clear_clears(
         client, url, f"{header}\n{permit.pk},2026-08-01,101,,,,,clear,\n"
     )
 
-    assert preview.context["preview"].rows[0].changes == [
-        "demand 100 → 101",
-        "clears rework (was 3)",
-    ]
+    assert _changes(preview.context["preview"]) == ["demand: 100 → 101", "clears rework (was 3)"]
     assert "clears rework (was 3)" in preview.content.decode()
     count.refresh_from_db()
     assert _values(count) == {**STORED, "demand": 101, "rework": None}
@@ -110,20 +116,22 @@ def test_a_file_that_would_break_a_rule_with_the_stored_values_is_refused(
 
 
 def test_a_row_whose_number_and_name_disagree_is_an_error_and_unknown_columns_are_named(
-    agency_a, staff_a, permit, title
+    client, agency_a, staff_a, permit, title
 ):
     text = (
         "widget_id,widget,period_start,demand,comment\n"
         f"{permit.pk},Boat title,2026-08-01,5,typo\n"
         f"{permit.pk},air permit,2026-09-01,6,\n"
     )
-    preview = CountFile(agency=agency_a, user=staff_a).preview(_file(text), "counts.csv")
-    assert (preview.errors, preview.new) == (1, 1)
+    client.force_login(staff_a)
+    url = reverse("widgets:count-upload", args=[agency_a.slug])
+    preview = client.post(url, {"file": _file(text)}).context["preview"]
+    assert (preview.error_count, preview.new_count) == (1, 1)
     assert preview.error_rows[0].messages == [
         f"widget: widget {permit.pk} is “Air permit”, not “Boat title”: "
         "correct the number or the name."
     ]
-    assert preview.ignored_columns == ["comment"]
+    assert preview.ignored_columns == [("", ["comment"])]
 
 
 def test_two_previews_of_a_new_period_the_second_commit_is_shown_the_difference(
@@ -137,13 +145,16 @@ def test_two_previews_of_a_new_period_the_second_commit_is_shown_the_difference(
     other.force_login(manager_a)
     second = other.post(url, {"file": _file(text.format(pk=permit.pk, demand=8))})
 
-    assert client.post(url, {k: first.context[k] for k in ("token", "snapshot")}).status_code == 302
-    response = other.post(url, {k: second.context[k] for k in ("token", "snapshot")})
+    assert client.post(url, {"token": first.context["token"]}).status_code == 302
+    response = other.post(url, {"token": second.context["token"]})
 
     assert response.status_code == 409
     assert "Nothing from the file was saved" in response.content.decode()
-    assert response.context["preview"].rows[0].changes == ["demand 7 → 8"]
+    assert _changes(response.context["preview"]) == ["demand: 7 → 8"]
     assert WidgetCount.objects.get(widget=permit).demand == 7
+    # The preview shown again can be saved, over their numbers, knowingly.
+    assert other.post(url, {"token": response.context["token"]}).status_code == 302
+    assert WidgetCount.objects.get(widget=permit).demand == 8
 
 
 # --- the grid -------------------------------------------------------------------

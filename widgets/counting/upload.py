@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.errors import UploadRejected
-from agencies.tabular import read_rows
+from agencies.tabular import read_rows as tabular_read_rows
 
 from .. import counting
 from ..models import CountUpload, Widget, WidgetCount
@@ -44,7 +44,6 @@ COLUMNS = [
     ("period_start", "First day of the period, as YYYY-MM-DD"),
     *[(name, counting.LABELS[name]) for name in counting.VALUE_FIELDS],
 ]
-KNOWN_COLUMNS = frozenset(name for name, _ in COLUMNS)
 # A cell that says nothing: the stored value stays (a clear is None).
 KEEP = type("Keep", (), {"__repr__": lambda self: "KEEP", "__slots__": ()})()
 BATCH = 2000
@@ -147,7 +146,6 @@ class Preview:
     error_rows: list = field(default_factory=list)
     existing: int = 0  # rows of the file that exist, and their checksum (Snapshot)
     checksum: int = 0
-    ignored_columns: list = field(default_factory=list)  # in the file, not read
 
     @property
     def snapshot(self):
@@ -234,16 +232,17 @@ def _date(value):
 
 
 class CountFile:
-    def __init__(self, *, agency, user):
+    def __init__(self, *, agency, user, read_rows=None):
         self.agency = agency
         self.user = user
+        # How the file is read: tabular.read_rows, or the upload page's (which counts rows).
+        self.read_rows = read_rows or tabular_read_rows
         widgets = Widget.objects.filter(agency=agency).only(
             "pk", "name", "status", "reporting_frequency", "agency_id"
         )
         self.by_id = {w.pk: w for w in widgets}
         self.by_name = {w.name.lower(): w for w in self.by_id.values()}
         self.today = timezone.localdate()
-        self.ignored_columns = []
         self._reset_memos()
 
     def _reset_memos(self):
@@ -377,13 +376,9 @@ class CountFile:
         """Lists of checked rows (GoodRow or PreviewRow), BATCH at a time."""
         self._reset_memos()
         seen = SeenPeriods()
-        rows = read_rows(fileobj, filename, required=("period_start",))
+        rows = self.read_rows(fileobj, filename, required=("period_start",))
         check = self._check
-        first = True
         while batch := list(islice(rows, BATCH)):
-            if first:
-                self.ignored_columns = sorted(set(batch[0][1]) - KNOWN_COLUMNS)
-                first = False
             yield [check(number, values, seen) for number, values in batch]
 
     @staticmethod
@@ -449,7 +444,6 @@ class CountFile:
         preview = Preview()
         for checked in self._checked_batches(fileobj, filename):
             self._classify(checked, preview)
-        preview.ignored_columns = self.ignored_columns
         return preview
 
     def commit(self, fileobj, filename, *, snapshot=None):

@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.scoping import can_change, get_readable_or_404, require_change
-from agencies.tabular import UploadError, discard, export_response, stash, unstash
 
 from .. import counting, flow
-from ..models import CountUpload, Widget, WidgetCount
+from ..models import Widget, WidgetCount
 from ..periods import (
     Frequency,
     describe_period,
@@ -26,8 +25,6 @@ from ..periods import (
     previous_period_start,
 )
 from .grid import CountGrid
-from .upload import COLUMNS as COUNT_COLUMNS
-from .upload import CountFile, Snapshot, UploadRejected
 
 
 def _parse_date(text):
@@ -269,107 +266,4 @@ def overdue(request, slug):
             "due_days": settings.COUNTS_DUE_DAYS,
             "entry_url": reverse("widgets:count-entry", args=[agency.slug]),
         },
-    )
-
-
-class CountUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV or Excel (XLSX) file",
-        help_text="One row per widget and period, with the columns of the template.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-
-def count_upload(request, slug):
-    """Upload counts: check the file, preview every row's status, then save all or none."""
-    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
-    if not can_change(request.user, agency.pk):
-        raise PermissionDenied(f"Only staff of {agency} can upload its counts.")
-    counts_file = CountFile(agency=agency, user=request.user)
-    form = CountUploadForm(request.POST or None, request.FILES or None)
-    context = {"agency": agency, "form": form, "columns": COUNT_COLUMNS}
-    kind = f"counts:{agency.pk}"
-    if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        try:
-            fileobj, name = unstash(token, user=request.user, kind=kind)
-            # What the preview saw of the rows: the commit refuses to overwrite a
-            # row someone else saved since (CountConflict).
-            snapshot = Snapshot.unsign(request.POST.get("snapshot"))
-            with fileobj:
-                upload = counts_file.commit(fileobj, name, snapshot=snapshot)
-        except UploadError as exc:
-            messages.error(request, str(exc))
-            return redirect("widgets:count-upload", slug=slug)
-        except UploadRejected as exc:
-            context.update(preview=exc.preview, filename=name)
-            messages.error(request, "The data changed since the preview. Nothing was saved.")
-            return render(request, "widgets/count_upload.html", context)
-        except counting.CountConflict:
-            # Someone saved some of these periods since the preview: the preview again,
-            # against what is stored now, so the person sees the differences.
-            fileobj, name = unstash(token, user=request.user, kind=kind)
-            with fileobj:
-                preview = counts_file.preview(fileobj, name)
-            context.update(
-                preview=preview,
-                filename=name,
-                token=None if preview.errors else token,
-                snapshot=preview.snapshot.sign(),
-            )
-            messages.error(
-                request,
-                "Someone else saved counts for some of these periods after your preview. "
-                "Nothing from the file was saved: here is the preview again against what is "
-                "saved now. Save again to apply the file over their numbers.",
-            )
-            return render(request, "widgets/count_upload.html", context, status=409)
-        discard(token)
-        messages.success(
-            request,
-            f"Saved {upload.file_name}: {upload.rows_new} new, {upload.rows_changed} changed, "
-            f"{upload.rows_unchanged} unchanged rows.",
-        )
-        return redirect("widgets:count-upload", slug=slug)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            preview = counts_file.preview(upload, upload.name)
-            if not preview.total:
-                raise UploadError("The file has a header but no rows.")
-        except UploadError as exc:
-            form.add_error("file", str(exc))
-        else:
-            context.update(
-                preview=preview,
-                filename=upload.name,
-                token=None if preview.errors else stash(upload, user=request.user, kind=kind),
-                snapshot=preview.snapshot.sign(),
-            )
-    context["uploads"] = CountUpload.objects.filter(agency=agency).select_related("uploaded_by")[
-        :10
-    ]
-    return render(request, "widgets/count_upload.html", context)
-
-
-TEMPLATE_EXAMPLE = {
-    "agency": "DEQ",
-    "widget_id": "1",
-    "period_start": "2026-10-01",
-    "demand": "120",
-    "delivered": "110",
-    "within_standard": "100",
-    "withdrawn": "2",
-    "backlog": "30",
-    "rework": "3",
-    "cost": "15400.00",
-}
-
-
-def count_upload_template(request):
-    return export_response(
-        headers=[name for name, _ in COUNT_COLUMNS],
-        rows=[[TEMPLATE_EXAMPLE.get(name, "") for name, _ in COUNT_COLUMNS]],
-        filename="counts-template",
-        fmt="csv",
     )

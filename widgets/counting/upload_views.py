@@ -1,0 +1,147 @@
+"""The count upload page: agencies.uploads.UploadView over widgets.counting.upload.
+
+What differs from the other imports: the file is streamed (the preview keeps
+totals, the first rows and the first errors, not every row), the commit saves
+while it reads (set-based on PostgreSQL), and the preview carries a signed
+snapshot of the versions of the rows the file writes. A commit that finds one
+of them saved by someone else since is refused and answered with the preview
+again, against what is saved now (409).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from agencies.errors import UploadRejected
+from agencies.models import Agency
+from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview, PreviewRow
+from agencies.scoping import can_change
+from agencies.tabular import export_response
+from agencies.uploads import UploadView
+
+from .. import counting
+from ..models import CountUpload
+from .upload import COLUMNS, CountFile, Snapshot
+
+STATUSES = {"new": NEW, "changes": CHANGED, "unchanged": UNCHANGED, "error": ERROR}
+TEMPLATE_EXAMPLE = {
+    "agency": "DEQ",
+    "widget_id": "1",
+    "period_start": "2026-10-01",
+    "demand": "120",
+    "delivered": "110",
+    "within_standard": "100",
+    "withdrawn": "2",
+    "backlog": "30",
+    "rework": "3",
+    "cost": "15400.00",
+}
+CONFLICT = (
+    "Someone else saved counts for some of these periods after your preview. Nothing from "
+    "the file was saved: here is the preview again against what is saved now. Save again "
+    "to apply the file over their numbers."
+)
+
+
+def as_preview(found):
+    """The count file's preview (widgets.counting.upload.Preview) in the one protocol."""
+    rows = [_row(r) for r in found.error_rows]
+    rows += [_row(r) for r in found.rows if r.status != "error"]
+    return Preview(
+        rows=rows,
+        data=found,
+        total=found.total,
+        tally={
+            ERROR: found.errors,
+            NEW: found.new,
+            CHANGED: found.changed,
+            UNCHANGED: found.unchanged,
+        },
+    )
+
+
+def _row(row):
+    return PreviewRow(
+        number=row.number,
+        label=", ".join(part for part in (row.widget, row.period) if part),
+        status=STATUSES[row.status],
+        messages=row.messages,
+        cells=[Cell(counting.LABELS[n].lower(), old, new) for n, old, new in row.cells],
+    )
+
+
+class CountUploadView(UploadView):
+    title = "Upload counts"
+    file_help = "One row per widget and period, with the columns of the template."
+    columns = COLUMNS
+    columns_note = (
+        "A file changes only what it says. A blank cell, or a column the file does not have, "
+        "leaves the stored number as it is; blank is never read as 0. To clear a stored "
+        f"number (make it unknown again), write “{counting.CLEAR_WORD}” in its cell: the "
+        "preview shows each clear before anything is saved. Write numbers without thousands "
+        "separators. Give widget_id or widget; when a row has both, they must name the same "
+        "widget."
+    )
+    template_name = "widgets/count_upload.html"
+    template_url_name = "widgets:count-upload-template"
+    noun, noun_plural = "row", "rows"
+    label_heading = "Widget and period"
+    # Read as a stream: memory does not grow with the rows (docs/performance.md).
+    max_rows = 1_000_000
+
+    def check_access(self, request):
+        agency = get_object_or_404(Agency.objects.for_user(request.user), slug=self.kwargs["slug"])
+        if not can_change(request.user, agency.pk):
+            raise PermissionDenied(f"Only staff of {agency} can upload its counts.")
+        self.agency = agency
+        self.intro = f"Counts of {agency.name}'s widgets, from a CSV or Excel file."
+
+    def get_stash_kind(self):
+        return f"counts:{self.agency.pk}"
+
+    def count_file(self, *, read_rows=None):
+        return CountFile(agency=self.agency, user=self.request.user, read_rows=read_rows)
+
+    def preview(self, files, options):
+        upload = files["file"]
+        return as_preview(self.count_file(read_rows=self.read_rows).preview(upload, upload.name))
+
+    def extra_state(self, preview):
+        # What the preview saw of the rows the file writes (widgets.counting.upload.Snapshot).
+        return {"snapshot": preview.data.snapshot.sign()}
+
+    def commit_files(self, files, options, *, state):
+        upload = files["file"]
+        try:
+            saved = self.count_file().commit(
+                upload, upload.name, snapshot=Snapshot.unsign(state.get("snapshot"))
+            )
+        except UploadRejected as exc:
+            raise UploadRejected(as_preview(exc.preview), exc.message) from exc
+        except counting.CountConflict as exc:
+            # The preview again, against what is saved now: the differences are theirs.
+            again = self.run_preview(files, options)
+            raise UploadRejected(again, CONFLICT, status_code=409) from exc
+        return (
+            f"Saved {saved.file_name}: {saved.rows_new} new, {saved.rows_changed} changed, "
+            f"{saved.rows_unchanged} unchanged rows."
+        )
+
+    def get_context_data(self, **context):
+        context = super().get_context_data(**context)
+        context["agency"] = self.agency
+        context["uploads"] = CountUpload.objects.filter(agency=self.agency).select_related(
+            "uploaded_by"
+        )[:10]
+        return context
+
+
+count_upload = CountUploadView.as_view()
+
+
+def count_upload_template(request):
+    return export_response(
+        headers=[name for name, _ in COLUMNS],
+        rows=[[TEMPLATE_EXAMPLE.get(name, "") for name, _ in COLUMNS]],
+        filename="counts-template",
+        fmt="csv",
+    )
