@@ -42,7 +42,10 @@ COLUMNS = [
     ("widget_id", "The widget's number (from the catalogue or its export)"),
     ("widget", "Or the widget's name, exactly as in the catalogue"),
     ("period_start", "First day of the period, as YYYY-MM-DD"),
-    *[(name, counting.LABELS[name]) for name in counting.VALUE_FIELDS],
+    *[
+        (name, f"{counting.LABELS[name]}: {WidgetCount._meta.get_field(name).help_text}")
+        for name in counting.VALUE_FIELDS
+    ],
 ]
 # A cell that says nothing: the stored value stays (a clear is None).
 KEEP = type("Keep", (), {"__repr__": lambda self: "KEEP", "__slots__": ()})()
@@ -427,14 +430,15 @@ class CountFile:
     @staticmethod
     def _broken(row, broken, stored):
         """A PreviewRow for a row that breaks a rule once it meets the stored values."""
-        messages = []
-        for name, texts in broken.items():
-            where = (
-                ""
-                if row.values[counting.VALUE_FIELDS.index(name)] is not KEEP
-                else (" (with the stored value of the cells this row leaves blank)")
-            )
-            messages.extend(f"{name}: {t}{where}" for t in texts)
+        kept = [
+            counting.LABELS[n].lower()
+            for n in ("delivered", *broken)
+            if row.values[counting.VALUE_FIELDS.index(n)] is KEEP
+        ]
+        where = f" ({', '.join(dict.fromkeys(kept))}: as saved, since this row leaves it blank)"
+        messages = [
+            f"{name}: {t}{where if kept else ''}" for name, texts in broken.items() for t in texts
+        ]
         return PreviewRow(
             row.number, row.widget.name, row.period_start.isoformat(), "error", messages
         )
