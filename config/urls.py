@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from agencies import views as agency_views
-from widgets import views as widget_views
 from widgets.api.app import api
+from widgets.catalogue import views as widget_views
 
 urlpatterns = [
     path("", widget_views.home, name="home"),

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from widgets import counting, services
-from widgets.forms import WidgetForm
+from widgets import counting
+from widgets.catalogue import services
+from widgets.catalogue.forms import WidgetForm
 from widgets.models import Widget, WidgetCount, WidgetStatus
 
 from . import factories as f

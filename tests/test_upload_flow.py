@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agencies import tabular
 from agencies.uploads import UploadView
 from outcomes.models import Measurement
-from widgets.interop_views import InventoryUpload
+from widgets.interop.views import InventoryUpload
 from widgets.models import SurveyResult, Widget, WidgetStatus
 
 from . import factories as f

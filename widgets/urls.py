@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
 from .api.urls import api_token_urlpatterns
+from .catalogue import views
 from .counting import upload_views
 from .counting import views as count_views
-from .interop_urls import interop_urlpatterns
-from .survey_urls import survey_urlpatterns
+from .interop.urls import interop_urlpatterns
+from .surveys.urls import survey_urlpatterns
 
 app_name = "widgets"
 urlpatterns = [

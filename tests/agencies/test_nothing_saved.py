@@ -8,8 +8,8 @@ from agencies.errors import EditConflict, NothingSaved, UploadRejected
 from agencies.middleware import NothingSavedMiddleware
 from outcomes import services as outcome_services
 from widgets import counting
-from widgets import services as widget_services
-from widgets.surveys import ImportRefused
+from widgets.catalogue import services as widget_services
+from widgets.surveys.results import ImportRefused
 
 
 def test_every_refusal_is_nothing_saved():

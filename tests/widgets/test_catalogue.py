@@ -147,8 +147,8 @@ def test_sparkline_skips_unknown_periods(client, staff_a, agency_a):
 
 
 def test_the_sparkline_window_covers_every_frequency():
+    from widgets.catalogue.selectors import SPARKLINE_REACH
     from widgets.periods import Frequency
-    from widgets.selectors import SPARKLINE_REACH
 
     assert set(SPARKLINE_REACH) == set(Frequency.values)
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from customers import satisfaction
 from widgets.models import SCALE, Question, SurveyResult, WidgetStatus, answer_field
-from widgets.survey_forms import SurveyResultForm
-from widgets.surveys import question_figures, survey_summary_for_widget
+from widgets.surveys.forms import SurveyResultForm
+from widgets.surveys.results import question_figures, survey_summary_for_widget
 
 from .. import factories as f
 

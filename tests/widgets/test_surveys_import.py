@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from widgets.models import SurveyResult, WidgetStatus
-from widgets.surveys import IMPORT_COLUMNS
+from widgets.surveys.results import IMPORT_COLUMNS
 
 from .. import factories as f
 

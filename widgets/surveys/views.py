@@ -10,9 +10,9 @@ from agencies import tabular
 from agencies.scoping import changeable_agency_ids, get_readable_or_404, is_admin, require_change
 from agencies.uploads import UploadView
 
-from .models import SurveyResult, Widget
-from .survey_forms import SurveyResultForm
-from .surveys import IMPORT_COLUMNS, REQUIRED_COLUMNS, commit_import, preview_import
+from ..models import SurveyResult, Widget
+from .forms import SurveyResultForm
+from .results import IMPORT_COLUMNS, REQUIRED_COLUMNS, commit_import, preview_import
 
 
 def _entry(request, *, widget, result):

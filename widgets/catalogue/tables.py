@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from .models import Widget
+from ..models import Widget
 from .selectors import sparkline_points
 
 

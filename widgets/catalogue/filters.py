@@ -5,7 +5,7 @@ from django.db.models import Q
 from agencies.models import Agency, Program
 from customers.models import CustomerSegment
 
-from .models import Widget, WidgetKind, WidgetStatus
+from ..models import Widget, WidgetKind, WidgetStatus
 
 
 class WidgetFilter(django_filters.FilterSet):

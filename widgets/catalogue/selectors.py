@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from agencies.scoping import MANAGER, agency_roles, changeable_agency_ids
 
-from . import flow
-from .models import Widget, WidgetCount, WidgetStatus
-from .periods import describe_period
+from .. import flow
+from ..models import Widget, WidgetCount, WidgetStatus
+from ..periods import describe_period
 
 SPARKLINE_PERIODS = 12
 

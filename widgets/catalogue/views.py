@@ -26,12 +26,12 @@ from agencies.tabular import EXPORT_FORMATS, export_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
 
+from ..models import Widget, WidgetStatus
+from ..surveys.results import survey_summary_for_widget
 from . import selectors, services
 from .filters import WidgetFilter
 from .forms import TransitionForm, WidgetForm
 from .imports import COLUMNS, REQUIRED, TEMPLATE_EXAMPLE, DefinitionImport
-from .models import Widget, WidgetStatus
-from .surveys import survey_summary_for_widget
 from .tables import WidgetTable
 
 EXPORT_COLUMNS = [

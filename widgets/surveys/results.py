@@ -10,7 +10,7 @@ may not import widgets, use the very same rules.
 An import is previewed first (every row new / changed / unchanged / error, with
 reasons named by row and column) and committed second, all or nothing, each
 row validated by the same form as the entry page. The page is
-widgets.survey_views.SurveyUpload.
+widgets.surveys.views.SurveyUpload.
 """
 
 import datetime as dt
@@ -23,8 +23,8 @@ from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview
 from customers.models import CustomerSegment
 from customers.satisfaction import Csat, is_low_sample, mean_score, response_rate, share_agreeing
 
-from .models import SCALE, Question, SurveyResult, Widget, answer_field
-from .survey_forms import COUNT_FIELDS, SurveyResultForm
+from ..models import SCALE, Question, SurveyResult, Widget, answer_field
+from .forms import COUNT_FIELDS, SurveyResultForm
 
 ANSWER_FIELDS = [answer_field(q, p) for q in Question.values for p in SCALE]
 IMPORT_COLUMNS = ["widget_id", "period_start", "segment", *COUNT_FIELDS, *ANSWER_FIELDS]

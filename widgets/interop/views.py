@@ -21,9 +21,9 @@ from agencies.scoping import can_change, changeable_agency_ids, get_readable_or_
 from agencies.tabular import export_response
 from agencies.uploads import UploadView
 
-from .interop import a11, gc_export, gc_layout, opendata
-from .interop.gc_commit import commit
-from .interop.gc_inventory import InventoryImport
+from . import a11, gc_export, gc_layout, opendata
+from .gc_commit import commit
+from .gc_inventory import InventoryImport
 
 FILE_ATTRS = {"accept": ".csv,.xlsx"}
 

@@ -1,6 +1,7 @@
 """Bulk import of widget definitions from CSV/XLSX: previewed row by row, then
 saved all-or-nothing as drafts. Each row goes through the same WidgetForm as
-the browser form, so the rules are the same. The page is widgets.views.DefinitionUpload."""
+the browser form, so the rules are the same. The page is
+widgets.catalogue.views.DefinitionUpload."""
 
 from dataclasses import dataclass, field
 
@@ -12,9 +13,9 @@ from agencies.models import Agency
 from agencies.previews import ERROR, NEW, Preview
 from agencies.scoping import STAFF
 
+from ..models import Channel
 from . import services
 from .forms import WidgetForm
-from .models import Channel
 
 COLUMNS = [
     ("agency", "Agency abbreviation, e.g. DEQ (required)"),

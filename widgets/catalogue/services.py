@@ -23,7 +23,7 @@ from django.utils import timezone
 from agencies.errors import EditConflict
 from agencies.scoping import MANAGER, STAFF, can_change, is_admin
 
-from .models import Widget, WidgetStatus
+from ..models import Widget, WidgetStatus
 
 # action -> (from statuses, to status, role needed)
 TRANSITIONS = {
@@ -38,7 +38,7 @@ PAST_TENSE = {
     "return": "returned",
     "retire": "retired",
 }
-# A workflow comment is kept whole or refused, never cut (widgets.forms.TransitionForm).
+# A workflow comment is kept whole or refused, never cut (widgets.catalogue.forms.TransitionForm).
 COMMENT_VALIDATORS = [
     MaxLengthValidator(
         2000, "Keep the comment to %(limit_value)d characters (it has %(show_value)d)."

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from customers.models import CustomerSegment, SegmentKind
 
-from .models import Channel, Widget
+from ..models import Channel, Widget
 
 # Fields grouped as staff think about a widget, each group with a plain hint.
 FIELDSETS = [

@@ -1,8 +1,8 @@
-"""URLs of widgets.interop_views, included in widgets.urls (namespace `widgets`)."""
+"""URLs of widgets.interop.views, included in widgets.urls (namespace `widgets`)."""
 
 from django.urls import path
 
-from . import interop_views
+from . import views as interop_views
 
 interop_urlpatterns = [
     path("inventory/import/", interop_views.inventory_import, name="inventory-import"),

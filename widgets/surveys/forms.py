@@ -8,7 +8,7 @@ no more than the respondents.
 
 from django import forms
 
-from .models import SCALE, Question, SurveyResult, answer_field
+from ..models import SCALE, Question, SurveyResult, answer_field
 
 COUNT_FIELDS = ("customers_served", "offered", "respondents")
 POINT_LABELS = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import survey_views
+from . import views as survey_views
 
 survey_urlpatterns = [
     path("<int:pk>/surveys/new/", survey_views.survey_create, name="survey-create"),

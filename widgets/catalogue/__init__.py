@@ -1,0 +1,2 @@
+"""The catalogue: widget definitions, their review workflow, the pages that show
+the coach's advice, and the definition import."""
