@@ -14,8 +14,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agencies.errors import UploadRejected
 from widgets import counting
-from widgets.counting.upload import CountFile, Snapshot, UploadRejected, version_checksum
+from widgets.counting.rows import KEEP, Snapshot, version_checksum
+from widgets.counting.upload import CountFile
 from widgets.models import CountUpload, WidgetCount, WidgetStatus
 
 from .. import factories as f
@@ -223,8 +225,6 @@ TEXT_CELLS = st.one_of(
 def test_the_uploads_remembered_parsing_agrees_with_the_rules(agency_a, staff_a, rows):
     """CountFile.parse_values remembers what counting.parse_values made of a text:
     the same answer, first time or remembered, for any text."""
-    from widgets.counting.upload import KEEP
-
     count_file = CountFile(agency=agency_a, user=staff_a)
     for row in rows + rows:  # the second time round, from memory
         values, errors = counting.parse_values(row, blank_clears=False)

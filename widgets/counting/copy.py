@@ -30,12 +30,14 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from agencies.errors import UploadRejected
+
 from .. import counting
 from ..models import CountSource, WidgetCount
-from .upload import KEEP, GoodRow, Preview, Snapshot, UploadRejected
+from .rows import KEEP, GoodRow, Preview, Snapshot
 
 STAGE = "widgets_count_import"
-# version_checksum in widgets.counting.upload, in SQL: the same 56 bits of the same MD5.
+# version_checksum in widgets.counting.rows, in SQL: the same 56 bits of the same MD5.
 CHECKSUM_SQL = (
     "('x' || substr(md5(c.widget_id::text || ':' || (c.period_start - DATE '2000-01-01')::text"
     " || ':' || c.version::text), 1, 14))::bit(56)::bigint"

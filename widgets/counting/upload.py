@@ -22,12 +22,9 @@ batch through widgets.counting.save_counts. Both give the same result.
 """
 
 import datetime as dt
-import hashlib
 import operator
-from dataclasses import dataclass, field
 from itertools import islice
 
-from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,6 +33,8 @@ from agencies.tabular import read_rows as tabular_read_rows
 
 from .. import counting
 from ..models import CountUpload, Widget, WidgetCount
+from .copy import save_count_file
+from .rows import KEEP, GoodRow, Preview, PreviewRow, SeenPeriods, version_checksum
 
 COLUMNS = [
     ("agency", "Agency abbreviation, e.g. DEQ (optional; checked when given)"),
@@ -47,180 +46,13 @@ COLUMNS = [
         for name in counting.VALUE_FIELDS
     ],
 ]
-# A cell that says nothing: the stored value stays (a clear is None).
-KEEP = type("Keep", (), {"__repr__": lambda self: "KEEP", "__slots__": ()})()
 BATCH = 2000
-KEEP_ROWS = 50
-KEEP_ERRORS = 200
 # How many distinct cell texts, dates and widget numbers a file's memos hold:
 # beyond that a value is simply worked out again (memory stays bounded).
 MEMO_LIMIT = 20_000
-_SNAPSHOT_SALT = "widgets.counting.upload.snapshot"
 _MISSING = object()
 _VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
-# A row's status -> the Preview total it counts in (any other status is an error).
-_TOTALS = {"new": "new", "changes": "changed", "unchanged": "unchanged"}
 _DELIVERED = counting.VALUE_FIELDS.index("delivered")
-
-
-class SeenPeriods:
-    """Which (widget, period) pairs a file has had, in one bit each.
-
-    A bit per day from 2000 to 2099 for each widget in the file: memory grows
-    with the number of widgets (4.5 KB each), not with the number of rows.
-    """
-
-    FIRST = dt.date(2000, 1, 1).toordinal()
-    DAYS = dt.date(2100, 1, 1).toordinal() - FIRST
-
-    def __init__(self):
-        self.bits = {}
-
-    def add(self, widget_id, day):
-        """True if the pair was new; False if the file had it already."""
-        offset = day.toordinal() - self.FIRST
-        if not 0 <= offset < self.DAYS:
-            return True  # refused elsewhere as out of range
-        bits = self.bits.get(widget_id)
-        if bits is None:
-            bits = self.bits[widget_id] = bytearray(self.DAYS // 8 + 1)
-        byte, mask = offset >> 3, 1 << (offset & 7)
-        if bits[byte] & mask:
-            return False
-        bits[byte] |= mask
-        return True
-
-
-def version_checksum(widget_id, period_start, version):
-    """One existing row's part of a snapshot's checksum (56 bits of an MD5).
-
-    widgets.counting.copy.CHECKSUM_SQL computes the same in PostgreSQL; a test
-    holds the two together.
-    """
-    days = period_start.toordinal() - SeenPeriods.FIRST
-    digest = hashlib.md5(f"{widget_id}:{days}:{version}".encode(), usedforsecurity=False)
-    return int.from_bytes(digest.digest()[:7], "big")
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the preview saw of the rows the file would write: how many existed,
-    and the sum of version_checksum over them. Signed for a round trip through a form."""
-
-    existing: int = 0
-    checksum: int = 0
-
-    def sign(self):
-        return signing.dumps([self.existing, self.checksum], salt=_SNAPSHOT_SALT)
-
-    @classmethod
-    def unsign(cls, text):
-        """The snapshot in a signed text, or None for a missing or forged one."""
-        try:
-            existing, checksum = signing.loads(text or "", salt=_SNAPSHOT_SALT)
-        except (signing.BadSignature, TypeError, ValueError):
-            return None
-        return cls(existing=int(existing), checksum=int(checksum))
-
-
-@dataclass
-class PreviewRow:
-    number: int
-    widget: str
-    period: str
-    status: str  # new / changes / unchanged / error
-    messages: list = field(default_factory=list)
-    cells: list = field(default_factory=list)  # [(field, old, new)] for a changed row
-
-    @property
-    def changes(self):
-        """Each changed cell in words: "backlog 30 → 35", "clears backlog (was 30)"."""
-        return [counting.describe_change(*cell) for cell in self.cells]
-
-
-@dataclass
-class Preview:
-    total: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    errors: int = 0
-    rows: list = field(default_factory=list)
-    error_rows: list = field(default_factory=list)
-    existing: int = 0  # rows of the file that exist, and their checksum (Snapshot)
-    checksum: int = 0
-
-    @property
-    def snapshot(self):
-        return Snapshot(existing=self.existing, checksum=self.checksum)
-
-    def _tally(self, status):
-        """Count a row by its status; False for a row with errors."""
-        self.total += 1
-        attribute = _TOTALS.get(status)
-        if attribute is None:
-            self.errors += 1
-            return False
-        setattr(self, attribute, getattr(self, attribute) + 1)
-        return True
-
-    def add(self, row):
-        if not self._tally(row.status) and len(self.error_rows) < KEEP_ERRORS:
-            self.error_rows.append(row)
-        if len(self.rows) < KEEP_ROWS:
-            self.rows.append(row)
-
-    def add_good(self, row, stored=None):
-        """A GoodRow; its PreviewRow (with its changed cells) is made only if it is kept."""
-        self._tally(row.status)
-        if len(self.rows) < KEEP_ROWS:
-            cells = []
-            if row.status in {"new", "changes"}:
-                cells = [
-                    (name, None if stored is None else stored[i], value)
-                    for i, (name, value) in enumerate(
-                        zip(counting.VALUE_FIELDS, row.values, strict=True)
-                    )
-                    if value is not KEEP and (stored[i] if stored is not None else None) != value
-                ]
-            self.rows.append(
-                PreviewRow(
-                    row.number,
-                    row.widget.name,
-                    row.period_start.isoformat(),
-                    row.status,
-                    cells=cells,
-                )
-            )
-
-
-@dataclass(slots=True)
-class GoodRow:
-    """A row that passed every check: its values in VALUE_FIELDS order, KEEP for a
-    cell that says nothing (no column, or blank) and None for a clear."""
-
-    number: int
-    widget: Widget
-    period_start: dt.date
-    values: tuple
-    status: str = ""
-
-    @property
-    def blank(self):
-        """Nothing to write into a new row: no value sent, or only clears."""
-        return all(v is None or v is KEEP for v in self.values)
-
-    @property
-    def sent(self):
-        """{field: value} of the cells that say something."""
-        return {
-            n: v for n, v in zip(counting.VALUE_FIELDS, self.values, strict=True) if v is not KEEP
-        }
-
-    @property
-    def mask(self):
-        """The sent cells as bits, VALUE_FIELDS order (widgets.counting.copy's UPDATE)."""
-        return sum(1 << i for i, v in enumerate(self.values) if v is not KEEP)
 
 
 def _date(value):
@@ -467,9 +299,6 @@ class CountFile:
         )
         batches = self._checked_batches(fileobj, filename)
         if connection.vendor == "postgresql":
-            # Here, not at the top: .copy is built on this module's row types.
-            from .copy import save_count_file
-
             preview = save_count_file(
                 batches, upload=upload, by=self.user, snapshot=snapshot, classify=self._classify
             )

@@ -20,7 +20,8 @@ from agencies.uploads import UploadView
 
 from .. import counting
 from ..models import CountUpload
-from .upload import COLUMNS, CountFile, Snapshot
+from .rows import Snapshot
+from .upload import COLUMNS, CountFile
 
 STATUSES = {"new": NEW, "changes": CHANGED, "unchanged": UNCHANGED, "error": ERROR}
 TEMPLATE_EXAMPLE = {
