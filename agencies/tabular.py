@@ -11,6 +11,7 @@ around all this are agencies.uploads.
 """
 
 import csv
+import datetime as dt
 import io
 import uuid
 import zipfile
@@ -184,6 +185,19 @@ class Rows:
             if not any(v not in ("", None) for v in values):
                 continue
             yield number, dict(zip(names, values, strict=False))
+
+
+def cell_text(value):
+    """A cell as the form expects it: XLSX dates and whole floats become text."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def read_rows(fileobj, filename, *, required=()):

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from agencies.errors import UploadRejected
 from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview
 from agencies.scoping import STAFF
+from agencies.tabular import cell_text
 
 from .forms import MeasurementForm
 from .models import Measurement, Outcome
@@ -63,21 +64,9 @@ class Row:
         return [c for c in cells if c.changes]
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def preview(rows, *, user):
     """Validate every row (from tabular.read_rows); saves nothing."""
-    rows = [(n, {k: _text(v) for k, v in data.items()}) for n, data in rows]
+    rows = [(n, {k: cell_text(v) for k, v in data.items()}) for n, data in rows]
     ids = {data.get("outcome_id", "") for _, data in rows}
     outcomes = Outcome.objects.changeable_by(user, STAFF).in_bulk(
         {int(i) for i in ids if i.isdigit()}

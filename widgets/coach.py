@@ -396,3 +396,13 @@ def definition_from_widget(widget, customer_count=None) -> Definition:
         standard_days=widget.standard_days,
         standard_share=widget.standard_share,
     )
+
+
+def as_notes(findings):
+    """The coach's findings as notes beside a previewed row (agencies.previews)."""
+    if not findings:
+        return ["Coach: no suggestions."]
+    return [
+        f"Coach ({'problem' if f.severity == 'problem' else 'advice'}): {f.message}"
+        for f in findings
+    ]

@@ -13,6 +13,7 @@ from agencies.models import Agency
 from agencies.previews import ERROR, NEW, Preview
 from agencies.scoping import STAFF
 
+from .. import coach
 from ..models import Channel
 from . import services
 from .forms import WidgetForm
@@ -82,14 +83,7 @@ class RowResult:
 
     @property
     def notes(self):
-        if self.errors:
-            return []
-        if not self.findings:
-            return ["Coach: no suggestions."]
-        return [
-            f"Coach ({'problem' if f.severity == 'problem' else 'advice'}): {f.message}"
-            for f in self.findings
-        ]
+        return [] if self.errors else coach.as_notes(self.findings)
 
 
 def _split(value):

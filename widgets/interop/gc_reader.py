@@ -12,6 +12,7 @@ from agencies.models import Agency
 from agencies.previews import NEW, Cell
 from agencies.tabular import UploadError, read_rows
 
+from .. import coach
 from ..models import Widget, WidgetKind
 from . import gc_layout as gc
 from .gc_layout import BLANK, NA, SERVICES_FILE, STANDARDS_FILE
@@ -98,14 +99,7 @@ class ServicePlan:
 
     @property
     def notes(self):
-        if self.errors:
-            return []
-        if not self.findings:
-            return ["Coach: no suggestions."]
-        return [
-            f"Coach ({'problem' if f.severity == 'problem' else 'advice'}): {f.message}"
-            for f in self.findings
-        ]
+        return [] if self.errors else coach.as_notes(self.findings)
 
     @property
     def cells(self):

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 
 from agencies.errors import UploadRejected
 from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview
+from agencies.tabular import cell_text
 from customers.models import CustomerSegment
 from customers.satisfaction import Csat, is_low_sample, mean_score, response_rate, share_agreeing
 
@@ -137,19 +138,6 @@ class ImportRow:
         return [Cell(n, self.before[n], getattr(self.instance, n)) for n in self.changed]
 
 
-def _text(value):
-    """A cell as the form expects it: XLSX dates and whole floats become text."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _int_or_none(text):
     try:
         return int(text)
@@ -159,7 +147,7 @@ def _int_or_none(text):
 
 def preview_import(rows, *, user):
     """Validate every row of an upload; saves nothing. `rows` from tabular.read_rows."""
-    rows = [(n, {k: _text(v) for k, v in data.items()}) for n, data in rows]
+    rows = [(n, {k: cell_text(v) for k, v in data.items()}) for n, data in rows]
     ids = {_int_or_none(data.get("widget_id")) for _, data in rows} - {None}
     widgets = Widget.objects.changeable_by(user).select_related("agency").in_bulk(ids)
     segments = {
