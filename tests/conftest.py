@@ -1,3 +1,7 @@
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from agencies.models import Role
@@ -62,3 +66,14 @@ def _empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_sessionfinish(session):
+    """Remove this process's own upload folder (MEDIA_ROOT, a new temporary folder in
+    config/settings_test.py): under pytest-xdist each worker, and the controller,
+    has one of its own, so none sees another's files."""
+    from django.conf import settings
+
+    media = Path(settings.MEDIA_ROOT)
+    if media.parent == Path(tempfile.gettempdir()) and media.name.startswith("widgets-test-media-"):
+        shutil.rmtree(media, ignore_errors=True)
