@@ -10,6 +10,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 WRK := /usr/bin/wrk
 SCALE ?= small
+# pytest-xdist workers for `make test` and `make test-fast`: one per core of the
+# project's machines (2). `make test PYTEST_WORKERS=0` runs the suite in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run serve test test-fast screenshots install chromium migrate seed lint format lock clean backup restore-check audit bench
 
@@ -20,11 +23,11 @@ serve: install migrate ## Serve with gunicorn, as production does
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-test: install chromium ## The whole suite: unit, integration and browser tests
-	$(VENV)/bin/pytest
+test: install chromium ## The whole suite: unit, integration and browser tests, in parallel
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
-test-fast: install ## Everything but the browser tests
-	$(VENV)/bin/pytest -m "not browser"
+test-fast: install ## Everything but the browser tests, in parallel
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser"
 
 screenshots: install chromium ## Retake the README's screenshots (docs/screenshots/)
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py

@@ -1,8 +1,36 @@
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from agencies.models import Role
 
 from .factories import AdminFactory, AgencyFactory, MembershipFactory, UserFactory
+
+# Test modules whose tests run on one pytest-xdist worker (`make test` runs two), one
+# after the other in the order of a serial run: those that save screenshots write the
+# same files (tests/browser/conftest.py fails the run if one is missing here).
+SAME_WORKER = {
+    "tests/browser/test_outcomes.py": "screenshots",
+    "tests/browser/test_screenshots.py": "screenshots",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup, with the modules of SAME_WORKER as groups. Marks would not do:
+    pytest-xdist 3.8 groups the tests of an xdist_group mark by appending to their
+    node ids, which has no effect on pytest 9.2 (pytest-xdist issue 1386)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class Scheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid):
+            return SAME_WORKER.get(nodeid.split("::")[0]) or super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
 
 
 @pytest.fixture
@@ -62,3 +90,14 @@ def _empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_sessionfinish(session):
+    """Remove this process's own upload folder (MEDIA_ROOT, a new temporary folder in
+    config/settings_test.py): under pytest-xdist each worker, and the controller,
+    has one of its own, so none sees another's files."""
+    from django.conf import settings
+
+    media = Path(settings.MEDIA_ROOT)
+    if media.parent == Path(tempfile.gettempdir()) and media.name.startswith("widgets-test-media-"):
+        shutil.rmtree(media, ignore_errors=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.conftest import SAME_WORKER
 from tests.factories import TEST_PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
@@ -32,6 +33,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # Tests that save screenshots write the same file names (dashboard-1280.png
+            # from two modules): under pytest-xdist they must share one worker.
+            module = item.nodeid.split("::")[0]
+            saves = any(value is SCREENSHOTS for value in vars(item.module).values())
+            if saves and SAME_WORKER.get(module) != "screenshots":
+                raise pytest.UsageError(
+                    f"{module} saves screenshots: add it to SAME_WORKER in tests/conftest.py"
+                )
 
 
 @pytest.fixture(scope="session")
