@@ -77,9 +77,9 @@ def test_staff_uploads_a_csv_through_preview_and_commit(page, sign_in, base, deq
     assert_no_axe_violations(page)
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Check the file").click()
-    expect(page.get_by_role("status").first).to_contain_text("2 rows read: 2 new")
+    expect(page.get_by_role("status").first).to_contain_text("2 rows: 0 with errors, 2 new")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Save all 2 rows").click()
+    page.get_by_role("button", name="Save 2 rows").click()
     expect(page.get_by_role("status").first).to_contain_text("2 new, 0 changed")
     assert WidgetCount.objects.filter(period_start=SEPTEMBER, source="import").count() == 2
     page.goto(f"{base}/widgets/counts/deq/overdue/")
