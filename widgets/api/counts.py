@@ -39,9 +39,7 @@ def _errors(widget, period_start, raw, today):
     """(values sent, errors per field) for one period of one widget, by counting's
     rules; the rules across fields are judged by save_counts on the period as stored."""
     values, errors = counting.parse_values(raw, blank_clears=False)
-    sent = {n: v for n, v in values.items() if n not in errors}
-    if "delivered" not in errors:
-        errors = {**counting.check_sent_rules(sent), **errors}
+    errors = counting.with_sent_rules(values, errors)
     if widget is not None:
         period_errors = counting.check_period(widget, period_start, today)
         if period_errors:

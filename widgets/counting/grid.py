@@ -144,11 +144,10 @@ class CountGrid:
             )
             for w in widgets
         ]
-        shown = {r.prefix: r for r in self.rows}
         for row in self.rows:
             row.raw = {n: _as_text(getattr(row.current, n, None)) for n in counting.VALUE_FIELDS}
         if data is not None:
-            for row in shown.values():
+            for row in self.rows:
                 self._read_post(row, data)
             self._find_what_was_seen()
 
@@ -172,8 +171,7 @@ class CountGrid:
         for row in self.rows:
             if not row.posted:
                 continue
-            version = row.current.version if row.current else counting.SAW_NONE
-            if row.seen_version == version:
+            if row.seen_version == counting.version_of(row.current):
                 row.seen = row.current
             elif row.current and row.seen_version:
                 older[(row.current.pk, row.seen_version)] = row
@@ -226,7 +224,7 @@ class CountGrid:
             for n, v in row.values.items()
             if v is None and row.seen is not None and getattr(row.seen, n) is not None
         ]
-        if row.values and not _as_seen(row):
+        if row.values and not counting.is_as_seen(row.seen_version, row.current):
             row.stale(row.current)
         after = counting.merged(row.current, row.values)
         for name, messages in counting.check_rules(after).items():
@@ -265,8 +263,3 @@ class CountGrid:
             for conflict in exc.conflicts:
                 by_key[conflict.change.key].stale(conflict.current)
             raise
-
-
-def _as_seen(row):
-    current = row.current.version if row.current else counting.SAW_NONE
-    return row.seen_version == current

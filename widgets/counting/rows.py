@@ -92,11 +92,6 @@ class PreviewRow:
     messages: list = field(default_factory=list)
     cells: list = field(default_factory=list)  # [(field, old, new)] for a changed row
 
-    @property
-    def changes(self):
-        """Each changed cell in words: "backlog 30 → 35", "clears backlog (was 30)"."""
-        return [counting.describe_change(*cell) for cell in self.cells]
-
 
 @dataclass
 class Preview:

@@ -13,13 +13,10 @@ import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from agencies.scoping import can_change
-
-from ..models import CHANNEL_COUNT_FIELDS, COUNT_FIELDS, WidgetCount, WidgetStatus
-from ..periods import describe_period, is_period_start, previous_period_start
+from ..models import CHANNEL_COUNT_FIELDS, COUNT_FIELDS, WidgetStatus
+from ..periods import describe_period, is_period_start
 
 # What people type in the grid, the edit page, uploads and the API.
 VALUE_FIELDS = (*COUNT_FIELDS, "cost")
@@ -125,25 +122,6 @@ def merged(current, values):
     }
 
 
-def changed_cells(current, values):
-    """[(field, old, new)] for the sent values that differ from what is stored."""
-    return [
-        (name, getattr(current, name, None), value)
-        for name, value in values.items()
-        if getattr(current, name, None) != value
-    ]
-
-
-def describe_change(name, old, new):
-    """One cell's change in words: "backlog 30 → 35", "clears backlog (was 30)"."""
-    label = LABELS.get(name, name.replace("_", " ")).lower()
-    if new is None:
-        return f"clears {label} (was {old})"
-    if old is None:
-        return f"{label} {new} (was blank)"
-    return f"{label} {old} → {new}"
-
-
 def check_period(widget, period_start, today=None):
     """Errors about the widget and period, as a list of messages.
 
@@ -187,10 +165,13 @@ def check_rules(values):
     return errors
 
 
-def check_sent_rules(values):
-    """The rules among the cells a writer sent, judged before the stored values are
-    read: only when delivered is among them (else they wait for `merged`)."""
-    return check_rules(values) if "delivered" in values else {}
+def with_sent_rules(values, errors):
+    """`errors` (of parse_values) with the rules among the cells that parsed
+    (`values`), judged before the stored values are read: only when delivered is
+    among them; otherwise the rules wait for the row as it will be (`merged`)."""
+    if "delivered" not in values:
+        return errors
+    return {**check_rules(values), **errors}
 
 
 def balance_gap(values, previous_backlog):
@@ -212,25 +193,3 @@ def balance_message(gap, previous_backlog, values):
         f"{values['demand']} - delivered {values['delivered']} - withdrawn "
         f"{values['withdrawn']} = {expected}, but the backlog is {values['backlog']}."
     )
-
-
-def previous_backlogs(widgets, period_start):
-    """{widget_id: backlog of the period before} for widgets sharing one frequency."""
-    previous = {}
-    by_period = {}
-    for widget in widgets:
-        by_period.setdefault(
-            previous_period_start(period_start, widget.reporting_frequency), []
-        ).append(widget.pk)
-    for start, ids in by_period.items():
-        previous.update(
-            WidgetCount.objects.filter(widget_id__in=ids, period_start=start).values_list(
-                "widget_id", "backlog"
-            )
-        )
-    return previous
-
-
-def require_counting(user, widget):
-    if not can_change(user, widget.agency_id):
-        raise PermissionDenied(f"Only staff of {widget.agency} can enter its counts.")

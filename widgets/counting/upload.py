@@ -182,11 +182,11 @@ class CountFile:
         if period is None:
             messages.append(f"period_start: “{raw_period or ''}” is not a date as YYYY-MM-DD.")
         parsed, errors = self.parse_values(values)
-        if parsed[_DELIVERED] is not KEEP and "delivered" not in errors:
-            # The rules among the cells the row sends; with the stored values in _classify.
-            sent = dict(zip(counting.VALUE_FIELDS, parsed, strict=True))
-            sent = {n: v for n, v in sent.items() if v is not KEEP and n not in errors}
-            errors = {**counting.check_sent_rules(sent), **errors}
+        if parsed[_DELIVERED] is not KEEP:
+            # The rules among the cells the row sends (a cell that did not parse is
+            # KEEP); with the stored values in _classify.
+            sent = zip(counting.VALUE_FIELDS, parsed, strict=True)
+            errors = counting.with_sent_rules({n: v for n, v in sent if v is not KEEP}, errors)
         for name, texts in errors.items():
             messages.extend(f"{name}: {t}" for t in texts)
         if widget is not None and period is not None:

@@ -124,12 +124,14 @@ class CountRejected(NothingSaved):
         super().__init__(message)
 
 
-def _as_seen(change, current):
-    if change.expected_version is None:
-        return True
-    if change.expected_version == SAW_NONE:
-        return current is None
-    return current is not None and current.version == change.expected_version
+def version_of(count):
+    """The version a writer reads of a row: SAW_NONE when there is no count."""
+    return SAW_NONE if count is None else count.version
+
+
+def is_as_seen(expected_version, current):
+    """The row is as its writer saw it (an unconditional write always is)."""
+    return expected_version is None or expected_version == version_of(current)
 
 
 @contextmanager
@@ -162,7 +164,9 @@ def _lost(changes):
     for change in changes:
         current = stored.get(change.key)
         tried_insert = change.status == "new"
-        if (tried_insert and current is not None) or not _as_seen(change, current):
+        if (tried_insert and current is not None) or not is_as_seen(
+            change.expected_version, current
+        ):
             lost.append(Conflict(change, current))
     return lost
 
@@ -197,7 +201,7 @@ def _save_counts(changes, *, by, source, upload, api_token, reason):
         if unknown:
             raise ValueError(f"Not a count field: {', '.join(sorted(unknown))}")
         current = existing.get(change.key)
-        if not _as_seen(change, current):
+        if not is_as_seen(change.expected_version, current):
             conflicts.append(Conflict(change, current))
             continue
         errors = check_rules(merged(current, change.values))
