@@ -61,6 +61,14 @@ def export_response(*, headers, rows, filename, fmt):
     return response
 
 
+def template_response(*, columns, filename, example=None):
+    """An upload's template as CSV: the header of `columns` (names, or (name, help)
+    pairs) and, with `example` ({column: value}), one example row."""
+    headers = [c if isinstance(c, str) else c[0] for c in columns]
+    rows = [[example.get(h, "") for h in headers]] if example else []
+    return export_response(headers=headers, rows=rows, filename=filename, fmt="csv")
+
+
 class UploadError(Exception):
     """The file as a whole cannot be read; the message says why, for people."""
 

@@ -17,7 +17,7 @@ from agencies.scoping import (
     is_admin,
     require_change,
 )
-from agencies.tabular import export_response
+from agencies.tabular import template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
 
@@ -158,11 +158,15 @@ measurement_import = MeasurementUpload.as_view()
 
 
 def measurement_import_template(request):
-    return export_response(
-        headers=imports.COLUMNS,
-        rows=[["1", "2026-01-01", "35", "From the monthly air quality report"]],
+    return template_response(
+        columns=imports.COLUMNS,
+        example={
+            "outcome_id": "1",
+            "date": "2026-01-01",
+            "value": "35",
+            "note": "From the monthly air quality report",
+        },
         filename="measurements-template",
-        fmt="csv",
     )
 
 

@@ -22,7 +22,7 @@ from agencies.scoping import (
     may_read_any,
     require_change,
 )
-from agencies.tabular import EXPORT_FORMATS, export_response
+from agencies.tabular import EXPORT_FORMATS, export_response, template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
 
@@ -304,9 +304,6 @@ definition_import = DefinitionUpload.as_view()
 
 
 def definition_import_template(request):
-    return export_response(
-        headers=[c for c, _ in COLUMNS],
-        rows=[[TEMPLATE_EXAMPLE.get(c, "") for c, _ in COLUMNS]],
-        filename="widget-definitions-template",
-        fmt="csv",
+    return template_response(
+        columns=COLUMNS, example=TEMPLATE_EXAMPLE, filename="widget-definitions-template"
     )

@@ -15,7 +15,7 @@ from agencies.errors import UploadRejected
 from agencies.models import Agency
 from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview, PreviewRow
 from agencies.scoping import can_change
-from agencies.tabular import export_response
+from agencies.tabular import template_response
 from agencies.uploads import UploadView
 
 from .. import counting
@@ -140,9 +140,4 @@ count_upload = CountUploadView.as_view()
 
 
 def count_upload_template(request):
-    return export_response(
-        headers=[name for name, _ in COLUMNS],
-        rows=[[TEMPLATE_EXAMPLE.get(name, "") for name, _ in COLUMNS]],
-        filename="counts-template",
-        fmt="csv",
-    )
+    return template_response(columns=COLUMNS, example=TEMPLATE_EXAMPLE, filename="counts-template")

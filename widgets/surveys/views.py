@@ -94,6 +94,4 @@ survey_import = SurveyUpload.as_view()
 
 @require_GET
 def survey_import_template(request):
-    return tabular.export_response(
-        headers=IMPORT_COLUMNS, rows=[], filename="survey-results-template", fmt="csv"
-    )
+    return tabular.template_response(columns=IMPORT_COLUMNS, filename="survey-results-template")
