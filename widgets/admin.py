@@ -100,10 +100,8 @@ class WidgetCountAdmin(SimpleHistoryAdmin):
             balance_note=obj.balance_note if "balance_note" in form.changed_data else "",
         )
         counting.save_counts([written], by=request.user, source="form", reason="Admin")
-        saved = written.count or WidgetCount.objects.get(
-            widget=obj.widget, period_start=obj.period_start
-        )
-        obj.pk, obj.version = saved.pk, saved.version
+        # The form refuses a blank new count, so the write always leaves one.
+        obj.pk, obj.version = written.count.pk, written.count.version
         obj._state.adding = False
 
 
