@@ -23,6 +23,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from . import tokens as api_tokens
+from .counts import router
 from .schemas import MAX_BATCH_ROWS
 
 DESCRIPTION = f"""Counts from systems that already count, under the same rules as the entry grid
@@ -111,8 +112,5 @@ def unauthorized(request, exc):
     response["WWW-Authenticate"] = "Bearer"
     return response
 
-
-# The routes, mounted last: they are written against `api`'s schemas.
-from .counts import router  # noqa: E402
 
 api.add_router("", router)
