@@ -9,15 +9,17 @@ from django.http import Http404
 from django.urls import path
 
 from . import sso, views
+from .permissions import NOBODY, PUBLIC, grant
 
 
+@grant(NOBODY)
 def not_offered(request, *args, **kwargs):
     """allauth features Widgets does not offer: accounts are made by admins or come
     from an identity provider, so there is no sign-up, no e-mailed password reset
     (a break-glass account must not fall to whoever reads its mailbox), no sign-in
     by e-mailed code, no e-mail management and no password for SSO accounts.
     Signed-in people get a 404; everyone else is sent to sign in first."""
-    raise Http404("Not offered here.")
+    raise Http404("Not offered here.")  # what grant(NOBODY) answers first
 
 
 NOT_OFFERED = [
@@ -33,7 +35,7 @@ NOT_OFFERED = [
 
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", grant(PUBLIC)(views.LoginView.as_view()), name="login"),
     path("logout/", views.logout, name="logout"),
     path(
         "oidc/<str:provider_id>/login/callback/",

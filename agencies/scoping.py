@@ -12,15 +12,15 @@ DESIGN.md, "Who may do what":
 - admin (superuser): everything.
 
 Every model that belongs to an agency gets a queryset subclassing
-`ScopedQuerySet` and names the lookup path to its agency. Views fetch objects
-through `get_readable_or_404` (out of scope -> 404) and guard writes with
-`require_change` (read-only -> 403).
+`ScopedQuerySet` and names the lookup path to its agency. Views declare who may
+use them with agencies.permissions.grant, which fetches their object through
+`get_readable_or_404` (out of scope -> 404) and refuses a change the user may
+not make with `can_change` (read-only -> 403).
 """
 
 import functools
 from operator import attrgetter
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.shortcuts import get_object_or_404
 
@@ -155,10 +155,3 @@ def get_readable_or_404(queryset, user, **lookup):
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
     return get_object_or_404(queryset.for_user(user), **lookup)
-
-
-def require_change(user, obj, role=STAFF):
-    """403 unless the user may change `obj` (already known to be readable)."""
-    agency_id = type(obj)._default_manager.all().agency_id_of(obj)
-    if not can_change(user, agency_id, role):
-        raise PermissionDenied("You can read this, but only its agency's staff can change it.")

@@ -19,7 +19,6 @@ Why allauth, and what it does not do (private_key_jwt): docs/adr/0002.
 import secrets
 
 import requests
-from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
@@ -29,6 +28,8 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from django.http import Http404
 from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
+
+from .permissions import PUBLIC, grant
 
 NONCE_BYTES = 32
 SESSION_PROVIDER_KEY = "_sso_provider_id"
@@ -74,7 +75,7 @@ def nonce_matches(sociallogin):
     return bool(sent and received) and constant_time_compare(sent, received)
 
 
-@login_not_required
+@grant(PUBLIC)
 def callback(request, provider_id):
     """allauth's callback view, driven by the adapter that verifies signatures.
 

@@ -70,7 +70,11 @@ class UploadView(View):
     (None: settings.UPLOAD_MAX_ROWS), `page_size`, `status_labels` (overrides
     of previews.STATUS_LABELS), `template_name`.
 
-    Hooks: check_access(request), preview(files, options), commit(preview,
+    Who may use an upload is declared where its URL's view is made:
+    `grant(STAFF, ...)(MyUpload.as_view())` (agencies.permissions); an object the
+    grant looked up is in `self.kwargs`.
+
+    Hooks: preview(files, options), commit(preview,
     state=), extra_state(preview), get_success_url(); and, less often,
     get_stash_kind(), get_form_kwargs(), get_options(form), known_columns(field),
     column_groups(), commit_files(files, options, state=), get_context_data().
@@ -93,10 +97,6 @@ class UploadView(View):
     columns_note = ""  # a paragraph above the columns
 
     # --- hooks ---------------------------------------------------------------------
-
-    def check_access(self, request):
-        """Raise PermissionDenied for a user who may not use this upload (any method)."""
-        raise NotImplementedError("Declare who may use this upload.")
 
     def preview(self, files, options):
         """{field: file} -> previews.Preview; saves nothing.
@@ -231,10 +231,6 @@ class UploadView(View):
         return next(iter(self.file_labels), "file")
 
     # --- the flow --------------------------------------------------------------------
-
-    def dispatch(self, request, *args, **kwargs):
-        self.check_access(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None, files=None):
         return self.form_class(data, files, **self.get_form_kwargs())

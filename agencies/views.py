@@ -1,7 +1,6 @@
 from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Agency
-from .scoping import MANAGER, can_change, get_readable_or_404
+from .permissions import PUBLIC, READ, SIGNED_IN, grant
+from .scoping import MANAGER, can_change
 from .sso import SESSION_PROVIDER_KEY, configured_providers, end_session_url
 
 
@@ -30,8 +30,8 @@ class LoginView(allauth_views.LoginView):
         return context
 
 
-@login_not_required
 @require_POST
+@grant(PUBLIC)
 def logout(request):
     """End the session here and, where the provider offers it, there (RP-initiated)."""
     provider_id = request.session.get(SESSION_PROVIDER_KEY)
@@ -46,14 +46,15 @@ def logout(request):
     return redirect(target or settings.LOGOUT_REDIRECT_URL)
 
 
-@login_not_required
 @require_GET
 @never_cache
+@grant(PUBLIC)
 def healthz(request):
     """For load balancers: the process answers. Touches no database."""
     return HttpResponse("ok", content_type="text/plain")
 
 
+@grant(SIGNED_IN)
 def agency_list(request):
     agencies = Agency.objects.for_user(request.user).annotate(
         program_count=Count("programs", distinct=True)
@@ -61,8 +62,8 @@ def agency_list(request):
     return render(request, "agencies/agency_list.html", {"agencies": agencies})
 
 
-def agency_detail(request, slug):
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
+@grant(READ, agency=Agency, by="slug")
+def agency_detail(request, agency):
     return render(
         request,
         "agencies/agency_detail.html",

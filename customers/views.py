@@ -1,13 +1,14 @@
 """Pages about customers: the segment list, a segment, its form, and the statewide view."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from agencies.scoping import changeable_agency_ids, get_readable_or_404, is_admin, require_change
+from agencies.permissions import READ, SIGNED_IN, STAFF, grant
+from agencies.scoping import can_change, changeable_agency_ids, is_admin
 from agencies.tabular import EXPORT_FORMATS, export_response
 
 from . import selectors
@@ -57,13 +58,11 @@ class SegmentListView(SingleTableMixin, FilterView):
         return context
 
 
-segment_list = SegmentListView.as_view()
+segment_list = grant(SIGNED_IN)(SegmentListView.as_view())
 
 
-def segment_detail(request, pk):
-    segment = get_readable_or_404(
-        CustomerSegment.objects.select_related("agency"), request.user, pk=pk
-    )
+@grant(READ, segment=CustomerSegment.objects.select_related("agency"))
+def segment_detail(request, segment):
     series = selectors.survey_series(segment, request.user)
     return render(
         request,
@@ -74,17 +73,9 @@ def segment_detail(request, pk):
             "series": series,
             "chart": selectors.chart_data(series),
             "months": selectors.ON_TIME_MONTHS,
-            "may_change": _may_change(request.user, segment),
+            "may_change": can_change(request.user, segment.agency_id),
         },
     )
-
-
-def _may_change(user, segment):
-    try:
-        require_change(user, segment)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _save(request, form, segment):
@@ -101,20 +92,16 @@ def _save(request, form, segment):
     return render(request, "customers/segment_form.html", {"form": form, "segment": segment})
 
 
+@grant(STAFF, to="add customer segments")
 def segment_create(request):
-    if not may_create(request.user):
-        raise PermissionDenied("Only an agency's staff can add its customer segments.")
     form = SegmentForm(request.POST or None, user=request.user)
     if request.method != "POST":
         return render(request, "customers/segment_form.html", {"form": form, "segment": None})
     return _save(request, form, None)
 
 
-def segment_edit(request, pk):
-    segment = get_readable_or_404(
-        CustomerSegment.objects.select_related("agency"), request.user, pk=pk
-    )
-    require_change(request.user, segment)
+@grant(STAFF, segment=CustomerSegment.objects.select_related("agency"), to="change its segments")
+def segment_edit(request, segment):
     form = SegmentForm(request.POST or None, instance=segment, user=request.user)
     if request.method != "POST":
         return render(request, "customers/segment_form.html", {"form": form, "segment": segment})
@@ -122,14 +109,14 @@ def segment_edit(request, pk):
 
 
 @require_POST
-def segment_archive(request, pk):
-    segment = get_readable_or_404(CustomerSegment, request.user, pk=pk)
-    require_change(request.user, segment)
+@grant(STAFF, segment=CustomerSegment, to="archive its segments")
+def segment_archive(request, segment):
     restore = request.POST.get("restore") == "1"
     set_archived(segment=segment, archived=not restore)
     messages.success(request, f"{'Restored' if restore else 'Archived'} “{segment.name}”.")
     return redirect("customers:detail", pk=segment.pk)
 
 
+@grant(SIGNED_IN)
 def statewide(request):
     return render(request, "customers/statewide.html", {"kinds": selectors.statewide(request.user)})

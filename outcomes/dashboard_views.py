@@ -3,14 +3,14 @@ huddle view. Every signed-in member reads every agency's dashboards."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies import versions
 from agencies.models import Agency
-from agencies.scoping import MANAGER, can_change, get_readable_or_404, may_read_any
+from agencies.permissions import MANAGER, READ, grant
+from agencies.scoping import can_change
 
 from . import dashboard
 from .forms import DashboardFilterForm
@@ -43,8 +43,8 @@ def _filters(request, agency):
     return form, program, grain, start
 
 
-def agency_dashboard(request, slug):
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
+@grant(READ, agency=Agency, by="slug")
+def agency_dashboard(request, agency):
     may_manage = can_change(request.user, agency.pk, MANAGER)
     # Rendered once per agency, filters, role and day, then served from the cache
     # until the agency's data changes (agencies.versions): the dashboard reads only
@@ -90,9 +90,8 @@ def _dashboard_body(request, agency, may_manage):
     )
 
 
+@grant(READ, to="read the statewide scorecard")
 def scorecard(request):
-    if not may_read_any(request.user):
-        raise PermissionDenied("The scorecard is for members of an agency.")
     user = request.user
     body = versions.cached(
         "scorecard",
@@ -104,10 +103,10 @@ def scorecard(request):
     return render(request, "outcomes/scorecard.html", {"body": body})
 
 
-def huddle(request, slug):
+@grant(READ, agency=Agency, by="slug")
+def huddle(request, agency):
     """A large-type status board for a wall screen; it reloads itself every five minutes
     (a data attribute read by static/js/dashboard.js; no meta refresh, which axe flags)."""
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
     _form, program, _grain, _start = _filters(request, agency)
     windows = {"current": dashboard.window_for("month", dashboard.default_period("month"))}
     return render(

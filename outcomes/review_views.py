@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from agencies.scoping import MANAGER, can_change, get_readable_or_404, require_change
+from agencies.permissions import MANAGER, READ, grant
+from agencies.scoping import can_change, get_readable_or_404
 from config.forms import refuse_stale_save
 from widgets.models import Widget
 
@@ -16,9 +17,11 @@ from .forms import CountermeasureForm, ReviewCreateForm, ReviewRecordForm
 from .models import Countermeasure, Outcome, Review, ReviewStatus
 from .reviews import agenda
 
+REVIEWS = Review.objects.select_related("agency", "closed_by")
 
-def review_list(request, slug):
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
+
+@grant(READ, agency=Agency, by="slug")
+def review_list(request, agency):
     may_manage = can_change(request.user, agency.pk, MANAGER)
     form = ReviewCreateForm(agency=agency) if may_manage else None
     return render(
@@ -34,9 +37,8 @@ def review_list(request, slug):
 
 
 @require_POST
-def review_create(request, slug):
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
-    require_change(request.user, agency, MANAGER)
+@grant(MANAGER, agency=Agency, by="slug", to="hold its reviews")
+def review_create(request, agency):
     form = ReviewCreateForm(request.POST, agency=agency)
     if form.is_valid():
         try:
@@ -56,14 +58,8 @@ def review_create(request, slug):
     )
 
 
-def _review(request, pk):
-    return get_readable_or_404(
-        Review.objects.select_related("agency", "closed_by"), request.user, pk=pk
-    )
-
-
-def review_detail(request, pk):
-    review = _review(request, pk)
+@grant(READ, review=REVIEWS, post=MANAGER, to="record its reviews")
+def review_detail(request, review):
     may_manage = can_change(request.user, review.agency_id, MANAGER)
     form = None
     if may_manage and review.status == ReviewStatus.OPEN:
@@ -78,7 +74,7 @@ def review_detail(request, pk):
             messages.success(request, "Saved the record of the review.")
             return redirect("outcomes:review-detail", pk=review.pk)
     elif request.method == "POST":
-        raise PermissionDenied("Only managers of the agency can record an open review.")
+        raise PermissionDenied("This review is closed: its record can no longer change.")
     return render(
         request,
         "outcomes/review_detail.html",
@@ -93,9 +89,8 @@ def review_detail(request, pk):
 
 
 @require_POST
-def review_close(request, pk):
-    review = _review(request, pk)
-    require_change(request.user, review, MANAGER)
+@grant(MANAGER, review=REVIEWS, to="close its reviews")
+def review_close(request, review):
     try:
         services.close_review(review=review, by=request.user)
     except ValidationError as exc:
@@ -105,9 +100,9 @@ def review_close(request, pk):
     return redirect("outcomes:review-detail", pk=review.pk)
 
 
-def review_pack(request, pk):
+@grant(READ, review=REVIEWS)
+def review_pack(request, review):
     """The printable pack: one page per program, and one for agency-wide outcomes."""
-    review = _review(request, pk)
     items = agenda(review)
     programs = list(review.agency.programs.order_by("name"))
     sections = []
@@ -129,10 +124,9 @@ def review_pack(request, pk):
     )
 
 
-def countermeasure_create(request, slug):
+@grant(MANAGER, agency=Agency, by="slug", to="set its countermeasures")
+def countermeasure_create(request, agency):
     """A countermeasure for an outcome (?outcome=) or a widget (?widget=) of the agency."""
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
-    require_change(request.user, agency, MANAGER)
     source = request.POST if request.method == "POST" else request.GET
     countermeasure = Countermeasure(agency=agency, owner=request.user)
     if source.get("outcome", "").isdigit():
@@ -155,11 +149,12 @@ def countermeasure_create(request, slug):
     return _edit_countermeasure(request, countermeasure, agency, review)
 
 
-def countermeasure_edit(request, pk):
-    countermeasure = get_readable_or_404(
-        Countermeasure.objects.select_related("agency", "outcome", "widget"), request.user, pk=pk
-    )
-    require_change(request.user, countermeasure, MANAGER)
+@grant(
+    MANAGER,
+    countermeasure=Countermeasure.objects.select_related("agency", "outcome", "widget"),
+    to="change its countermeasures",
+)
+def countermeasure_edit(request, countermeasure):
     return _edit_countermeasure(request, countermeasure, countermeasure.agency, None)
 
 

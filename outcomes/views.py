@@ -2,21 +2,13 @@
 measurements by form and by upload, and the public page of an agency."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from agencies.models import Agency
-from agencies.scoping import (
-    MANAGER,
-    STAFF,
-    can_change,
-    changeable_agency_ids,
-    get_readable_or_404,
-    is_admin,
-    require_change,
-)
+from agencies.permissions import MANAGER, PUBLIC, READ, SIGNED_IN, STAFF, grant
+from agencies.scoping import can_change
 from agencies.tabular import template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
@@ -28,6 +20,7 @@ from .models import Outcome
 from .selectors import run_chart, with_latest, with_status
 
 
+@grant(SIGNED_IN)
 def outcome_list(request):
     outcomes = with_status(
         with_latest(Outcome.objects.for_user(request.user).select_related("agency", "program"))
@@ -35,12 +28,8 @@ def outcome_list(request):
     return render(request, "outcomes/outcome_list.html", {"outcomes": outcomes})
 
 
-def outcome_detail(request, pk):
-    outcome = get_readable_or_404(
-        with_latest(Outcome.objects.select_related("agency", "program", "owner")),
-        request.user,
-        pk=pk,
-    )
+@grant(READ, outcome=with_latest(Outcome.objects.select_related("agency", "program", "owner")))
+def outcome_detail(request, outcome):
     [outcome] = with_status([outcome])
     measurements = list(outcome.measurements.order_by("date"))
     return render(
@@ -57,15 +46,13 @@ def outcome_detail(request, pk):
     )
 
 
-def outcome_create(request, slug):
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
-    require_change(request.user, agency, MANAGER)
+@grant(MANAGER, agency=Agency, by="slug", to="set its outcomes")
+def outcome_create(request, agency):
     return _edit(request, Outcome(agency=agency, owner=request.user), agency)
 
 
-def outcome_edit(request, pk):
-    outcome = get_readable_or_404(Outcome.objects.select_related("agency"), request.user, pk=pk)
-    require_change(request.user, outcome, MANAGER)
+@grant(MANAGER, outcome=Outcome.objects.select_related("agency"), to="change its outcomes")
+def outcome_edit(request, outcome):
     return _edit(request, outcome, outcome.agency)
 
 
@@ -102,9 +89,8 @@ def _edit(request, outcome, agency):
     )
 
 
-def measurement_create(request, pk):
-    outcome = get_readable_or_404(Outcome.objects.select_related("agency"), request.user, pk=pk)
-    require_change(request.user, outcome, STAFF)
+@grant(STAFF, outcome=Outcome.objects.select_related("agency"), to="measure its outcomes")
+def measurement_create(request, outcome):
     form = MeasurementForm(request.POST or None, outcome=outcome)
     if request.method == "POST" and form.is_valid():
         measurement = form.save(commit=False)
@@ -137,10 +123,6 @@ class MeasurementUpload(UploadView):
     noun, noun_plural = "measurement", "measurements"
     label_heading = "Outcome and date"
 
-    def check_access(self, request):
-        if not changeable_agency_ids(request.user) and not is_admin(request.user):
-            raise PermissionDenied("Only agency staff can import measurements.")
-
     def preview(self, files, options):
         upload = files["file"]
         rows = self.read_rows(upload, upload.name, required=imports.REQUIRED_COLUMNS)
@@ -154,9 +136,10 @@ class MeasurementUpload(UploadView):
         return reverse("outcomes:list")
 
 
-measurement_import = MeasurementUpload.as_view()
+measurement_import = grant(STAFF, to="import measurements")(MeasurementUpload.as_view())
 
 
+@grant(SIGNED_IN)
 def measurement_import_template(request):
     return template_response(
         columns=imports.COLUMNS,
@@ -170,7 +153,7 @@ def measurement_import_template(request):
     )
 
 
-@login_not_required
+@grant(PUBLIC)
 def public_agency(request, slug):
     """An agency's public page: only if it publishes, and only approved data.
 

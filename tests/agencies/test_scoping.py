@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from agencies.models import Agency
-from agencies.scoping import MANAGER, STAFF, get_readable_or_404, require_change
+from agencies.permissions import grant
+from agencies.scoping import MANAGER, STAFF
 from customers.models import CustomerSegment
 from outcomes.models import Countermeasure, Measurement, Outcome, Review
 from widgets.models import SurveyResult, Widget, WidgetCount, WidgetStatus
@@ -65,19 +66,37 @@ def test_read_and_change_follow_the_role_table(request, who, objects_of_a):
 
 @pytest.mark.parametrize("who", TABLE)
 def test_out_of_scope_is_404_and_read_only_is_403(request, who, objects_of_a):
+    """What a view declared with agencies.permissions.grant answers, for every model."""
     user = _user(request, who)
-    may_read, may_change_staff, _ = TABLE[who]
-    widget = objects_of_a[Widget]
-    if not may_read:
-        with pytest.raises(Http404):
-            get_readable_or_404(Widget, user, pk=widget.pk)
-        return
-    obj = get_readable_or_404(Widget, user, pk=widget.pk)
-    if may_change_staff:
-        require_change(user, obj)
-    else:
-        with pytest.raises(PermissionDenied):
-            require_change(user, obj)
+    may_read, may_change_staff, may_change_manager = TABLE[who]
+    for model, obj in objects_of_a.items():
+        by = "slug" if model is Agency else "pk"
+        url = {by: getattr(obj, by)}
+        for role, may_change in ((STAFF, may_change_staff), (MANAGER, may_change_manager)):
+            rule = grant(role, obj=model, by=by)(lambda request, obj: obj).grant
+            if not may_read:
+                with pytest.raises(Http404):
+                    rule.check(user, "GET", url)
+            elif may_change:
+                assert rule.check(user, "GET", url) == {"obj": obj}, (who, model.__name__, role)
+            else:
+                with pytest.raises(PermissionDenied):
+                    rule.check(user, "GET", url)
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_them"),
+    [("staff_a", True), ("manager_a", True), ("staff_b", False), ("admin_user", True)],
+)
+def test_a_drafts_counts_and_survey_results_are_visible_only_inside_its_agency(
+    request, who, sees_them, agency_a
+):
+    draft = f.WidgetFactory(agency=agency_a, status=WidgetStatus.DRAFT)
+    count = f.WidgetCountFactory(widget=draft)
+    result = f.SurveyResultFactory(widget=draft)
+    user = request.getfixturevalue(who)
+    assert WidgetCount.objects.for_user(user).filter(pk=count.pk).exists() is sees_them
+    assert SurveyResult.objects.for_user(user).filter(pk=result.pk).exists() is sees_them
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,12 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from agencies.scoping import MANAGER, can_change
+from agencies.permissions import MANAGER, grant
 
 from ..models import ApiToken
 from . import tokens as api_tokens
@@ -21,23 +20,15 @@ class ApiTokenForm(forms.ModelForm):
         labels = {"name": "Name of the system that will use it"}
 
 
-def _agency_for_manager(request, slug):
-    """The agency, if the user manages it: out of scope 404, read-only 403."""
-    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
-    if not can_change(request.user, agency.pk, MANAGER):
-        raise PermissionDenied(f"Only managers of {agency} can manage its API tokens.")
-    return agency
-
-
 @never_cache
-def api_tokens_page(request, slug):
+@grant(MANAGER, agency=Agency, by="slug", to="manage its API tokens")
+def api_tokens_page(request, agency):
     """List the agency's tokens and make a new one.
 
     A new token is shown in the answer to the POST itself, not after a
     redirect: the plaintext must not be kept anywhere (session, messages
     cookie), so this one page shows it once and cannot show it again.
     """
-    agency = _agency_for_manager(request, slug)
     form = ApiTokenForm(request.POST or None)
     plaintext = new_token = None
     if request.method == "POST" and form.is_valid():
@@ -60,8 +51,8 @@ def api_tokens_page(request, slug):
 
 
 @require_POST
-def api_token_revoke(request, slug, pk):
-    agency = _agency_for_manager(request, slug)
+@grant(MANAGER, agency=Agency, by="slug", to="manage its API tokens")
+def api_token_revoke(request, agency, pk):
     token = get_object_or_404(ApiToken.objects.filter(agency=agency), pk=pk)
     api_tokens.revoke_token(token=token, by=request.user)
     messages.success(request, f"Revoked the token “{token.name}” ({token.prefix}…).")

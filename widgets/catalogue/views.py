@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -11,17 +11,9 @@ from django_tables2 import SingleTableMixin
 
 from agencies import versions
 from agencies.models import Agency
+from agencies.permissions import MANAGER, READ, SIGNED_IN, STAFF, grant
 from agencies.previews import NEW
-from agencies.scoping import (
-    MANAGER,
-    STAFF,
-    agency_roles,
-    changeable_agency_ids,
-    get_readable_or_404,
-    is_admin,
-    may_read_any,
-    require_change,
-)
+from agencies.scoping import agency_roles, can_change, changeable_agency_ids, is_admin, may_read_any
 from agencies.tabular import EXPORT_FORMATS, export_response, template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
@@ -119,9 +111,10 @@ class WidgetListView(SingleTableMixin, FilterView):
         return context
 
 
-widget_list = WidgetListView.as_view()
+widget_list = grant(SIGNED_IN)(WidgetListView.as_view())
 
 
+@grant(SIGNED_IN)
 def home(request):
     """Everyone's start page: their agencies, and what needs them now."""
     user = request.user
@@ -141,12 +134,8 @@ def home(request):
     )
 
 
-def widget_detail(request, pk):
-    widget = get_readable_or_404(
-        Widget.objects.select_related("agency", "program", "owner", "submitted_by"),
-        request.user,
-        pk=pk,
-    )
+@grant(READ, widget=Widget.objects.select_related("agency", "program", "owner", "submitted_by"))
+def widget_detail(request, widget):
     segments = list(widget.customer_segments.all())
     return render(
         request,
@@ -172,31 +161,25 @@ def widget_detail(request, pk):
 
 
 def _may_change(user, widget):
-    try:
-        require_change(user, widget)
-    except PermissionDenied:
-        return False
-    return True
+    return can_change(user, widget.agency_id)
 
 
-def widget_create(request, slug=None):
+@grant(STAFF, to="define widgets")
+def widget_create(request):
     """New widget for one of the user's agencies (asks which, if they have several)."""
     agencies = Agency.objects.changeable_by(request.user, STAFF)
-    if slug is None:
-        if len(agencies) == 1:
-            return redirect("widgets:create-for", slug=agencies[0].slug)
-        if not agencies:
-            raise PermissionDenied("Only staff of an agency can define its widgets.")
-        return render(request, "widgets/choose_agency.html", {"agencies": agencies})
-    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
-    if agency not in agencies:
-        raise PermissionDenied(f"Only staff of {agency} can define its widgets.")
+    if len(agencies) == 1:
+        return redirect("widgets:create-for", slug=agencies[0].slug)
+    return render(request, "widgets/choose_agency.html", {"agencies": agencies})
+
+
+@grant(STAFF, agency=Agency, by="slug", to="define its widgets")
+def widget_create_for(request, agency):
     return _edit(request, Widget(agency=agency, owner=request.user), agency)
 
 
-def widget_edit(request, pk):
-    widget = get_readable_or_404(Widget.objects.select_related("agency"), request.user, pk=pk)
-    require_change(request.user, widget)
+@grant(STAFF, widget=Widget.objects.select_related("agency"), to="edit its widgets")
+def widget_edit(request, widget):
     if widget.status == WidgetStatus.RETIRED:
         raise PermissionDenied("A retired widget cannot be edited.")
     return _edit(request, widget, widget.agency)
@@ -242,11 +225,16 @@ def _edit(request, widget, agency):
     )
 
 
-@require_POST
-def widget_transition(request, pk, action):
+def _role_of(action):
+    """The role a workflow action needs (services.TRANSITIONS); 404 for no such action."""
     if action not in services.TRANSITIONS:
-        raise Http404
-    widget = get_readable_or_404(Widget, request.user, pk=pk)
+        raise Http404("No such action.")
+    return services.TRANSITIONS[action][2]
+
+
+@require_POST
+@grant(_role_of, widget=Widget, to="do that to its widgets")
+def widget_transition(request, widget, action):
     form = TransitionForm(request.POST)
     comment = form.data.get("comment", "")  # checked whole by the service
     try:
@@ -258,12 +246,11 @@ def widget_transition(request, pk, action):
     next_url = request.POST.get("next")
     if next_url == "queue":
         return redirect("widgets:review-queue")
-    return redirect(reverse("widgets:detail", kwargs={"pk": pk}))
+    return redirect(reverse("widgets:detail", kwargs={"pk": widget.pk}))
 
 
+@grant(MANAGER, to="review definitions")
 def review_queue(request):
-    if not (is_admin(request.user) or changeable_agency_ids(request.user, MANAGER)):
-        raise PermissionDenied("The review queue is for managers.")
     return render(
         request,
         "widgets/review_queue.html",
@@ -283,10 +270,6 @@ class DefinitionUpload(UploadView):
     label_heading = "Widget"
     status_labels = {NEW: "+ New draft"}
 
-    def check_access(self, request):
-        if not changeable_agency_ids(request.user) and not is_admin(request.user):
-            raise PermissionDenied("Only agency staff can import widget definitions.")
-
     def preview(self, files, options):
         upload = files["file"]
         rows = self.read_rows(upload, upload.name, required=REQUIRED)
@@ -300,9 +283,10 @@ class DefinitionUpload(UploadView):
         return f"{reverse('widgets:list')}?agency=&status=draft"
 
 
-definition_import = DefinitionUpload.as_view()
+definition_import = grant(STAFF, to="import widget definitions")(DefinitionUpload.as_view())
 
 
+@grant(SIGNED_IN)
 def definition_import_template(request):
     return template_response(
         columns=COLUMNS, example=TEMPLATE_EXAMPLE, filename="widget-definitions-template"

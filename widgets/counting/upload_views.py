@@ -8,13 +8,10 @@ of them saved by someone else since is refused and answered with the preview
 again, against what is saved now (409).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
-
 from agencies.errors import UploadRejected
 from agencies.models import Agency
+from agencies.permissions import SIGNED_IN, STAFF, grant
 from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview, PreviewRow
-from agencies.scoping import can_change
 from agencies.tabular import template_response
 from agencies.uploads import UploadView
 
@@ -89,12 +86,10 @@ class CountUploadView(UploadView):
     # Read as a stream: memory does not grow with the rows (docs/performance.md).
     max_rows = 1_000_000
 
-    def check_access(self, request):
-        agency = get_object_or_404(Agency.objects.for_user(request.user), slug=self.kwargs["slug"])
-        if not can_change(request.user, agency.pk):
-            raise PermissionDenied(f"Only staff of {agency} can upload its counts.")
-        self.agency = agency
-        self.intro = f"Counts of {agency.name}'s widgets, from a CSV or Excel file."
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.agency = kwargs["agency"]  # granted to its staff (count_upload below)
+        self.intro = f"Counts of {self.agency.name}'s widgets, from a CSV or Excel file."
 
     def get_stash_kind(self):
         return f"counts:{self.agency.pk}"
@@ -136,8 +131,11 @@ class CountUploadView(UploadView):
         return context
 
 
-count_upload = CountUploadView.as_view()
+count_upload = grant(STAFF, agency=Agency, by="slug", to="upload its counts")(
+    CountUploadView.as_view()
+)
 
 
+@grant(SIGNED_IN)
 def count_upload_template(request):
     return template_response(columns=COLUMNS, example=TEMPLATE_EXAMPLE, filename="counts-template")

@@ -6,14 +6,14 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency
-from agencies.scoping import can_change, get_readable_or_404, require_change
+from agencies.permissions import READ, STAFF, grant
+from agencies.scoping import can_change
 
 from .. import counting, flow
 from ..models import Widget, WidgetCount
@@ -45,10 +45,8 @@ def _frequencies(agency):
     return [r["reporting_frequency"] for r in rows] or [Frequency.MONTH]
 
 
-def count_entry(request, slug):
-    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
-    if not can_change(request.user, agency.pk):
-        raise PermissionDenied(f"Only staff of {agency} can enter its counts.")
+@grant(STAFF, agency=Agency, by="slug", to="enter its counts")
+def count_entry(request, agency):
     frequencies = _frequencies(agency)
     frequency = request.GET.get("frequency")
     if frequency not in Frequency.values:
@@ -99,9 +97,9 @@ def count_entry(request, slug):
     )
 
 
-def count_history(request, pk):
+@grant(READ, widget=Widget.objects.select_related("agency"))
+def count_history(request, widget):
     """Every period of one widget with its derived figures, newest first."""
-    widget = get_readable_or_404(Widget.objects.select_related("agency"), request.user, pk=pk)
     counts = list(
         flow.with_previous(WidgetCount.objects.filter(widget=widget)).order_by("-period_start")
     )
@@ -185,12 +183,9 @@ class CountForm(forms.Form):
         return data
 
 
-def count_edit(request, pk):
+@grant(STAFF, count=WidgetCount.objects.select_related("widget__agency"), to="change its counts")
+def count_edit(request, count):
     """Edit one period's counts, refusing a save made from an older version."""
-    count = get_readable_or_404(
-        WidgetCount.objects.select_related("widget__agency"), request.user, pk=pk
-    )
-    require_change(request.user, count)
     widget = count.widget
     previous = (
         WidgetCount.objects.filter(
@@ -249,9 +244,9 @@ def count_edit(request, pk):
     )
 
 
-def overdue(request, slug):
+@grant(READ, agency=Agency, by="slug")
+def overdue(request, agency):
     """The agency's approved widgets whose latest due counts are missing."""
-    agency = get_object_or_404(Agency.objects.for_user(request.user), slug=slug)
     late = (
         flow.late_widgets(Widget.objects.filter(agency=agency))
         .select_related("owner", "program")

@@ -9,15 +9,15 @@ publish, and only what the public page shows.
 """
 
 from django import forms
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from agencies.models import Agency
+from agencies.permissions import PUBLIC, READ, STAFF, grant
 from agencies.previews import ERROR, NEW, Preview, PreviewRow
-from agencies.scoping import can_change, changeable_agency_ids, get_readable_or_404, is_admin
+from agencies.scoping import can_change, is_admin
 from agencies.tabular import export_response
 from agencies.uploads import UploadView
 
@@ -87,12 +87,10 @@ class InventoryUpload(UploadView):
     # A department's inventory runs to thousands of rows (services x fiscal years).
     max_rows = 50_000
 
-    def check_access(self, request):
-        if not changeable_agency_ids(request.user) and not is_admin(request.user):
-            raise PermissionDenied("Only agency staff can import a service inventory.")
-        if request.method == "POST":
-            # Before the form: another agency's slug is a 403, not a form error.
-            _target_agency(request.user, request.POST.get("agency"))
+    def post(self, request, *args, **kwargs):
+        # Before the form: another agency's slug is a 403, not a form error.
+        _target_agency(request.user, request.POST.get("agency"))
+        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {"user": self.request.user}
@@ -133,30 +131,30 @@ class InventoryUpload(UploadView):
         return f"{reverse('widgets:list')}?status=draft"
 
 
-inventory_import = InventoryUpload.as_view()
+inventory_import = grant(STAFF, to="import a service inventory")(InventoryUpload.as_view())
 
 
 # --- exports for signed-in readers ---------------------------------------------
 
 
-def inventory_export_services(request, slug):
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
+@grant(READ, agency=Agency, by="slug")
+def inventory_export_services(request, agency):
     headers, rows = gc_export.services(agency, user=request.user)
     return export_response(
         headers=headers, rows=rows, filename=f"{agency.slug}-service-inventory", fmt="csv"
     )
 
 
-def inventory_export_standards(request, slug):
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
+@grant(READ, agency=Agency, by="slug")
+def inventory_export_standards(request, agency):
     headers, rows = gc_export.standards(agency, user=request.user)
     return export_response(
         headers=headers, rows=rows, filename=f"{agency.slug}-service-standards", fmt="csv"
     )
 
 
-def a11_export(request, slug):
-    agency = get_readable_or_404(Agency, request.user, slug=slug)
+@grant(READ, agency=Agency, by="slug")
+def a11_export(request, agency):
     headers, rows = a11.rows(agency, user=request.user)
     return export_response(headers=headers, rows=rows, filename=f"{agency.slug}-a11-cx", fmt="csv")
 
@@ -164,7 +162,7 @@ def a11_export(request, slug):
 # --- open data: public, like the public page -------------------------------------
 
 
-@login_not_required
+@grant(PUBLIC)
 def opendata_csv(request, slug):
     agency = get_object_or_404(Agency.objects.publishing(), slug=slug)
     headers, rows = opendata.table(agency)
@@ -173,7 +171,7 @@ def opendata_csv(request, slug):
     )
 
 
-@login_not_required
+@grant(PUBLIC)
 def opendata_json(request, slug):
     agency = get_object_or_404(Agency.objects.publishing(), slug=slug)
     return JsonResponse(opendata.document(agency), json_dumps_params={"ensure_ascii": False})

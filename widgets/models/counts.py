@@ -10,7 +10,7 @@ from agencies.models import Agency, TimeStampedModel
 from agencies.scoping import ScopedQuerySet
 
 from ..periods import describe_period, is_period_start
-from .definitions import Widget
+from .definitions import OfWidgetQuerySet, Widget
 
 
 class CountSource(models.TextChoices):
@@ -114,9 +114,7 @@ class CountUpload(TimeStampedModel):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class WidgetCountQuerySet(ScopedQuerySet):
-    agency_path = "widget__agency"
-
+class WidgetCountQuerySet(OfWidgetQuerySet):
     def channel_mix(self):
         """Demand by channel in the latest fiscal year with channel counts."""
         from ..channels import channel_mix

@@ -50,17 +50,24 @@ class WidgetStatus(models.TextChoices):
 PUBLISHED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.RETIRED)
 
 
+def _readable(queryset, user, widget=""):
+    """Every agency's approved and retired widgets, all of one's own agencies'; or
+    the records of those widgets (`widget` is the path to the widget, "widget__")."""
+    if is_admin(user):
+        return queryset.all()
+    own = list(agency_roles(user))
+    if not own:
+        return queryset.none()
+    return queryset.filter(
+        Q(**{f"{widget}status__in": PUBLISHED_STATUSES}) | Q(**{f"{widget}agency_id__in": own})
+    )
+
+
 class WidgetQuerySet(ScopedQuerySet):
     agency_path = "agency"
 
     def for_user(self, user):
-        """Every agency's approved and retired widgets; all of one's own agencies'."""
-        if is_admin(user):
-            return self.all()
-        own = list(agency_roles(user))
-        if not own:
-            return self.none()
-        return self.filter(Q(status__in=PUBLISHED_STATUSES) | Q(agency_id__in=own))
+        return _readable(self, user)
 
     def approved(self):
         return self.filter(status=WidgetStatus.APPROVED)
@@ -76,6 +83,16 @@ class WidgetQuerySet(ScopedQuerySet):
         from .counts import WidgetCount
 
         return channel_mix(WidgetCount.objects.filter(widget__in=self.values("pk")))
+
+
+class OfWidgetQuerySet(ScopedQuerySet):
+    """Records of one widget (counts, survey results): readable with their widget,
+    so another agency's draft keeps its numbers private too."""
+
+    agency_path = "widget__agency"
+
+    def for_user(self, user):
+        return _readable(self, user, widget="widget__")
 
 
 class Widget(TimeStampedModel):

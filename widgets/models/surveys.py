@@ -4,10 +4,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from agencies.models import TimeStampedModel
-from agencies.scoping import ScopedQuerySet
 from customers.models import CustomerSegment
 
-from .definitions import Widget
+from .definitions import OfWidgetQuerySet, Widget
 
 
 class Question(models.TextChoices):
@@ -38,10 +37,6 @@ def _answers_within_respondents(question):
     )
 
 
-class SurveyResultQuerySet(ScopedQuerySet):
-    agency_path = "widget__agency"
-
-
 class SurveyResult(TimeStampedModel):
     """What customers said about a widget in a period, optionally for one segment.
 
@@ -64,7 +59,7 @@ class SurveyResult(TimeStampedModel):
     offered = models.PositiveIntegerField("customers offered the survey", null=True, blank=True)
     respondents = models.PositiveIntegerField(null=True, blank=True)
 
-    objects = SurveyResultQuerySet.as_manager()
+    objects = OfWidgetQuerySet.as_manager()
 
     class Meta:
         ordering = ["widget", "-period_start"]

@@ -1,13 +1,12 @@
 """Survey result pages: entry and edit forms, the import (an UploadView) and its template."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from agencies import tabular
-from agencies.scoping import changeable_agency_ids, get_readable_or_404, is_admin, require_change
+from agencies.permissions import SIGNED_IN, STAFF, grant
 from agencies.uploads import UploadView
 
 from ..models import SurveyResult, Widget
@@ -37,18 +36,17 @@ def _entry(request, *, widget, result):
     )
 
 
-def survey_create(request, pk):
-    widget = get_readable_or_404(Widget.objects.select_related("agency"), request.user, pk=pk)
-    require_change(request.user, widget)
+@grant(STAFF, widget=Widget.objects.select_related("agency"), to="enter its survey results")
+def survey_create(request, widget):
     return _entry(request, widget=widget, result=None)
 
 
-def survey_edit(request, pk):
-    readable = SurveyResult.objects.filter(widget__in=Widget.objects.for_user(request.user))
-    result = get_readable_or_404(
-        readable.select_related("widget__agency", "segment"), request.user, pk=pk
-    )
-    require_change(request.user, result)
+@grant(
+    STAFF,
+    result=SurveyResult.objects.select_related("widget__agency", "segment"),
+    to="change its survey results",
+)
+def survey_edit(request, result):
     return _entry(request, widget=result.widget, result=result)
 
 
@@ -72,10 +70,6 @@ class SurveyUpload(UploadView):
     noun, noun_plural = "survey result", "survey results"
     label_heading = "Widget, period and segment"
 
-    def check_access(self, request):
-        if not (is_admin(request.user) or changeable_agency_ids(request.user)):
-            raise PermissionDenied("Only an agency's staff can import its survey results.")
-
     def preview(self, files, options):
         upload = files["file"]
         rows = self.read_rows(upload, upload.name, required=REQUIRED_COLUMNS)
@@ -89,9 +83,10 @@ class SurveyUpload(UploadView):
         )
 
 
-survey_import = SurveyUpload.as_view()
+survey_import = grant(STAFF, to="import survey results")(SurveyUpload.as_view())
 
 
 @require_GET
+@grant(SIGNED_IN)
 def survey_import_template(request):
     return tabular.template_response(columns=IMPORT_COLUMNS, filename="survey-results-template")
