@@ -73,7 +73,7 @@ def test_summary_include_renders(agency_a, rf):
     widget = f.WidgetFactory(agency=agency_a)
     f.SurveyResultFactory(widget=widget, satisfaction_5=5)
     html = render_to_string(
-        "widgets/survey_summary.html",
+        "widgets/surveys/survey_summary.html",
         {"survey_results": survey_summary_for_widget(widget), "widget": widget},
     )
     assert "100.0% satisfied" in html and "Low sample" in html and "<caption>" in html

@@ -39,7 +39,7 @@ def api_tokens_page(request, agency):
     tokens = ApiToken.objects.filter(agency=agency).select_related("created_by")
     return render(
         request,
-        "widgets/api_tokens.html",
+        "widgets/api/api_tokens.html",
         {
             "agency": agency,
             "form": form,

@@ -58,8 +58,8 @@ class WidgetListView(SingleTableMixin, FilterView):
 
     table_class = WidgetTable
     filterset_class = WidgetFilter
-    template_name = "widgets/_widget_results.html"  # what FilterView renders: the results
-    page_template_name = "widgets/widget_list.html"
+    template_name = "widgets/catalogue/_widget_results.html"  # what FilterView renders: the results
+    page_template_name = "widgets/catalogue/widget_list.html"
     paginate_by = 25
 
     def get(self, request, *args, **kwargs):
@@ -125,7 +125,7 @@ def home(request):
         agencies = agencies.filter(memberships__user=user)
     return render(
         request,
-        "widgets/home.html",
+        "widgets/catalogue/home.html",
         {
             "agencies": agencies.annotate(widget_count=Count("widgets", distinct=True)),
             "attention": selectors.attention(user),
@@ -139,7 +139,7 @@ def widget_detail(request, widget):
     segments = list(widget.customer_segments.all())
     return render(
         request,
-        "widgets/widget_detail.html",
+        "widgets/catalogue/widget_detail.html",
         {
             "widget": widget,
             "segments": segments,
@@ -170,7 +170,7 @@ def widget_create(request):
     agencies = Agency.objects.changeable_by(request.user, STAFF)
     if len(agencies) == 1:
         return redirect("widgets:create-for", slug=agencies[0].slug)
-    return render(request, "widgets/choose_agency.html", {"agencies": agencies})
+    return render(request, "widgets/catalogue/choose_agency.html", {"agencies": agencies})
 
 
 @grant(STAFF, agency=Agency, by="slug", to="define its widgets")
@@ -214,7 +214,7 @@ def _edit(request, widget, agency):
     findings = widget.coach_findings() if widget.pk else []
     return render(
         request,
-        "widgets/widget_form.html",
+        "widgets/catalogue/widget_form.html",
         {
             "form": form,
             "widget": widget,
@@ -253,7 +253,7 @@ def widget_transition(request, widget, action):
 def review_queue(request):
     return render(
         request,
-        "widgets/review_queue.html",
+        "widgets/catalogue/review_queue.html",
         {"widgets": selectors.review_queue(request.user), "transition_form": TransitionForm()},
     )
 

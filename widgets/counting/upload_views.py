@@ -79,7 +79,7 @@ class CountUploadView(UploadView):
         "separators. Give widget_id or widget; when a row has both, they must name the same "
         "widget."
     )
-    template_name = "widgets/count_upload.html"
+    template_name = "widgets/counting/count_upload.html"
     template_url_name = "widgets:count-upload-template"
     noun, noun_plural = "row", "rows"
     label_heading = "Widget and period"

@@ -85,7 +85,7 @@ def count_entry(request, agency):
             return redirect(f"{request.path}?frequency={frequency}&period={start:%Y-%m-%d}")
     return render(
         request,
-        "widgets/count_entry.html",
+        "widgets/counting/count_entry.html",
         {
             "agency": agency,
             "grid": grid,
@@ -127,7 +127,7 @@ def count_history(request, widget):
         )
     return render(
         request,
-        "widgets/count_history.html",
+        "widgets/counting/count_history.html",
         {"widget": widget, "rows": rows, "can_count": can_change(request.user, widget.agency_id)},
     )
 
@@ -239,7 +239,7 @@ def count_edit(request, count):
         )
     return render(
         request,
-        "widgets/count_edit.html",
+        "widgets/counting/count_edit.html",
         {"form": form, "count": count, "widget": widget, "label": label, "conflict": conflict},
     )
 
@@ -254,7 +254,7 @@ def overdue(request, agency):
     )
     return render(
         request,
-        "widgets/overdue.html",
+        "widgets/counting/overdue.html",
         {
             "agency": agency,
             "late": [(w, describe_period(w.due_period, w.reporting_frequency)) for w in late],

@@ -31,7 +31,7 @@ def _entry(request, *, widget, result):
             return redirect("widgets:detail", pk=widget.pk)
     return render(
         request,
-        "widgets/survey_form.html",
+        "widgets/surveys/survey_form.html",
         {"form": form, "widget": widget, "result": result if result and result.pk else None},
     )
 
