@@ -48,9 +48,6 @@ GRAINS = {"month": "Month", "quarter": "Fiscal quarter", "fiscal_year": "Fiscal 
 GRAIN_MONTHS = {"month": 1, "quarter": 3, "fiscal_year": 12}
 PERIOD_CHOICES = {"month": 24, "quarter": 8, "fiscal_year": 3}
 TREND_PERIODS = {"month": 12, "quarter": 8, "fiscal_year": 3}
-# Widgets on the dashboard: those whose counts go on (an edited approved widget is
-# submitted again, DESIGN.md).
-COUNTED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.SUBMITTED)
 
 
 def add_months(day, months):
@@ -153,7 +150,7 @@ def _closing_backlog(window):
 
 
 def dashboard_widgets(agency, *, program=None):
-    widgets = Widget.objects.filter(agency=agency, status__in=COUNTED_STATUSES)
+    widgets = Widget.objects.filter(agency=agency).live()
     if program is not None:
         widgets = widgets.filter(program=program)
     return widgets

@@ -11,20 +11,10 @@ from agencies import versions
 from agencies.models import Agency
 from agencies.permissions import MANAGER, READ, grant
 from agencies.scoping import can_change
+from widgets import measures
 
 from . import dashboard
 from .forms import DashboardFilterForm
-
-FLOW_MEASURES = [
-    ("demand", "Demand"),
-    ("delivered", "Delivered"),
-    ("backlog", "Backlog at end"),
-    ("on_time_share", "On time"),
-    ("lead_time_days", "Lead time (days)"),
-    ("cost_per_widget", "Cost per widget"),
-    ("rework_rate", "Rework rate"),
-]
-
 
 # The huddle board reloads itself (static/js/dashboard.js reads it from a data attribute).
 REFRESH_SECONDS = 300
@@ -64,6 +54,7 @@ def _dashboard_body(request, agency, may_manage):
     widgets_qs = dashboard.dashboard_widgets(agency, program=program)
     widgets = dashboard.widget_flows(widgets_qs, windows)
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
+    trend_fields, trend_measures = measures.across_widgets()
     return render_to_string(
         "outcomes/includes/dashboard_body.html",
         {
@@ -75,7 +66,11 @@ def _dashboard_body(request, agency, may_manage):
             "grain_label": dashboard.GRAINS[grain],
             "widgets": widgets,
             "outcomes": outcomes,
-            "measures": FLOW_MEASURES,
+            "measures": measures.flow_rows(),
+            "trend_fields": trend_fields,
+            "trend_measures": trend_measures,
+            "trend_columns": 1 + len(trend_fields) + len(trend_measures),
+            "not_across": [m for m in measures.MEASURES if not m.across_widgets],
             "trend": dashboard.agency_trend(widgets_qs, windows["current"]),
             "attention": dashboard.attention(
                 agency,

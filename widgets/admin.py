@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import counting
+from . import counting, measures
 from .api.tokens import issue_token, revoke_token
 from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
 
@@ -14,17 +14,7 @@ class WidgetCountInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = readonly_fields = [
-        "period_start",
-        "demand",
-        "delivered",
-        "within_standard",
-        "withdrawn",
-        "backlog",
-        "rework",
-        "cost",
-        "source",
-    ]
+    fields = readonly_fields = ["period_start", *counting.VALUE_FIELDS, "source"]
     ordering = ["-period_start"]
     show_change_link = True
 
@@ -72,7 +62,12 @@ class WidgetAdmin(SimpleHistoryAdmin):
 
 @admin.register(WidgetCount)
 class WidgetCountAdmin(SimpleHistoryAdmin):
-    list_display = ["widget", "period_start", "demand", "delivered", "backlog", "source"]
+    list_display = [
+        "widget",
+        "period_start",
+        *(f.name for f in measures.COUNT_FIELDS if f.headline),
+        "source",
+    ]
     list_filter = ["source", "widget__agency"]
     search_fields = ["widget__name"]
     date_hierarchy = "period_start"

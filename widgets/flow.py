@@ -1,19 +1,17 @@
 """Flow of the system that produces a widget, computed in the database.
 
-Derived, never stored (DESIGN.md, "Counting"):
-
-- on-time share = within_standard / delivered
-- cost per widget = cost / delivered
-- rework rate = rework / delivered
-- lead time (Little's law) = average backlog / delivered per day
-- balance check: previous backlog + demand - delivered - withdrawn = backlog
+The measures derived from counts (on-time share, lead time, cost per widget,
+rework rate, ...) are declared in widgets.measures, with how each is computed;
+they are derived, never stored. Roll-ups sum the count fields that add up and
+compute each measure from the sums, never by averaging. The balance check:
+previous backlog + demand - delivered - withdrawn = backlog.
 
 Unknown is not zero: each ratio sums only the periods where both of its parts
 are known, and is None when nothing is known.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import make_dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractMonth, ExtractYear, Lag, Mod, TruncMonth
 from django.db.models.lookups import LessThan
 
+from . import measures
 from .models import WidgetCount
 from .periods import Frequency, period_end, period_start, previous_period_start
 
@@ -42,67 +41,61 @@ def _known(*fields):
     return Q(**{f"{name}__isnull": False for name in fields})
 
 
-# Aggregates over any WidgetCount queryset; `flow_from` turns them into measures.
-FLOW_AGGREGATES = {
-    "total_demand": Sum("demand"),
-    "total_delivered": Sum("delivered"),
-    "total_withdrawn": Sum("withdrawn"),
-    "on_time_num": Sum("within_standard", filter=_known("within_standard", "delivered")),
-    "on_time_den": Sum("delivered", filter=_known("within_standard", "delivered")),
-    "cost_num": Sum("cost", filter=_known("cost", "delivered")),
-    "cost_den": Sum("delivered", filter=_known("cost", "delivered")),
-    "rework_num": Sum("rework", filter=_known("rework", "delivered")),
-    "rework_den": Sum("delivered", filter=_known("rework", "delivered")),
-}
+def _aggregates():
+    """`total_<field>` of every count field that adds up, and `<measure>_num` /
+    `<measure>_den` of every ratio, summed over the periods where both parts are known."""
+    found = {f"total_{f.name}": Sum(f.name) for f in measures.summed_fields()}
+    for spec in measures.MEASURES:
+        if spec.per_day:
+            continue  # from the closing level and the total (flow_from)
+        known = _known(spec.numerator, spec.denominator)
+        found[f"{spec.name}_num"] = Sum(spec.numerator, filter=known)
+        found[f"{spec.name}_den"] = Sum(spec.denominator, filter=known)
+    return found
 
 
-def ratio(numerator, denominator):
-    if numerator is None or not denominator:
-        return None
-    return Decimal(numerator) / Decimal(denominator)
+# Aggregates over any WidgetCount queryset; `flow_from` turns them into a Flow.
+FLOW_AGGREGATES = _aggregates()
+ratio = measures.ratio
 
-
-@dataclass(frozen=True)
-class Flow:
-    demand: int | None
-    delivered: int | None
-    withdrawn: int | None
-    backlog: int | None
-    on_time_share: Decimal | None
-    cost_per_widget: Decimal | None
-    rework_rate: Decimal | None
-    lead_time_days: Decimal | None
+# A window's flow: every typed count field (summed, or the closing level) and every
+# measure, by name (None when unknown).
+Flow = make_dataclass(
+    "Flow",
+    [(n, object) for n in (*measures.typed_names(), *(m.name for m in measures.MEASURES))],
+    frozen=True,
+)
 
 
 def flow_from(row, *, backlog=None, days=None):
-    """A Flow from a row of FLOW_AGGREGATES (and the period's closing backlog)."""
-    delivered = row.get("total_delivered")
-    lead_time = None
-    if backlog is not None and delivered and days:
-        lead_time = Decimal(backlog) / (Decimal(delivered) / Decimal(days))
-    return Flow(
-        demand=row.get("total_demand"),
-        delivered=delivered,
-        withdrawn=row.get("total_withdrawn"),
-        backlog=backlog,
-        on_time_share=ratio(row.get("on_time_num"), row.get("on_time_den")),
-        cost_per_widget=ratio(row.get("cost_num"), row.get("cost_den")),
-        rework_rate=ratio(row.get("rework_num"), row.get("rework_den")),
-        lead_time_days=lead_time,
-    )
+    """A Flow from a row of FLOW_AGGREGATES, the window's closing backlog and its days."""
+    values = {f.name: row.get(f"total_{f.name}") for f in measures.summed_fields()}
+    values.update({f.name: backlog for f in measures.typed_fields() if f.stock})
+    for spec in measures.MEASURES:
+        if spec.per_day:
+            values[spec.name] = measures.value_of(
+                spec, values[spec.numerator], values[spec.denominator], days=days
+            )
+        else:
+            values[spec.name] = ratio(row.get(f"{spec.name}_num"), row.get(f"{spec.name}_den"))
+    return Flow(**values)
 
 
-def lead_time_days(count, previous_backlog=None):
-    """Little's law for one period: average backlog / delivered per day."""
-    if count.backlog is None or not count.delivered:
-        return None
-    average = count.backlog
-    if previous_backlog is not None:
-        average = Decimal(previous_backlog + count.backlog) / 2
+def period_measures(count, previous_backlog=None):
+    """{measure: value} of one period's count. Little's law takes the average of the
+    opening (previous) and closing backlog when the opening one is known."""
     days = (
         period_end(count.period_start, count.widget.reporting_frequency) - count.period_start
     ).days + 1
-    return Decimal(average) / (Decimal(count.delivered) / Decimal(days))
+    found = {}
+    for spec in measures.MEASURES:
+        numerator = getattr(count, spec.numerator)
+        if spec.per_day and numerator is not None and previous_backlog is not None:
+            numerator = Decimal(previous_backlog + numerator) / 2
+        found[spec.name] = measures.value_of(
+            spec, numerator, getattr(count, spec.denominator), days=days
+        )
+    return found
 
 
 # --- fiscal calendar in the database ------------------------------------------
@@ -205,6 +198,9 @@ def latest_due_period(frequency, today=None):
 
 def late_widgets(widgets, today=None):
     """Approved widgets with no count for their latest due period, in one query.
+
+    Only approved ones: a submitted definition may never have been approved, so no
+    count of it is due yet.
 
     Each is annotated with `due_period`.
     """

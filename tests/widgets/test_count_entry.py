@@ -252,10 +252,14 @@ def test_history_page_shows_derived_figures(client, staff_a, agency_a):
     response = client.get(reverse("widgets:count-history", args=[widget.pk]))
     body = response.content.decode()
     row = response.context["rows"][0]
-    assert row["on_time"] == Decimal("0.5")
-    assert row["cost_per_widget"] == Decimal("10")
+    assert row["measures"]["on_time_share"] == Decimal("0.5")
+    assert row["measures"]["cost_per_widget"] == Decimal("10")
+    assert row["measures"]["rework_rate"] == Decimal("0.1")
     assert row["balance_gap"] == -74
-    assert "50%" in body
+    # Shares as percentages, on this page as everywhere (widgets.measures' formats).
+    assert "50.0%" in body
+    assert "10.0%" in body
+    assert "$10.00" in body
     assert "off by -74" in body
 
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import ConfigDict, PlainSerializer, WithJsonSchema, create_model
 
-from .. import counting
+from .. import counting, measures
 from ..models import CountSource, WidgetKind, WidgetStatus
 from ..periods import Frequency
 
@@ -68,10 +68,12 @@ class PeriodRange(Schema):
     date_to: dt.date | None = Field(None, alias="to", description="Last period, included.")
 
 
-class CountValues(Schema):
-    """The counts of one period: a field left out or `null` keeps its stored value;
-    `"clear"` makes it unknown."""
+def _described(spec):
+    share = f" (at most {measures.field(spec.share_of).label.lower()})" if spec.share_of else ""
+    return spec.help.rstrip(".") + share + "."
 
+
+class _SentVersion(Schema):
     model_config = ConfigDict(extra="forbid")
 
     version: int | None = Field(
@@ -82,17 +84,19 @@ class CountValues(Schema):
         "write is saved only if the period is still so (else 409). Left out: saved over "
         "whatever is stored.",
     )
-    demand: CountValue = Field(None, description="Requests received.")
-    delivered: CountValue = Field(None, description="Widgets completed.")
-    within_standard: CountValue = Field(
-        None, description="Delivered within the service standard (at most delivered)."
-    )
-    withdrawn: CountValue = Field(None, description="Requests closed without a widget.")
-    backlog: CountValue = Field(None, description="Open at the end of the period.")
-    rework: CountValue = Field(
-        None, description="Delivered widgets sent back to be corrected (at most delivered)."
-    )
-    cost: CostValue = Field(None, description="What producing them cost, in dollars and cents.")
+
+
+# One field per typed count field of widgets.measures.
+CountValues = create_model(
+    "CountValues",
+    __base__=_SentVersion,
+    __doc__="""The counts of one period: a field left out or `null` keeps its stored value;
+    `"clear"` makes it unknown.""",
+    **{
+        f.name: (CostValue if f.is_money else CountValue, Field(None, description=_described(f)))
+        for f in measures.typed_fields()
+    },
+)
 
 
 class CountRow(CountValues):
@@ -102,16 +106,22 @@ class CountRow(CountValues):
     )
 
 
-class CountOut(Schema):
+class _CountKey(Schema):
     widget_id: int
     period_start: dt.date
-    demand: int | None
-    delivered: int | None
-    within_standard: int | None
-    withdrawn: int | None
-    backlog: int | None
-    rework: int | None
-    cost: DecimalString | None
+
+
+_CountStored = create_model(
+    "_CountStored",
+    __base__=_CountKey,
+    **{
+        f.name: (DecimalString | None if f.is_money else int | None, Field(description=f.help))
+        for f in measures.typed_fields()
+    },
+)
+
+
+class CountOut(_CountStored):
     source: CountSource
     updated_at: dt.datetime
     version: int

@@ -18,6 +18,7 @@ from agencies.tabular import EXPORT_FORMATS, export_response, template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
 
+from .. import measures
 from ..models import Widget, WidgetStatus
 from ..surveys.results import survey_summary_for_widget
 from . import selectors, services
@@ -145,6 +146,7 @@ def widget_detail(request, widget):
             "segments": segments,
             "findings": widget.coach_findings(customer_count=len(segments)),
             "counts": widget.counts.order_by("-period_start")[:12],
+            "count_fields": measures.typed_fields(),
             "contributions": widget.contributions.select_related("outcome"),
             "history": selectors.history(widget),
             "actions": [

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from agencies.errors import UploadRejected
 
-from .. import counting
+from .. import counting, measures
 from ..models import CountSource, WidgetCount
 from .rows import KEEP, GoodRow, Preview, Snapshot
 
@@ -56,7 +56,10 @@ def _columns(model):
 def _stage(cursor):
     cursor.execute(
         f"CREATE TEMP TABLE {STAGE} (widget_id bigint NOT NULL, period_start date NOT NULL, "
-        + ", ".join(f"{name} {'numeric(14,2)' if name == 'cost' else 'bigint'}" for name in VALUES)
+        + ", ".join(
+            f"{name} {'numeric(14,2)' if measures.field(name).is_money else 'bigint'}"
+            for name in VALUES
+        )
         + ", sent integer NOT NULL)"
     )
 

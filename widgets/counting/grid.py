@@ -19,7 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .. import counting
+from .. import counting, measures
 from ..models import Widget, WidgetCount
 from ..periods import describe_period, previous_period_start
 
@@ -115,6 +115,9 @@ def _seen_version(text):
 
 
 class CountGrid:
+    # Cells that take dollars and cents (the others take whole numbers).
+    money_fields = frozenset(f.name for f in measures.typed_fields() if f.is_money)
+
     def __init__(self, *, agency, frequency, period_start, user, data=None):
         self.agency = agency
         self.frequency = frequency

@@ -15,29 +15,19 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from ..models import CHANNEL_COUNT_FIELDS, COUNT_FIELDS, WidgetStatus
+from .. import measures
+from ..models import COUNTED_STATUSES
 from ..periods import describe_period, is_period_start
 
-# What people type in the grid, the edit page, uploads and the API.
-VALUE_FIELDS = (*COUNT_FIELDS, "cost")
+# What people type in the grid, the edit page, uploads and the API (widgets.measures).
+VALUE_FIELDS = measures.typed_names()
 # Everything the one write may change: the values and demand by channel (which
 # only the service inventory import sends).
-MEASURE_FIELDS = (*VALUE_FIELDS, *CHANNEL_COUNT_FIELDS)
+MEASURE_FIELDS = measures.all_names()
 # In uploads and API batches a blank cell is "no change"; this word clears a
 # stored value (DESIGN.md, "How a write treats what it was not told").
 CLEAR_WORD = "clear"
-LABELS = {
-    "demand": "Demand",
-    "delivered": "Delivered",
-    "within_standard": "Within standard",
-    "withdrawn": "Withdrawn",
-    "backlog": "Backlog",
-    "rework": "Rework",
-    "cost": "Cost",
-}
-# Counting goes on for approved widgets, for approved ones sent back for review
-# after an edit, and (for corrections) for retired ones; drafts are not counted.
-COUNTED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.SUBMITTED, WidgetStatus.RETIRED)
+LABELS = measures.labels()
 EARLIEST_PERIOD = dt.date(2000, 1, 1)
 MAX_COUNT = 10**12
 MAX_COST = Decimal("999999999999.99")
@@ -45,6 +35,7 @@ MAX_COST = Decimal("999999999999.99")
 
 def parse_value(name, raw):
     """The value of one cell, or ValueError with a message for people."""
+    money = measures.field(name).is_money
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -53,7 +44,7 @@ def parse_value(name, raw):
     if isinstance(text, str):
         if "," in text or " " in text or "\u00a0" in text:
             raise ValueError("Write the number without thousands separators, e.g. 1234.")
-        if name == "cost":
+        if money:
             text = text.lstrip("$")
     if isinstance(text, float) and not math.isfinite(text):
         raise ValueError("Enter a number.")
@@ -65,7 +56,7 @@ def parse_value(name, raw):
         raise ValueError("Enter a number.")
     if number < 0:
         raise ValueError("Cannot be negative.")
-    if name == "cost":
+    if money:
         # The size first: quantizing 1e30 to cents overflows the decimal context.
         if number > MAX_COST:
             raise ValueError("This is larger than any cost the system can hold.")
@@ -153,23 +144,27 @@ def check_period(widget, period_start, today=None):
 def check_rules(values):
     """Errors that involve more than one field, keyed by the field to show them at."""
     errors = {}
-    delivered = values.get("delivered")
-    for name in ("within_standard", "rework"):
-        value = values.get(name)
-        if value is not None and delivered is not None and value > delivered:
-            errors[name] = [
-                f"{LABELS[name]} ({value}) cannot be more than delivered ({delivered})."
+    for spec in measures.COUNT_FIELDS:
+        if not spec.share_of:
+            continue
+        value, whole = values.get(spec.name), values.get(spec.share_of)
+        whole_label = LABELS[spec.share_of].lower()
+        if value is not None and whole is not None and value > whole:
+            errors[spec.name] = [
+                f"{spec.label} ({value}) cannot be more than {whole_label} ({whole})."
             ]
-        elif value is not None and delivered is None:
-            errors[name] = [f"Enter delivered too: {LABELS[name].lower()} is a share of it."]
+        elif value is not None and whole is None:
+            errors[spec.name] = [f"Enter {whole_label} too: {spec.label.lower()} is a share of it."]
     return errors
 
 
 def with_sent_rules(values, errors):
     """`errors` (of parse_values) with the rules among the cells that parsed
-    (`values`), judged before the stored values are read: only when delivered is
-    among them; otherwise the rules wait for the row as it will be (`merged`)."""
-    if "delivered" not in values:
+    (`values`), judged before the stored values are read: only when the wholes
+    (delivered) are among them; otherwise the rules wait for the row as it will be
+    (`merged`)."""
+    wholes = {f.share_of for f in measures.COUNT_FIELDS if f.share_of}
+    if not wholes <= set(values):
         return errors
     return {**check_rules(values), **errors}
 

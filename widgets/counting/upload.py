@@ -31,7 +31,7 @@ from django.utils import timezone
 from agencies.errors import UploadRejected
 from agencies.tabular import read_rows as tabular_read_rows
 
-from .. import counting
+from .. import counting, measures
 from ..models import CountUpload, Widget, WidgetCount
 from .copy import save_count_file
 from .rows import KEEP, GoodRow, Preview, PreviewRow, SeenPeriods, version_checksum
@@ -41,10 +41,7 @@ COLUMNS = [
     ("widget_id", "The widget's number (from the catalogue or its export)"),
     ("widget", "Or the widget's name, exactly as in the catalogue"),
     ("period_start", "First day of the period, as YYYY-MM-DD"),
-    *[
-        (name, f"{counting.LABELS[name]}: {WidgetCount._meta.get_field(name).help_text}")
-        for name in counting.VALUE_FIELDS
-    ],
+    *[(f.name, f"{f.label}: {f.help}") for f in measures.typed_fields()],
 ]
 BATCH = 2000
 # How many distinct cell texts, dates and widget numbers a file's memos hold:
@@ -52,7 +49,12 @@ BATCH = 2000
 MEMO_LIMIT = 20_000
 _MISSING = object()
 _VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
-_DELIVERED = counting.VALUE_FIELDS.index("delivered")
+# Which of the values is money (cost): its cells are remembered apart from counts'.
+_IS_MONEY = tuple(measures.field(n).is_money for n in counting.VALUE_FIELDS)
+# The values the rules among a row's own cells need (delivered): see _check.
+_WHOLES = tuple(
+    counting.VALUE_FIELDS.index(f.share_of) for f in measures.typed_fields() if f.share_of
+)
 
 
 def _date(value):
@@ -144,15 +146,16 @@ class CountFile:
             raws = [raw_values.get(name) for name in counting.VALUE_FIELDS]
         counts, costs = self._counts, self._costs
         try:  # every cell seen before? (The keys are texts and None, which no number equals.)
-            parsed = [counts[r] for r in raws[:-1]]
-            parsed.append(costs[raws[-1]])
-            return tuple(parsed), {}
+            parsed = tuple(
+                (costs if money else counts)[r] for money, r in zip(_IS_MONEY, raws, strict=True)
+            )
+            return parsed, {}
         except (KeyError, TypeError):
             pass
         sent = dict(zip(counting.VALUE_FIELDS, raws, strict=True))
         values, errors = counting.parse_values(sent, blank_clears=False)
-        for name, raw in sent.items():
-            memo = costs if name == "cost" else counts
+        for (name, raw), money in zip(sent.items(), _IS_MONEY, strict=True):
+            memo = costs if money else counts
             if type(raw) is str and name not in errors and len(memo) < MEMO_LIMIT:
                 memo[raw] = values.get(name, KEEP)
         return tuple(values.get(n, KEEP) for n in counting.VALUE_FIELDS), errors
@@ -182,7 +185,7 @@ class CountFile:
         if period is None:
             messages.append(f"period_start: “{raw_period or ''}” is not a date as YYYY-MM-DD.")
         parsed, errors = self.parse_values(values)
-        if parsed[_DELIVERED] is not KEEP:
+        if all(parsed[i] is not KEEP for i in _WHOLES):
             # The rules among the cells the row sends (a cell that did not parse is
             # KEEP); with the stored values in _classify.
             sent = zip(counting.VALUE_FIELDS, parsed, strict=True)

@@ -15,7 +15,7 @@ from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview, Pre
 from agencies.tabular import template_response
 from agencies.uploads import UploadView
 
-from .. import counting
+from .. import counting, measures
 from ..models import CountUpload
 from .rows import Snapshot
 from .upload import COLUMNS, CountFile
@@ -25,13 +25,7 @@ TEMPLATE_EXAMPLE = {
     "agency": "DEQ",
     "widget_id": "1",
     "period_start": "2026-10-01",
-    "demand": "120",
-    "delivered": "110",
-    "within_standard": "100",
-    "withdrawn": "2",
-    "backlog": "30",
-    "rework": "3",
-    "cost": "15400.00",
+    **{f.name: f.example for f in measures.typed_fields()},
 }
 CONFLICT = (
     "Someone else saved counts for some of these periods after your preview. Nothing from "

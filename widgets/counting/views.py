@@ -15,7 +15,7 @@ from agencies.models import Agency
 from agencies.permissions import READ, STAFF, grant
 from agencies.scoping import can_change
 
-from .. import counting, flow
+from .. import counting, flow, measures
 from ..models import Widget, WidgetCount
 from ..periods import (
     Frequency,
@@ -118,34 +118,30 @@ def count_history(request, widget):
             {
                 "count": count,
                 "label": describe_period(count.period_start, widget.reporting_frequency),
-                "on_time": flow.ratio(count.within_standard, count.delivered),
-                "cost_per_widget": flow.ratio(count.cost, count.delivered),
-                "rework_rate": flow.ratio(count.rework, count.delivered),
-                "lead_time": flow.lead_time_days(count, previous),
+                "measures": flow.period_measures(count, previous),
                 "balance_gap": gap,
             }
         )
+    can_count = can_change(request.user, widget.agency_id)
     return render(
         request,
         "widgets/counting/count_history.html",
-        {"widget": widget, "rows": rows, "can_count": can_change(request.user, widget.agency_id)},
+        {
+            "widget": widget,
+            "rows": rows,
+            "fields": measures.typed_fields(),
+            "measures": measures.MEASURES,
+            "can_count": can_count,
+            # period, the fields, the measures, balance, source and the edit link
+            "columns": 3 + len(measures.typed_fields()) + len(measures.MEASURES) + can_count,
+        },
     )
 
 
 class CountForm(forms.Form):
-    """One period's counts; the rules are widgets.counting's."""
+    """One period's counts (a field per typed count field of widgets.measures); the
+    rules are widgets.counting's."""
 
-    demand = forms.CharField(required=False, help_text="Requests received.")
-    delivered = forms.CharField(required=False, help_text="Widgets completed.")
-    within_standard = forms.CharField(
-        required=False, help_text="Delivered within the service standard."
-    )
-    withdrawn = forms.CharField(required=False, help_text="Requests closed without a widget.")
-    backlog = forms.CharField(required=False, help_text="Open at the end of the period.")
-    rework = forms.CharField(
-        required=False, help_text="Delivered widgets sent back to be corrected."
-    )
-    cost = forms.CharField(required=False, label="Cost ($)", help_text="What producing cost.")
     balance_note = forms.CharField(
         required=False,
         max_length=1000,
@@ -158,9 +154,22 @@ class CountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.count = count
         self.previous_backlog = previous_backlog
-        for name in counting.VALUE_FIELDS:
-            self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-        self.fields["cost"].widget.attrs["inputmode"] = "decimal"
+        values = {
+            spec.name: forms.CharField(
+                required=False,
+                label=f"{spec.label} ($)" if spec.is_money else spec.label,
+                help_text=spec.help,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal" if spec.is_money else "numeric",
+                        "autocomplete": "off",
+                    }
+                ),
+            )
+            for spec in measures.typed_fields()
+        }
+        # The values first, in the registry's order; then the note and the version.
+        self.fields = {**values, **self.fields}
 
     def clean(self):
         data = super().clean()
@@ -240,7 +249,14 @@ def count_edit(request, count):
     return render(
         request,
         "widgets/counting/count_edit.html",
-        {"form": form, "count": count, "widget": widget, "label": label, "conflict": conflict},
+        {
+            "form": form,
+            "count": count,
+            "widget": widget,
+            "label": label,
+            "conflict": conflict,
+            "fields": measures.typed_fields(),
+        },
     )
 
 

@@ -10,6 +10,8 @@ from .counts import (
     WidgetCount,
 )
 from .definitions import (
+    COUNTED_STATUSES,
+    LIVE_STATUSES,
     PUBLISHED_STATUSES,
     Channel,
     Widget,
@@ -21,7 +23,9 @@ from .surveys import SCALE, Question, SurveyResult, answer_field
 
 __all__ = [
     "CHANNEL_COUNT_FIELDS",
+    "COUNTED_STATUSES",
     "COUNT_FIELDS",
+    "LIVE_STATUSES",
     "PUBLISHED_STATUSES",
     "SCALE",
     "ApiToken",

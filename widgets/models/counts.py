@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Agency, TimeStampedModel
 from agencies.scoping import ScopedQuerySet
 
+from .. import measures
 from ..periods import describe_period, is_period_start
 from .definitions import OfWidgetQuerySet, Widget
 
@@ -19,17 +20,26 @@ class CountSource(models.TextChoices):
     API = "api", "API"
 
 
-COUNT_FIELDS = ("demand", "delivered", "within_standard", "withdrawn", "backlog", "rework")
-# Demand by the channel customers used to ask, where the source knows it (service
-# inventories report applications per channel). Nullable: unknown is not zero.
-CHANNEL_COUNT_FIELDS = (
-    "channel_online",
-    "channel_in_person",
-    "channel_mail",
-    "channel_phone",
-    "channel_email",
-    "channel_other",
-)
+# The whole numbers people type (cost is money), and demand by the channel customers
+# used to ask, where the source knows it (service inventories report applications
+# per channel). All declared in widgets.measures.
+COUNT_FIELDS = tuple(f.name for f in measures.typed_fields() if not f.is_money)
+CHANNEL_COUNT_FIELDS = tuple(f.name for f in measures.COUNT_FIELDS if not f.typed)
+
+
+def _model_field(spec):
+    """The column of one count field: nullable, for unknown is not zero."""
+    verbose_name = spec.label[:1].lower() + spec.label[1:]
+    if spec.is_money:
+        return models.DecimalField(
+            verbose_name,
+            max_digits=14,
+            decimal_places=2,
+            null=True,
+            blank=True,
+            help_text=spec.help,
+        )
+    return models.BigIntegerField(verbose_name, null=True, blank=True, help_text=spec.help)
 
 
 def _non_negative(field):
@@ -39,13 +49,13 @@ def _non_negative(field):
     )
 
 
-def _not_above_delivered(field):
+def _not_above(field, whole):
     # NULL on either side is unknown, and unknown passes (Unknown is not zero).
     return models.CheckConstraint(
         condition=Q(**{f"{field}__isnull": True})
-        | Q(delivered__isnull=True)
-        | Q(**{f"{field}__lte": F("delivered")}),
-        name=f"widgets_widgetcount_{field}_lte_delivered",
+        | Q(**{f"{whole}__isnull": True})
+        | Q(**{f"{field}__lte": F(whole)}),
+        name=f"widgets_widgetcount_{field}_lte_{whole}",
     )
 
 
@@ -132,31 +142,10 @@ class WidgetCount(TimeStampedModel):
         Widget, on_delete=models.CASCADE, related_name="counts", db_index=False
     )
     period_start = models.DateField(help_text="First day of the period.")
-    demand = models.BigIntegerField(null=True, blank=True, help_text="Requests received.")
-    delivered = models.BigIntegerField(null=True, blank=True, help_text="Widgets completed.")
-    within_standard = models.BigIntegerField(
-        null=True, blank=True, help_text="Delivered within the service standard."
-    )
-    withdrawn = models.BigIntegerField(
-        null=True, blank=True, help_text="Requests closed without a widget."
-    )
-    backlog = models.BigIntegerField(null=True, blank=True, help_text="Open at period end.")
-    rework = models.BigIntegerField(
-        null=True, blank=True, help_text="Delivered widgets sent back to be corrected."
-    )
-    cost = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, help_text="What producing cost."
-    )
-    channel_online = models.BigIntegerField(
-        "requests online", null=True, blank=True, help_text="Demand received online."
-    )
-    channel_in_person = models.BigIntegerField("requests in person", null=True, blank=True)
-    channel_mail = models.BigIntegerField("requests by mail", null=True, blank=True)
-    channel_phone = models.BigIntegerField("requests by phone", null=True, blank=True)
-    channel_email = models.BigIntegerField("requests by email", null=True, blank=True)
-    channel_other = models.BigIntegerField(
-        "requests by other channels", null=True, blank=True, help_text="Fax and any other."
-    )
+    # demand, delivered, within_standard, withdrawn, backlog, rework, cost and demand
+    # by channel: one column per entry of widgets.measures.COUNT_FIELDS, made there
+    # (a class body's locals() is the class's namespace).
+    locals().update({spec.name: _model_field(spec) for spec in measures.COUNT_FIELDS})
     source = models.CharField(max_length=10, choices=CountSource.choices, default=CountSource.FORM)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -186,9 +175,8 @@ class WidgetCount(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["widget", "period_start"], name="widgets_widgetcount_one_per_period"
             ),
-            *[_non_negative(f) for f in (*COUNT_FIELDS, "cost", *CHANNEL_COUNT_FIELDS)],
-            _not_above_delivered("within_standard"),
-            _not_above_delivered("rework"),
+            *[_non_negative(f.name) for f in measures.COUNT_FIELDS],
+            *[_not_above(f.name, f.share_of) for f in measures.COUNT_FIELDS if f.share_of],
             models.CheckConstraint(
                 condition=Q(source__in=CountSource.values), name="widgets_widgetcount_source_valid"
             ),

@@ -47,7 +47,15 @@ class WidgetStatus(models.TextChoices):
 
 # Statuses everyone signed in may see; drafts and returned definitions are the
 # agency's own work in progress.
+# Read by every member of any agency (drafts and submitted definitions stay inside
+# their agency).
 PUBLISHED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.RETIRED)
+# Produced now: shown on dashboards and in the entry grid, and counted as late.
+# An approved definition sent back for review after an edit goes on being produced.
+LIVE_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.SUBMITTED)
+# May hold counts: the live ones, and retired ones (for corrections). Drafts are
+# not counted.
+COUNTED_STATUSES = (*LIVE_STATUSES, WidgetStatus.RETIRED)
 
 
 def _readable(queryset, user, widget=""):
@@ -71,6 +79,10 @@ class WidgetQuerySet(ScopedQuerySet):
 
     def approved(self):
         return self.filter(status=WidgetStatus.APPROVED)
+
+    def live(self):
+        """Produced now (LIVE_STATUSES)."""
+        return self.filter(status__in=LIVE_STATUSES)
 
     def published(self):
         """What the public page may show: approved widgets of publishing agencies."""

@@ -30,13 +30,13 @@ from outcomes.models import (
 )
 from widgets import counting
 from widgets.models import (
+    COUNTED_STATUSES,
     SCALE,
     CountSource,
     Question,
     SurveyResult,
     Widget,
     WidgetCount,
-    WidgetStatus,
     answer_field,
 )
 from widgets.periods import (
@@ -54,7 +54,6 @@ DEMO_PASSWORD = "widgets-demo-2026"  # noqa: S105 - documented demo login, never
 MONTHS = 24
 PERIODS_PER_FREQUENCY = {Frequency.MONTH: MONTHS, Frequency.QUARTER: MONTHS // 3}
 SURVEY_QUARTERS = 4
-COUNTED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.RETIRED)
 
 
 class Command(BaseCommand):
