@@ -14,6 +14,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from agencies.permissions import READ, STAFF, grant
 from agencies.scoping import can_change
+from agencies.tabular import EXPORT_FORMATS, export_response
 
 from .. import counting, flow, measures
 from ..models import Widget, WidgetCount
@@ -122,6 +123,9 @@ def count_history(request, widget):
                 "balance_gap": gap,
             }
         )
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        return _history_export(widget, rows, fmt)
     can_count = can_change(request.user, widget.agency_id)
     return render(
         request,
@@ -135,6 +139,35 @@ def count_history(request, widget):
             # period, the fields, the measures, balance, source and the edit link
             "columns": 3 + len(measures.typed_fields()) + len(measures.MEASURES) + can_count,
         },
+    )
+
+
+def _history_export(widget, rows, fmt):
+    """The history page's table as a file: every count field and measure, unrounded."""
+    fields, derived = measures.typed_fields(), measures.MEASURES
+    headers = [
+        "period_start",
+        "period",
+        *(f.name for f in fields),
+        *(m.name for m in derived),
+        "balance_gap",
+        "balance_note",
+        "source",
+    ]
+    table = [
+        [
+            r["count"].period_start,
+            r["label"],
+            *(getattr(r["count"], f.name) for f in fields),
+            *(r["measures"][m.name] for m in derived),
+            r["balance_gap"],
+            r["count"].balance_note,
+            r["count"].source,
+        ]
+        for r in rows
+    ]
+    return export_response(
+        headers=headers, rows=table, filename=f"widget-{widget.pk}-counts", fmt=fmt
     )
 
 
