@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import UniqueConstraint
 
 from agencies.models import Membership
+from widgets import measures
 
 from . import factories as f
 
@@ -29,6 +30,20 @@ UNIQUE_CONSTRAINTS = {c.name for c in ALL_CONSTRAINTS if isinstance(c, UniqueCon
 
 def _count(**kwargs):
     return lambda: f.WidgetCountFactory(**kwargs)
+
+
+def _negative(spec):
+    # Its shares unknown, so that only this constraint can refuse the row.
+    shares = {f.name: None for f in measures.COUNT_FIELDS if f.share_of == spec.name}
+    return _count(**{spec.name: Decimal("-0.01") if spec.is_money else -1, **shares})
+
+
+def _above_whole(spec):
+    # The other shares of the same whole at most the whole, so only this one is above.
+    others = {
+        f.name: 5 for f in measures.COUNT_FIELDS if f.share_of == spec.share_of and f is not spec
+    }
+    return _count(**{spec.share_of: 5, **others, spec.name: 6})
 
 
 def _survey(**kwargs):
@@ -140,26 +155,13 @@ BREAKERS = {
     "widgets_widget_fee_gte_0": lambda: f.WidgetFactory(fee=Decimal("-1")),
     "widgets_widget_unique_external_id_per_agency": _duplicate_external_id,
     "widgets_widgetcount_one_per_period": _duplicate_count,
-    "widgets_widgetcount_demand_gte_0": _count(demand=-1),
-    "widgets_widgetcount_delivered_gte_0": _count(delivered=-1, within_standard=None, rework=None),
-    "widgets_widgetcount_within_standard_gte_0": _count(within_standard=-1),
-    "widgets_widgetcount_withdrawn_gte_0": _count(withdrawn=-1),
-    "widgets_widgetcount_backlog_gte_0": _count(backlog=-1),
-    "widgets_widgetcount_rework_gte_0": _count(rework=-1),
-    "widgets_widgetcount_cost_gte_0": _count(cost=Decimal("-0.01")),
-    "widgets_widgetcount_within_standard_lte_delivered": _count(delivered=5, within_standard=6),
-    "widgets_widgetcount_rework_lte_delivered": _count(delivered=5, within_standard=5, rework=6),
     "widgets_widgetcount_source_valid": _count(source="fax"),
+    # Every count field's (widgets.measures): never negative; a share never above its whole.
+    **{f"widgets_widgetcount_{spec.name}_gte_0": _negative(spec) for spec in measures.COUNT_FIELDS},
     **{
-        f"widgets_widgetcount_{field}_gte_0": _count(**{field: -1})
-        for field in (
-            "channel_online",
-            "channel_in_person",
-            "channel_mail",
-            "channel_phone",
-            "channel_email",
-            "channel_other",
-        )
+        f"widgets_widgetcount_{spec.name}_lte_{spec.share_of}": _above_whole(spec)
+        for spec in measures.COUNT_FIELDS
+        if spec.share_of
     },
     "widgets_surveyresult_one_overall_per_period": _duplicate_overall_survey,
     "widgets_surveyresult_one_per_segment_and_period": _duplicate_segment_survey,
