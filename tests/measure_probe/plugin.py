@@ -7,23 +7,23 @@ Loaded only by tests/widgets/test_measures.py, in a process of its own.
 
 from widgets import measures
 
-COMPLAINTS = measures.CountField(
-    "complaints",
-    "Complaints",
-    "Complaints received about the widgets delivered.",
+PROBE_FLAGS = measures.CountField(
+    "probe_flags",
+    "Probe flags",
+    "A throwaway count for this probe.",
     example="4",
 )
-COMPLAINT_RATE = measures.Measure(
-    "complaint_rate",
-    "Complaint rate",
-    numerator="complaints",
+PROBE_FLAG_RATE = measures.Measure(
+    "probe_flag_rate",
+    "Probe flag rate",
+    numerator="probe_flags",
     denominator="delivered",
     format=measures.PERCENT,
     better=measures.DOWN,
-    how="Complaints ÷ delivered, over the periods where both are known.",
+    how="Probe flags ÷ delivered, over the periods where both are known.",
 )
 
 typed = [f for f in measures.COUNT_FIELDS if f.typed]
 others = [f for f in measures.COUNT_FIELDS if not f.typed]
-measures.COUNT_FIELDS = (*typed, COMPLAINTS, *others)
-measures.MEASURES = (*measures.MEASURES, COMPLAINT_RATE)
+measures.COUNT_FIELDS = (*typed, PROBE_FLAGS, *others)
+measures.MEASURES = (*measures.MEASURES, PROBE_FLAG_RATE)
