@@ -49,7 +49,7 @@ GRAIN_MONTHS = {"month": 1, "quarter": 3, "fiscal_year": 12}
 PERIOD_CHOICES = {"month": 24, "quarter": 8, "fiscal_year": 3}
 TREND_PERIODS = {"month": 12, "quarter": 8, "fiscal_year": 3}
 # Widgets on the dashboard: those whose counts go on (an edited approved widget is
-# submitted again, DESIGN.md).
+# submitted again, docs/domain.md, "Review workflow").
 COUNTED_STATUSES = (WidgetStatus.APPROVED, WidgetStatus.SUBMITTED)
 
 

@@ -1,6 +1,6 @@
 """Flow of the system that produces a widget, computed in the database.
 
-Derived, never stored (DESIGN.md, "Counting"):
+Derived, never stored (docs/domain.md, "Derived, never stored"):
 
 - on-time share = within_standard / delivered
 - cost per widget = cost / delivered
