@@ -1,7 +1,7 @@
 """One family of exceptions for "nothing was saved".
 
 Every write that cannot be applied exactly as the person saw it is refused whole
-and explained (DESIGN.md, "How a write treats what it was not told"). The
+and explained (docs/domain.md, "How a write treats what it was not told"). The
 services raise a subclass of NothingSaved; the message is for people. Views that
 can do better (show the form again with both versions, show the preview again)
 catch the subclass they know; anything that escapes is answered by

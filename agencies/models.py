@@ -14,7 +14,7 @@ from .scoping import ScopedQuerySet
 
 
 class TimeStampedModel(models.Model):
-    """`created_at` / `updated_at` on every table (STYLE.md)."""
+    """`created_at` / `updated_at` on every table (docs/domain.md, "Conventions")."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

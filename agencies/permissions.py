@@ -3,7 +3,7 @@
 One idiom for every view of the four apps, so that a reader sees the rule where
 the view is. The decorator enforces the rule before the view runs, and hands the
 view the object the rule was judged on; the rules themselves are
-agencies.scoping's (DESIGN.md, "Who may do what"):
+agencies.scoping's (docs/domain.md, "Who may do what"):
 
     @grant(PUBLIC)                 anyone, signed in or not (the view shows only
                                    what is published)

@@ -1,6 +1,6 @@
 """The one place that decides who may read and who may change what.
 
-DESIGN.md, "Who may do what":
+docs/domain.md, "Who may do what":
 
 - anyone: only the public page of an agency that publishes (public views ask
   for `published()` data explicitly; scope here gives anonymous users nothing);

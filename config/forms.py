@@ -1,4 +1,4 @@
-"""One form renderer for every form in the app (STYLE.md: "one form renderer").
+"""One form renderer for every form in the app (docs/domain.md, "Conventions").
 
 The bound field adds the U.S. Web Design System classes to each widget (Django
 itself ties hints and errors to their input with aria-describedby), so that templates render a

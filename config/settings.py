@@ -328,7 +328,7 @@ EMAIL_BACKEND = env(
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "widgets@localhost")
 
-# Domain settings (DESIGN.md).
+# Domain settings (docs/domain.md, "Domain settings").
 FISCAL_YEAR_START_MONTH = int(env("FISCAL_YEAR_START_MONTH", "7"))
 if not 1 <= FISCAL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured("FISCAL_YEAR_START_MONTH must be 1-12.")

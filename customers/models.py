@@ -1,7 +1,7 @@
 """Who receives the widgets: an agency's customer segments.
 
 Satisfaction is recorded per widget (widgets.SurveyResult); pages here read it
-through reverse relations and import nothing downstream (DESIGN.md layering).
+through reverse relations and import nothing downstream (docs/domain.md, "Apps and layering").
 """
 
 from django.db import models

@@ -2,8 +2,8 @@
 
 Plain arithmetic on counts, shared by the customer pages (which read survey
 results through reverse relations) and by widgets.surveys (which imports it;
-imports go one way, DESIGN.md). Unknown is not zero: a figure whose inputs are
-missing is None, never 0.
+imports go one way: docs/domain.md, "Apps and layering"). Unknown is not zero: a
+figure whose inputs are missing is None, never 0.
 
 The answer columns of widgets.SurveyResult are named `<question>_<point>`;
 SATISFACTION and SCALE mirror widgets.models (a test keeps them in step).

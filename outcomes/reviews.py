@@ -1,6 +1,6 @@
 """Reads for the monthly business review: its agenda, gathered from the data.
 
-The agenda of a review for month M (DESIGN.md, "Outcomes and status"):
+The agenda of a review for month M (docs/domain.md, "The monthly review"):
 
 - outcomes off track, judged on their latest measurement on or before the end of M;
 - widgets off track, judged on their on-time share over the three months ending

@@ -1,6 +1,6 @@
 """Who may do what, as one table: the expected answer of every URL to every role.
 
-Written from DESIGN.md, "Who may do what", not recorded from the code:
+Written from docs/domain.md, "Who may do what", not recorded from the code:
 
 - anyone: the public page (and its open data) of an agency that publishes;
 - no URL but sign-in, the public page and the token API is open without

@@ -1,6 +1,6 @@
 """The access matrix: every URL x every role x GET / POST, against agency A's objects.
 
-The expected answers are tests/access_policy.py's, written from DESIGN.md. The
+The expected answers are tests/access_policy.py's, from docs/domain.md, "Who may do what". The
 URLs come from the resolver, so a new URL with no entry in the policy fails
 here until its policy is declared. A refused request must change nothing: the
 row count and the latest updated_at of every table of the four apps are

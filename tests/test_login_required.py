@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Names of the URLs open without signing in (DESIGN.md: login, the public page
+# URL names open without signing in (docs/domain.md, "Who may do what": login, the public page
 # and the token API).
 PUBLIC = {
     "login",

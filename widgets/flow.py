@@ -2,7 +2,7 @@
 
 The measures derived from counts (on-time share, lead time, cost per widget,
 rework rate, ...) are declared in widgets.measures, with how each is computed;
-they are derived, never stored. Roll-ups sum the count fields that add up and
+they are derived, never stored (docs/domain.md, "Derived, never stored"). Roll-ups sum the count fields that add up and
 compute each measure from the sums, never by averaging. The balance check:
 previous backlog + demand - delivered - withdrawn = backlog.
 

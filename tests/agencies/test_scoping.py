@@ -1,4 +1,4 @@
-"""The scoping rules of DESIGN.md as a table: role x own/other agency x read/change."""
+"""docs/domain.md, "Who may do what", as a table: role x own/other agency x read/change."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

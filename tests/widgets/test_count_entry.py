@@ -62,9 +62,16 @@ def test_within_standard_and_rework_may_not_exceed_delivered():
 
 @pytest.fixture
 def grid_setup(agency_a, staff_a):
-    permit = f.WidgetFactory(agency=agency_a, name="Air permit", status=WidgetStatus.APPROVED)
-    title = f.WidgetFactory(agency=agency_a, name="Boat title", status=WidgetStatus.APPROVED)
-    f.WidgetFactory(agency=agency_a, name="Draft one", status=WidgetStatus.DRAFT)
+    # One named program: the grid sorts by program, then widget, and the factory's
+    # generated program names ("Program 9", "Program 10") do not sort as they are made.
+    program = f.ProgramFactory(agency=agency_a, name="Licensing")
+    permit = f.WidgetFactory(
+        agency=agency_a, program=program, name="Air permit", status=WidgetStatus.APPROVED
+    )
+    title = f.WidgetFactory(
+        agency=agency_a, program=program, name="Boat title", status=WidgetStatus.APPROVED
+    )
+    f.WidgetFactory(agency=agency_a, program=program, name="Draft one", status=WidgetStatus.DRAFT)
     f.WidgetCountFactory(widget=permit, period_start=PREVIOUS, backlog=20)
     return {
         "permit": permit,

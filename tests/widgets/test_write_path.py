@@ -1,6 +1,6 @@
 """The one write of counts (widgets.counting.writes): what each path sends is all it
 changes, and a row saved by someone else since the writer read it is refused and
-explained, never overwritten (DESIGN.md, "How a write treats what it was not told").
+explained, never overwritten (docs/domain.md, "How a write treats what it was not told").
 
 Each test here is a loss an outside probe found: a file without some columns, a
 file with blank cells, a grid POST without a widget's cells, two saves of a new

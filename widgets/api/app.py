@@ -1,4 +1,4 @@
-"""The token API for systems that already count (DESIGN.md, "Counting").
+"""The token API for systems that already count (docs/domain.md, "Three ways in").
 
 Mounted at /api/v1/ by config/urls.py; decisions in
 docs/adr/0001-api-with-django-ninja.md. django-ninja reads the request and

@@ -1,4 +1,4 @@
-"""The agency's API tokens, managed by its managers (DESIGN.md: the token API)."""
+"""The agency's API tokens, managed by its managers (docs/domain.md, "Three ways in")."""
 
 from django import forms
 from django.contrib import messages

@@ -1,5 +1,5 @@
 """Writes to widget definitions: create, edit with optimistic locking, and the
-review workflow (DESIGN.md, "Widget definition").
+review workflow (docs/domain.md, "Review workflow").
 
 Workflow: draft -> submitted -> approved, or returned (with a comment) -> draft
 (on the next edit; it may also be resubmitted as it is); approved -> retired.

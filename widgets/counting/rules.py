@@ -1,7 +1,7 @@
 """The rules every count obeys, however it enters (grid, edit page, upload, API,
 service inventory, admin). The one write that saves counts is widgets.counting.writes.
 
-DESIGN.md, "Counting": counts are whole numbers (cost in dollars and cents),
+docs/domain.md, "Rules every count obeys": counts are whole numbers (cost in dollars and cents),
 never negative; within standard and rework never exceed delivered; a period is
 named by its first day at the widget's reporting frequency and is not in the
 future; unknown is blank, never 0. The balance check (previous backlog + demand
@@ -25,7 +25,7 @@ VALUE_FIELDS = measures.typed_names()
 # only the service inventory import sends).
 MEASURE_FIELDS = measures.all_names()
 # In uploads and API batches a blank cell is "no change"; this word clears a
-# stored value (DESIGN.md, "How a write treats what it was not told").
+# stored value (docs/domain.md, "How a write treats what it was not told").
 CLEAR_WORD = "clear"
 LABELS = measures.labels()
 EARLIEST_PERIOD = dt.date(2000, 1, 1)

@@ -5,7 +5,7 @@ and fiscal year; standards, one row per service standard. Each service becomes
 a plan for one widget (new, changed, unchanged or error) that the preview shows
 and `gc_commit.commit` saves, all plans or none. Nothing here writes.
 
-Who may import (DESIGN.md, "Who may do what"): staff of an agency import its own
+Who may import (docs/domain.md, "Who may do what"): staff of an agency import its own
 services; only an administrator (or the management command, run by whoever runs
 the servers) may name an organisation that is not an agency yet, which is then
 created. Naming an existing agency one may not change is a PermissionDenied.
