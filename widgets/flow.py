@@ -2,9 +2,10 @@
 
 The measures derived from counts (on-time share, lead time, cost per widget,
 rework rate, ...) are declared in widgets.measures, with how each is computed;
-they are derived, never stored (docs/domain.md, "Derived, never stored"). Roll-ups sum the count fields that add up and
-compute each measure from the sums, never by averaging. The balance check:
-previous backlog + demand - delivered - withdrawn = backlog.
+they are derived, never stored (docs/domain.md, "Derived, never stored").
+Roll-ups sum the count fields that add up and compute each measure from the
+sums, never by averaging. The balance check: previous backlog + demand -
+delivered - withdrawn = backlog.
 
 Unknown is not zero: each ratio sums only the periods where both of its parts
 are known, and is None when nothing is known.
