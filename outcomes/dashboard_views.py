@@ -30,8 +30,10 @@ FLOW_MEASURES = [
 REFRESH_SECONDS = 300
 
 
-def _filters(request, agency):
-    form = DashboardFilterForm(request.GET or None, agency=agency)
+def _filters(request, agency, *, latest):
+    """The program, grain and period asked for; the period holding the latest month
+    shown when none (or one without data) is asked for."""
+    form = DashboardFilterForm(request.GET or None, agency=agency, latest=latest)
     program, grain, start = None, "month", None
     if form.is_bound and form.is_valid():
         program = form.cleaned_data["program"]
@@ -39,7 +41,7 @@ def _filters(request, agency):
         if form.cleaned_data["period"]:
             start = dt.date.fromisoformat(form.cleaned_data["period"])
     if start is None or dashboard.grain_start(grain, start) != start:
-        start = dashboard.default_period(grain)
+        start = dashboard.default_period(grain, latest=latest)
     return form, program, grain, start
 
 
@@ -59,8 +61,9 @@ def agency_dashboard(request, agency):
 
 
 def _dashboard_body(request, agency, may_manage):
-    form, program, grain, start = _filters(request, agency)
-    windows = dashboard.windows(grain, start)
+    latest = dashboard.agency_month(agency)
+    form, program, grain, start = _filters(request, agency, latest=latest)
+    windows = dashboard.windows(grain, start, latest=latest)
     widgets_qs = dashboard.dashboard_widgets(agency, program=program)
     widgets = dashboard.widget_flows(widgets_qs, windows)
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
@@ -107,8 +110,9 @@ def scorecard(request):
 def huddle(request, agency):
     """A large-type status board for a wall screen; it reloads itself every five minutes
     (a data attribute read by static/js/dashboard.js; no meta refresh, which axe flags)."""
-    _form, program, _grain, _start = _filters(request, agency)
-    windows = {"current": dashboard.window_for("month", dashboard.default_period("month"))}
+    latest = dashboard.agency_month(agency)
+    _form, program, _grain, _start = _filters(request, agency, latest=latest)
+    windows = {"current": dashboard.window_for("month", latest, latest=latest)}
     return render(
         request,
         "outcomes/huddle.html",
