@@ -14,7 +14,6 @@ window is summed on its own, with filtered aggregates in the one grouped query.
 """
 
 from collections import Counter
-from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
@@ -22,9 +21,7 @@ from agencies.models import Agency
 from customers.satisfaction import Csat
 from widgets.flow import (
     FLOW_AGGREGATES,
-    balance_failures,
     flow_from,
-    late_widgets,
     rollup,
     window_totals,
 )
@@ -168,7 +165,7 @@ def agency_trend(widgets, window):
     return rows
 
 
-# --- outcomes and the attention list -------------------------------------------------
+# --- outcomes -------------------------------------------------
 
 
 def dashboard_outcomes(agency, *, program=None, until=None):
@@ -176,36 +173,6 @@ def dashboard_outcomes(agency, *, program=None, until=None):
     if program is not None:
         outcomes = outcomes.filter(program=program)
     return with_status(with_latest(outcomes, until=until))
-
-
-@dataclass
-class Attention:
-    outcomes: list  # off track, no open countermeasure
-    widgets: list  # off track, no open countermeasure
-    late: list  # approved widgets whose latest due count is missing
-    unbalanced: list  # counts whose backlog does not balance
-    drafts: list  # submitted definitions waiting for a manager
-
-    def __len__(self):
-        return sum(
-            len(x) for x in (self.outcomes, self.widgets, self.late, self.unbalanced, self.drafts)
-        )
-
-
-def attention(agency, *, outcomes, widgets, window, program=None, today=None):
-    scope = Widget.objects.filter(agency=agency)
-    if program is not None:
-        scope = scope.filter(program=program)
-    recent = WidgetCount.objects.filter(
-        widget__in=scope, period_start__gte=add_months(window.start, -12)
-    )
-    return Attention(
-        outcomes=[o for o in outcomes if o.needs_countermeasure],
-        widgets=[w for w in widgets if w.needs_countermeasure],
-        late=list(late_widgets(scope, today).select_related("program").order_by("name")),
-        unbalanced=balance_failures(recent),
-        drafts=list(scope.filter(status=WidgetStatus.SUBMITTED).order_by("submitted_at")),
-    )
 
 
 # --- statewide scorecard -------------------------------------------------------------

@@ -13,6 +13,7 @@ from agencies.permissions import MANAGER, READ, grant
 from agencies.scoping import can_change
 
 from . import dashboard
+from .attention import attention
 from .forms import DashboardFilterForm
 
 FLOW_MEASURES = [
@@ -80,12 +81,13 @@ def _dashboard_body(request, agency, may_manage):
             "outcomes": outcomes,
             "measures": FLOW_MEASURES,
             "trend": dashboard.agency_trend(widgets_qs, windows["current"]),
-            "attention": dashboard.attention(
+            "attention": attention(
                 agency,
                 outcomes=outcomes,
                 widgets=widgets,
                 window=windows["current"],
                 program=program,
+                today=timezone.localdate(),
             ),
             "may_manage": may_manage,
         },
