@@ -332,7 +332,28 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "widgets@localhost")
 FISCAL_YEAR_START_MONTH = int(env("FISCAL_YEAR_START_MONTH", "7"))
 if not 1 <= FISCAL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured("FISCAL_YEAR_START_MONTH must be 1-12.")
+# Reporting lag: a period's counts are due this many days after it ends.
+# COUNTS_DUE_DAYS for every frequency, except those named in
+# COUNTS_DUE_DAYS_BY_FREQUENCY ("day=1,week=3": daily counts the next day,
+# weekly ones by Wednesday). Frequencies: day, week, month, quarter, year.
 COUNTS_DUE_DAYS = int(env("COUNTS_DUE_DAYS", "10"))
+
+
+def _due_days_by_frequency(items):
+    lags = {}
+    for item in items:
+        name, _, days = (part.strip() for part in item.partition("="))
+        if name not in {"day", "week", "month", "quarter", "year"} or not days.isdigit():
+            raise ImproperlyConfigured(
+                "COUNTS_DUE_DAYS_BY_FREQUENCY is frequency=days pairs, e.g. day=1,week=3."
+            )
+        lags[name] = int(days)
+    return lags
+
+
+COUNTS_DUE_DAYS_BY_FREQUENCY = _due_days_by_frequency(
+    env_list("COUNTS_DUE_DAYS_BY_FREQUENCY", "day=1,week=3")
+)
 # Fewer survey responses than this are labelled "low sample".
 SURVEY_MIN_RESPONSES = int(env("SURVEY_MIN_RESPONSES", "30"))
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class OutcomesConfig(AppConfig):
     name = "outcomes"
+
+    def ready(self):
+        # The home page (widgets) lists the outcome kinds of the attention list
+        # through the provider this registers (widgets.attention).
+        from . import attention  # noqa: F401

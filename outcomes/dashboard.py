@@ -7,125 +7,45 @@ CSAT one grouped aggregate over survey results, the agency's trend one
 `widgets.flow.rollup`. Python only loops over the widgets and outcomes of the
 page, never over count rows, so the query count is the same for 1 widget or 100.
 
-Periods: a window is a month, a fiscal quarter or a fiscal year, chosen by its
-first day. The default is the period holding the latest month whose counts are
-due (`widgets.flow.latest_due_period`). A window never runs past that month, so
-"this fiscal year" is the year to date and "same period last year" is the same
-months a year before.
+Periods: which month the pages show and the windows they compare are
+`outcomes.periods`' (docs/outcomes.md, "Dashboard periods"). The windows may
+overlap (the same months last year lie in the previous fiscal year), so each
+window is summed on its own, with filtered aggregates in the one grouped query.
 """
 
-import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
 from agencies.models import Agency
 from customers.satisfaction import Csat
 from widgets.flow import (
     FLOW_AGGREGATES,
-    balance_failures,
     flow_from,
-    late_widgets,
-    latest_due_period,
     rollup,
     window_totals,
 )
 from widgets.models import SurveyResult, Widget, WidgetCount, WidgetStatus
-from widgets.periods import (
-    Frequency,
-    describe_period,
-    fiscal_year,
-    fiscal_year_start,
-    period_start,
-)
+from widgets.periods import fiscal_year, fiscal_year_start
 
 from .models import Countermeasure, Outcome
+from .periods import (  # noqa: F401  (the pages' and tests' names for them)
+    GRAIN_MONTHS,
+    GRAINS,
+    Window,
+    add_months,
+    agency_month,
+    default_period,
+    grain_start,
+    latest_month,
+    reference_month,
+    window_for,
+    windows,
+)
 from .selectors import with_latest, with_status
 from .status import Status, widget_status
 
-GRAINS = {"month": "Month", "quarter": "Fiscal quarter", "fiscal_year": "Fiscal year"}
-GRAIN_MONTHS = {"month": 1, "quarter": 3, "fiscal_year": 12}
-PERIOD_CHOICES = {"month": 24, "quarter": 8, "fiscal_year": 3}
 TREND_PERIODS = {"month": 12, "quarter": 8, "fiscal_year": 3}
-
-
-def add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-@dataclass(frozen=True)
-class Window:
-    """Counts whose period starts in [start, end)."""
-
-    grain: str
-    start: dt.date
-    end: dt.date
-    label: str
-
-    @property
-    def days(self):
-        return (self.end - self.start).days
-
-
-def reference_month(today=None):
-    return latest_due_period(Frequency.MONTH, today)
-
-
-def grain_start(grain, day):
-    if grain == "month":
-        return day.replace(day=1)
-    if grain == "quarter":
-        return period_start(day, Frequency.QUARTER)
-    return fiscal_year_start(fiscal_year(day))
-
-
-def grain_label(grain, start):
-    if grain == "month":
-        return start.strftime("%B %Y")
-    if grain == "quarter":
-        return describe_period(start, Frequency.QUARTER)
-    return f"FY{fiscal_year(start)}"
-
-
-def window_for(grain, start, *, today=None):
-    """The window of `grain` starting on `start`, cut at the latest due month."""
-    cut = add_months(reference_month(today), 1)
-    end = min(add_months(start, GRAIN_MONTHS[grain]), max(cut, add_months(start, 1)))
-    label = grain_label(grain, start)
-    if end < add_months(start, GRAIN_MONTHS[grain]):
-        label += f" to date (to {add_months(end, -1):%B %Y})"
-    return Window(grain, start, end, label)
-
-
-def windows(grain, start, *, today=None):
-    """{current, previous, last_year} windows for a grain and a period start."""
-    current = window_for(grain, start, today=today)
-    previous_start = add_months(start, -GRAIN_MONTHS[grain])
-    previous = window_for(grain, previous_start, today=today)
-    last_year = Window(
-        grain,
-        add_months(start, -12),
-        add_months(current.end, -12),
-        f"{grain_label(grain, add_months(start, -12))} (same months)",
-    )
-    return {"current": current, "previous": previous, "last_year": last_year}
-
-
-def period_choices(grain, today=None):
-    """(iso date, label) of the recent periods at a grain, newest first."""
-    latest = grain_start(grain, reference_month(today))
-    return [
-        (start.isoformat(), grain_label(grain, start))
-        for start in (
-            add_months(latest, -GRAIN_MONTHS[grain] * n) for n in range(PERIOD_CHOICES[grain])
-        )
-    ]
-
-
-def default_period(grain, today=None):
-    return grain_start(grain, reference_month(today))
 
 
 # --- widgets ---------------------------------------------------------------------
@@ -135,11 +55,21 @@ def _in(window, field="period_start"):
     return Q(**{f"{field}__gte": window.start, f"{field}__lt": window.end})
 
 
-def _bucket(named_windows):
-    return Case(
-        *[When(_in(w), then=Value(name)) for name, w in named_windows.items()],
-        default=Value(""),
-    )
+def _per_window(aggregates, named_windows):
+    """Each aggregate once per window, named `<window>__<name>`, counting only the
+    window's rows: windows may overlap, so a row may count in more than one."""
+    named = {}
+    for window_name, window in named_windows.items():
+        for name, aggregate in aggregates.items():
+            each, within = aggregate.copy(), _in(window)
+            each.filter = within if aggregate.filter is None else aggregate.filter & within
+            named[f"{window_name}__{name}"] = each
+    return named
+
+
+def _of_window(row, window_name):
+    prefix = f"{window_name}__"
+    return {k.removeprefix(prefix): v for k, v in row.items() if k.startswith(prefix)}
 
 
 def _closing_backlog(window):
@@ -159,9 +89,9 @@ def dashboard_widgets(agency, *, program=None):
 def widget_flows(widgets, named_windows):
     """The widgets (a list), each with .flows {name: Flow}, .csat {name: Csat}, .status.
 
-    Four queries whatever the number of widgets or periods: the widgets (with
-    closing backlogs and open countermeasures), the count aggregates, the survey
-    aggregates; plus nothing per row.
+    Three queries whatever the number of widgets or periods: the widgets (with
+    closing backlogs and open countermeasures), the count aggregates and the
+    survey aggregates, each grouped by widget with one column per window.
     """
     widgets = list(
         widgets.select_related("program")
@@ -177,30 +107,31 @@ def widget_flows(widgets, named_windows):
     span = Q(*[_in(w) for w in named_windows.values()], _connector=Q.OR)
     flow_rows = (
         WidgetCount.objects.filter(span, widget_id__in=ids)
-        .annotate(bucket=_bucket(named_windows))
-        .values("widget_id", "bucket")
-        .annotate(**FLOW_AGGREGATES)
+        .values("widget_id")
+        .annotate(**_per_window(FLOW_AGGREGATES, named_windows))
         .order_by()
     )
-    flows = {(r["widget_id"], r["bucket"]): r for r in flow_rows}
+    flows = {r["widget_id"]: r for r in flow_rows}
     answers = {f"s{p}": Sum(f"satisfaction_{p}") for p in range(1, 6)}
+    answers["results"] = Count("pk")
     survey_rows = (
         SurveyResult.objects.filter(span, widget_id__in=ids, segment__isnull=True)
-        .annotate(bucket=_bucket(named_windows))
-        .values("widget_id", "bucket")
-        .annotate(**answers)
+        .values("widget_id")
+        .annotate(**_per_window(answers, named_windows))
         .order_by()
     )
-    surveys = {(r["widget_id"], r["bucket"]): r for r in survey_rows}
+    surveys = {r["widget_id"]: r for r in survey_rows}
     for widget in widgets:
         widget.flows, widget.csat = {}, {}
         for name, window in named_windows.items():
-            row = flows.get((widget.pk, name), {})
+            row = _of_window(flows.get(widget.pk, {}), name)
             widget.flows[name] = flow_from(
                 row, backlog=getattr(widget, f"backlog_{name}"), days=window.days
             )
-            survey = surveys.get((widget.pk, name))
-            widget.csat[name] = Csat([survey[f"s{p}"] for p in range(1, 6)]) if survey else None
+            survey = _of_window(surveys.get(widget.pk, {}), name)
+            widget.csat[name] = (
+                Csat([survey[f"s{p}"] for p in range(1, 6)]) if survey.get("results") else None
+            )
         current = widget.flows.get("current")
         widget.status = widget_status(
             on_time_share=current.on_time_share if current else None,
@@ -231,7 +162,7 @@ def agency_trend(widgets, window):
     return rows
 
 
-# --- outcomes and the attention list -------------------------------------------------
+# --- outcomes -------------------------------------------------
 
 
 def dashboard_outcomes(agency, *, program=None, until=None):
@@ -241,45 +172,20 @@ def dashboard_outcomes(agency, *, program=None, until=None):
     return with_status(with_latest(outcomes, until=until))
 
 
-@dataclass
-class Attention:
-    outcomes: list  # off track, no open countermeasure
-    widgets: list  # off track, no open countermeasure
-    late: list  # approved widgets whose latest due count is missing
-    unbalanced: list  # counts whose backlog does not balance
-    drafts: list  # submitted definitions waiting for a manager
-
-    def __len__(self):
-        return sum(
-            len(x) for x in (self.outcomes, self.widgets, self.late, self.unbalanced, self.drafts)
-        )
-
-
-def attention(agency, *, outcomes, widgets, window, program=None, today=None):
-    scope = Widget.objects.filter(agency=agency)
-    if program is not None:
-        scope = scope.filter(program=program)
-    recent = WidgetCount.objects.filter(
-        widget__in=scope, period_start__gte=add_months(window.start, -12)
-    )
-    return Attention(
-        outcomes=[o for o in outcomes if o.needs_countermeasure],
-        widgets=[w for w in widgets if w.needs_countermeasure],
-        late=list(late_widgets(scope, today).select_related("program").order_by("name")),
-        unbalanced=balance_failures(recent),
-        drafts=list(scope.filter(status=WidgetStatus.SUBMITTED).order_by("submitted_at")),
-    )
-
-
 # --- statewide scorecard -------------------------------------------------------------
 
 
 def scorecard(user, today=None):
-    """Every agency the user may read: outcome statuses, delivered this FY, freshness."""
-    fy_start = fiscal_year_start(fiscal_year(reference_month(today)))
+    """Every agency the user may read: outcome statuses, delivered this FY, freshness.
+
+    "This FY" is the fiscal year to date of the latest month due or entered in any
+    agency the user reads.
+    """
+    latest = latest_month(WidgetCount.objects.for_user(user), today)
+    fy_start = fiscal_year_start(fiscal_year(latest))
     agency_counts = WidgetCount.objects.filter(widget__agency=OuterRef("pk")).order_by()
     delivered = (
-        agency_counts.filter(period_start__gte=fy_start)
+        agency_counts.filter(period_start__gte=fy_start, period_start__lt=add_months(latest, 1))
         .values("widget__agency")
         .annotate(total=Sum("delivered"))
         .values("total")

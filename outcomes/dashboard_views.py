@@ -14,14 +14,17 @@ from agencies.scoping import can_change
 from widgets import measures
 
 from . import dashboard
+from .attention import attention
 from .forms import DashboardFilterForm
 
 # The huddle board reloads itself (static/js/dashboard.js reads it from a data attribute).
 REFRESH_SECONDS = 300
 
 
-def _filters(request, agency):
-    form = DashboardFilterForm(request.GET or None, agency=agency)
+def _filters(request, agency, *, latest):
+    """The program, grain and period asked for; the period holding the latest month
+    shown when none (or one without data) is asked for."""
+    form = DashboardFilterForm(request.GET or None, agency=agency, latest=latest)
     program, grain, start = None, "month", None
     if form.is_bound and form.is_valid():
         program = form.cleaned_data["program"]
@@ -29,7 +32,7 @@ def _filters(request, agency):
         if form.cleaned_data["period"]:
             start = dt.date.fromisoformat(form.cleaned_data["period"])
     if start is None or dashboard.grain_start(grain, start) != start:
-        start = dashboard.default_period(grain)
+        start = dashboard.default_period(grain, latest=latest)
     return form, program, grain, start
 
 
@@ -49,8 +52,9 @@ def agency_dashboard(request, agency):
 
 
 def _dashboard_body(request, agency, may_manage):
-    form, program, grain, start = _filters(request, agency)
-    windows = dashboard.windows(grain, start)
+    latest = dashboard.agency_month(agency)
+    form, program, grain, start = _filters(request, agency, latest=latest)
+    windows = dashboard.windows(grain, start, latest=latest)
     widgets_qs = dashboard.dashboard_widgets(agency, program=program)
     widgets = dashboard.widget_flows(widgets_qs, windows)
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
@@ -72,12 +76,13 @@ def _dashboard_body(request, agency, may_manage):
             "trend_columns": 1 + len(trend_fields) + len(trend_measures),
             "not_across": [m for m in measures.MEASURES if not m.across_widgets],
             "trend": dashboard.agency_trend(widgets_qs, windows["current"]),
-            "attention": dashboard.attention(
+            "attention": attention(
                 agency,
                 outcomes=outcomes,
                 widgets=widgets,
                 window=windows["current"],
                 program=program,
+                today=timezone.localdate(),
             ),
             "may_manage": may_manage,
         },
@@ -102,8 +107,9 @@ def scorecard(request):
 def huddle(request, agency):
     """A large-type status board for a wall screen; it reloads itself every five minutes
     (a data attribute read by static/js/dashboard.js; no meta refresh, which axe flags)."""
-    _form, program, _grain, _start = _filters(request, agency)
-    windows = {"current": dashboard.window_for("month", dashboard.default_period("month"))}
+    latest = dashboard.agency_month(agency)
+    _form, program, _grain, _start = _filters(request, agency, latest=latest)
+    windows = {"current": dashboard.window_for("month", latest, latest=latest)}
     return render(
         request,
         "outcomes/huddle.html",

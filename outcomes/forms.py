@@ -6,8 +6,8 @@ from django.forms import inlineformset_factory
 
 from widgets.models import Widget, WidgetStatus
 
-from .dashboard import GRAINS, add_months, period_choices, reference_month
 from .models import Contribution, Countermeasure, Measurement, Outcome, Review
+from .periods import GRAINS, counts_of, earliest_month, month_choices, period_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -171,8 +171,7 @@ class ReviewCreateForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
-        latest = reference_month()
-        months = [add_months(latest, -n) for n in range(-1, 12)]
+        months, latest = month_choices(counts_of(agency))
         self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
         self.fields["month"].initial = latest.isoformat()
 
@@ -202,8 +201,13 @@ class DashboardFilterForm(forms.Form):
     grain = forms.ChoiceField(label="Period", choices=list(GRAINS.items()), required=False)
     period = forms.ChoiceField(label="Which", choices=(), required=False)
 
-    def __init__(self, *args, agency, **kwargs):
+    def __init__(self, *args, agency, latest, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = agency.programs.all()
         grain = self.data.get("grain") if self.data.get("grain") in GRAINS else "month"
-        self.fields["period"].choices = [("", "Latest"), *period_choices(grain)]
+        # Any period with counts can be chosen, back to the agency's oldest.
+        earliest = earliest_month(counts_of(agency))
+        self.fields["period"].choices = [
+            ("", "Latest"),
+            *period_choices(grain, latest=latest, earliest=earliest),
+        ]

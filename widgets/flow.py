@@ -22,6 +22,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -32,10 +33,17 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractMonth, ExtractYear, Lag, Mod, TruncMonth
 from django.db.models.lookups import LessThan
+from django.utils import timezone
 
 from . import measures
 from .models import WidgetCount
-from .periods import Frequency, period_end, period_start, previous_period_start
+from .periods import (
+    Frequency,
+    next_period_start,
+    period_end,
+    period_start,
+    previous_period_start,
+)
 
 
 def _known(*fields):
@@ -190,11 +198,80 @@ def balance_failures(counts):
     ]
 
 
+def reporting_lag(frequency):
+    """Days after a period ends until its counts are due (COUNTS_DUE_DAYS_BY_FREQUENCY,
+    else COUNTS_DUE_DAYS)."""
+    return settings.COUNTS_DUE_DAYS_BY_FREQUENCY.get(frequency, settings.COUNTS_DUE_DAYS)
+
+
+def describe_lags():
+    """The reporting lags in words, for pages and e-mails: "1 day after a day ends;
+    3 days after a week ends; 10 days after a month, quarter or year ends"."""
+    lags = {}
+    for frequency in Frequency.values:
+        lags.setdefault(reporting_lag(frequency), []).append(frequency)
+    parts = []
+    for days, names in lags.items():
+        named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        parts.append(f"{days} day{'s' if days != 1 else ''} after a {named} ends")
+    return "; ".join(parts)
+
+
 def latest_due_period(frequency, today=None):
-    """The latest period whose counts are due by `today` (N days after it ends)."""
-    today = today or dt.date.today()
-    cutoff = today - dt.timedelta(days=settings.COUNTS_DUE_DAYS)
+    """The latest period whose counts are due by `today` (its lag after it ends)."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=reporting_lag(frequency))
     return previous_period_start(period_start(cutoff, frequency), frequency)
+
+
+def latest_ended_period(frequency, today=None):
+    """The latest period that has ended before `today`."""
+    today = today or timezone.localdate()
+    return previous_period_start(period_start(today, frequency), frequency)
+
+
+# Frequencies whose periods fit inside one period of the key's frequency.
+_FINER = {
+    Frequency.DAY: (Frequency.DAY,),
+    Frequency.WEEK: (Frequency.DAY, Frequency.WEEK),
+    Frequency.MONTH: (Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
+    Frequency.QUARTER: (Frequency.DAY, Frequency.WEEK, Frequency.MONTH, Frequency.QUARTER),
+    Frequency.YEAR: tuple(Frequency),
+}
+
+
+def newest_period(frequency, counts, today=None):
+    """The newest period at `frequency` whose counts are due or already entered.
+
+    The latest due period (`latest_due_period`), or a later one that has ended
+    when `counts` (any WidgetCount queryset: an agency's, a reader's) already
+    hold a delivered figure for an ended period of a widget counted at that
+    frequency or a finer one that starts in it: on 1 December, with November's
+    counts entered, November, though they are not due until the 11th. One query
+    at most, reading only the rows since the due period.
+    """
+    today = today or timezone.localdate()
+    due = latest_due_period(frequency, today)
+    ended = latest_ended_period(frequency, today)
+    if ended <= due:
+        return due
+    finished = Q()
+    for finer in _FINER[Frequency(frequency)]:
+        finished |= Q(
+            widget__reporting_frequency=finer,
+            period_start__lte=latest_ended_period(finer, today),
+        )
+    newest = (
+        counts.filter(
+            finished,
+            period_start__gte=next_period_start(due, frequency),
+            period_start__lt=next_period_start(ended, frequency),
+            delivered__isnull=False,
+        )
+        .order_by()
+        .aggregate(newest=Max("period_start"))["newest"]
+    )
+    return due if newest is None else period_start(newest, frequency)
 
 
 def late_widgets(widgets, today=None):

@@ -2,7 +2,6 @@
 not grow with the number of rows."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -10,7 +9,9 @@ from django.utils import timezone
 
 from agencies.scoping import MANAGER, agency_roles, changeable_agency_ids
 
+from .. import attention as kinds
 from .. import flow
+from ..attention import AttentionItem, from_providers, in_order, unexplained_gaps
 from ..models import Widget, WidgetCount, WidgetStatus
 from ..periods import describe_period
 
@@ -104,54 +105,46 @@ def history(widget):
     return entries
 
 
-@dataclass
-class AttentionItem:
-    text: str
-    url: str
-    link_text: str
+def _names(names, limit=5):
+    return ", ".join(names[:limit]) + ("…" if len(names) > limit else "")
+
+
+def _plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def attention(user, today=None):
-    """What needs this user now: late counts, reviews waiting, returned drafts.
+    """What needs this user now, in the order of `widgets.attention.KINDS`.
 
-    A few queries whatever the number of widgets: late widgets are grouped by
-    agency and period in Python from one query.
+    Here: late counts and unexplained balance gaps (members of the agency),
+    definitions waiting for review (managers), data-quality errors (the hook in
+    widgets.attention), definitions returned to their owner. The kinds of higher
+    apps (off-track outcomes, countermeasures past due, concerning signals) come
+    from the providers they register (widgets.attention). A few queries whatever
+    the number of widgets: each kind is one query, grouped by agency in Python.
     """
-    agency_ids = list(agency_roles(user))
-    items = []
-    late = (
-        flow.late_widgets(Widget.objects.filter(agency_id__in=agency_ids), today)
-        .select_related("agency")
-        .order_by("agency__name", "due_period", "name")
-    )
-    groups = {}
-    for widget in late:
-        key = (widget.agency, widget.due_period, widget.reporting_frequency)
-        groups.setdefault(key, []).append(widget)
-    for (agency, due, frequency), widgets in groups.items():
-        mine = [w.name for w in widgets if w.owner_id == user.pk]
-        n = len(widgets)
-        text = (
-            f"{agency.abbreviation}: {n} widget{'s' if n > 1 else ''} missing "
-            f"{describe_period(due, frequency)} counts"
-        )
-        if mine:
-            text += f", including yours: {', '.join(mine[:5])}{'…' if len(mine) > 5 else ''}"
-        items.append(
-            AttentionItem(
-                text=text + ".",
-                url=reverse("widgets:overdue", args=[agency.slug]),
-                link_text="See what is overdue",
-            )
-        )
+    today = today or timezone.localdate()
+    roles = agency_roles(user)
+    agency_ids = list(roles)
+    mine = Widget.objects.filter(agency_id__in=agency_ids)
+    items = _late(user, mine, today) + _balance_gaps(mine, today)
     waiting = review_queue(user).count() if changeable_agency_ids(user, MANAGER) else 0
     if waiting:
         items.append(
             AttentionItem(
-                text=f"{waiting} widget definition{'s' if waiting > 1 else ''} "
-                "waiting for your review.",
+                text=f"{_plural(waiting, 'widget definition')} waiting for your review.",
                 url=reverse("widgets:review-queue"),
                 link_text="Open the review queue",
+                kind="reviews",
+            )
+        )
+    for error in kinds.data_quality_errors(mine, today=today):
+        items.append(
+            AttentionItem(
+                text=f"{error.widget.name}, {error.period_label}: {error.message}",
+                url=reverse("widgets:count-history", args=[error.widget.pk]),
+                link_text="See the counts",
+                kind="quality",
             )
         )
     returned = Widget.objects.filter(
@@ -163,6 +156,64 @@ def attention(user, today=None):
                 text=f"{returned} of your widget definitions came back with comments.",
                 url=reverse("widgets:list") + "?agency=&status=returned",
                 link_text="See them",
+                kind="returned",
+            )
+        )
+    items += from_providers(user, roles=roles, today=today)
+    return in_order(items)
+
+
+def _late(user, widgets, today):
+    """Late counts, one item per agency, period and frequency (one query)."""
+    late = (
+        flow.late_widgets(widgets, today)
+        .select_related("agency")
+        .order_by("agency__name", "due_period", "name")
+    )
+    groups = {}
+    for widget in late:
+        key = (widget.agency, widget.due_period, widget.reporting_frequency)
+        groups.setdefault(key, []).append(widget)
+    items = []
+    for (agency, due, frequency), group in groups.items():
+        yours = [w.name for w in group if w.owner_id == user.pk]
+        text = (
+            f"{agency.abbreviation}: {_plural(len(group), 'widget')} missing "
+            f"{describe_period(due, frequency)} counts"
+        )
+        if yours:
+            text += f", including yours: {_names(yours)}"
+        items.append(
+            AttentionItem(
+                text=text + ".",
+                url=reverse("widgets:overdue", args=[agency.slug]),
+                link_text="See what is overdue",
+                kind="late",
+            )
+        )
+    return items
+
+
+def _balance_gaps(widgets, today):
+    """Counts of the last twelve months whose backlog does not balance and that say
+    nothing about why, one item per agency (one query)."""
+    since = today.replace(day=1) - dt.timedelta(days=366)
+    counts = WidgetCount.objects.filter(widget__in=widgets, period_start__gte=since)
+    by_agency = {}
+    for count in unexplained_gaps(counts.select_related("widget__agency")):
+        by_agency.setdefault(count.widget.agency, []).append(count)
+    items = []
+    for agency, counts in sorted(by_agency.items(), key=lambda pair: pair[0].name):
+        named = [f"{c.widget.name} ({c.period_label})" for c in counts]
+        items.append(
+            AttentionItem(
+                text=(
+                    f"{agency.abbreviation}: {_plural(len(counts), 'count')} whose backlog "
+                    f"does not balance, with no note saying why: {_names(named)}."
+                ),
+                url=reverse("outcomes:dashboard", args=[agency.slug]),
+                link_text="See them on the dashboard",
+                kind="balance",
             )
         )
     return items

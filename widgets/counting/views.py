@@ -4,7 +4,6 @@ period, and what is overdue."""
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -54,10 +53,13 @@ def count_entry(request, agency):
         frequency = frequencies[0]
     today = timezone.localdate()
     last_complete = previous_period_start(period_start(today, frequency), frequency)
+    # By default the newest period whose counts are due or already entered (the
+    # period the dashboards show); the next link goes on to the last complete one.
+    shown = flow.newest_period(frequency, WidgetCount.objects.filter(widget__agency=agency), today)
     requested = _parse_date(request.GET.get("period"))
-    start = period_start(requested, frequency) if requested else last_complete
+    start = period_start(requested, frequency) if requested else shown
     if start > period_start(today, frequency):
-        start = last_complete
+        start = shown
     grid = CountGrid(
         agency=agency,
         frequency=frequency,
@@ -307,7 +309,7 @@ def overdue(request, agency):
         {
             "agency": agency,
             "late": [(w, describe_period(w.due_period, w.reporting_frequency)) for w in late],
-            "due_days": settings.COUNTS_DUE_DAYS,
+            "due_days": flow.describe_lags(),
             "entry_url": reverse("widgets:count-entry", args=[agency.slug]),
         },
     )

@@ -50,8 +50,8 @@ class Command(BaseCommand):
             ]
             body = (
                 f"Hello {owner.get_full_name() or owner.get_username()},\n\n"
-                f"These counts are past due ({settings.COUNTS_DUE_DAYS} days after the period "
-                "ends). Please enter them, or leave a cell blank where a number is not known:\n\n"
+                f"These counts are past due (counts are due {flow.describe_lags()}). "
+                "Please enter them, or leave a cell blank where a number is not known:\n\n"
                 + "\n".join(lines)
                 + "\n\nThank you. This reminder comes from Widgets.\n"
             )

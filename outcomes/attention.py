@@ -1,0 +1,168 @@
+"""The attention list: what a manager should act on first (docs/outcomes.md,
+"The attention list"). One set of kinds for the agency dashboard and the home page:
+
+- outcomes off track (on their latest measurement) without an open countermeasure;
+- widgets off track (dashboard: on the period shown) without an open countermeasure;
+- countermeasures past due: open, with a due date before today;
+- late counts: approved widgets missing their latest due count (`widgets.flow`);
+- definitions submitted and waiting for a manager's review;
+- concerning signals: the hook `concerning_signals` below;
+- unexplained balance gaps: counts whose backlog does not balance with the period
+  before and carry no balance note (`widgets.attention.unexplained_gaps`);
+- data-quality errors: the hook `widgets.attention.data_quality_errors`.
+
+"Nothing needs attention" only when every list is empty. The home page is in
+`widgets`, which may not import this app: `home_items` is registered there as a
+provider when the app is ready (`outcomes.apps`).
+"""
+
+from dataclasses import dataclass, fields
+
+from django.db.models import Q
+from django.urls import reverse
+
+from agencies.scoping import MANAGER
+from widgets import attention as kinds
+from widgets.attention import AttentionItem, register, unexplained_gaps
+from widgets.flow import late_widgets
+from widgets.models import Widget, WidgetCount, WidgetStatus
+
+from .models import Countermeasure, Outcome
+from .periods import add_months
+from .selectors import with_latest, with_status
+
+
+def concerning_signals(outcomes):
+    """Hook: outcomes whose latest point is a signal in the worse direction (a
+    "special cause, concerning" variation mark), as (outcome, signal) pairs.
+
+    outcomes/spc.py is being rewritten to name each signal with its rule, date and
+    direction (issue 18, point 1); until then nothing is listed here. Fill this in
+    from it: `outcomes` are the dashboard's (or the home page's) outcomes, already
+    read, so the signals must be computed without a query per outcome.
+    """
+    return []
+
+
+def overdue_countermeasures(countermeasures, today):
+    """Open countermeasures whose due date has passed, oldest due first (one query)."""
+    return list(
+        countermeasures.open()
+        .filter(due_date__lt=today)
+        .select_related("agency", "outcome", "widget", "owner")
+        .order_by("due_date", "pk")
+    )
+
+
+@dataclass
+class Attention:
+    outcomes: list  # off track, no open countermeasure
+    widgets: list  # off track, no open countermeasure
+    countermeasures: list  # open, past their due date
+    late: list  # approved widgets whose latest due count is missing
+    drafts: list  # submitted definitions waiting for a manager
+    signals: list  # (outcome, signal): concerning signals (hook)
+    unbalanced: list  # counts whose backlog does not balance, with no note
+    quality: list  # data-quality errors (hook)
+
+    def __len__(self):
+        return sum(len(getattr(self, field.name)) for field in fields(self))
+
+
+def attention(agency, *, outcomes, widgets, window, program=None, today):
+    """The dashboard's attention list for the agency (and program), with `outcomes`
+    and `widgets` as the dashboard read them. Five queries whatever the rows."""
+    scope = Widget.objects.filter(agency=agency)
+    countermeasures = Countermeasure.objects.filter(agency=agency)
+    if program is not None:
+        scope = scope.filter(program=program)
+        countermeasures = countermeasures.filter(
+            Q(outcome__program=program) | Q(widget__program=program)
+        )
+    recent = WidgetCount.objects.filter(
+        widget__in=scope, period_start__gte=add_months(window.start, -12)
+    ).select_related("widget")
+    return Attention(
+        outcomes=[o for o in outcomes if o.needs_countermeasure],
+        widgets=[w for w in widgets if w.needs_countermeasure],
+        countermeasures=overdue_countermeasures(countermeasures, today),
+        late=list(late_widgets(scope, today).select_related("program").order_by("name")),
+        drafts=list(scope.filter(status=WidgetStatus.SUBMITTED).order_by("submitted_at")),
+        signals=concerning_signals(outcomes),
+        unbalanced=unexplained_gaps(recent),
+        quality=kinds.data_quality_errors(scope, today=today),
+    )
+
+
+# --- the home page's items (a provider for widgets.attention) --------------------------
+
+
+def _names(names, limit=5):
+    return ", ".join(names[:limit]) + ("…" if len(names) > limit else "")
+
+
+def home_items(user, *, roles, today):
+    """The outcome kinds on the user's home page: for the managers of each agency,
+    outcomes off track without an open countermeasure and concerning signals; for
+    its managers and a countermeasure's owner, countermeasures past due. Three
+    queries whatever the number of outcomes."""
+    managed = sorted(a for a, role in roles.items() if role == MANAGER)
+    outcomes = with_status(
+        with_latest(
+            Outcome.objects.filter(agency_id__in=managed)
+            .select_related("agency")
+            .order_by("agency__name", "name")
+        )
+    )
+    items = []
+    by_agency = {}
+    for outcome in outcomes:
+        if outcome.needs_countermeasure:
+            by_agency.setdefault(outcome.agency, []).append(outcome.name)
+    for agency, names in by_agency.items():
+        n = len(names)
+        items.append(
+            AttentionItem(
+                text=(
+                    f"{agency.abbreviation}: {n} outcome{'s' if n != 1 else ''} off track "
+                    f"without an open countermeasure: {_names(names)}."
+                ),
+                url=reverse("outcomes:dashboard", args=[agency.slug]),
+                link_text="Open the dashboard",
+                kind="outcomes",
+            )
+        )
+    for outcome, signal in concerning_signals(outcomes):
+        items.append(
+            AttentionItem(
+                text=f"{outcome.agency.abbreviation}: {outcome.name}: {signal}.",
+                url=outcome.get_absolute_url(),
+                link_text="See the chart",
+                kind="signals",
+            )
+        )
+    mine = Countermeasure.objects.filter(
+        Q(agency_id__in=managed) | Q(owner_id=user.pk, agency_id__in=list(roles))
+    )
+    for countermeasure in overdue_countermeasures(mine, today):
+        subject = countermeasure.outcome or countermeasure.widget
+        items.append(
+            AttentionItem(
+                text=(
+                    f"{countermeasure.agency.abbreviation}: the countermeasure for "
+                    f"{subject.name} was due on {countermeasure.due_date:%-d %B %Y} and is "
+                    "still open."
+                ),
+                url=(
+                    reverse("outcomes:countermeasure-edit", args=[countermeasure.pk])
+                    if countermeasure.agency_id in managed
+                    else subject.get_absolute_url()
+                ),
+                link_text="Update it" if countermeasure.agency_id in managed else "See it",
+                kind="countermeasures",
+            )
+        )
+    return items
+
+
+register(home_items)

@@ -1,0 +1,82 @@
+"""What needs someone now: the kinds of the attention lists, and the hooks through
+which a higher app adds its kinds to the home page (docs/outcomes.md, "The
+attention list").
+
+The home page lives in `widgets` and may not import `outcomes` (apps import one
+way only, docs/architecture.md). So the home page asks every registered
+*provider* for its items: `outcomes` registers its kinds (off-track outcomes
+without an open countermeasure, countermeasures past due, concerning signals)
+when the app is ready (`outcomes.apps`). A provider is a function
+
+    provider(user, *, roles, today) -> list[AttentionItem]
+
+where `roles` is `{agency_id: role}` of the user's memberships; it must read a
+fixed number of queries whatever the number of rows (tests/test_query_scaling.py).
+
+Two kinds are hooks waiting for their checks, each a function to fill in:
+`data_quality_errors` (here: the data-quality findings graded "error") and,
+in outcomes, `concerning_signals` (outcomes/attention.py: process-behaviour
+signals in the worse direction, from outcomes/spc.py). Both lists are empty
+until then; the pages already show them and count them.
+"""
+
+from dataclasses import dataclass
+
+from .flow import balance_failures
+
+
+@dataclass
+class AttentionItem:
+    text: str
+    url: str
+    link_text: str
+    kind: str = ""
+
+
+# In the order the home page lists them.
+KINDS = {
+    "outcomes": "Outcomes off track without an open countermeasure",
+    "countermeasures": "Countermeasures past due",
+    "late": "Late counts",
+    "reviews": "Definitions waiting for review",
+    "signals": "Concerning signals",
+    "balance": "Unexplained balance gaps",
+    "quality": "Data-quality errors",
+    "returned": "Definitions returned to you",
+}
+
+_PROVIDERS = []
+
+
+def register(provider):
+    """Add a provider of home-page items (see the module's docstring). Idempotent."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+    return provider
+
+
+def from_providers(user, *, roles, today):
+    items = []
+    for provider in _PROVIDERS:
+        items.extend(provider(user, roles=roles, today=today))
+    return items
+
+
+def in_order(items):
+    rank = {kind: n for n, kind in enumerate(KINDS)}
+    return sorted(items, key=lambda item: rank.get(item.kind, len(rank)))
+
+
+def unexplained_gaps(counts):
+    """Counts whose backlog does not balance with the period before and that carry
+    no `balance_note` saying why (one query; the window runs over `counts`, so the
+    noted rows still serve as the previous period of the next)."""
+    return [c for c in balance_failures(counts) if not c.balance_note.strip()]
+
+
+def data_quality_errors(widgets, *, today):
+    """Hook: data-quality findings graded "error" for these widgets (issue 18, point 5:
+    within standard above delivered, ...), each with `widget`, `period_label` and a
+    `message` saying what is wrong and how to fix it. None are checked yet: the
+    checks go here, and the home page and the dashboard list what this returns."""
+    return []
