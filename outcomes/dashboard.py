@@ -25,7 +25,7 @@ from widgets.flow import (
     rollup,
     window_totals,
 )
-from widgets.models import SurveyResult, Widget, WidgetCount, WidgetStatus
+from widgets.models import SurveyResult, Widget, WidgetCount
 from widgets.periods import fiscal_year, fiscal_year_start
 
 from .models import Countermeasure, Outcome
