@@ -41,7 +41,7 @@ from widgets.periods import (
 )
 
 from .models import Countermeasure, Outcome
-from .selectors import with_latest, with_status
+from .selectors import with_latest, with_marks, with_status
 from .status import Status, widget_status
 
 GRAINS = {"month": "Month", "quarter": "Fiscal quarter", "fiscal_year": "Fiscal year"}
@@ -241,7 +241,7 @@ def dashboard_outcomes(agency, *, program=None, until=None):
     outcomes = Outcome.objects.filter(agency=agency).select_related("program", "owner")
     if program is not None:
         outcomes = outcomes.filter(program=program)
-    return with_status(with_latest(outcomes, until=until))
+    return with_marks(with_status(with_latest(outcomes, until=until)), until=until)
 
 
 @dataclass
