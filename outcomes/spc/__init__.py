@@ -62,7 +62,8 @@ class Signal:
         n = len(self.indices)
         above = "above" if self.side == HIGH else "below"
         if self.rule == OUTSIDE:
-            return f"{above} the {'upper' if self.side == HIGH else 'lower'} process limit"
+            limit = f"{above} the {'upper' if self.side == HIGH else 'lower'} process limit"
+            return limit if n == 1 else f"{n} points in a row {limit}"
         if self.rule == RUN:
             return f"a run of {n} points {above} the centre line"
         if self.rule == TREND:

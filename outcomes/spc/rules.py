@@ -2,7 +2,8 @@
 Count" guidance applies Wheeler's XmR chart. Each finds *detections* in one
 period's values against that period's limits:
 
-- OUTSIDE: a point above the upper or below the lower process limit;
+- OUTSIDE: a point above the upper or below the lower process limit (points in
+  a row beyond the same limit make one detection);
 - RUN: RUN_LENGTH (7) or more points in a row on the same side of the centre line
   (a point exactly on the centre line ends a run);
 - TREND: TREND_LENGTH (7) or more points in a row, each higher than the one
@@ -50,11 +51,10 @@ def detect(values, limits):
 
 
 def _outside(values, limits):
-    for index, value in enumerate(values):
-        if value > limits.upper:
-            yield Detection(OUTSIDE, HIGH, (index,))
-        elif value < limits.lower:
-            yield Detection(OUTSIDE, LOW, (index,))
+    """Points outside the limits; points in a row outside on the same side make one."""
+    sides = [HIGH if v > limits.upper else LOW if v < limits.lower else None for v in values]
+    for side, indices in _stretches(sides, 1):
+        yield Detection(OUTSIDE, side, indices)
 
 
 def _stretches(keys, minimum):

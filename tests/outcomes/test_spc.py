@@ -78,6 +78,15 @@ def test_a_point_above_the_upper_limit_is_a_signal():
     assert found(chart([*BASELINE, 17])) == [("outside", "high", (12,))]
 
 
+def test_points_in_a_row_beyond_one_limit_are_one_signal():
+    analysis = chart([*BASELINE, 17, 18, 11, 17])
+    assert [s for s in found(analysis) if s[0] == "outside"] == [
+        ("outside", "high", (12, 13)),
+        ("outside", "high", (15,)),
+    ]
+    assert analysis.signals[0].describe == "2 points in a row above the upper process limit"
+
+
 def test_a_shift_of_seven_points_below_the_centre_line_is_a_run():
     # 9 is inside the limits and inside two sigma: the run is the only signal.
     analysis = chart([*BASELINE, 9, 9, 9, 9, 9, 9, 9], direction="up")
