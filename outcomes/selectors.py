@@ -150,5 +150,8 @@ def run_chart(outcome, measurements, *, steps=()):
         "rows": rows,
         "analysis": analysis,
         "signals": signals,
-        "periods": [(measurements[p.start].date, p) for p in analysis.periods],
+        "periods": [
+            {"first": measurements[p.start].date, "period": p, "reason": p.reason.rstrip(". ")}
+            for p in analysis.periods
+        ],
     }

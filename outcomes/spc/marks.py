@@ -104,7 +104,7 @@ def assurance(limits, *, target, direction):
         (limits.upper, limits.lower) if direction == UP else (limits.lower, limits.upper)
     )
     meets = (lambda v: v >= target) if direction == UP else (lambda v: v <= target)
-    figure = f"{target.normalize():f}" if hasattr(target, "normalize") else str(target)
+    figure = f"{round(target, 2).normalize():f}"
     if meets(worse):
         return Mark(
             "meet",

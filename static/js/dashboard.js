@@ -60,9 +60,10 @@
       data: { labels: data.labels, datasets: datasets },
       options: {
         animation: false,
+        maintainAspectRatio: false,
         scales: { y: { title: { display: true, text: data.unit, color: INK } } },
         plugins: {
-          legend: { labels: { color: INK } },
+          legend: { position: "bottom", labels: { color: INK, boxWidth: 24 } },
           tooltip: {
             callbacks: {
               afterLabel: function (ctx) {

@@ -151,6 +151,7 @@ def test_manager_records_a_step_change_and_the_chart_restarts_its_limits(
     sign_in("manager@deq")
     page.goto(f"{base}/outcomes/{outcome.pk}/")
     form = page.locator("form", has=page.get_by_role("button", name="Record the step change"))
+    page.get_by_text("Record a step change", exact=True).click()  # open the <details>
     # Without a reason: nothing recorded, said at the top of the page.
     form.get_by_label("First measurement of the new period").select_option(
         months_back(5).isoformat()
@@ -160,6 +161,7 @@ def test_manager_records_a_step_change_and_the_chart_restarts_its_limits(
     expect(page.get_by_text("The step change was not recorded")).to_be_visible()
     assert_no_axe_violations(page)
 
+    page.get_by_text("Record a step change", exact=True).click()
     form.get_by_label("First measurement of the new period").select_option(
         months_back(5).isoformat()
     )
