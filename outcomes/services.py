@@ -6,7 +6,7 @@ only when every off-track item on its agenda has an open countermeasure.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies.errors import EditConflict
@@ -136,9 +136,14 @@ def record_step_change(*, outcome, starts_on, reason, by):
         raise ValidationError(
             "Choose the date of a measurement after the first: the new period starts there."
         )
+    taken = ValidationError(f"A step change from {starts_on:%-d %B %Y} is already recorded.")
     if outcome.step_changes.filter(starts_on=starts_on).exists():
-        raise ValidationError(f"A step change from {starts_on:%-d %B %Y} is already recorded.")
+        raise taken
     step = StepChange(outcome=outcome, starts_on=starts_on, reason=reason, recorded_by=by)
     step._change_reason = "Recorded"
-    step.save()
+    try:
+        with transaction.atomic():
+            step.save()
+    except IntegrityError:  # someone recorded the same date a moment ago
+        raise taken from None
     return step

@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from outcomes.models import Contribution, Outcome, StepChange
@@ -261,3 +261,11 @@ def test_a_forged_number_of_contribution_forms_is_bounded(agency_a):
     formset = ContributionFormSet(data, instance=outcome, agency=agency_a, prefix="contributions")
     assert len(formset.forms) == MAX_CONTRIBUTIONS
     assert not formset.is_valid()
+
+
+def test_a_second_step_change_on_the_same_date_is_refused_in_words(world, manager_a):
+    outcome = world["outcome"]
+    record_step_change(outcome=outcome, starts_on=months_back(3), reason="A", by=manager_a)
+    with pytest.raises(ValidationError, match="already recorded"):
+        record_step_change(outcome=outcome, starts_on=months_back(3), reason="B", by=manager_a)
+    assert outcome.step_changes.get().reason == "A"
