@@ -66,6 +66,7 @@ TABLES = {
     "widgets_surveyresult": "widget",
     "outcomes_outcome": "agency",
     "outcomes_measurement": "outcome",
+    "outcomes_stepchange": "outcome",
     "outcomes_contribution": "outcome",
     "outcomes_countermeasure": "agency",
     "outcomes_review": "agency",

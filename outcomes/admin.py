@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Contribution, Countermeasure, Measurement, Outcome, Review
+from .models import Contribution, Countermeasure, Measurement, Outcome, Review, StepChange
 
 
 class ContributionInline(admin.TabularInline):
@@ -62,3 +62,13 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["agency__name", "decisions", "attendees"]
     filter_horizontal = ["countermeasures"]
     list_select_related = ["agency"]
+
+
+@admin.register(StepChange)
+class StepChangeAdmin(SimpleHistoryAdmin):
+    list_display = ["outcome", "starts_on", "reason", "recorded_by"]
+    list_filter = ["outcome__agency"]
+    search_fields = ["outcome__name", "reason"]
+    list_select_related = ["outcome", "recorded_by"]
+    raw_id_fields = ["outcome", "recorded_by"]
+    readonly_fields = ["version", "created_at", "updated_at"]

@@ -42,7 +42,7 @@ from .periods import (  # noqa: F401  (the pages' and tests' names for them)
     window_for,
     windows,
 )
-from .selectors import with_latest, with_status
+from .selectors import with_latest, with_marks, with_status
 from .status import Status, widget_status
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "fiscal_year": 3}
@@ -169,7 +169,7 @@ def dashboard_outcomes(agency, *, program=None, until=None):
     outcomes = Outcome.objects.filter(agency=agency).select_related("program", "owner")
     if program is not None:
         outcomes = outcomes.filter(program=program)
-    return with_status(with_latest(outcomes, until=until))
+    return with_marks(with_status(with_latest(outcomes, until=until)), until=until)
 
 
 # --- statewide scorecard -------------------------------------------------------------

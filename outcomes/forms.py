@@ -211,3 +211,27 @@ class DashboardFilterForm(forms.Form):
             ("", "Latest"),
             *period_choices(grain, latest=latest, earliest=earliest),
         ]
+
+
+class StepChangeForm(forms.Form):
+    """A step change on the outcome page: the first measurement of the new period, and why."""
+
+    starts_on = forms.TypedChoiceField(
+        label="First measurement of the new period",
+        coerce=dt.date.fromisoformat,
+        help_text="The process limits restart at this measurement.",
+    )
+    reason = forms.CharField(
+        label="What changed",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. “New online form from March”. Shown beside the chart.",
+    )
+
+    def __init__(self, *args, outcome, **kwargs):
+        super().__init__(*args, **kwargs)
+        dates = list(outcome.measurements.order_by("-date").values_list("date", flat=True))
+        taken = set(outcome.step_changes.values_list("starts_on", flat=True))
+        self.fields["starts_on"].choices = [
+            (d.isoformat(), f"{d:%-d %B %Y}") for d in dates[:-1] if d not in taken
+        ]

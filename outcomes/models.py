@@ -125,6 +125,43 @@ class Measurement(TimeStampedModel):
         return f"{self.outcome}: {self.value} on {self.date:%Y-%m-%d}"
 
 
+class StepChangeQuerySet(ScopedQuerySet):
+    agency_path = "outcome__agency"
+
+
+class StepChange(TimeStampedModel):
+    """The process behind an outcome changed on purpose (or was found to): its run
+    chart's limits restart at the first measurement on or after `starts_on`
+    (outcomes.spc, docs/outcomes.md)."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="step_changes")
+    starts_on = models.DateField(
+        help_text="The date of the first measurement of the new period.",
+    )
+    reason = models.TextField(help_text="What changed, e.g. “New inspection process from May”.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = StepChangeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["outcome", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome", "starts_on"], name="outcomes_stepchange_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="outcomes_stepchange_reason_given"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.outcome}: step change from {self.starts_on:%Y-%m-%d}"
+
+
 class ContributionQuerySet(ScopedQuerySet):
     agency_path = "outcome__agency"
 

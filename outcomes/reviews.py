@@ -5,7 +5,10 @@ The agenda of a review for month M (docs/domain.md, "The monthly review"):
 - outcomes off track, judged on their latest measurement on or before the end of M;
 - widgets off track, judged on their on-time share over the three months ending
   with M (so that quarterly widgets are judged too);
-- signals: outcomes whose latest measurement is a signal on their run chart;
+- concerning signals: outcomes whose latest measurement (up to the end of M) is
+  part of a signal in the worse direction on their process behaviour chart
+  (outcomes.spc; step changes recorded by then count). Improving signals are
+  listed apart, as good news, not as problems;
 - late data: approved widgets whose latest due count is missing (today);
 - for each off-track item, whether it has an open countermeasure. The review
   cannot be closed while one has none (`services.close_review`).
@@ -16,10 +19,9 @@ from dataclasses import dataclass
 from widgets.flow import late_widgets
 from widgets.models import Widget
 
-from . import spc
 from .dashboard import Window, add_months, dashboard_widgets, widget_flows
-from .models import Measurement, Outcome
-from .selectors import with_latest, with_status
+from .models import Outcome
+from .selectors import with_latest, with_marks, with_status
 from .status import Status, month_end
 
 
@@ -36,7 +38,8 @@ def review_window(review):
 class Agenda:
     outcomes: list  # every outcome, with status as of the month
     widgets: list  # every counted widget, with status over the window
-    signals: list  # (outcome, Signal)
+    signals: list  # (outcome, Signal): concerning signals, on the agenda
+    improving: list  # (outcome, Signal): improving signals, listed as such
     late: list
     window: Window
 
@@ -65,23 +68,20 @@ def agenda(review, *, program=None):
     outcomes = Outcome.objects.filter(agency_id=review.agency_id).select_related("program")
     if program is not None:
         outcomes = outcomes.filter(program=program)
-    outcomes = with_status(with_latest(outcomes, until=until))
-    series = {}
-    for m in Measurement.objects.filter(
-        outcome__in=[o.pk for o in outcomes], date__lte=until
-    ).order_by("date"):
-        series.setdefault(m.outcome_id, []).append(m.value)
-    signals = []
-    for outcome in outcomes:
-        values = series.get(outcome.pk, [])
-        found = spc.signals(values, spc.process_limits(values))
-        latest = [s for s in found if s.index == len(values) - 1]
-        if latest:
-            signals.append((outcome, latest[0]))
+    outcomes = with_marks(with_status(with_latest(outcomes, until=until)), until=until)
+    signals = [(o, o.chart.latest_signal) for o in outcomes if o.chart.concerning]
+    improving = [(o, o.chart.latest_signal) for o in outcomes if o.chart.improving]
     window = review_window(review)
     widgets = widget_flows(dashboard_widgets(review.agency, program=program), {"current": window})
     scope = Widget.objects.filter(agency_id=review.agency_id)
     if program is not None:
         scope = scope.filter(program=program)
     late = list(late_widgets(scope).order_by("name"))
-    return Agenda(outcomes=outcomes, widgets=widgets, signals=signals, late=late, window=window)
+    return Agenda(
+        outcomes=outcomes,
+        widgets=widgets,
+        signals=signals,
+        improving=improving,
+        late=late,
+        window=window,
+    )

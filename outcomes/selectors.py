@@ -5,7 +5,7 @@ latest measurement is a subquery, the status is arithmetic on it."""
 from django.db.models import Exists, OuterRef, Subquery
 
 from . import spc
-from .models import Countermeasure, Measurement
+from .models import Countermeasure, Measurement, StepChange
 from .status import Status, status_of_outcome, trajectory_value, trend
 
 CHART_POINTS = 36
@@ -46,47 +46,112 @@ def with_status(outcomes):
     return items
 
 
-def run_chart(outcome, measurements):
-    """Everything the run chart and its table need, for measurements oldest first.
-
-    Returns a dict with `data` (for json_script), `rows` (for the table beside the
-    chart), `limits` and `signals` (listed in text under the chart).
-    """
-    measurements = list(measurements)[-CHART_POINTS:]
-    values = [m.value for m in measurements]
-    limits = spc.process_limits(values)
-    signals = spc.signals(values, limits)
-    by_index = {s.index: s for s in signals}
-    rows = []
-    for index, m in enumerate(measurements):
-        expected = trajectory_value(
+def analyse_outcome(outcome, dates, values, steps=()):
+    """The process behaviour chart of an outcome's series (outcomes.spc): limits
+    restarting at each step change, signals judged by the outcome's direction, and
+    the assurance mark against the target trajectory on the latest date."""
+    target = None
+    if dates:
+        target = trajectory_value(
             baseline_value=outcome.baseline_value,
             baseline_date=outcome.baseline_date,
             target_value=outcome.target_value,
             target_date=outcome.target_date,
-            on=m.date,
+            on=dates[-1],
         )
+    return spc.analyse(
+        dates,
+        values,
+        direction=outcome.direction,
+        steps=[(s.starts_on, s.reason) for s in steps],
+        target=target,
+    )
+
+
+def with_marks(outcomes, *, until=None):
+    """Give each outcome (a list) .chart, its spc.Analysis: two queries for any number."""
+    ids = [o.pk for o in outcomes]
+    measurements = Measurement.objects.filter(outcome__in=ids).order_by("date")
+    steps = StepChange.objects.filter(outcome__in=ids)
+    if until is not None:
+        measurements = measurements.filter(date__lte=until)
+        steps = steps.filter(starts_on__lte=until)
+    series, step_changes = {}, {}
+    for outcome_id, date, value in measurements.values_list("outcome_id", "date", "value"):
+        dates, values = series.setdefault(outcome_id, ([], []))
+        dates.append(date)
+        values.append(value)
+    for step in steps.only("outcome_id", "starts_on", "reason"):
+        step_changes.setdefault(step.outcome_id, []).append(step)
+    for outcome in outcomes:
+        dates, values = series.get(outcome.pk, ([], []))
+        outcome.chart = analyse_outcome(outcome, dates, values, step_changes.get(outcome.pk, []))
+    return outcomes
+
+
+def run_chart(outcome, measurements, *, steps=()):
+    """Everything the run chart and its table need, for measurements oldest first.
+
+    Limits and signals are judged on the whole series (the baseline is its first
+    points); the chart and the table show the last CHART_POINTS. Returns a dict
+    with `data` (for json_script), `rows` (for the table beside the chart),
+    `analysis` (spc.Analysis: periods, signals, marks) and `signals` (those with a
+    point on the chart, listed in words beside it).
+    """
+    measurements = list(measurements)
+    analysis = analyse_outcome(
+        outcome, [m.date for m in measurements], [m.value for m in measurements], steps
+    )
+    first = max(0, len(measurements) - CHART_POINTS)
+    shown = range(first, len(measurements))
+    period_starts = {p.start: p for p in analysis.periods}
+    rows = []
+    for index in shown:
+        m = measurements[index]
+        period = analysis.period_of(index)
         rows.append(
             {
                 "measurement": m,
-                "trajectory": expected,
+                "trajectory": trajectory_value(
+                    baseline_value=outcome.baseline_value,
+                    baseline_date=outcome.baseline_date,
+                    target_value=outcome.target_value,
+                    target_date=outcome.target_date,
+                    on=m.date,
+                ),
                 "status": status_of_outcome(outcome, on=m.date, value=m.value),
-                "signal": by_index.get(index),
+                "signal": analysis.point_signals[index],
+                "limits": period.limits,
+                "step": period if index in period_starts and index > 0 else None,
             }
         )
 
     def number(value):
         return None if value is None else float(round(value, 4))
 
+    def line(name):
+        return [number(getattr(r["limits"], name)) if r["limits"] else None for r in rows]
+
     data = {
         "title": f"{outcome.measure} ({outcome.unit})",
         "unit": outcome.unit,
-        "labels": [m.date.isoformat() for m in measurements],
-        "values": [number(v) for v in values],
+        "labels": [m.date.isoformat() for m in measurements[first:]],
+        "values": [number(m.value) for m in measurements[first:]],
         "target": [number(r["trajectory"]) for r in rows],
-        "signals": [index in by_index for index in range(len(values))],
-        "mean": number(limits.mean) if limits else None,
-        "upper": number(limits.upper) if limits else None,
-        "lower": number(limits.lower) if limits else None,
+        "signals": [r["signal"].judgement if r["signal"] else None for r in rows],
+        "centre": line("centre"),
+        "upper": line("upper"),
+        "lower": line("lower"),
+        "periodStarts": [i - first for i in period_starts if i > first],
     }
-    return {"data": data, "rows": rows, "limits": limits, "signals": signals}
+    signals = [s for s in analysis.signals if s.indices[-1] >= first]
+    return {
+        "data": data,
+        "rows": rows,
+        "analysis": analysis,
+        "signals": signals,
+        "periods": [
+            {"first": measurements[p.start].date, "period": p, "reason": p.reason.rstrip(". ")}
+            for p in analysis.periods
+        ],
+    }

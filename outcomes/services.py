@@ -6,13 +6,13 @@ only when every off-track item on its agenda has an open countermeasure.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies.errors import EditConflict
 from agencies.scoping import MANAGER, can_change
 
-from .models import Countermeasure, Outcome, Review, ReviewStatus
+from .models import Countermeasure, Outcome, Review, ReviewStatus, StepChange
 from .reviews import agenda
 
 
@@ -117,3 +117,33 @@ def close_review(*, review, by):
     review.full_clean()
     review.save()
     return review
+
+
+@transaction.atomic
+def record_step_change(*, outcome, starts_on, reason, by):
+    """Record that the outcome's process changed: its limits restart at `starts_on`.
+
+    `starts_on` must be the date of one of its measurements after the first (a
+    new period starts at a point); one step change per date.
+    """
+    if not can_change(by, outcome.agency_id, MANAGER):
+        raise PermissionDenied("Only managers of the agency can record step changes.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say what changed: a step change needs its reason.")
+    dates = list(outcome.measurements.order_by("date").values_list("date", flat=True))
+    if starts_on not in dates[1:]:
+        raise ValidationError(
+            "Choose the date of a measurement after the first: the new period starts there."
+        )
+    taken = ValidationError(f"A step change from {starts_on:%-d %B %Y} is already recorded.")
+    if outcome.step_changes.filter(starts_on=starts_on).exists():
+        raise taken
+    step = StepChange(outcome=outcome, starts_on=starts_on, reason=reason, recorded_by=by)
+    step._change_reason = "Recorded"
+    try:
+        with transaction.atomic():
+            step.save()
+    except IntegrityError:  # someone recorded the same date a moment ago
+        raise taken from None
+    return step

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.outcome_list, name="list"),
     path("<int:pk>/", views.outcome_detail, name="detail"),
     path("<int:pk>/edit/", views.outcome_edit, name="edit"),
+    path("<int:pk>/step-changes/new/", views.step_change_create, name="step-change-create"),
     path("<int:pk>/measurements/new/", views.measurement_create, name="measurement-create"),
     path("measurements/import/", views.measurement_import, name="measurement-import"),
     path(

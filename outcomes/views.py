@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
 from agencies.permissions import MANAGER, PUBLIC, READ, SIGNED_IN, STAFF, grant
@@ -15,15 +16,17 @@ from config.forms import refuse_stale_save
 
 from . import imports, services
 from .dashboard import public_widgets
-from .forms import ContributionFormSet, MeasurementForm, OutcomeForm
+from .forms import ContributionFormSet, MeasurementForm, OutcomeForm, StepChangeForm
 from .models import Outcome
-from .selectors import run_chart, with_latest, with_status
+from .selectors import run_chart, with_latest, with_marks, with_status
 
 
 @grant(SIGNED_IN)
 def outcome_list(request):
-    outcomes = with_status(
-        with_latest(Outcome.objects.for_user(request.user).select_related("agency", "program"))
+    outcomes = with_marks(
+        with_status(
+            with_latest(Outcome.objects.for_user(request.user).select_related("agency", "program"))
+        )
     )
     return render(request, "outcomes/outcome_list.html", {"outcomes": outcomes})
 
@@ -32,18 +35,50 @@ def outcome_list(request):
 def outcome_detail(request, outcome):
     [outcome] = with_status([outcome])
     measurements = list(outcome.measurements.order_by("date"))
+    steps = list(outcome.step_changes.select_related("recorded_by"))
+    may_manage = can_change(request.user, outcome.agency_id, MANAGER)
+    step_form = StepChangeForm(outcome=outcome) if may_manage else None
     return render(
         request,
         "outcomes/outcome_detail.html",
         {
             "outcome": outcome,
-            "chart": run_chart(outcome, measurements),
+            "chart": run_chart(outcome, measurements, steps=steps),
+            "step_changes": steps,
+            "step_form": step_form if step_form and step_form.fields["starts_on"].choices else None,
             "contributions": outcome.contributions.select_related("widget"),
             "countermeasures": outcome.countermeasures.select_related("owner"),
-            "may_manage": can_change(request.user, outcome.agency_id, MANAGER),
+            "may_manage": may_manage,
             "may_measure": can_change(request.user, outcome.agency_id, STAFF),
         },
     )
+
+
+@require_POST
+@grant(MANAGER, outcome=Outcome.objects.select_related("agency"), to="record its step changes")
+def step_change_create(request, outcome):
+    """Record a step change from the outcome page; back to the page, with what happened."""
+    form = StepChangeForm(request.POST, outcome=outcome)
+    if not form.is_valid():
+        problems = " ".join(e for errors in form.errors.values() for e in errors)
+        messages.error(request, f"The step change was not recorded. {problems}")
+        return redirect(outcome)
+    try:
+        step = services.record_step_change(
+            outcome=outcome,
+            starts_on=form.cleaned_data["starts_on"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, "The step change was not recorded. " + " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Recorded a step change from {step.starts_on:%-d %B %Y}: the process limits "
+            "restart there.",
+        )
+    return redirect(outcome)
 
 
 @grant(MANAGER, agency=Agency, by="slug", to="set its outcomes")

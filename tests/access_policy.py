@@ -330,6 +330,9 @@ POLICY = {
     "outcomes:edit": case(
         get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs={"pk": "outcome"}
     ),
+    "outcomes:step-change-create": case(
+        get=post_only(), post=change(MANAGERS_OF_A), kwargs={"pk": "outcome"}
+    ),
     "outcomes:measurement-create": case(
         get=change(OF_A), post=change(OF_A), kwargs={"pk": "outcome"}
     ),

@@ -13,6 +13,7 @@ from outcomes.models import (
     Measurement,
     Outcome,
     Review,
+    StepChange,
 )
 from widgets.models import SurveyResult, Widget, WidgetCount, WidgetKind, WidgetStatus
 
@@ -145,6 +146,15 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     outcome = factory.SubFactory(OutcomeFactory)
     date = dt.date(2026, 1, 1)
     value = Decimal("35")
+
+
+class StepChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StepChange
+
+    outcome = factory.SubFactory(OutcomeFactory)
+    starts_on = dt.date(2026, 1, 1)
+    reason = "A new way of working"
 
 
 class ContributionFactory(factory.django.DjangoModelFactory):

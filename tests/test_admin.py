@@ -28,6 +28,7 @@ def one_of_everything(admin_user):
     f.MembershipFactory(agency=widget.agency)
     contribution = f.ContributionFactory()
     f.MeasurementFactory(outcome=contribution.outcome)
+    f.StepChangeFactory(outcome=contribution.outcome)
     f.CountermeasureFactory(outcome=contribution.outcome)
     f.ReviewFactory(agency=widget.agency)
     CountUpload.objects.create(agency=widget.agency, uploaded_by=admin_user, file_name="a.csv")

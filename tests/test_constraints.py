@@ -105,6 +105,11 @@ def _duplicate_measurement():
     f.MeasurementFactory(outcome=m.outcome, date=m.date)
 
 
+def _duplicate_step_change():
+    step = f.StepChangeFactory()
+    f.StepChangeFactory(outcome=step.outcome, starts_on=step.starts_on)
+
+
 def _duplicate_contribution():
     c = f.ContributionFactory()
     f.ContributionFactory(outcome=c.outcome, widget=c.widget)
@@ -186,6 +191,8 @@ BREAKERS = {
     "outcomes_outcome_direction_valid": lambda: f.OutcomeFactory(direction="left"),
     "outcomes_outcome_frequency_valid": lambda: f.OutcomeFactory(frequency="hourly"),
     "outcomes_measurement_one_per_date": _duplicate_measurement,
+    "outcomes_stepchange_one_per_date": _duplicate_step_change,
+    "outcomes_stepchange_reason_given": lambda: f.StepChangeFactory(reason=""),
     "outcomes_contribution_one_per_pair": _duplicate_contribution,
     "outcomes_countermeasure_one_subject": _countermeasure_with_two_subjects,
     "outcomes_countermeasure_state_valid": lambda: f.CountermeasureFactory(state="forgotten"),

@@ -1,32 +1,44 @@
-// Run charts of outcomes: the series, the target trajectory, the mean and the
-// natural process limits, with signals drawn as large diamonds (and listed in
-// text beside the chart). Data comes from json_script (the CSP forbids inline
-// scripts). Markup: <canvas data-run-chart="ID-of-json-script">.
-// The data: {title, unit, labels, values, target, signals, mean, upper, lower}.
+// Process behaviour charts of outcomes (outcomes/spc): the series, the target
+// trajectory, the centre line and the process limits of each period (they restart
+// at a step change, so the lines break there), with signals drawn by shape: a
+// triangle improving, a diamond concerning, a square a change in a measure with no
+// better direction (and listed in words beside the chart). Data comes from
+// json_script (the CSP forbids inline scripts). Markup: <canvas data-run-chart="ID">.
+// The data: {title, unit, labels, values, target, signals, centre, upper, lower,
+// periodStarts}; signals, centre, upper and lower have one entry per point.
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
-  var INK = "#1b1b1b", BLUE = "#005ea2", RED = "#b50909", GREY = "#71767a", GREEN = "#00a91c";
-
-  function flat(value, count) {
-    var line = [];
-    for (var i = 0; i < count; i += 1) { line.push(value); }
-    return line;
-  }
+  var INK = "#1b1b1b", LINE = "#3d4551", GREY = "#71767a", GREEN = "#008817";
+  var SIGNAL = {
+    improving: { color: "#005ea2", shape: "triangle" },
+    concerning: { color: "#c05600", shape: "rectRot" },
+    neutral: { color: "#54278f", shape: "rect" }
+  };
 
   document.querySelectorAll("canvas[data-run-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.getAttribute("data-run-chart"));
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
-    var n = data.values.length;
     var signals = data.signals || [];
+    var starts = data.periodStarts || [];
+    // No line from the last point of one period to the first of the next.
+    var breakAtSteps = {
+      borderColor: function (ctx) {
+        return starts.indexOf(ctx.p1DataIndex) >= 0 ? "rgba(0, 0, 0, 0)" : undefined;
+      }
+    };
+    function marker(i, key, plain) {
+      return signals[i] ? SIGNAL[signals[i]][key] : plain;
+    }
     var datasets = [{
       label: data.title,
       data: data.values,
-      borderColor: BLUE,
-      backgroundColor: data.values.map(function (_, i) { return signals[i] ? RED : BLUE; }),
-      pointStyle: data.values.map(function (_, i) { return signals[i] ? "rectRot" : "circle"; }),
-      pointRadius: data.values.map(function (_, i) { return signals[i] ? 8 : 4; }),
+      borderColor: LINE,
+      backgroundColor: data.values.map(function (_, i) { return marker(i, "color", LINE); }),
+      pointBorderColor: data.values.map(function (_, i) { return marker(i, "color", LINE); }),
+      pointStyle: data.values.map(function (_, i) { return marker(i, "shape", "circle"); }),
+      pointRadius: data.values.map(function (_, i) { return signals[i] ? 8 : 3; }),
       spanGaps: false
     }, {
       label: "Target trajectory",
@@ -36,11 +48,11 @@
       pointRadius: 0,
       fill: false
     }];
-    if (data.mean !== null) {
+    if ((data.centre || []).some(function (v) { return v !== null; })) {
       datasets.push(
-        { label: "Mean", data: flat(data.mean, n), borderColor: GREY, pointRadius: 0, borderWidth: 1 },
-        { label: "Upper process limit", data: flat(data.upper, n), borderColor: GREY, borderDash: [2, 3], pointRadius: 0, borderWidth: 1 },
-        { label: "Lower process limit", data: flat(data.lower, n), borderColor: GREY, borderDash: [2, 3], pointRadius: 0, borderWidth: 1 }
+        { label: "Centre line", data: data.centre, borderColor: GREY, pointRadius: 0, borderWidth: 1, segment: breakAtSteps },
+        { label: "Upper process limit", data: data.upper, borderColor: GREY, borderDash: [2, 3], pointRadius: 0, borderWidth: 1, segment: breakAtSteps },
+        { label: "Lower process limit", data: data.lower, borderColor: GREY, borderDash: [2, 3], pointRadius: 0, borderWidth: 1, segment: breakAtSteps }
       );
     }
     new Chart(canvas, {
@@ -48,12 +60,16 @@
       data: { labels: data.labels, datasets: datasets },
       options: {
         animation: false,
+        maintainAspectRatio: false,
         scales: { y: { title: { display: true, text: data.unit, color: INK } } },
         plugins: {
-          legend: { labels: { color: INK } },
+          legend: { position: "bottom", labels: { color: INK, boxWidth: 24 } },
           tooltip: {
             callbacks: {
-              afterLabel: function (ctx) { return ctx.datasetIndex === 0 && signals[ctx.dataIndex] ? "Signal" : ""; }
+              afterLabel: function (ctx) {
+                var s = ctx.datasetIndex === 0 ? signals[ctx.dataIndex] : null;
+                return s ? "Signal: " + (s === "neutral" ? "a change" : s) : "";
+              }
             }
           }
         }

@@ -21,6 +21,7 @@ from ..factories import (
     MembershipFactory,
     ProgramFactory,
     ReviewFactory,
+    StepChangeFactory,
     SurveyResultFactory,
     UserFactory,
     WidgetCountFactory,
@@ -63,6 +64,7 @@ def full_agency(db):
     SurveyResultFactory(widget=widget, segment=segment)
     contribution = ContributionFactory(widget=widget, outcome__agency=agency)
     MeasurementFactory(outcome=contribution.outcome)
+    StepChangeFactory(outcome=contribution.outcome)
     countermeasure = CountermeasureFactory(outcome=contribution.outcome)
     review = ReviewFactory(agency=agency, month=dt.date(2026, 1, 1))
     review.countermeasures.add(countermeasure)

@@ -97,6 +97,7 @@ def _samples():
         "widgets:opendata-json": slug,
         "outcomes:detail": {"pk": outcome.pk},
         "outcomes:edit": {"pk": outcome.pk},
+        "outcomes:step-change-create": {"pk": outcome.pk},
         "outcomes:measurement-create": {"pk": outcome.pk},
         "outcomes:dashboard": slug,
         "outcomes:huddle": slug,

@@ -77,7 +77,11 @@ def test_manager_covers_an_off_track_outcome_and_closes_the_review(page, sign_in
     expect(page.get_by_role("heading", level=1)).to_have_text("Cleaner air")
     expect(page.locator(".status--off-track").first).to_contain_text("Off track")
     page.wait_for_function("() => window.Chart && Chart.getChart('outcome-chart') !== undefined")
-    expect(page.get_by_text("Point 12: above the upper process limit.")).to_be_visible()
+    latest = page.get_by_text(f"{months_back(0):%-d %b %Y}: above the upper process limit")
+    expect(latest).to_be_visible()
+    expect(page.locator("[data-mark=concerning-high]").first).to_contain_text(
+        "Special cause: concerning, high"
+    )
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Add a countermeasure").click()
@@ -137,4 +141,43 @@ def test_outcome_form_errors_scorecard_public_and_huddle_are_accessible(page, si
     page.goto(f"{base}/public/deq/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("what we deliver")
     expect(page.get_by_text("Clear renewals")).to_have_count(0)
+    assert_no_axe_violations(page)
+
+
+def test_manager_records_a_step_change_and_the_chart_restarts_its_limits(
+    page, sign_in, base, world
+):
+    outcome = world["outcome"]
+    sign_in("manager@deq")
+    page.goto(f"{base}/outcomes/{outcome.pk}/")
+    form = page.locator("form", has=page.get_by_role("button", name="Record the step change"))
+    page.get_by_text("Record a step change", exact=True).click()  # open the <details>
+    # Without a reason: nothing recorded, said at the top of the page.
+    form.get_by_label("First measurement of the new period").select_option(
+        months_back(5).isoformat()
+    )
+    form.evaluate("f => f.submit()")  # past the browser's own required check
+    page.wait_for_load_state()
+    expect(page.get_by_text("The step change was not recorded")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.get_by_text("Record a step change", exact=True).click()
+    form.get_by_label("First measurement of the new period").select_option(
+        months_back(5).isoformat()
+    )
+    form.get_by_label("What changed").fill("New permit conditions for every large source")
+    form.get_by_role("button", name="Record the step change").click()
+    expect(page.get_by_text("Recorded a step change")).to_be_visible()
+    expect(page.locator("#step-changes + p + ul")).to_contain_text(
+        "New permit conditions for every large source"
+    )
+    page.wait_for_function("() => window.Chart && Chart.getChart('outcome-chart') !== undefined")
+    # Two periods of 6 points, each with its own trial limits.
+    since = page.get_by_role("listitem").filter(
+        has_text=f"From {months_back(5):%-d %b %Y} (step change: New permit conditions"
+    )
+    expect(since).to_contain_text("trial limits")
+    assert page.evaluate(
+        "() => JSON.parse(document.getElementById('outcome-chart-data').textContent).periodStarts"
+    ) == [6]
     assert_no_axe_violations(page)

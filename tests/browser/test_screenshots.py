@@ -32,9 +32,9 @@ def _pages():
     }
 
 
-def _shoot(page, name):
+def _shoot(page, name, widths=(1280, 390)):
     """A screenshot at each width, with axe run at each width too."""
-    for width in (1280, 390):
+    for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
         assert_no_axe_violations(page)
         page.screenshot(path=OUT / f"{name}-{width}.png", full_page=True)
@@ -54,6 +54,21 @@ def test_screenshots_of_the_main_pages(page, base):
         page.goto(base + path)
         _shoot(page, name)
     assert len(list(OUT.glob("*-390.png"))) >= len(_pages()) + 1
+
+
+def test_screenshots_of_a_process_behaviour_chart_after_a_step_change(page, base):
+    """The outcome page docs/outcomes.md shows: limits before and after a step change,
+    both marks explained, at a phone's, a laptop's and a wall screen's width."""
+    call_command("seed_demo", stdout=io.StringIO())
+    OUT.mkdir(parents=True, exist_ok=True)
+    outcome = Outcome.objects.get(agency__slug="dmv", step_changes__isnull=False)
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill("manager@dmv")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{base}/outcomes/{outcome.pk}/")
+    page.wait_for_function("() => window.Chart && Chart.getChart('outcome-chart') !== undefined")
+    _shoot(page, "outcome-step-change", widths=(1920, 1280, 390))
 
 
 def test_screenshots_of_an_upload_preview(page, base, tmp_path):

@@ -5,10 +5,13 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from outcomes.models import Contribution, Outcome
+from outcomes.models import Contribution, Outcome, StepChange
+from outcomes.services import record_step_change
 from tests import factories as f
+from tests.outcomes.conftest import months_back
 
 pytestmark = pytest.mark.django_db
 
@@ -116,19 +119,36 @@ def test_stale_edit_is_refused_and_shows_the_other_version(client, world, manage
     assert (outcome.name, outcome.version) == ("Cleaner air, revised", opened + 2)
 
 
-def test_detail_has_a_run_chart_with_target_limits_and_signals(client, world, staff_a):
+def test_detail_has_a_chart_with_target_trial_limits_and_dated_signals(client, world, staff_a):
     client.force_login(staff_a)
     response = client.get(world["outcome"].get_absolute_url())
     html = response.content.decode()
     assert 'data-run-chart="outcome-chart-data"' in html
     data = response.context["chart"]["data"]
     assert len(data["values"]) == len(data["target"]) == 8
-    assert data["upper"] is not None and data["lower"] is not None
-    # 38, 39, ..., 45: mean 41.5, average moving range 1, limits 38.84 to 44.16.
-    assert (data["lower"], data["mean"], data["upper"]) == (38.84, 41.5, 44.16)
-    assert data["signals"] == [True, *[False] * 6, True]
-    assert "Point 1: below the lower process limit." in html  # signals listed in text
-    assert "Point 8: above the upper process limit." in html
+    # 38, 39, ..., 45: 8 points, so trial limits from all of them: centre 41.5,
+    # average moving range 1, limits 38.84 to 44.16, one per point.
+    assert data["centre"] == [41.5] * 8
+    assert (data["lower"], data["upper"]) == ([38.84] * 8, [44.16] * 8)
+    assert "trial limits" in html
+    # Down is better. 38 is below the lower limit, and 38 and 39 are beyond two sigma
+    # (39.73): improving. The 8 rising in a row, 44 and 45 beyond two sigma (43.27)
+    # and 45 above the upper limit: concerning. Each point shows its strongest rule.
+    assert data["signals"] == ["improving"] * 2 + ["concerning"] * 6
+    signals = response.context["chart"]["signals"]
+    assert [(s.rule, s.judgement, s.indices) for s in signals] == [
+        ("outside", "improving", (0,)),
+        ("two-of-three", "improving", (0, 1)),
+        ("trend", "concerning", tuple(range(8))),
+        ("two-of-three", "concerning", (6, 7)),
+        ("outside", "concerning", (7,)),
+    ]
+    for s in signals:  # each named by its date(s) and rule
+        assert f"{s.when}: {s.describe}" in html
+    assert f"{months_back(7):%-d %b %Y}: below the lower process limit" in html
+    assert "Point 1" not in html
+    assert "Special cause: concerning, high" in html  # the variation mark, explained
+    assert "Will consistently miss the target" in html  # limits above the trajectory
     script = re.search(
         r'<script id="outcome-chart-data" type="application/json">(.*?)</script>', html
     )
@@ -137,10 +157,69 @@ def test_detail_has_a_run_chart_with_target_limits_and_signals(client, world, st
     assert "<script>" not in html  # no inline script (CSP)
 
 
-def test_list_shows_status(client, world, staff_a):
+def test_a_manager_records_a_step_change_and_the_limits_restart_there(client, world, manager_a):
+    outcome = world["outcome"]
+    client.force_login(manager_a)
+    page = client.get(outcome.get_absolute_url())
+    assert "Record a step change" in page.content.decode()
+    response = client.post(
+        reverse("outcomes:step-change-create", args=[outcome.pk]),
+        {"starts_on": months_back(3).isoformat(), "reason": "New permit rules from this month"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == outcome.get_absolute_url()
+    step = StepChange.objects.get(outcome=outcome)
+    assert (step.starts_on, step.recorded_by) == (months_back(3), manager_a)
+    assert step.history.count() == 1
+
+    page = client.get(outcome.get_absolute_url())
+    chart = page.context["chart"]
+    # Two periods of 4 points: too few for limits after the step, too few before it.
+    assert [(p.start, p.end) for p in chart["analysis"].periods] == [(0, 4), (4, 8)]
+    assert chart["data"]["periodStarts"] == [4]
+    html = page.content.decode()
+    assert "New permit rules from this month" in html
+    assert "Recorded a step change" in html
+
+
+def test_a_step_change_needs_a_measurement_date_after_the_first_and_a_reason(
+    client, world, manager_a
+):
+    outcome = world["outcome"]
+    client.force_login(manager_a)
+    url = reverse("outcomes:step-change-create", args=[outcome.pk])
+    first = months_back(7).isoformat()
+    for data in (
+        {"starts_on": first, "reason": "Too early"},
+        {"starts_on": "2001-01-01", "reason": "No such measurement"},
+        {"starts_on": months_back(3).isoformat(), "reason": "  "},
+    ):
+        response = client.post(url, data, follow=True)
+        assert "The step change was not recorded" in response.content.decode()
+    assert not StepChange.objects.exists()
+
+
+def test_staff_cannot_record_a_step_change(client, world, staff_a):
+    client.force_login(staff_a)
+    url = reverse("outcomes:step-change-create", args=[world["outcome"].pk])
+    response = client.post(url, {"starts_on": months_back(3).isoformat(), "reason": "x"})
+    assert response.status_code == 403
+    assert not StepChange.objects.exists()
+
+
+def test_the_step_change_service_refuses_staff(world, staff_a):
+    with pytest.raises(PermissionDenied):
+        record_step_change(
+            outcome=world["outcome"], starts_on=months_back(3), reason="x", by=staff_a
+        )
+
+
+def test_list_shows_status_and_the_marks(client, world, staff_a):
     client.force_login(staff_a)
     html = client.get(reverse("outcomes:list")).content.decode()
     assert "Cleaner air" in html and "Off track" in html
+    assert 'data-mark="concerning-high"' in html and "Special cause: concerning, high" in html
+    assert 'data-mark="miss"' in html
 
 
 def test_staff_adds_a_measurement_but_not_in_the_future(client, world, staff_a):
@@ -182,3 +261,11 @@ def test_a_forged_number_of_contribution_forms_is_bounded(agency_a):
     formset = ContributionFormSet(data, instance=outcome, agency=agency_a, prefix="contributions")
     assert len(formset.forms) == MAX_CONTRIBUTIONS
     assert not formset.is_valid()
+
+
+def test_a_second_step_change_on_the_same_date_is_refused_in_words(world, manager_a):
+    outcome = world["outcome"]
+    record_step_change(outcome=outcome, starts_on=months_back(3), reason="A", by=manager_a)
+    with pytest.raises(ValidationError, match="already recorded"):
+        record_step_change(outcome=outcome, starts_on=months_back(3), reason="B", by=manager_a)
+    assert outcome.step_changes.get().reason == "A"

@@ -58,8 +58,12 @@ def test_agenda_gathers_off_track_items_signals_and_late_data(client, review, ma
     agenda = response.context["agenda"]
     assert [o.name for o in agenda.off_track_outcomes] == ["Cleaner air"]
     assert [w.name for w in agenda.off_track_widgets] == ["Water permit"]
-    # 38..45 rising: the latest point is above the upper process limit.
-    assert [(o.name, s.rule) for o, s in agenda.signals] == [("Cleaner air", "outside")]
+    # 38..45 rising, down is better: the latest point is above the upper process
+    # limit, a concerning signal.
+    assert [(o.name, s.rule, s.judgement) for o, s in agenda.signals] == [
+        ("Cleaner air", "outside", "concerning")
+    ]
+    assert agenda.improving == []
     assert len(agenda.uncovered) == 2
     assert "cannot close until each has one" in response.content.decode()
 
@@ -158,3 +162,33 @@ def test_review_pack_has_one_print_page_per_program(client, review, world, staff
     # The summary page, then Air permits and Licences.
     assert html.count('class="print-page"') == 3
     assert html.index("Air permits") < html.index("Licences")
+
+
+def test_only_concerning_signals_go_on_the_agenda_improving_ones_are_listed_apart(
+    client, review, world, manager_a
+):
+    # The same rise of 38..45, where up is better: an improving signal.
+    better = f.OutcomeFactory(
+        agency=review.agency, name="More trees", direction="up", target_value=60
+    )
+    for n in range(8):
+        f.MeasurementFactory(outcome=better, date=months_back(7 - n), value=38 + n)
+    client.force_login(manager_a)
+    response = client.get(reverse("outcomes:review-detail", args=[review.pk]))
+    agenda = response.context["agenda"]
+    assert [o.name for o, _ in agenda.signals] == ["Cleaner air"]
+    assert [(o.name, s.judgement) for o, s in agenda.improving] == [("More trees", "improving")]
+    html = response.content.decode()
+    concerning, improving = html.split("Improving, not a problem")
+    assert "More trees" not in concerning.split("Concerning signals")[1]
+    assert "More trees" in improving
+
+
+def test_a_step_change_recorded_by_the_month_restarts_the_limits_for_the_agenda(
+    client, review, world, manager_a
+):
+    # From the step on, 4 points: too few for limits, so no signal.
+    f.StepChangeFactory(outcome=world["outcome"], starts_on=months_back(3))
+    client.force_login(manager_a)
+    response = client.get(reverse("outcomes:review-detail", args=[review.pk]))
+    assert response.context["agenda"].signals == []

@@ -1,51 +1,267 @@
-"""Natural process limits and signals against worked examples (outcomes.spc)."""
+"""Process behaviour charts by the book (outcomes.spc), as worked examples.
 
+Every example starts from the same stable baseline of 12 monthly points that
+alternate 10, 12, 10, 12, ...: centre line 11, every moving range 2, so mR-bar 2,
+natural process limits 11 +/- 2.66 x 2 = 5.68 to 16.32, one sigma 2 / 1.128 =
+1.773, two sigma lines 7.454 and 14.546. What follows the baseline is the example:
+a shift, a trend, an outlier, two of three near a limit.
+"""
+
+import datetime as dt
 from decimal import Decimal as D
+
+import pytest
 
 from outcomes import spc
 
-
-def test_limits_of_a_worked_example():
-    # 10 points; moving ranges 2,1,3,2,1,1,2,4,2 -> sum 18, average 2.
-    values = [10, 12, 11, 14, 12, 13, 12, 10, 14, 12]
-    limits = spc.process_limits(values)
-    assert limits.mean == D("12")  # 120 / 10
-    assert limits.average_moving_range == D("2")  # 18 / 9
-    assert limits.upper == D("17.32")  # 12 + 2.66 x 2
-    assert limits.lower == D("6.68")
-    assert spc.signals(values, limits) == []  # routine variation only
+BASELINE = [10, 12] * 6
 
 
-def test_a_point_outside_the_limits_is_a_signal():
-    values = [10, 12, 11, 14, 12, 13, 12, 10, 14, 30]
-    # mean 13.8; moving ranges 2,1,3,2,1,1,2,4,16 -> 32/9 = 3.555..; upper = 13.8 + 9.4577 = 23.26
-    limits = spc.process_limits(values)
-    assert round(limits.upper, 2) == D("23.26")
-    found = spc.signals(values, limits)
-    assert [(s.index, s.rule) for s in found] == [(9, "outside")]
-    assert found[0].text == "above the upper process limit"
+def months(n, start=dt.date(2024, 1, 1)):
+    return [
+        dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+        for i in range(n)
+    ]
 
 
-def test_a_run_of_eight_on_one_side_of_the_mean_is_a_signal():
-    # 112 / 14: mean 8 (the two 8s sit on it); moving ranges sum to 24, average
-    # 24/13, limits 8 +/- 4.91. The last eight points are above the mean, inside the limits.
-    values = [4, 8, 5, 7, 4, 8, 9, 10, 9, 10, 9, 10, 9, 10]
-    limits = spc.process_limits(values)
-    assert limits.mean == D("8")
-    assert round(limits.upper, 2) == D("12.91")
-    found = spc.signals(values, limits)
-    assert [s.index for s in found] == list(range(6, 14))
-    assert {s.rule for s in found} == {"run"}
-    assert found[0].text == "part of a run of 8 points above the mean"
+def chart(values, **kwargs):
+    return spc.analyse(months(len(values)), values, **kwargs)
 
 
-def test_seven_in_a_row_is_not_a_run_and_a_point_on_the_mean_breaks_one():
-    values = [2, 2, 2, 2, 2, 2, 2, 5, 8, 8, 8, 8, 8, 8, 8]
-    limits = spc.process_limits(values)
-    assert limits.mean == D("5")
-    assert [s for s in spc.signals(values, limits) if s.rule == "run"] == []
+def found(analysis):
+    return [(s.rule, s.side, s.indices) for s in analysis.signals]
 
 
-def test_too_few_points_have_no_limits_and_no_signals():
-    assert spc.process_limits([1, 2, 3, 4, 5]) is None
-    assert spc.signals([1, 2, 3, 4, 5], None) == []
+# --- limits ---------------------------------------------------------------------------
+
+
+def test_limits_come_from_the_baseline_and_stay_fixed_after_it():
+    analysis = chart([*BASELINE, 9, 9, 9, 9, 9, 9, 9])
+    limits = analysis.limits
+    assert limits.centre == D("11")  # the 12 baseline points only, not the 9s after them
+    assert limits.average_moving_range == D("2")
+    assert limits.upper == D("16.32")
+    assert limits.lower == D("5.68")
+    assert limits.trial is False
+    assert limits.baseline_points == 12
+
+
+def test_a_stable_baseline_is_routine_variation():
+    analysis = chart(BASELINE)
+    assert analysis.signals == []
+    assert analysis.variation.kind == "common-cause"
+
+
+def test_fewer_than_twelve_points_give_trial_limits_from_all_of_them():
+    eleven = chart(BASELINE[:11])  # 10, 12, ..., 10: centre 120 / 11
+    assert eleven.limits.trial is True
+    assert round(eleven.limits.centre, 4) == D("10.9091")
+    assert chart(BASELINE).limits.trial is False  # twelve: limits of record
+
+
+def test_limits_need_six_points():
+    assert chart([10, 12, 10, 12, 10]).limits is None
+    assert chart([10, 12, 10, 12, 10, 12]).limits is not None
+    assert chart([10, 12, 10, 12, 10]).variation.kind == "no-judgement"
+
+
+# --- the four rules --------------------------------------------------------------------
+
+
+def test_an_outlier_below_the_lower_limit_is_a_signal():
+    analysis = chart([*BASELINE, 5])
+    assert found(analysis) == [("outside", "low", (12,))]
+    assert analysis.signals[0].describe == "below the lower process limit"
+
+
+def test_a_point_above_the_upper_limit_is_a_signal():
+    assert found(chart([*BASELINE, 17])) == [("outside", "high", (12,))]
+
+
+def test_points_in_a_row_beyond_one_limit_are_one_signal():
+    analysis = chart([*BASELINE, 17, 18, 11, 17])
+    assert [s for s in found(analysis) if s[0] == "outside"] == [
+        ("outside", "high", (12, 13)),
+        ("outside", "high", (15,)),
+    ]
+    assert analysis.signals[0].describe == "2 points in a row above the upper process limit"
+
+
+def test_a_shift_of_seven_points_below_the_centre_line_is_a_run():
+    # 9 is inside the limits and inside two sigma: the run is the only signal.
+    analysis = chart([*BASELINE, 9, 9, 9, 9, 9, 9, 9], direction="up")
+    assert found(analysis) == [("run", "low", tuple(range(12, 19)))]
+    run = analysis.signals[0]
+    assert run.text == (
+        "1 Jan 2025 to 1 Jul 2025: a run of 7 points below the centre line (concerning)"
+    )
+
+
+def test_six_points_on_one_side_are_not_a_run():
+    assert chart([*BASELINE, 9, 9, 9, 9, 9, 9]).signals == []
+
+
+def test_a_run_above_the_centre_line_is_high_and_counts_every_point_of_it():
+    # The baseline's last point (12) is above the centre line too: a run of 8.
+    assert found(chart([*BASELINE, 13, 13, 13, 13, 13, 13, 13])) == [
+        ("run", "high", tuple(range(11, 19)))
+    ]
+
+
+def test_a_point_on_the_centre_line_ends_a_run():
+    assert chart([*BASELINE, 9, 9, 9, 11, 9, 9, 9]).signals == []
+
+
+def test_seven_points_rising_in_a_row_are_a_trend():
+    # From 12 down to 8, then 8, 9, ..., 14: seven points each higher than the one before,
+    # all inside two sigma, crossing the centre line (so no run).
+    analysis = chart([*BASELINE, 8, 9, 10, 11, 12, 13, 14])
+    assert found(analysis) == [("trend", "high", tuple(range(12, 19)))]
+    assert analysis.signals[0].describe == "7 points in a row rising"
+
+
+def test_seven_points_falling_in_a_row_are_a_trend():
+    assert found(chart([*BASELINE[:-1], 14, 13, 12, 11, 10, 9, 8])) == [
+        ("trend", "low", tuple(range(11, 18)))
+    ]
+
+
+def test_six_points_rising_or_an_equal_point_are_not_a_trend():
+    assert chart([*BASELINE, 9, 10, 11, 12, 13, 14]).signals == []
+    assert chart([*BASELINE, 8, 9, 10, 10, 11, 12, 13]).signals == []
+
+
+def test_two_of_three_beyond_two_sigma_on_one_side_are_a_signal():
+    # 15 is above the two-sigma line (14.546) but inside the limit (16.32).
+    analysis = chart([*BASELINE, 15, 11, 15])
+    assert found(analysis) == [("two-of-three", "high", (12, 14))]
+    assert analysis.signals[0].describe == (
+        "2 points beyond two sigma above the centre line, 2 or more in every 3"
+    )
+
+
+def test_two_of_three_below_the_centre_line():
+    assert found(chart([*BASELINE, 7, 7, 11])) == [("two-of-three", "low", (12, 13))]
+
+
+def test_one_of_three_or_two_on_opposite_sides_are_not_a_signal():
+    assert chart([*BASELINE, 15, 11, 11]).signals == []
+    assert chart([*BASELINE, 15, 7, 11]).signals == []
+
+
+def test_a_point_named_by_several_rules_takes_the_strongest():
+    # The last of seven points below the centre line is also below the lower limit.
+    analysis = chart([*BASELINE, 9, 9, 9, 9, 9, 9, 5])
+    assert analysis.point_signals[-1].rule == "outside"
+    assert analysis.point_signals[12].rule == "run"
+
+
+# --- step changes ----------------------------------------------------------------------
+
+
+def test_a_step_change_restarts_the_limits_at_its_first_point():
+    values = [*BASELINE, 20, 22, 20, 22, 20, 22, 20, 22]
+    dates = months(len(values))
+    before = spc.analyse(dates, values)
+    assert {"outside", "run"} <= {s.rule for s in before.signals}  # judged on the old limits
+
+    after = spc.analyse(dates, values, steps=[(dates[12], "New filter installed")])
+    assert [(p.start, p.end) for p in after.periods] == [(0, 12), (12, 20)]
+    assert after.periods[0].limits.centre == D("11")  # the chart shows both
+    new = after.periods[1]
+    assert new.limits.centre == D("21")
+    assert new.limits.trial is True  # 8 points since the step
+    assert new.reason == "New filter installed"
+    assert after.signals == []
+    assert after.variation.kind == "common-cause"
+
+
+def test_a_step_between_measurements_starts_at_the_next_point_and_one_at_the_start_is_ignored():
+    values = [*BASELINE, 20, 22, 20, 22, 20, 22]
+    dates = months(len(values))
+    later = spc.analyse(dates, values, steps=[(dates[11] + dt.timedelta(days=3), "Change")])
+    assert [(p.start, p.end) for p in later.periods] == [(0, 12), (12, 18)]
+    first = spc.analyse(dates, values, steps=[(dates[0], "Too early")])
+    assert len(first.periods) == 1
+    assert first.periods[0].reason == ""
+
+
+def test_rules_do_not_run_across_a_step_change():
+    # Ten points below the old centre line (10.33): five before the step (a 10 and
+    # four 9s) and five after it: no run of seven within one period.
+    values = [*BASELINE[:8], 9, 9, 9, 9, 9, 9, 9, 9, 10, 9]
+    dates = months(len(values))
+    steps = [(dates[12], "Reorganised")]
+    assert spc.analyse(dates, values).signals != []
+    assert spc.analyse(dates, values, steps=steps).signals == []
+
+
+# --- the variation mark ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("last", "direction", "kind", "symbol"),
+    [
+        (17, "up", "improving-high", "H"),
+        (17, "down", "concerning-high", "H"),
+        (5, "down", "improving-low", "L"),
+        (5, "up", "concerning-low", "L"),
+        (17, None, "neutral-high", "H"),
+        (5, None, "neutral-low", "L"),
+    ],
+)
+def test_the_variation_mark_follows_the_latest_signal_and_the_better_direction(
+    last, direction, kind, symbol
+):
+    mark = chart([*BASELINE, last], direction=direction).variation
+    assert (mark.kind, mark.symbol) == (kind, symbol)
+    assert mark.label.startswith("Special cause: ")
+
+
+def test_an_earlier_signal_leaves_the_latest_point_common_cause():
+    analysis = chart([*BASELINE, 17, 11], direction="up")
+    assert len(analysis.signals) == 1
+    assert analysis.variation.kind == "common-cause"
+    assert not analysis.concerning and not analysis.improving
+
+
+def test_only_a_concerning_latest_signal_is_concerning():
+    assert chart([*BASELINE, 5], direction="up").concerning
+    assert not chart([*BASELINE, 5], direction="down").concerning
+    assert chart([*BASELINE, 5], direction="down").improving
+
+
+# --- the assurance mark ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("direction", "target", "kind"),
+    [
+        ("up", 5, "meet"),  # the lower limit, 5.68, is above the target
+        ("up", "5.68", "meet"),  # on the target is meeting it
+        ("up", 17, "miss"),  # the upper limit, 16.32, is below it
+        ("up", "16.32", "hit-and-miss"),  # the upper limit just meets it
+        ("up", 11, "hit-and-miss"),
+        ("down", 17, "meet"),
+        ("down", "16.32", "meet"),
+        ("down", 5, "miss"),
+        ("down", 11, "hit-and-miss"),
+    ],
+)
+def test_the_assurance_mark_compares_the_limits_with_the_target(direction, target, kind):
+    assert chart(BASELINE, direction=direction, target=D(str(target))).assurance.kind == kind
+
+
+def test_no_assurance_without_a_target_a_direction_or_limits():
+    assert chart(BASELINE, direction="up").assurance is None
+    assert chart(BASELINE, direction=None, target=D(11)).assurance is None
+    assert chart(BASELINE[:5], direction="up", target=D(11)).assurance is None
+
+
+def test_every_mark_has_a_shape_words_and_a_sentence():
+    for analysis in (
+        chart(BASELINE, direction="up", target=D(5)),
+        chart([*BASELINE, 17], direction="down", target=D(20)),
+    ):
+        for mark in (analysis.variation, analysis.assurance):
+            assert mark.symbol and mark.label and mark.sentence.endswith(".")

@@ -14,8 +14,9 @@ its counts are simulated (see `seed_demo.simulate_counts`):
 
 `survey` is the mean answer (1-5) customers give the widget, or None for no
 survey results. Outcome `shape`: "on" (at or ahead of the straight line from
-baseline to target), "stalled", "worsening" or "collapse" (on the line, then
-falling away over the last six months).
+baseline to target), "stalled", "worsening", "collapse" (on the line, then
+falling away over the last six months) or "step" (level, then a new level from
+`step_change` periods before the end, recorded as a step change with its reason).
 """
 
 AGENCIES = [
@@ -492,7 +493,14 @@ AGENCIES = [
                 "baseline": 42,
                 "target": 20,
                 "decimals": 0,
-                "shape": "on",
+                "shape": "step",
+                "step_change": {
+                    "periods_before_end": 10,
+                    "reason": (
+                        "Appointments by default at every field office from this month; "
+                        "walk-ins are still served."
+                    ),
+                },
                 "contributions": {
                     "Driver license renewal": "Every renewal done online is one less visit.",
                     "Vehicle registration": "Online registration keeps owners out of the line.",

@@ -105,6 +105,10 @@ def outcome_values(rng, spec, months, target_date):
             value = baseline + noise
         elif shape == "worsening":
             value = baseline - delta * 0.3 * i / (len(months) - 1) + noise
+        elif shape == "step":  # level, then a new level from the step on (a step change)
+            noise = rng.gauss(0, abs(delta) * 0.05)
+            after = i >= len(months) - spec["step_change"]["periods_before_end"]
+            value = baseline + (delta * 0.75 if after else 0) + noise
         else:  # collapse: on the line, then falling away over the last six months
             late = i - (len(months) - TROUBLE_PERIODS) + 1
             value = line + noise - (delta * 0.75 * late if late > 0 else 0)

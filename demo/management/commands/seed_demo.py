@@ -27,6 +27,7 @@ from outcomes.models import (
     Direction,
     Measurement,
     Outcome,
+    StepChange,
 )
 from widgets import counting
 from widgets.models import (
@@ -327,6 +328,13 @@ class Command(BaseCommand):
                 for month, value in zip(months, values, strict=True)
             ],
         )
+        if "step_change" in item:
+            step = item["step_change"]
+            self.upsert(
+                StepChange,
+                {"outcome": outcome, "starts_on": months[-step["periods_before_end"]]},
+                {"reason": step["reason"], "recorded_by_id": people["manager"].pk},
+            )
         for name, rationale in item["contributions"].items():
             self.upsert(
                 Contribution,
@@ -338,7 +346,8 @@ class Command(BaseCommand):
 
     def report(self, logins, seconds):
         models = (Agency, Program, get_user_model(), Membership, CustomerSegment, Widget)
-        models += (WidgetCount, SurveyResult, Outcome, Measurement, Contribution, Countermeasure)
+        models += (WidgetCount, SurveyResult, Outcome, Measurement, StepChange, Contribution)
+        models += (Countermeasure,)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {seconds:.1f}s (seed {self.seed}).")
         )
