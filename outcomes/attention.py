@@ -6,7 +6,8 @@
 - countermeasures past due: open, with a due date before today;
 - late counts: approved widgets missing their latest due count (`widgets.flow`);
 - definitions submitted and waiting for a manager's review;
-- concerning signals: the hook `concerning_signals` below;
+- concerning signals: outcomes whose latest point is part of a signal in the worse
+  direction (`concerning_signals`, from outcomes.spc);
 - unexplained balance gaps: counts whose backlog does not balance with the period
   before and carry no balance note (`widgets.attention.unexplained_gaps`);
 - data-quality errors: the hook `widgets.attention.data_quality_errors`.
@@ -29,19 +30,17 @@ from widgets.models import Widget, WidgetCount, WidgetStatus
 
 from .models import Countermeasure, Outcome
 from .periods import add_months
-from .selectors import with_latest, with_status
+from .selectors import with_latest, with_marks, with_status
 
 
 def concerning_signals(outcomes):
-    """Hook: outcomes whose latest point is a signal in the worse direction (a
-    "special cause, concerning" variation mark), as (outcome, signal) pairs.
-
-    outcomes/spc.py is being rewritten to name each signal with its rule, date and
-    direction (issue 18, point 1); until then nothing is listed here. Fill this in
-    from it: `outcomes` are the dashboard's (or the home page's) outcomes, already
-    read, so the signals must be computed without a query per outcome.
-    """
-    return []
+    """(outcome, signal in words) for each outcome whose latest point is part of a
+    signal in the worse direction (outcomes.spc: a "special cause, concerning"
+    variation). Outcomes read without their chart get it here (with_marks: two
+    queries whatever their number)."""
+    outcomes = list(outcomes)
+    with_marks([o for o in outcomes if not hasattr(o, "chart")])
+    return [(o, o.chart.latest_signal.text) for o in outcomes if o.chart.concerning]
 
 
 def overdue_countermeasures(countermeasures, today):

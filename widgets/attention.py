@@ -13,11 +13,9 @@ when the app is ready (`outcomes.apps`). A provider is a function
 where `roles` is `{agency_id: role}` of the user's memberships; it must read a
 fixed number of queries whatever the number of rows (tests/test_query_scaling.py).
 
-Two kinds are hooks waiting for their checks, each a function to fill in:
-`data_quality_errors` (here: the data-quality findings graded "error") and,
-in outcomes, `concerning_signals` (outcomes/attention.py: process-behaviour
-signals in the worse direction, from outcomes/spc.py). Both lists are empty
-until then; the pages already show them and count them.
+One kind is a hook waiting for its checks: `data_quality_errors` (the
+data-quality findings graded "error"); its list is empty until then, and the
+pages already show and count it.
 """
 
 from dataclasses import dataclass

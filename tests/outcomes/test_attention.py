@@ -162,3 +162,30 @@ def test_data_quality_errors_from_the_hook_are_on_the_home_page_and_the_dashboar
     attention = dashboard_attention(client, manager_a, agency_a)
     assert attention.quality == [error]
     assert len(attention) == 1
+
+
+def test_an_outcome_whose_latest_point_is_a_concerning_signal_is_on_both_lists(
+    client, clean, manager_a, agency_a
+):
+    """No hook faked: outcomes.spc judges the series. Down is better; twelve steady
+    months, then one far above the upper limit."""
+    outcome = f.OutcomeFactory(agency=agency_a, name="Fewer crashes", direction="down")
+    steady = [30, 31, 29, 30, 32, 30, 29, 31, 30, 30, 31, 29]
+    for i, value in enumerate([*steady, 60]):
+        f.MeasurementFactory(outcome=outcome, date=months_back(13 - i), value=value)
+    f.CountermeasureFactory(outcome=outcome)  # its status is not what puts it on the list
+    response = home(client, manager_a)
+    signals = [i for i in response.context["attention"] if i.kind == "signals"]
+    assert len(signals) == 1 and "Fewer crashes" in signals[0].text
+    assert "above the upper process limit (concerning)" in signals[0].text
+    attention = dashboard_attention(client, manager_a, agency_a)
+    assert [o.name for o, _signal in attention.signals] == ["Fewer crashes"]
+
+
+def test_an_improving_signal_is_not_on_the_attention_lists(client, clean, manager_a, agency_a):
+    outcome = f.OutcomeFactory(agency=agency_a, name="Fewer crashes", direction="down")
+    steady = [30, 31, 29, 30, 32, 30, 29, 31, 30, 30, 31, 29]
+    for i, value in enumerate([*steady, 5]):
+        f.MeasurementFactory(outcome=outcome, date=months_back(13 - i), value=value)
+    assert [i for i in home(client, manager_a).context["attention"] if i.kind == "signals"] == []
+    assert dashboard_attention(client, manager_a, agency_a).signals == []
