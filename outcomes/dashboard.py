@@ -152,8 +152,10 @@ def _closing_backlog(window):
     return Subquery(latest.values("backlog")[:1])
 
 
-def dashboard_widgets(agency, *, program=None):
-    widgets = Widget.objects.filter(agency=agency, status__in=COUNTED_STATUSES)
+def dashboard_widgets(agency, *, reader, program=None):
+    """The agency's counted widgets that `reader` may see: another agency's reader
+    sees only what the catalogue shows them (approved), never one under review."""
+    widgets = Widget.objects.for_user(reader).filter(agency=agency, status__in=COUNTED_STATUSES)
     if program is not None:
         widgets = widgets.filter(program=program)
     return widgets
@@ -258,8 +260,8 @@ class Attention:
         )
 
 
-def attention(agency, *, outcomes, widgets, window, program=None, today=None):
-    scope = Widget.objects.filter(agency=agency)
+def attention(agency, *, reader, outcomes, widgets, window, program=None, today=None):
+    scope = Widget.objects.for_user(reader).filter(agency=agency)
     if program is not None:
         scope = scope.filter(program=program)
     recent = WidgetCount.objects.filter(
@@ -280,7 +282,9 @@ def attention(agency, *, outcomes, widgets, window, program=None, today=None):
 def scorecard(user, today=None):
     """Every agency the user may read: outcome statuses, delivered this FY, freshness."""
     fy_start = fiscal_year_start(fiscal_year(reference_month(today)))
-    agency_counts = WidgetCount.objects.filter(widget__agency=OuterRef("pk")).order_by()
+    # Only the counts of widgets the user may read: not another agency's drafts.
+    readable = WidgetCount.objects.for_user(user)
+    agency_counts = readable.filter(widget__agency=OuterRef("pk")).order_by()
     delivered = (
         agency_counts.filter(period_start__gte=fy_start)
         .values("widget__agency")
@@ -295,7 +299,8 @@ def scorecard(user, today=None):
         .values("period_start")[:1]
     )
     latest = (
-        Widget.objects.filter(agency=OuterRef("pk"))
+        Widget.objects.for_user(user)
+        .filter(agency=OuterRef("pk"))
         .annotate(last=Subquery(widget_latest))
         .order_by(F("last").desc(nulls_last=True))
         .values("last")[:1]

@@ -95,7 +95,7 @@ def close_review(*, review, by):
         raise PermissionDenied("Only managers of the agency can close its reviews.")
     if review.status == ReviewStatus.CLOSED:
         raise ValidationError("This review is already closed.")
-    items = agenda(review)
+    items = agenda(review, reader=by)
     uncovered = items.uncovered
     if uncovered:
         names = "; ".join(f"“{item.name}”" for item in uncovered)
