@@ -25,7 +25,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.errors import EditConflict
+from agencies.errors import EditConflict, require_version
 from agencies.scoping import MANAGER, STAFF, can_change, is_admin
 
 from ..models import Widget, WidgetStatus
@@ -127,14 +127,14 @@ def transition_widget(*, widget, action, by, comment=""):
 def save_widget(*, form, by, expected_version=None):
     """Create or edit a widget from a bound, valid WidgetForm.
 
-    Editing checks the version the form was opened at; if someone saved since,
-    EditConflict is raised and nothing is written. Editing an approved widget
-    sends it back for review (its counts go on).
+    Editing checks the version the form was opened at (VersionMissing without
+    one); if someone saved since, EditConflict is raised and nothing is written.
+    Editing an approved widget sends it back for review (its counts go on).
     """
     widget = form.instance
     if widget.pk:
         current = Widget.objects.select_for_update().get(pk=widget.pk)
-        if expected_version is not None and current.version != expected_version:
+        if current.version != require_version(expected_version):
             raise EditConflict(current)
         widget.version = current.version
         widget.status = current.status

@@ -112,6 +112,8 @@ class CountUploadView(UploadView):
                 upload, upload.name, snapshot=Snapshot.unsign(state.get("snapshot"))
             )
         except UploadRejected as exc:
+            if exc.preview is None:  # refused before reading a row (no snapshot)
+                raise
             raise UploadRejected(as_preview(exc.preview), exc.message) from exc
         except counting.CountConflict as exc:
             # The preview again, against what is saved now: the differences are theirs.
