@@ -1,6 +1,7 @@
 from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -50,7 +51,11 @@ def logout(request):
 @never_cache
 @grant(PUBLIC)
 def healthz(request):
-    """For load balancers: the process answers. Touches no database."""
+    """For load balancers: the process answers and reaches the database (one
+    `SELECT 1`, no session). A database that does not answer is a 503 with
+    Retry-After, whatever the cookies (config.http.server_error)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
 
 
