@@ -167,7 +167,13 @@ LOGOUT_REDIRECT_URL = "login"
 # MFA code counts as a failure too: agencies.signals).
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))  # hours
+# Keyed on the username and the client's address together, the address as the
+# deployment trusts it (agencies/client_address.py): behind TRUSTED_PROXY_COUNT
+# proxies it is the one they forwarded, never the proxy's own, so no one can lock
+# another person out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "agencies.client_address.client_address"
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
