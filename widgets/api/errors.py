@@ -120,6 +120,8 @@ def document_errors(schema):
     for methods in schema["paths"].values():
         for operation in methods.values():
             responses = operation["responses"]
+            for code in [c for c in responses if not isinstance(c, str)]:
+                responses[str(code)] = responses.pop(code)  # one spelling, as JSON has it
             for code, description in COMMON.items():
                 if code == "413" and "requestBody" not in operation:
                     continue
