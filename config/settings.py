@@ -347,6 +347,8 @@ UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # may set its own (UploadView.max_rows).
 UPLOAD_MAX_ROWS = int(env("UPLOAD_MAX_ROWS", "5000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Days an API token is valid from when it is made (shown then; widgets.api.tokens).
+API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "365"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 DJANGO_TABLES2_TEMPLATE = "tables/uswds.html"

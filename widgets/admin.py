@@ -170,6 +170,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "last_used_at",
+        "expires_at",
         "is_active",
         "revoked_at",
     ]
@@ -188,6 +189,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "created_by",
             "created_at",
             "last_used_at",
+            "expires_at",
             "revoked_at",
         ]
 
@@ -195,7 +197,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         # A token belongs to one agency for good; revoke it with the action.
-        return ["agency", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+        return [
+            "agency",
+            "prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+        ]
 
     @admin.display(boolean=True, description="active")
     def is_active(self, obj):
