@@ -346,6 +346,9 @@ UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # Most data rows an import page reads from one file (agencies.uploads); an import
 # may set its own (UploadView.max_rows).
 UPLOAD_MAX_ROWS = int(env("UPLOAD_MAX_ROWS", "5000"))
+# Most cells (rows x columns, blank rows included) read from one file, counted as
+# it is read (agencies.tabular): bounds the time any upload takes within a request.
+UPLOAD_MAX_CELLS = int(env("UPLOAD_MAX_CELLS", "2000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Days an API token is valid from when it is made (shown then; widgets.api.tokens).
 API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "365"))
