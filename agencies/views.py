@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .models import Agency
 from .permissions import PUBLIC, READ, SIGNED_IN, grant
+from .ratelimits import RETRY_AFTER_SECONDS, sign_in_limited
 from .scoping import MANAGER, can_change
 from .sso import SESSION_PROVIDER_KEY, configured_providers, end_session_url
 
@@ -20,6 +21,13 @@ class LoginView(allauth_views.LoginView):
     allows it, the password form (allauth's, followed by its MFA step)."""
 
     template_name = "registration/login.html"
+
+    def post(self, request, *args, **kwargs):
+        if sign_in_limited(request):  # agencies.ratelimits: per client address
+            response = render(request, "429.html", status=429)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -140,10 +140,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Sessions stay in the database: a per-process cache could not forget a session
 # that another process ended.
 CACHES = {
+    # Rate-limit counters (agencies.ratelimits), apart from the pages.
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "500"))},
-    }
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -174,6 +176,11 @@ AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "agencies.client_address.client_address"
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# Rate limits (agencies.ratelimits): password sign-in attempts per client address,
+# API calls per token; "<count>/<s|m|h>".
+RATELIMIT_USE_CACHE = "ratelimit"
+SIGN_IN_RATE = env("SIGN_IN_RATE", "20/m")
+API_RATE = env("API_RATE", "600/m")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

@@ -22,6 +22,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
+from agencies.ratelimits import RETRY_AFTER_SECONDS, api_limited
+
 from . import tokens as api_tokens
 from .counts import router
 from .errors import StrictJSONParser, document_errors, http_error
@@ -79,7 +81,14 @@ class TokenAuth(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request, token):
-        return api_tokens.authenticate(token)
+        found = api_tokens.authenticate(token)
+        if found is not None and api_limited(request, found):
+            raise TooManyRequests()
+        return found
+
+
+class TooManyRequests(Exception):
+    """A token over API_RATE (agencies.ratelimits)."""
 
 
 class TokenAPI(NinjaAPI):
@@ -119,6 +128,17 @@ def unauthorized(request, exc):
         status=401,
     )
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(TooManyRequests)
+def too_many_requests(request, exc):
+    response = api.create_response(
+        request,
+        {"detail": f"Too many calls with this token; wait {RETRY_AFTER_SECONDS} s and try again."},
+        status=429,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

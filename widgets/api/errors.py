@@ -96,6 +96,7 @@ VALIDATION_ERRORS = {
 COMMON = {
     "400": "The request cannot be read: the body is not JSON, or sends a key twice.",
     "413": "The body is larger than the API reads.",
+    "429": "Too many calls with this token: try again after Retry-After seconds.",
     "503": "The database is unavailable for a moment: try again after Retry-After seconds.",
 }
 
@@ -127,7 +128,7 @@ def document_errors(schema):
                     continue
                 responses.setdefault(code, {"description": description})
                 responses[code]["content"] = _json(MESSAGE)
-            responses["503"]["headers"] = RETRY_AFTER
+            responses["503"]["headers"] = responses["429"]["headers"] = RETRY_AFTER
             declared = responses.get("422", {}).get("content", {}).get("application/json")
             shapes = [validation] + ([declared["schema"]] if declared else [])
             responses["422"] = {
