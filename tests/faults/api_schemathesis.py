@@ -74,6 +74,8 @@ def main():
         "DJANGO_SECRET_KEY": "schemathesis-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # What is fuzzed is the API, not its rate limit (tests/agencies/test_rate_limits.py).
+        "API_RATE": "100000/m",
     }
     dropdb = ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", NAME]
     subprocess.run(dropdb, check=False)
