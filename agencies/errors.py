@@ -10,9 +10,12 @@ never a 500.
 
     NothingSaved
     ├── EditConflict      a record changed since its form was opened (`current`)
+    ├── VersionMissing    an edit sent without the version it was opened at
     ├── CountConflict     counts changed since they were read (widgets.counting)
     └── UploadRejected    an upload's commit found what its preview did not
 """
+
+from django.core.exceptions import ValidationError
 
 
 class NothingSaved(Exception):
@@ -28,6 +31,37 @@ class NothingSaved(Exception):
     @property
     def message(self):
         return str(self)
+
+
+VERSION_MISSING = (
+    "This form was sent without the version it was opened at, so whether someone saved "
+    "since cannot be told: nothing was saved. Open it again and make your change there."
+)
+
+
+class VersionMissing(NothingSaved):
+    """An edit came without the version it was read at: refused, never saved unchecked."""
+
+    default_message = VERSION_MISSING
+    status_code = 400
+
+
+def require_version(expected_version):
+    """The version an edit was opened at; VersionMissing when it was not sent."""
+    if expected_version is None:
+        raise VersionMissing()
+    return expected_version
+
+
+class VersionedForm:
+    """A form mixin: editing a saved record needs its `version` field (the hidden
+    field the edit page sends back); without it the form says so and is invalid."""
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("version") is None and "version" not in self.errors:
+            raise ValidationError(VERSION_MISSING, code="version_missing")
+        return data
 
 
 class EditConflict(NothingSaved):

@@ -24,7 +24,14 @@ def local_login_allowed_for(user):
 
 
 class LocalLoginForm(LoginForm):
-    """allauth's password form (field "login"), refused where LOCAL_LOGIN says so."""
+    """allauth's password form (field "login"), refused where LOCAL_LOGIN says so.
+
+    Without allauth's "Forgot your password?" help: password reset by e-mail is not
+    offered (agencies/auth_urls.py), and the link led back to this page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
 
     def clean(self):
         if settings.LOCAL_LOGIN == "none":

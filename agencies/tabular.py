@@ -37,6 +37,8 @@ MAX_COLUMNS = 100
 MAX_XLSX_RATIO = 200
 MAX_XLSX_EXPANDED_FACTOR = 5  # times UPLOAD_MAX_BYTES
 STASH_MAX_AGE = 6 * 3600
+# The longest text one cell may hold (a definition's description fits many times).
+MAX_CELL_CHARS = 10_000
 STASH_DIR = "uploads"
 _SIGNER_SALT = "widgets.tabular.stash"
 
@@ -106,7 +108,7 @@ def _csv_rows(fileobj):
         text.detach()
 
 
-def _xlsx_rows(fileobj, size):
+def _xlsx_rows(fileobj, size, max_rows):
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -127,6 +129,15 @@ def _xlsx_rows(fileobj, size):
         sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many types for broken files
         raise UploadError("This is not a readable XLSX file.") from exc
+    # What the sheet says it spans, before reading a row (the reading counts again:
+    # a sheet may leave its dimension out, or understate it).
+    spans = sheet.max_row or 0
+    if max_rows is not None and spans - 1 > max_rows:
+        workbook.close()
+        raise UploadError(_too_many_rows(max_rows, spans))
+    if spans * (sheet.max_column or 0) > settings.UPLOAD_MAX_CELLS:
+        workbook.close()
+        raise UploadError(_too_many_cells(f"spans {spans:,} rows"))
     try:
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             for column, value in enumerate(row, start=1):
@@ -140,6 +151,24 @@ def _xlsx_rows(fileobj, size):
         workbook.close()
 
 
+def _too_many_rows(limit, spans=None):
+    said = f" (it spans {spans:,})" if spans else ""
+    return (
+        f"The file has more than {limit:,} rows{said}, blank rows included; at most "
+        f"{limit:,} are read at once. Delete the empty rows, or split it into smaller "
+        "files, and upload each."
+    )
+
+
+def _too_many_cells(what):
+    limit = settings.UPLOAD_MAX_CELLS
+    return (
+        f"The file {what}: more than the {limit:,} cells (rows by columns, blank rows "
+        "included) read from one file. Delete the empty rows and columns, or split it "
+        "into smaller files, and upload each."
+    )
+
+
 class Rows:
     """The data rows of an upload, read as they are asked for.
 
@@ -147,8 +176,9 @@ class Rows:
     names (normalised) once the first row has been asked for; None before.
     """
 
-    def __init__(self, fileobj, filename, required):
+    def __init__(self, fileobj, filename, required, max_rows=None):
         self.columns = None
+        self.max_rows = max_rows
         self._rows = self._read(fileobj, filename, required)
 
     def __iter__(self):
@@ -170,7 +200,7 @@ class Rows:
         if suffix == ".csv":
             rows = _csv_rows(fileobj)
         elif suffix == ".xlsx":
-            rows = _xlsx_rows(fileobj, size)
+            rows = _xlsx_rows(fileobj, size, self.max_rows)
         else:
             raise UploadError("Upload a .csv or .xlsx file.")
         header = next(rows, None)
@@ -188,8 +218,23 @@ class Rows:
             plural = "s" if len(missing) > 1 else ""
             raise UploadError(f"Missing column{plural}: {', '.join(missing)}.")
         self.columns = names
+        # Counted as they are read, blank rows too, so that reading stops at the
+        # limit whatever the file claims: no file keeps a worker past a request.
+        budget, width = settings.UPLOAD_MAX_CELLS - len(header), len(header)
         for number, row in enumerate(rows, start=2):
+            budget -= max(len(row), width)
+            if budget < 0:
+                raise UploadError(_too_many_cells(f"goes on past row {number - 1:,}"))
+            if self.max_rows is not None and number - 1 > self.max_rows:
+                raise UploadError(_too_many_rows(self.max_rows))
             values = [v.strip() if isinstance(v, str) else v for v in row]
+            for column, value in enumerate(values):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    where = names[column] if column < width else f"column {column + 1}"
+                    raise UploadError(
+                        f"Row {number}, {where}: the cell holds {len(value):,} characters; "
+                        f"at most {MAX_CELL_CHARS:,} are read."
+                    )
             if not any(v not in ("", None) for v in values):
                 continue
             yield number, dict(zip(names, values, strict=False))
@@ -208,14 +253,17 @@ def cell_text(value):
     return str(value).strip()
 
 
-def read_rows(fileobj, filename, *, required=()):
+def read_rows(fileobj, filename, *, required=(), max_rows=None):
     """The non-blank data rows of a file: Rows, yielding (row_number, {header: value}).
+
+    Reading stops with UploadError past UPLOAD_MAX_CELLS cells, or past `max_rows`
+    rows, blank ones included (an XLSX that says it spans more is refused at once).
 
     Row numbers are as a spreadsheet shows them (the header is row 1). Values
     are stripped strings for CSV and native values (numbers, dates) for XLSX.
     Raises UploadError, as the rows are read, for a file that cannot be read.
     """
-    return Rows(fileobj, filename, required)
+    return Rows(fileobj, filename, required, max_rows)
 
 
 def stash(uploaded, *, user, kind):

@@ -173,9 +173,9 @@ class UploadView(View):
     def read_rows(self, fileobj, filename, *, required=()):
         """tabular.read_rows, counted: refuses more than get_max_rows() rows."""
         field = self._field_of.get(id(fileobj), self._primary)
-        rows = tabular.read_rows(fileobj, filename, required=required)
-        read = self._reads[field] = _Read(rows)
         limit = self.get_max_rows()
+        rows = tabular.read_rows(fileobj, filename, required=required, max_rows=limit)
+        read = self._reads[field] = _Read(rows)
         try:
             for row in rows:
                 read.count += 1

@@ -1,6 +1,7 @@
 from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .models import Agency
 from .permissions import PUBLIC, READ, SIGNED_IN, grant
+from .ratelimits import RETRY_AFTER_SECONDS, sign_in_limited
 from .scoping import MANAGER, can_change
 from .sso import SESSION_PROVIDER_KEY, configured_providers, end_session_url
 
@@ -19,6 +21,13 @@ class LoginView(allauth_views.LoginView):
     allows it, the password form (allauth's, followed by its MFA step)."""
 
     template_name = "registration/login.html"
+
+    def post(self, request, *args, **kwargs):
+        if sign_in_limited(request):  # agencies.ratelimits: per client address
+            response = render(request, "429.html", status=429)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -50,7 +59,11 @@ def logout(request):
 @never_cache
 @grant(PUBLIC)
 def healthz(request):
-    """For load balancers: the process answers. Touches no database."""
+    """For load balancers: the process answers and reaches the database (one
+    `SELECT 1`, no session). A database that does not answer is a 503 with
+    Retry-After, whatever the cookies (config.http.server_error)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.http.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,10 +140,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Sessions stay in the database: a per-process cache could not forget a session
 # that another process ended.
 CACHES = {
+    # Rate-limit counters (agencies.ratelimits), apart from the pages.
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "500"))},
-    }
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -166,7 +169,18 @@ LOGOUT_REDIRECT_URL = "login"
 # MFA code counts as a failure too: agencies.signals).
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))  # hours
+# Keyed on the username and the client's address together, the address as the
+# deployment trusts it (agencies/client_address.py): behind TRUSTED_PROXY_COUNT
+# proxies it is the one they forwarded, never the proxy's own, so no one can lock
+# another person out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "agencies.client_address.client_address"
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# Rate limits (agencies.ratelimits): password sign-in attempts per client address,
+# API calls per token; "<count>/<s|m|h>".
+RATELIMIT_USE_CACHE = "ratelimit"
+SIGN_IN_RATE = env("SIGN_IN_RATE", "20/m")
+API_RATE = env("API_RATE", "600/m")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -360,7 +374,12 @@ UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # Most data rows an import page reads from one file (agencies.uploads); an import
 # may set its own (UploadView.max_rows).
 UPLOAD_MAX_ROWS = int(env("UPLOAD_MAX_ROWS", "5000"))
+# Most cells (rows x columns, blank rows included) read from one file, counted as
+# it is read (agencies.tabular): bounds the time any upload takes within a request.
+UPLOAD_MAX_CELLS = int(env("UPLOAD_MAX_CELLS", "2000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Days an API token is valid from when it is made (shown then; widgets.api.tokens).
+API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "365"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 DJANGO_TABLES2_TEMPLATE = "tables/uswds.html"

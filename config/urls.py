@@ -6,6 +6,10 @@ from agencies import views as agency_views
 from widgets.api.app import api
 from widgets.catalogue import views as widget_views
 
+# What no view answered (config/http.py): JSON under /api/, 503 while the database is down.
+handler400 = "config.http.bad_request"
+handler500 = "config.http.server_error"
+
 urlpatterns = [
     path("", widget_views.home, name="home"),
     path("healthz", agency_views.healthz, name="healthz"),

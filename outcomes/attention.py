@@ -68,10 +68,12 @@ class Attention:
         return sum(len(getattr(self, field.name)) for field in fields(self))
 
 
-def attention(agency, *, outcomes, widgets, window, program=None, today):
+def attention(agency, *, reader, outcomes, widgets, window, program=None, today):
     """The dashboard's attention list for the agency (and program), with `outcomes`
-    and `widgets` as the dashboard read them. Five queries whatever the rows."""
-    scope = Widget.objects.filter(agency=agency)
+    and `widgets` as the dashboard read them, and what `reader` may see of the
+    agency's widgets (another agency's reader: not its drafts or submitted
+    definitions). Five queries whatever the rows."""
+    scope = Widget.objects.for_user(reader).filter(agency=agency)
     countermeasures = Countermeasure.objects.filter(agency=agency)
     if program is not None:
         scope = scope.filter(program=program)

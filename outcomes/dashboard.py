@@ -79,8 +79,10 @@ def _closing_backlog(window):
     return Subquery(latest.values("backlog")[:1])
 
 
-def dashboard_widgets(agency, *, program=None):
-    widgets = Widget.objects.filter(agency=agency).live()
+def dashboard_widgets(agency, *, reader, program=None):
+    """The agency's live widgets that `reader` may see: another agency's reader sees
+    only what the catalogue shows them (approved), never one under review."""
+    widgets = Widget.objects.for_user(reader).filter(agency=agency).live()
     if program is not None:
         widgets = widgets.filter(program=program)
     return widgets
@@ -179,11 +181,13 @@ def scorecard(user, today=None):
     """Every agency the user may read: outcome statuses, delivered this FY, freshness.
 
     "This FY" is the fiscal year to date of the latest month due or entered in any
-    agency the user reads.
+    agency the user reads. Only the counts of widgets the user may read: not another
+    agency's drafts.
     """
-    latest = latest_month(WidgetCount.objects.for_user(user), today)
+    readable = WidgetCount.objects.for_user(user)
+    latest = latest_month(readable, today)
     fy_start = fiscal_year_start(fiscal_year(latest))
-    agency_counts = WidgetCount.objects.filter(widget__agency=OuterRef("pk")).order_by()
+    agency_counts = readable.filter(widget__agency=OuterRef("pk")).order_by()
     delivered = (
         agency_counts.filter(period_start__gte=fy_start, period_start__lt=add_months(latest, 1))
         .values("widget__agency")
@@ -198,7 +202,8 @@ def scorecard(user, today=None):
         .values("period_start")[:1]
     )
     latest = (
-        Widget.objects.filter(agency=OuterRef("pk"))
+        Widget.objects.for_user(user)
+        .filter(agency=OuterRef("pk"))
         .annotate(last=Subquery(widget_latest))
         .order_by(F("last").desc(nulls_last=True))
         .values("last")[:1]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from agencies import versions
 from agencies.models import Agency
 from agencies.permissions import MANAGER, READ, grant
-from agencies.scoping import can_change
+from agencies.scoping import STAFF, can_change
 from widgets import measures
 
 from . import dashboard
@@ -41,10 +41,12 @@ def agency_dashboard(request, agency):
     may_manage = can_change(request.user, agency.pk, MANAGER)
     # Rendered once per agency, filters, role and day, then served from the cache
     # until the agency's data changes (agencies.versions): the dashboard reads only
-    # the agency's own widgets, counts, outcomes and countermeasures.
+    # the agency's own widgets, counts, outcomes and countermeasures. Its members
+    # see the definitions under review too; other agencies only the approved ones.
+    member = can_change(request.user, agency.pk, STAFF)
     body = versions.cached(
         "agency-dashboard",
-        (agency.pk, sorted(request.GET.lists()), may_manage, timezone.localdate()),
+        (agency.pk, sorted(request.GET.lists()), may_manage, member, timezone.localdate()),
         lambda: _dashboard_body(request, agency, may_manage),
         agency_ids=[agency.pk],
     )
@@ -55,7 +57,7 @@ def _dashboard_body(request, agency, may_manage):
     latest = dashboard.agency_month(agency)
     form, program, grain, start = _filters(request, agency, latest=latest)
     windows = dashboard.windows(grain, start, latest=latest)
-    widgets_qs = dashboard.dashboard_widgets(agency, program=program)
+    widgets_qs = dashboard.dashboard_widgets(agency, reader=request.user, program=program)
     widgets = dashboard.widget_flows(widgets_qs, windows)
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
     trend_fields, trend_measures = measures.across_widgets()
@@ -78,6 +80,7 @@ def _dashboard_body(request, agency, may_manage):
             "trend": dashboard.agency_trend(widgets_qs, windows["current"]),
             "attention": attention(
                 agency,
+                reader=request.user,
                 outcomes=outcomes,
                 widgets=widgets,
                 window=windows["current"],
@@ -119,7 +122,8 @@ def huddle(request, agency):
             "window": windows["current"],
             "outcomes": dashboard.dashboard_outcomes(agency, program=program),
             "widgets": dashboard.widget_flows(
-                dashboard.dashboard_widgets(agency, program=program), windows
+                dashboard.dashboard_widgets(agency, reader=request.user, program=program),
+                windows,
             ),
             "refresh_seconds": REFRESH_SECONDS,
             "refresh_minutes": REFRESH_SECONDS // 60,

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms import inlineformset_factory
 
+from agencies.errors import VersionedForm
 from widgets.models import Widget, WidgetStatus
 
 from .models import Contribution, Countermeasure, Measurement, Outcome, Review
@@ -16,7 +17,7 @@ def _members(agency):
     return get_user_model().objects.filter(memberships__agency=agency).order_by("username")
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(VersionedForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -139,7 +140,7 @@ class MeasurementForm(forms.ModelForm):
         return date
 
 
-class CountermeasureForm(forms.ModelForm):
+class CountermeasureForm(VersionedForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

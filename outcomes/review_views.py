@@ -80,7 +80,7 @@ def review_detail(request, review):
         "outcomes/review_detail.html",
         {
             "review": review,
-            "agenda": agenda(review),
+            "agenda": agenda(review, reader=request.user),
             "form": form,
             "may_manage": may_manage,
             "countermeasures": review.countermeasures.select_related("outcome", "widget"),
@@ -103,7 +103,7 @@ def review_close(request, review):
 @grant(READ, review=REVIEWS)
 def review_pack(request, review):
     """The printable pack: one page per program, and one for agency-wide outcomes."""
-    items = agenda(review)
+    items = agenda(review, reader=request.user)
     programs = list(review.agency.programs.order_by("name"))
     sections = []
     for program in [*programs, None]:

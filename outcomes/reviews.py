@@ -63,7 +63,9 @@ class Agenda:
         ]
 
 
-def agenda(review, *, program=None):
+def agenda(review, *, reader, program=None):
+    """What the review goes through, as `reader` may see it (another agency's
+    reader: only the agency's approved widgets, as in its catalogue)."""
     until = month_end(review.month)
     outcomes = Outcome.objects.filter(agency_id=review.agency_id).select_related("program")
     if program is not None:
@@ -72,8 +74,10 @@ def agenda(review, *, program=None):
     signals = [(o, o.chart.latest_signal) for o in outcomes if o.chart.concerning]
     improving = [(o, o.chart.latest_signal) for o in outcomes if o.chart.improving]
     window = review_window(review)
-    widgets = widget_flows(dashboard_widgets(review.agency, program=program), {"current": window})
-    scope = Widget.objects.filter(agency_id=review.agency_id)
+    widgets = widget_flows(
+        dashboard_widgets(review.agency, reader=reader, program=program), {"current": window}
+    )
+    scope = Widget.objects.for_user(reader).filter(agency_id=review.agency_id)
     if program is not None:
         scope = scope.filter(program=program)
     late = list(late_widgets(scope).order_by("name"))

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from agencies.errors import EditConflict
+from agencies.errors import EditConflict, require_version
 from agencies.scoping import MANAGER, can_change
 
 from .models import Countermeasure, Outcome, Review, ReviewStatus, StepChange
@@ -18,7 +18,7 @@ from .reviews import agenda
 
 def _check_version(model, instance, expected_version):
     current = model.objects.select_for_update().get(pk=instance.pk)
-    if expected_version is not None and current.version != expected_version:
+    if current.version != require_version(expected_version):
         raise EditConflict(current)
     instance.version = current.version + 1
 
@@ -95,7 +95,7 @@ def close_review(*, review, by):
         raise PermissionDenied("Only managers of the agency can close its reviews.")
     if review.status == ReviewStatus.CLOSED:
         raise ValidationError("This review is already closed.")
-    items = agenda(review)
+    items = agenda(review, reader=by)
     uncovered = items.uncovered
     if uncovered:
         names = "; ".join(f"“{item.name}”" for item in uncovered)

@@ -84,12 +84,14 @@ def admin_user(db):
 def _empty_page_cache():
     """Each test starts with nothing cached: a test's rolled-back transaction can give
     the next one the same data versions for other data (a rollback the app never does
-    to committed data)."""
-    from django.core.cache import cache
+    to committed data). Rate-limit counts start from nothing too (agencies.ratelimits)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for name in ("default", "ratelimit"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "ratelimit"):
+        caches[name].clear()
 
 
 def pytest_sessionfinish(session):

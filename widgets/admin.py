@@ -56,8 +56,34 @@ class WidgetAdmin(SimpleHistoryAdmin):
     list_select_related = ["agency", "program", "owner"]
     autocomplete_fields = ["owner"]
     filter_horizontal = ["customer_segments"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    # Its place in the workflow is the workflow's to change (four eyes), not a field's.
+    readonly_fields = [
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "review_comment",
+        "last_edited_by",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [WidgetCountInline]
+
+    def save_model(self, request, obj, form, change):
+        """A change here is an edit like any other (Widget.record_edit): the admin
+        becomes its last editor, who may not then approve or return it."""
+        if change and not form.has_changed():
+            return
+        if change:
+            current = Widget.objects.select_for_update().get(pk=obj.pk)
+            obj.status, obj.version = current.status, current.version + 1
+            obj.submitted_by_id, obj.submitted_at = current.submitted_by_id, current.submitted_at
+            obj.record_edit(by=request.user)
+            obj._change_reason = "Edited in the admin"
+        else:
+            obj.last_edited_by = request.user
+            obj._change_reason = "Created in the admin"
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(WidgetCount)
@@ -139,6 +165,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "last_used_at",
+        "expires_at",
         "is_active",
         "revoked_at",
     ]
@@ -157,6 +184,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "created_by",
             "created_at",
             "last_used_at",
+            "expires_at",
             "revoked_at",
         ]
 
@@ -164,7 +192,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         # A token belongs to one agency for good; revoke it with the action.
-        return ["agency", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+        return [
+            "agency",
+            "prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+        ]
 
     @admin.display(boolean=True, description="active")
     def is_active(self, obj):

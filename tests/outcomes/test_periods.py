@@ -242,7 +242,7 @@ def test_quarter_compares_the_same_months_last_year(
 
 @pytest.mark.parametrize("start_month", [1, 4, 7, 10])
 def test_same_months_last_year_are_summed_though_they_lie_in_the_previous_fiscal_year(
-    settings, agency_a, start_month
+    settings, agency_a, staff_a, start_month
 ):
     """The windows overlap in fiscal-year view: each is summed on its own."""
     from outcomes.dashboard import dashboard_widgets, widget_flows, windows
@@ -252,7 +252,7 @@ def test_same_months_last_year_are_summed_though_they_lie_in_the_previous_fiscal
     monthly_counts(agency_a, until=D(2026, 11, 1))
     start = D(2026 if start_month <= 10 else 2025, start_month, 1)
     named = windows("fiscal_year", start, today=D(2026, 12, 11))  # November due
-    (widget,) = widget_flows(dashboard_widgets(agency_a), named)
+    (widget,) = widget_flows(dashboard_widgets(agency_a, reader=staff_a), named)
     last_year = add_months(start, -12)
     assert widget.flows["last_year"].delivered == total(last_year, D(2025, 12, 1))
     assert widget.flows["previous"].delivered == total(last_year, start)

@@ -42,7 +42,7 @@ def _file(*rows, name="counts.csv"):
 
 
 def _upload(count_file, upload_file, snapshot="preview"):
-    """Preview then commit, as the page does; `snapshot` None commits without one."""
+    """Preview then commit, as the page does (with the preview's snapshot by default)."""
     preview = count_file.preview(upload_file, upload_file.name)
     assert not preview.errors, [r.messages for r in preview.error_rows]
     if snapshot == "preview":
@@ -151,16 +151,6 @@ def test_commit_refuses_a_count_created_since_the_preview(agency_a, staff_a, man
         count_file.commit(upload_file, upload_file.name, snapshot=preview.snapshot)
     assert list(WidgetCount.objects.values_list("period_start", "demand")) == [(SEP, 3)]
     assert not CountUpload.objects.exists()
-
-
-def test_commit_without_a_snapshot_saves_over_what_is_there(agency_a, staff_a, permit):
-    _count(permit, AUG, demand=1)
-    upload = _upload(
-        CountFile(agency=agency_a, user=staff_a),
-        _file(f"{permit.pk},2026-08-01,100,,,,,,"),
-        snapshot=None,
-    )
-    assert (upload.rows_changed, WidgetCount.objects.get().demand) == (1, 100)
 
 
 def test_upload_page_refuses_to_save_over_a_count_changed_since_its_preview(

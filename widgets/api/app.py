@@ -19,11 +19,14 @@ the messages are the same too.
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
+
+from agencies.ratelimits import RETRY_AFTER_SECONDS, api_limited
 
 from . import tokens as api_tokens
 from .counts import router
+from .errors import StrictJSONParser, document_errors, http_error
 from .schemas import MAX_BATCH_ROWS
 
 DESCRIPTION = f"""Counts from systems that already count, under the same rules as the entry grid
@@ -62,7 +65,10 @@ nothing is saved. A widget and period may appear once per batch.
 **Errors.** 409 with `conflicts` when a period is not as the writer saw it
 (above); 422 with `errors` when a count breaks a rule; 422 with `detail` as a
 list (each with `loc`, the path to the field) when the body does not have the
-shape of the schema; 400 when it is not JSON."""
+shape of the schema (or a parameter, such as an `offset` past 2^63 - 1, is out of
+range); 400 when the body is not JSON or sends a key twice; 413 when it is larger
+than the API reads; 503 with `Retry-After` while the database is unavailable.
+Every error is JSON with a `detail`."""
 
 
 class TokenAuth(HttpBearer):
@@ -75,7 +81,14 @@ class TokenAuth(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request, token):
-        return api_tokens.authenticate(token)
+        found = api_tokens.authenticate(token)
+        if found is not None and api_limited(request, found):
+            raise TooManyRequests()
+        return found
+
+
+class TooManyRequests(Exception):
+    """A token over API_RATE (agencies.ratelimits)."""
 
 
 class TokenAPI(NinjaAPI):
@@ -89,6 +102,9 @@ class TokenAPI(NinjaAPI):
             login_not_required(pattern.callback)
         return patterns, app_name, namespace
 
+    def get_openapi_schema(self, **kwargs):
+        return document_errors(super().get_openapi_schema(**kwargs))
+
 
 api = TokenAPI(
     title="Widgets API",
@@ -99,7 +115,9 @@ api = TokenAPI(
     # Swagger UI would come from a CDN, which the CSP forbids: no docs page.
     docs_url=None,
     auth=TokenAuth(),
+    parser=StrictJSONParser(),
 )
+api.add_exception_handler(HttpError, http_error(api))
 
 
 @api.exception_handler(AuthenticationError)
@@ -110,6 +128,17 @@ def unauthorized(request, exc):
         status=401,
     )
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(TooManyRequests)
+def too_many_requests(request, exc):
+    response = api.create_response(
+        request,
+        {"detail": f"Too many calls with this token; wait {RETRY_AFTER_SECONDS} s and try again."},
+        status=429,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from .. import counting
 from ..models import CountSource, Widget, WidgetCount
+from .errors import Paging
 from .schemas import (
     MAX_BATCH_ROWS,
     MAX_PAGE,
@@ -76,7 +77,7 @@ def _change(widget, period_start, values, version):
     url_name="widgets",
     summary="The agency's widgets",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Paging, max_limit=MAX_PAGE)
 def list_widgets(request):
     return (
         Widget.objects.filter(agency_id=request.auth.agency_id)
@@ -92,7 +93,7 @@ def list_widgets(request):
     url_name="widget-counts",
     summary="A widget's counts, oldest period first",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(Paging, max_limit=MAX_PAGE)
 def list_counts(
     request,
     widget_id: int,

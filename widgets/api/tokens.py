@@ -4,7 +4,8 @@ A token reads `wgt_<prefix>_<secret>`. The prefix is stored in the clear so a
 token can be found (and recognised in lists and logs); only the SHA-256 of the
 whole token is stored, so the token is shown once, when it is made. Tokens are
 long random strings, so a fast hash is enough (no password hashing needed), and
-hashes are compared in constant time.
+hashes are compared in constant time. A token expires API_TOKEN_DAYS after it is
+made (a year by default; shown when it is made) and records when it was last used.
 """
 
 import datetime as dt

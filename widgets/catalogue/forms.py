@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from agencies.errors import VersionedForm
 from customers.models import CustomerSegment, SegmentKind
 
 from ..models import Channel, Widget
@@ -30,7 +31,7 @@ FIELDSETS = [
 ]
 
 
-class WidgetForm(forms.ModelForm):
+class WidgetForm(VersionedForm, forms.ModelForm):
     channels = forms.MultipleChoiceField(
         choices=Channel.choices,
         widget=forms.CheckboxSelectMultiple,

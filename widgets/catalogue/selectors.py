@@ -62,6 +62,7 @@ def review_queue(user):
         Widget.objects.changeable_by(user, MANAGER)
         .filter(status=WidgetStatus.SUBMITTED)
         .exclude(submitted_by=user)
+        .exclude(last_edited_by=user)  # four eyes (services.may_review)
         .select_related("agency", "program", "submitted_by")
         .order_by("submitted_at", "pk")
     )

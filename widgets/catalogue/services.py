@@ -7,10 +7,15 @@ Editing an approved widget sends it back to submitted; retired ones are final.
 Staff of the agency write and submit; a manager of the agency approves, returns
 or retires.
 
-Four eyes: a manager may not approve or return a definition they submitted
-themselves; another manager of the agency (or an admin) reviews it. Agencies
-with one manager ask their administrator. This keeps approval meaningful, as in
-most public-sector review workflows.
+Four eyes, stated here once (`may_review`): the last editor of a definition
+may not approve or return it, whoever they are (an admin too), and a manager
+may not approve or return a definition they submitted; another manager of the
+agency (or an admin) reviews it. Agencies with one manager ask their
+administrator. Every path that changes what a definition says records its
+editor through `Widget.record_edit`: the edit form and the definition import
+(`save_widget`), the service-inventory import, the Django admin. A workflow
+step is not an edit. This keeps approval meaningful, as in most public-sector
+review workflows.
 
 Every change is saved with a history record naming who and why.
 """
@@ -20,7 +25,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.errors import EditConflict
+from agencies.errors import EditConflict, require_version
 from agencies.scoping import MANAGER, STAFF, can_change, is_admin
 
 from ..models import Widget, WidgetStatus
@@ -65,10 +70,18 @@ def allowed_actions(*, widget, user):
     ]
 
 
+REVIEWS = {"approve", "return"}
+
+
+def may_review(*, widget, user):
+    """Four eyes: may this user approve or return this definition as it stands?"""
+    if widget.last_edited_by_id is not None and widget.last_edited_by_id == user.pk:
+        return False
+    return widget.submitted_by_id != user.pk or is_admin(user)
+
+
 def _is_own_review(action, widget, user):
-    return (
-        action in {"approve", "return"} and widget.submitted_by_id == user.pk and not is_admin(user)
-    )
+    return action in REVIEWS and not may_review(widget=widget, user=user)
 
 
 def _save(widget, *, by, reason):
@@ -86,8 +99,9 @@ def transition_widget(*, widget, action, by, comment=""):
     if not can_change(by, widget.agency_id, role):
         raise PermissionDenied(f"Only {role}s of {widget.agency} can {action} its widgets.")
     if _is_own_review(action, widget, by):
+        why = "made the last change to" if widget.last_edited_by_id == by.pk else "submitted"
         raise PermissionDenied(
-            "You submitted this definition, so another manager of the agency must review it."
+            f"You {why} this definition, so another manager of the agency must review it."
         )
     if widget.status not in sources:
         raise ValidationError(
@@ -113,28 +127,24 @@ def transition_widget(*, widget, action, by, comment=""):
 def save_widget(*, form, by, expected_version=None):
     """Create or edit a widget from a bound, valid WidgetForm.
 
-    Editing checks the version the form was opened at; if someone saved since,
-    EditConflict is raised and nothing is written. Editing an approved widget
-    sends it back for review (its counts go on).
+    Editing checks the version the form was opened at (VersionMissing without
+    one); if someone saved since, EditConflict is raised and nothing is written.
+    Editing an approved widget sends it back for review (its counts go on).
     """
     widget = form.instance
     if widget.pk:
         current = Widget.objects.select_for_update().get(pk=widget.pk)
-        if expected_version is not None and current.version != expected_version:
+        if current.version != require_version(expected_version):
             raise EditConflict(current)
         widget.version = current.version
-        if current.status == WidgetStatus.RETIRED:
-            raise PermissionDenied("A retired widget cannot be edited.")
-        if current.status == WidgetStatus.APPROVED:
-            widget.status = WidgetStatus.SUBMITTED
-            widget.submitted_by = by
-            widget.submitted_at = timezone.now()
-        elif current.status == WidgetStatus.RETURNED:
-            widget.status = WidgetStatus.DRAFT
+        widget.status = current.status
+        widget.submitted_by_id, widget.submitted_at = current.submitted_by_id, current.submitted_at
+        widget.record_edit(by=by)
         reason = "Edited"
     else:
         widget.status = WidgetStatus.DRAFT
         widget.version = 0
+        widget.last_edited_by = by
         reason = "Created"
     _save(widget, by=by, reason=reason)
     form.save_relations()

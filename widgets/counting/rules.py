@@ -56,6 +56,7 @@ def parse_value(name, raw):
         raise ValueError("Enter a number.")
     if number < 0:
         raise ValueError("Cannot be negative.")
+    number = number.copy_abs()  # -0 and -0.00 are zero: stored and shown without a sign
     if money:
         # The size first: quantizing 1e30 to cents overflows the decimal context.
         if number > MAX_COST:

@@ -47,6 +47,10 @@ BATCH = 2000
 # How many distinct cell texts, dates and widget numbers a file's memos hold:
 # beyond that a value is simply worked out again (memory stays bounded).
 MEMO_LIMIT = 20_000
+NO_SNAPSHOT = (
+    "This save does not carry what the preview saw of the saved counts, so changes made "
+    "since cannot be told. Nothing was saved: upload the file again."
+)
 _MISSING = object()
 _VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
 # Which of the values is money (cost): its cells are remembered apart from counts'.
@@ -285,13 +289,16 @@ class CountFile:
             self._classify(checked, preview)
         return preview
 
-    def commit(self, fileobj, filename, *, snapshot=None):
+    def commit(self, fileobj, filename, *, snapshot):
         """Save every row or none; UploadRejected when any row has an error.
 
-        With the preview's `snapshot`, raises counting.CountConflict (and saves
-        nothing) when the rows the file writes are not as the preview saw them;
-        so does losing a race with another writer.
+        `snapshot` is the preview's (rows.Snapshot): counting.CountConflict (and
+        nothing saved) when the rows the file writes are not as the preview saw
+        them; so does losing a race with another writer. Without one (None: a
+        ticket that lost or forged it) the commit is refused, never saved unchecked.
         """
+        if snapshot is None:
+            raise UploadRejected(message=NO_SNAPSHOT)
         with counting.races_as_conflicts():
             return self._commit(fileobj, filename, snapshot)
 

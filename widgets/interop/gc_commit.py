@@ -13,7 +13,6 @@ kept for drafts too (the grid and uploads count only approved widgets).
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from agencies.errors import UploadRejected
@@ -21,7 +20,7 @@ from agencies.models import Agency, Program
 from customers.models import CustomerSegment, SegmentKind
 
 from .. import counting
-from ..models import CountSource, WidgetStatus
+from ..models import CountSource
 from .gc_inventory import DEFAULT_PROGRAM
 
 REASON = "Service inventory import"
@@ -93,13 +92,9 @@ def _save_widget(plan, *, by, programs):
     if plan.is_new:
         widget.program = _program(plan.agency, plan.program_name, programs)
         widget.version = 1
+        widget.last_edited_by = by
     elif plan.changed_fields:
-        if widget.status == WidgetStatus.APPROVED:
-            widget.status = WidgetStatus.SUBMITTED
-            widget.submitted_by = by
-            widget.submitted_at = timezone.now()
-        elif widget.status == WidgetStatus.RETURNED:
-            widget.status = WidgetStatus.DRAFT
+        widget.record_edit(by=by)  # four eyes: the importer may not then review it
         widget.version += 1
     else:
         return False

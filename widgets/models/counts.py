@@ -1,9 +1,12 @@
 """Counts: one row per widget per reporting period."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, TimeStampedModel
@@ -63,7 +66,13 @@ class ApiTokenQuerySet(ScopedQuerySet):
     agency_path = "agency"
 
     def active(self):
-        return self.filter(revoked_at__isnull=True)
+        """Neither revoked nor past its expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def token_expiry():
+    """When a token made now expires: API_TOKEN_DAYS from now (a year by default)."""
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
 
 
 class ApiToken(TimeStampedModel):
@@ -82,6 +91,8 @@ class ApiToken(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when it is made and shown then (widgets.api.tokens); refused from then on.
+    expires_at = models.DateTimeField(default=token_expiry)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -95,7 +106,11 @@ class ApiToken(TimeStampedModel):
 
     @property
     def is_active(self):
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
 
 
 class CountUploadQuerySet(ScopedQuerySet):

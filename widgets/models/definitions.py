@@ -1,11 +1,12 @@
 """Widget definitions: the countable products an agency hands to customers."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Program, TimeStampedModel
@@ -179,6 +180,15 @@ class Widget(TimeStampedModel):
         related_name="+",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Who last changed what the definition says (not its place in the workflow):
+    # they may not approve or return it (four eyes, widgets.catalogue.services).
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The service's id in the inventory it was imported from (e.g. the service_id
     # of a Government of Canada Service Inventory), so that a re-import finds it.
     external_id = models.CharField(
@@ -233,6 +243,22 @@ class Widget(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def record_edit(self, *, by):
+        """What any change to what the definition says does to it, before it is
+        saved (the edit form, the imports, the admin): `by` becomes its last editor,
+        who may then not review it (four eyes, widgets.catalogue.services.may_review);
+        an approved one goes back to review as submitted by `by`; a returned one
+        becomes a draft again. A retired one cannot be edited."""
+        if self.status == WidgetStatus.RETIRED:
+            raise PermissionDenied("A retired widget cannot be edited.")
+        if self.status == WidgetStatus.APPROVED:
+            self.status = WidgetStatus.SUBMITTED
+            self.submitted_by = by
+            self.submitted_at = timezone.now()
+        elif self.status == WidgetStatus.RETURNED:
+            self.status = WidgetStatus.DRAFT
+        self.last_edited_by = by
 
     def get_absolute_url(self):
         return reverse("widgets:detail", kwargs={"pk": self.pk})
