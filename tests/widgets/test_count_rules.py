@@ -1,0 +1,184 @@
+"""The rules every count obeys and the one write, on their edges (widgets.counting)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from widgets.counting import (
+    SAW_NONE,
+    CountChange,
+    CountConflict,
+    CountRejected,
+    balance_gap,
+    balance_message,
+    check_period,
+    check_rules,
+    save_counts,
+)
+from widgets.models import CountSource, WidgetCount, WidgetStatus
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 15)
+
+
+def test_within_standard_and_rework_may_equal_delivered():
+    assert check_rules({"delivered": 90, "within_standard": 90, "rework": 90}) == {}
+
+
+def test_within_standard_or_rework_above_delivered_is_refused_at_that_field():
+    errors = check_rules({"delivered": 90, "within_standard": 91, "rework": 95})
+    assert errors == {
+        "within_standard": ["Within standard (91) cannot be more than delivered (90)."],
+        "rework": ["Rework (95) cannot be more than delivered (90)."],
+    }
+
+
+def test_within_standard_without_delivered_asks_for_delivered():
+    assert check_rules({"within_standard": 5, "delivered": None}) == {
+        "within_standard": ["Enter delivered too: within standard is a share of it."]
+    }
+
+
+@pytest.mark.parametrize(
+    "status", [WidgetStatus.APPROVED, WidgetStatus.SUBMITTED, WidgetStatus.RETIRED]
+)
+def test_approved_submitted_and_retired_widgets_are_counted(status):
+    widget = f.WidgetFactory(status=status, reporting_frequency="month")
+    assert check_period(widget, dt.date(2026, 10, 1), today=TODAY) == []
+
+
+def test_a_draft_widget_is_not_counted():
+    widget = f.WidgetFactory(status=WidgetStatus.DRAFT, name="Boat title")
+    assert check_period(widget, dt.date(2026, 10, 1), today=TODAY) == [
+        "“Boat title” is draft: it can be counted once it is approved."
+    ]
+
+
+def test_no_counts_before_the_year_2000():
+    widget = f.WidgetFactory(status=WidgetStatus.APPROVED, reporting_frequency="month")
+    assert check_period(widget, dt.date(1999, 12, 1), today=TODAY) == [
+        "Counts before the year 2000 are not kept."
+    ]
+    assert check_period(widget, dt.date(2000, 1, 1), today=TODAY) == []
+
+
+def test_a_period_that_has_not_started_is_refused_and_todays_is_not():
+    widget = f.WidgetFactory(status=WidgetStatus.APPROVED, reporting_frequency="day")
+    assert check_period(widget, TODAY, today=TODAY) == []
+    assert len(check_period(widget, TODAY + dt.timedelta(days=1), today=TODAY)) == 1
+
+
+def test_a_period_start_that_is_not_the_first_day_is_refused():
+    widget = f.WidgetFactory(
+        status=WidgetStatus.APPROVED, reporting_frequency="month", name="Boat title"
+    )
+    assert check_period(widget, dt.date(2026, 10, 2), today=TODAY) == [
+        "2026-10-02 is not the first day of a monthly period of “Boat title”."
+    ]
+
+
+def test_the_balance_message_subtracts_delivered_and_withdrawn():
+    values = {"demand": 100, "delivered": 90, "withdrawn": 5, "backlog": 20}
+    # 20 + 100 - 90 - 5 = 25, not 20.
+    assert balance_gap(values, 20) == 5
+    assert balance_message(5, 20, values) == (
+        "The backlog does not balance: previous backlog 20 + demand 100 - delivered 90 "
+        "- withdrawn 5 = 25, but the backlog is 20."
+    )
+    assert balance_gap({**values, "backlog": 25}, 20) is None
+    assert balance_gap(values, None) is None
+
+
+@pytest.fixture
+def permit(agency_a):
+    return f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
+
+
+def test_a_new_balance_note_with_the_same_numbers_is_saved(permit, staff_a):
+    count = f.WidgetCountFactory(widget=permit, period_start=dt.date(2026, 1, 1))
+    values = {"delivered": count.delivered, "backlog": count.backlog}
+    change = CountChange(
+        permit,
+        count.period_start,
+        values,
+        expected_version=count.version,
+        balance_note="Ten files moved to the new office.",
+    )
+    [saved] = save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert saved.status == "changed"
+    count.refresh_from_db()
+    assert count.balance_note == "Ten files moved to the new office."
+    assert count.version == 2
+    assert count.history.count() == 2
+
+
+def test_the_same_numbers_and_note_save_nothing(permit, staff_a):
+    count = f.WidgetCountFactory(
+        widget=permit, period_start=dt.date(2026, 1, 1), balance_note="As noted."
+    )
+    change = CountChange(
+        permit,
+        count.period_start,
+        {"delivered": count.delivered},
+        expected_version=count.version,
+        balance_note="As noted.",
+    )
+    [saved] = save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert saved.status == "unchanged"
+    assert saved.count == count
+    count.refresh_from_db()
+    assert count.version == 1
+
+
+def test_a_new_row_is_saved_with_who_entered_it_and_a_blank_new_row_is_not(permit, staff_a):
+    first, second = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
+    saved = save_counts(
+        [
+            CountChange(permit, first, {"delivered": 5}, expected_version=SAW_NONE),
+            CountChange(permit, second, {"delivered": None}, expected_version=SAW_NONE),
+        ],
+        by=staff_a,
+        source=CountSource.FORM,
+    )
+    assert [c.status for c in saved] == ["new", "unchanged"]
+    count = WidgetCount.objects.get(widget=permit)
+    assert (count.period_start, count.delivered, count.version) == (first, 5, 1)
+    assert count.entered_by == staff_a
+    assert count.source == CountSource.FORM
+    assert count.history.get().history_user == staff_a
+
+
+def test_a_write_is_judged_with_the_stored_values(permit, staff_a):
+    count = f.WidgetCountFactory(widget=permit, delivered=90, within_standard=80)
+    change = CountChange(permit, count.period_start, {"delivered": 70}, count.version)
+    with pytest.raises(CountRejected) as refused:
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert refused.value.errors == [
+        (change, {"within_standard": ["Within standard (80) cannot be more than delivered (70)."]})
+    ]
+    count.refresh_from_db()
+    assert count.delivered == 90
+
+
+def test_a_write_at_an_old_version_is_refused_naming_what_is_stored(permit, staff_a):
+    count = f.WidgetCountFactory(widget=permit, delivered=90)
+    change = CountChange(permit, count.period_start, {"delivered": 70}, count.version + 1)
+    with pytest.raises(CountConflict) as refused:
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert refused.value.current == count
+    assert "someone else saved" in str(refused.value)
+
+
+def test_a_field_that_is_not_a_count_is_refused(permit, staff_a):
+    change = CountChange(permit, dt.date(2026, 1, 1), {"colour": 1})
+    with pytest.raises(ValueError, match="Not a count field: colour"):
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+
+
+def test_a_cost_is_saved_in_dollars_and_cents(permit, staff_a):
+    change = CountChange(permit, dt.date(2026, 1, 1), {"cost": Decimal("12.50"), "delivered": 1})
+    save_counts([change], by=staff_a, source=CountSource.API)
+    assert WidgetCount.objects.get(widget=permit).cost == Decimal("12.50")
