@@ -1,0 +1,58 @@
+"""The definition coach on its edges: the standard's days and the score's weights."""
+
+from decimal import Decimal
+
+from widgets.coach import ADVICE, PROBLEM, Definition, Finding, as_notes, review, score
+
+
+def _complete(**changes):
+    values = {
+        "name": "Tax refund",
+        "description": "The refund a taxpayer receives.",
+        "customer_count": 1,
+        "definition_of_done": "The refund is paid.",
+        "unit_of_count": "refund paid",
+        "standard_days": 21,
+        "standard_share": Decimal("90.00"),
+    }
+    return Definition(**{**values, **changes})
+
+
+def _findings(problems=0, advice=0):
+    return [Finding("x", PROBLEM, "name", "m", "f")] * problems + [
+        Finding("x", ADVICE, "name", "m", "f")
+    ] * advice
+
+
+def test_a_same_day_standard_of_zero_days_is_fine():
+    assert review(_complete(standard_days=0)) == []
+
+
+def test_one_day_below_zero_is_a_problem():
+    [finding] = review(_complete(standard_days=-1))
+    assert (finding.code, finding.severity) == ("standard-days-range", PROBLEM)
+
+
+def test_a_share_that_is_not_a_number_is_a_problem():
+    [finding] = review(_complete(standard_share="ninety"))
+    assert finding.code == "standard-share-range"
+    assert "ninety" in finding.message
+
+
+def test_a_problem_costs_25_points_and_advice_10():
+    assert score(_findings(problems=1)) == 75
+    assert score(_findings(advice=1)) == 90
+    assert score(_findings(problems=2, advice=3)) == 20
+
+
+def test_the_score_stops_at_zero():
+    assert score(_findings(problems=4)) == 0
+    assert score(_findings(problems=3, advice=3)) == 0
+
+
+def test_findings_as_notes_name_their_severity():
+    assert as_notes([]) == ["Coach: no suggestions."]
+    assert as_notes(_findings(problems=1, advice=1)) == [
+        "Coach (problem): m",
+        "Coach (advice): m",
+    ]
