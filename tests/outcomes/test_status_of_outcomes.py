@@ -46,6 +46,13 @@ def test_status_of_an_outcome_defaults_to_its_annotated_latest_measurement():
     assert status_of_outcome(outcome) == Status.UNKNOWN
 
 
+def test_a_value_given_without_its_date_is_not_read_with_the_latest_measurements_date():
+    outcome = _outcome(Direction.UP)
+    outcome.latest_date, outcome.latest_value = AT_TARGET_DATE, D("191")
+    assert status_of_outcome(outcome, value=D("250")) == Status.UNKNOWN
+    assert status_of_outcome(outcome, on=AT_TARGET_DATE) == Status.UNKNOWN
+
+
 def test_a_measurement_without_a_date_is_unknown():
     assert (
         outcome_status(
@@ -83,6 +90,7 @@ def test_trend_when_down_is_better_and_the_value_rises_is_worse():
     ("month", "last_day"),
     [
         (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+        (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
         (dt.date(2028, 2, 10), dt.date(2028, 2, 29)),
         (dt.date(2026, 4, 30), dt.date(2026, 4, 30)),
         (dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
