@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 
 from widgets.counting import (
+    MAX_COST,
+    MAX_COUNT,
     SAW_NONE,
     CountChange,
     CountConflict,
@@ -14,7 +16,13 @@ from widgets.counting import (
     balance_message,
     check_period,
     check_rules,
+    is_blank,
+    is_clear,
+    merged,
+    parse_value,
+    parse_values,
     save_counts,
+    with_sent_rules,
 )
 from widgets.models import CountSource, WidgetCount, WidgetStatus
 
@@ -182,3 +190,95 @@ def test_a_cost_is_saved_in_dollars_and_cents(permit, staff_a):
     change = CountChange(permit, dt.date(2026, 1, 1), {"cost": Decimal("12.50"), "delivered": 1})
     save_counts([change], by=staff_a, source=CountSource.API)
     assert WidgetCount.objects.get(widget=permit).cost == Decimal("12.50")
+
+
+# --- one cell, as people type it --------------------------------------------------
+
+PARSED = [
+    ("delivered", None, None),
+    ("delivered", "  ", None),
+    ("delivered", " 7 ", 7),
+    ("delivered", "2.0", 2),
+    ("delivered", 12, 12),
+    ("delivered", str(MAX_COUNT - 1), MAX_COUNT - 1),
+    ("cost", "$12.5", Decimal("12.50")),
+    ("cost", "0", Decimal("0.00")),
+    ("cost", str(MAX_COST), MAX_COST),
+    ("cost", 3.25, Decimal("3.25")),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "value"), PARSED)
+def test_a_cell_is_read_as_a_whole_number_or_dollars_and_cents(name, raw, value):
+    parsed = parse_value(name, raw)
+    assert parsed == value
+    assert type(parsed) is type(value)
+    if isinstance(value, Decimal):
+        assert str(parsed) == str(value)
+
+
+REFUSED = [
+    ("delivered", True, "Enter a number."),
+    ("delivered", "1,234", "Write the number without thousands separators, e.g. 1234."),
+    ("delivered", "1 234", "Write the number without thousands separators, e.g. 1234."),
+    ("delivered", "1\u00a0234", "Write the number without thousands separators, e.g. 1234."),
+    ("delivered", "$5", "Enter a number."),
+    ("delivered", "five", "Enter a number."),
+    ("delivered", "NaN", "Enter a number."),
+    ("delivered", "Infinity", "Enter a number."),
+    ("delivered", float("inf"), "Enter a number."),
+    ("delivered", float("nan"), "Enter a number."),
+    ("delivered", "-1", "Cannot be negative."),
+    ("delivered", "1.5", "Enter a whole number."),
+    ("delivered", str(MAX_COUNT), "This is larger than any count the system can hold."),
+    ("cost", "-0.01", "Cannot be negative."),
+    ("cost", "12.345", "Use at most two decimal places (cents)."),
+    ("cost", "1e30", "This is larger than any cost the system can hold."),
+    ("cost", str(MAX_COST + Decimal("0.01")), "This is larger than any cost the system can hold."),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "message"), REFUSED)
+def test_a_cell_that_is_not_a_count_says_why(name, raw, message):
+    with pytest.raises(ValueError) as refused:
+        parse_value(name, raw)
+    assert str(refused.value) == message
+
+
+def test_in_the_grid_an_emptied_cell_clears_and_a_field_not_sent_is_not_touched():
+    values, errors = parse_values({"demand": "", "delivered": "5", "cost": "x"}, blank_clears=True)
+    assert values == {"demand": None, "delivered": 5}
+    assert errors == {"cost": ["Enter a number."]}
+
+
+def test_in_a_file_a_blank_cell_is_no_change_and_the_word_clear_clears():
+    values, errors = parse_values(
+        {"demand": " ", "delivered": " Clear ", "backlog": "4", "rework": None},
+        blank_clears=False,
+    )
+    assert values == {"delivered": None, "backlog": 4}
+    assert errors == {}
+    assert is_clear("CLEAR") and not is_clear("clears") and not is_clear(None)
+    assert is_blank(" ") and is_blank(None) and not is_blank("0") and not is_blank(0)
+
+
+def test_the_rules_judge_the_row_as_it_will_be():
+    stored = f.WidgetCountFactory.build(delivered=90, within_standard=80, cost=None)
+    after = merged(stored, {"delivered": 70, "cost": Decimal("5.00")})
+    assert after["delivered"] == 70
+    assert after["within_standard"] == 80
+    assert after["cost"] == Decimal("5.00")
+    assert after["channel_online"] is None
+    assert merged(None, {"demand": 3})["demand"] == 3
+    assert merged(None, {"demand": 3})["delivered"] is None
+
+
+def test_rules_among_the_sent_cells_wait_for_delivered():
+    assert with_sent_rules({"within_standard": 9}, {}) == {}
+    assert with_sent_rules({"delivered": 5, "within_standard": 9}, {"cost": ["x"]}) == {
+        "within_standard": ["Within standard (9) cannot be more than delivered (5)."],
+        "cost": ["x"],
+    }
+    assert with_sent_rules({"delivered": 5, "rework": 9}, {"rework": ["typed"]}) == {
+        "rework": ["typed"]
+    }
