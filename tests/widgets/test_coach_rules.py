@@ -1,8 +1,20 @@
 """The definition coach on its edges: the standard's days and the score's weights."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
-from widgets.coach import ADVICE, PROBLEM, Definition, Finding, as_notes, review, score
+import pytest
+
+from widgets.coach import (
+    ADVICE,
+    PROBLEM,
+    Definition,
+    Finding,
+    as_notes,
+    definition_from_widget,
+    review,
+    score,
+)
 
 
 def _complete(**changes):
@@ -56,3 +68,40 @@ def test_findings_as_notes_name_their_severity():
         "Coach (problem): m",
         "Coach (advice): m",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "singular"),
+    [
+        ("Certified copies", "Certified copy"),
+        ("Beach passes", "Beach pass"),
+        ("Tax boxes", "Tax box"),
+        ("Car washes", "Car wash"),
+        ("Fire matches", "Fire match"),
+        ("Contest prizes", "Contest prize"),
+        ("Buzzes", "Buzz"),
+        ("Parking permits", "Parking permit"),
+    ],
+)
+def test_a_plural_name_is_told_its_singular(name, singular):
+    [finding] = review(_complete(name=name))
+    assert finding.code == "name-plural"
+    assert f"“{singular}”" in finding.fix
+
+
+def test_a_hyphenated_activity_word_gets_the_suggestion_for_its_last_part():
+    [finding] = review(_complete(name="Re-licensing applications"))
+    assert finding.code == "name-gerund"
+    assert "“Business license”" in finding.fix
+
+
+def test_a_definition_from_a_widget_with_blank_fields_and_no_id():
+    widget = SimpleNamespace(
+        name=None,
+        description=None,
+        definition_of_done=None,
+        unit_of_count=None,
+        standard_days=None,
+        standard_share=None,
+    )
+    assert definition_from_widget(widget) == Definition(name="")
