@@ -105,3 +105,23 @@ def test_a_definition_from_a_widget_with_blank_fields_and_no_id():
         standard_share=None,
     )
     assert definition_from_widget(widget) == Definition(name="")
+
+
+@pytest.mark.parametrize(
+    "name", ["Student IDs", "Beach pass", "Tax bonus", "Master thesis", "Crime statistics"]
+)
+def test_short_words_and_singulars_ending_in_s_are_not_plurals(name):
+    assert review(_complete(name=name)) == []
+
+
+def test_a_four_letter_plural_is_a_plural():
+    [finding] = review(_complete(name="Road maps"))
+    assert (finding.code, finding.fix) == (
+        "name-plural",
+        "Use the singular, “Road map”; the counts say how many.",
+    )
+
+
+def test_a_hyphenated_first_word_is_a_gerund_only_if_its_last_part_is():
+    [finding] = review(_complete(name="Late-evening closures"))
+    assert finding.code == "name-plural"
