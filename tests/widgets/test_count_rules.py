@@ -4,11 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, OperationalError
 
 from widgets.counting import (
     MAX_COST,
     MAX_COUNT,
     SAW_NONE,
+    Conflict,
     CountChange,
     CountConflict,
     CountRejected,
@@ -21,10 +23,11 @@ from widgets.counting import (
     merged,
     parse_value,
     parse_values,
+    races_as_conflicts,
     save_counts,
     with_sent_rules,
 )
-from widgets.models import CountSource, WidgetCount, WidgetStatus
+from widgets.models import CountSource, CountUpload, WidgetCount, WidgetStatus
 
 from .. import factories as f
 
@@ -282,3 +285,107 @@ def test_rules_among_the_sent_cells_wait_for_delivered():
     assert with_sent_rules({"delivered": 5, "rework": 9}, {"rework": ["typed"]}) == {
         "rework": ["typed"]
     }
+
+
+# --- the one write: what it says when it refuses, and who it records -------------
+
+JAN = dt.date(2026, 1, 1)
+
+
+def test_a_conflict_names_the_row_and_what_is_stored_now(permit, staff_a):
+    count = f.WidgetCountFactory(
+        widget=permit,
+        period_start=JAN,
+        delivered=90,
+        within_standard=None,
+        demand=None,
+        withdrawn=None,
+        backlog=None,
+        rework=None,
+        cost=None,
+    )
+    change = CountChange(permit, JAN, {"within_standard": 5}, expected_version=count.version + 1)
+    with pytest.raises(CountConflict) as refused:
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert str(refused.value) == (
+        "Someone else saved these counts after you read them. Nothing was saved. "
+        f"{permit.name}, January 2026: someone else saved delivered 90, within standard blank."
+    )
+
+
+def test_a_conflict_on_a_row_deleted_meanwhile_says_so(permit, staff_a):
+    change = CountChange(permit, JAN, {"delivered": 5}, expected_version=3)
+    with pytest.raises(CountConflict) as refused:
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert refused.value.current is None
+    assert str(refused.value).endswith(
+        f"{permit.name}, January 2026: the count you saw was deleted meanwhile."
+    )
+
+
+def test_a_conflict_on_many_rows_names_five_and_counts_the_rest(permit, staff_a):
+    months = [dt.date(2025, m, 1) for m in range(1, 8)]
+    changes = [CountChange(permit, m, {"delivered": 1}, expected_version=2) for m in months]
+    with pytest.raises(CountConflict) as refused:
+        save_counts(changes, by=staff_a, source=CountSource.FORM)
+    assert len(refused.value.conflicts) == 7
+    assert refused.value.current is None
+    assert str(refused.value).count("deleted meanwhile") == 5
+    assert str(refused.value).endswith(" And 2 more.")
+    stored_blank = WidgetCount(widget=permit, period_start=JAN)
+    nothing_sent = CountChange(permit, JAN, {})
+    assert (
+        Conflict(nothing_sent, stored_blank).describe().endswith("someone else saved blank counts.")
+    )
+
+
+def test_a_refusal_names_each_row_and_its_broken_rule(permit, staff_a):
+    change = CountChange(permit, JAN, {"delivered": 5, "rework": 6}, expected_version=SAW_NONE)
+    with pytest.raises(CountRejected) as refused:
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert str(refused.value) == (
+        "These counts break the rules. Nothing was saved. "
+        f"{permit.name}, January 2026: Rework (6) cannot be more than delivered (5)."
+    )
+    assert not WidgetCount.objects.exists()
+
+
+def test_a_lost_race_to_create_a_row_is_a_conflict_naming_the_row(permit):
+    theirs = f.WidgetCountFactory(widget=permit, period_start=JAN)
+    mine = CountChange(permit, JAN, {"delivered": 1}, expected_version=None, status="new")
+    untouched = CountChange(permit, dt.date(2026, 2, 1), {"delivered": 1}, status="new")
+    with pytest.raises(CountConflict) as refused, races_as_conflicts([mine, untouched]):
+        raise IntegrityError("duplicate key value violates unique constraint")
+    assert [(c.change, c.current) for c in refused.value.conflicts] == [(mine, theirs)]
+
+
+def test_a_deadlock_is_a_conflict_and_another_database_error_is_not():
+    with pytest.raises(CountConflict) as refused, races_as_conflicts():
+        raise OperationalError("deadlock detected")
+    assert refused.value.conflicts == []
+    with pytest.raises(OperationalError), races_as_conflicts():
+        raise OperationalError("server closed the connection")
+
+
+def test_counts_from_a_file_or_a_token_are_not_entered_by_the_person(permit, staff_a, agency_a):
+    upload = CountUpload.objects.create(agency=agency_a, uploaded_by=staff_a, file_name="c.csv")
+    count = f.WidgetCountFactory(widget=permit, period_start=JAN, balance_note="Kept.")
+    change = CountChange(permit, JAN, {"delivered": 85}, expected_version=count.version)
+    save_counts([change], by=staff_a, source=CountSource.IMPORT, upload=upload, reason="File")
+    count.refresh_from_db()
+    assert (count.delivered, count.entered_by, count.upload) == (85, None, upload)
+    assert count.source == CountSource.IMPORT
+    assert count.balance_note == "Kept."
+    assert count.updated_at > count.created_at
+    latest = count.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (staff_a, "File")
+
+
+def test_the_history_of_a_write_gives_its_source_as_the_reason(permit, staff_a):
+    save_counts(
+        [CountChange(permit, JAN, {"delivered": 7}, expected_version=SAW_NONE)],
+        by=staff_a,
+        source=CountSource.API,
+    )
+    assert WidgetCount.objects.get().history.get().history_change_reason == "API"
+    assert save_counts([], by=staff_a, source=CountSource.API) == []
