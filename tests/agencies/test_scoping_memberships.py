@@ -26,6 +26,9 @@ def test_a_users_memberships_are_read_once_per_user_object(staff_a, django_asser
         again = memberships_of(staff_a)
     assert [m.agency.name for m in first] == ["Department of A"]
     assert again == first
+    # As the ORM would have read them: from this database, not objects still to add.
+    assert {(m._state.db, m.agency._state.db) for m in first} == {("default", "default")}
+    assert not first[0].agency._state.adding
 
 
 def test_forgotten_roles_are_read_again(staff_a, agency_b):
@@ -38,8 +41,8 @@ def test_forgotten_roles_are_read_again(staff_a, agency_b):
     forget_roles(staff_a)  # nothing cached: nothing to forget
 
 
-def test_something_that_is_not_a_signed_in_user_has_no_memberships_and_is_not_admin():
-    stranger = SimpleNamespace(is_active=True, pk=None)
+def test_something_that_is_not_a_signed_in_user_has_no_memberships_and_is_not_admin(staff_a):
+    stranger = SimpleNamespace(is_active=True, pk=staff_a.pk)
     assert memberships_of(stranger) == []
     assert is_admin(stranger) is False
 
