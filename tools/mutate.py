@@ -142,9 +142,19 @@ def scratch_copy(module, tests):
     return work
 
 
+def test_database_env():
+    """One test database for the whole run, named once (config/settings_test.py)."""
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[-1].split("?")[0]
+    return {**os.environ, "TEST_DATABASE_NAME": f"test_{name}_mutants"}
+
+
 def mutmut(work, *args, **kwargs):
     return subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "mutmut"), *args], cwd=work, text=True, **kwargs
+        [str(ROOT / ".venv" / "bin" / "mutmut"), *args],
+        cwd=work,
+        text=True,
+        env=test_database_env(),
+        **kwargs,
     )
 
 
@@ -175,6 +185,7 @@ def make_test_database():
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,
+        env=test_database_env(),
     )
 
 
@@ -212,6 +223,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", default=MODULES)
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "2")))
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="run the mutants that survived the last run again (after adding tests: mutmut "
+        "itself re-runs only the mutants of functions that changed)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("make mutate runs on PostgreSQL: set DATABASE_URL (README, 'Tests').")
@@ -225,8 +242,12 @@ def main():
             print(f"   {test}")
         work = scratch_copy(module, tests)
         started = time.monotonic()
-        with open(work.with_suffix(".log"), "w") as log:
-            mutmut(work, "run", "--max-children", str(args.jobs), stdout=log, stderr=log)
+        jobs = ["--max-children", str(args.jobs)]
+        with open(work.parent / f"{work.name}.log", "w") as log:
+            mutmut(work, "run", *jobs, stdout=log, stderr=log)
+            again = [n for n, s in results(work).items() if s in {"survived", "no tests"}]
+            if args.again and again:
+                mutmut(work, "run", *jobs, *again, stdout=log, stderr=log)
         minutes = (time.monotonic() - started) / 60
         status = {n: s for n, s in results(work).items() if n.startswith(dotted(module) + ".")}
         killed = sum(s in {"killed", "timeout", "segfault"} for s in status.values())
