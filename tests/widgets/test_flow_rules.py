@@ -112,3 +112,36 @@ def test_window_totals_sum_from_the_start_period_up_to_but_not_including_the_end
     assert Widget.objects.annotate(**totals).get(pk=widget.pk).delivered_sum == 110
     open_ended = flow.window_totals({"delivered_sum": "delivered"}, start=D(2026, 1, 1))
     assert Widget.objects.annotate(**open_ended).get(pk=widget.pk).delivered_sum == 1110
+
+
+def test_the_previous_period_is_the_same_widgets_earlier_one_whatever_the_order_saved():
+    permit, title = f.WidgetFactory(), f.WidgetFactory()
+    jan, feb, mar = D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1)
+    for widget, day, backlog in [
+        (permit, mar, 3),
+        (title, jan, 10),
+        (permit, jan, 1),
+        (title, feb, 20),
+        (permit, feb, 2),
+    ]:
+        _count(widget, day, backlog=backlog)
+    rows = {
+        (c.widget_id, c.period_start): (c.previous_period, c.previous_backlog)
+        for c in flow.with_previous(WidgetCount.objects.all())
+    }
+    assert rows == {
+        (permit.pk, jan): (None, None),
+        (permit.pk, feb): (jan, 1),
+        (permit.pk, mar): (feb, 2),
+        (title.pk, jan): (None, None),
+        (title.pk, feb): (jan, 10),
+    }
+
+
+def test_window_totals_are_each_widgets_own():
+    permit, title = f.WidgetFactory(), f.WidgetFactory()
+    _count(permit, D(2026, 1, 1), delivered=5, within_standard=5)
+    _count(title, D(2026, 1, 1), delivered=7, within_standard=7)
+    totals = flow.window_totals({"delivered_sum": "delivered"}, start=D(2026, 1, 1))
+    sums = dict(Widget.objects.annotate(**totals).values_list("pk", "delivered_sum"))
+    assert sums == {permit.pk: 5, title.pk: 7}
