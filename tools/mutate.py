@@ -276,7 +276,7 @@ def main():
             print(f"   other results: {others}")
         if score < TARGET or unexplained:
             failed.append(module)
-    write_scores(rows)
+        write_scores(rows)
     if failed:
         sys.exit(f"\nBelow {TARGET:.0%} or with unexplained survivors: {', '.join(failed)}")
 
