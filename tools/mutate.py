@@ -137,6 +137,11 @@ def scratch_copy(module, tests):
         f"pytest_add_cli_args = {toml_list(PYTEST_ARGS)}\n"
         f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
         "use_git_change_detection = false\n"
+        # mutmut stops a mutant's run at (test time + constant) x multiplier seconds of
+        # wall clock and calls it a timeout (killed). Its defaults (1 s, x15) stopped
+        # runs of surviving mutants on a busy machine; a minute covers a pytest start.
+        "timeout_constant = 60\n"
+        "timeout_multiplier = 2\n"
     )
     (work / "pyproject.toml").write_text(pyproject)
     return work
