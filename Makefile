@@ -33,8 +33,9 @@ test-fast: install ## Everything but the browser tests, in parallel
 # MODULES=widgets/coach.py runs one; MUTATE_JOBS mutants run at a time.
 MODULES ?=
 MUTATE_JOBS ?= 2
+MUTATE_ARGS ?=
 mutate: install ## Mutation testing of the domain modules; scores into docs/testing.md
-	nice $(PY) tools/mutate.py --jobs $(MUTATE_JOBS) $(MODULES)
+	nice $(PY) tools/mutate.py --jobs $(MUTATE_JOBS) $(MUTATE_ARGS) $(MODULES)
 
 screenshots: install chromium ## Retake the README's screenshots (docs/screenshots/)
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py
