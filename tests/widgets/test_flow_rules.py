@@ -145,3 +145,33 @@ def test_window_totals_are_each_widgets_own():
     totals = flow.window_totals({"delivered_sum": "delivered"}, start=D(2026, 1, 1))
     sums = dict(Widget.objects.annotate(**totals).values_list("pk", "delivered_sum"))
     assert sums == {permit.pk: 5, title.pk: 7}
+
+
+def test_a_flow_carries_the_totals_and_the_closing_backlog():
+    row = {"total_demand": 12, "total_delivered": 10, "total_withdrawn": 2}
+    result = flow.flow_from(row, backlog=40, days=30)
+    assert (result.demand, result.delivered, result.withdrawn, result.backlog) == (12, 10, 2, 40)
+    assert result.lead_time_days == Decimal("120")  # 40 / (10 / 30)
+
+
+def _balance_row(widget, day, **values):
+    known = {"demand": 100, "delivered": 90, "withdrawn": 5}
+    return _count(widget, day, **{**known, **values})
+
+
+def test_balance_failures_come_in_period_order_in_one_query(django_assert_num_queries):
+    widget = f.WidgetFactory(reporting_frequency="month")
+    _balance_row(widget, D(2026, 1, 1), backlog=20)
+    mar = _balance_row(widget, D(2026, 3, 1), backlog=1)
+    feb = _balance_row(widget, D(2026, 2, 1), backlog=99)
+    with django_assert_num_queries(1):
+        failures = flow.balance_failures(WidgetCount.objects.all())
+        assert [c.pk for c in failures] == [feb.pk, mar.pk]
+
+
+def test_a_period_after_an_unknown_backlog_or_with_nothing_known_delivered_is_not_checked():
+    widget = f.WidgetFactory(reporting_frequency="month")
+    _balance_row(widget, D(2026, 1, 1), backlog=None)
+    _balance_row(widget, D(2026, 2, 1), backlog=7)  # January's backlog unknown
+    _balance_row(widget, D(2026, 3, 1), backlog=50, delivered=None)  # delivered unknown
+    assert flow.balance_failures(WidgetCount.objects.all()) == []
