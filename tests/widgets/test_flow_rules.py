@@ -175,3 +175,13 @@ def test_a_period_after_an_unknown_backlog_or_with_nothing_known_delivered_is_no
     _balance_row(widget, D(2026, 2, 1), backlog=7)  # January's backlog unknown
     _balance_row(widget, D(2026, 3, 1), backlog=50, delivered=None)  # delivered unknown
     assert flow.balance_failures(WidgetCount.objects.all()) == []
+
+
+def test_late_widgets_are_judged_on_the_day_given(settings):
+    settings.COUNTS_DUE_DAYS = 10
+    widget = f.WidgetFactory(status=WidgetStatus.APPROVED, reporting_frequency="month")
+    _count(widget, D(2020, 2, 1), delivered=5)
+    # On 15 March 2020 February was due (10 days after it ended), and it is counted.
+    assert list(flow.late_widgets(Widget.objects.all(), today=D(2020, 3, 15))) == []
+    [late] = flow.late_widgets(Widget.objects.all(), today=D(2020, 4, 15))
+    assert (late, late.due_period) == (widget, D(2020, 3, 1))
