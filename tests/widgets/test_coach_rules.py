@@ -125,3 +125,26 @@ def test_a_four_letter_plural_is_a_plural():
 def test_a_hyphenated_first_word_is_a_gerund_only_if_its_last_part_is():
     [finding] = review(_complete(name="Late-evening closures"))
     assert finding.code == "name-plural"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Outreach's", "name-process-word"),
+        ("Outreach\u2019s", "name-process-word"),
+        ("Inspections (annual) of boats", "name-plural-activity"),
+        ("The permits", "name-plural"),
+    ],
+)
+def test_possessives_asides_and_articles_are_read_past(name, code):
+    assert [f.code for f in review(_complete(name=name))] == [code]
+
+
+@pytest.mark.parametrize("name", ["Permit's", "Boat title (renewals)", "A title"])
+def test_possessives_asides_and_articles_do_not_make_a_good_name_bad(name):
+    assert review(_complete(name=name)) == []
+
+
+def test_a_share_that_is_not_a_finite_number_is_a_problem():
+    [finding] = review(_complete(standard_share="NaN"))
+    assert finding.code == "standard-share-range"
