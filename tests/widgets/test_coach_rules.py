@@ -148,3 +148,8 @@ def test_possessives_asides_and_articles_do_not_make_a_good_name_bad(name):
 def test_a_share_that_is_not_a_finite_number_is_a_problem():
     [finding] = review(_complete(standard_share="NaN"))
     assert finding.code == "standard-share-range"
+
+
+def test_a_hyphenated_head_is_judged_by_its_last_part():
+    [finding] = review(_complete(name="Boat re-inspections"))
+    assert finding.code == "name-plural-activity"
