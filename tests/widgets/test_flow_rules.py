@@ -185,3 +185,20 @@ def test_late_widgets_are_judged_on_the_day_given(settings):
     assert list(flow.late_widgets(Widget.objects.all(), today=D(2020, 3, 15))) == []
     [late] = flow.late_widgets(Widget.objects.all(), today=D(2020, 4, 15))
     assert (late, late.due_period) == (widget, D(2020, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("start_month", "totals"),
+    [
+        (1, {2026: 11}),  # the calendar year
+        (2, {2026: 1, 2027: 10}),  # February opens fiscal 2027
+        (7, {2026: 11}),
+    ],
+)
+def test_the_fiscal_year_rolls_up_by_the_month_it_starts(settings, start_month, totals):
+    settings.FISCAL_YEAR_START_MONTH = start_month
+    widget = f.WidgetFactory()
+    _count(widget, D(2026, 1, 1), delivered=1)
+    _count(widget, D(2026, 2, 1), delivered=10)
+    rows = flow.rollup(WidgetCount.objects.filter(widget=widget), "fiscal_year")
+    assert {r["fiscal_year"]: r["total_delivered"] for r in rows} == totals
