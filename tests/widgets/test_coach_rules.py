@@ -74,6 +74,7 @@ def test_findings_as_notes_name_their_severity():
     ("name", "singular"),
     [
         ("Certified copies", "Certified copy"),
+        ("Business directories", "Business directory"),
         ("Beach passes", "Beach pass"),
         ("Tax boxes", "Tax box"),
         ("Car washes", "Car wash"),
@@ -153,3 +154,37 @@ def test_a_share_that_is_not_a_finite_number_is_a_problem():
 def test_a_hyphenated_head_is_judged_by_its_last_part():
     [finding] = review(_complete(name="Boat re-inspections"))
     assert finding.code == "name-plural-activity"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Doing inspections", "name-gerund"),  # a five-letter -ing word
+        ("Shredding services", "name-gerund"),  # no vowel in its first three letters
+        ("Skiing lessons", "name-gerund"),  # its one vowel just before -ing
+        ("Review", "name-process-word"),  # a leading verb alone
+    ],
+)
+def test_activity_words_of_every_shape_are_found(name, code):
+    assert [f.code for f in review(_complete(name=name))] == [code]
+
+
+@pytest.mark.parametrize(
+    ("name", "better"),
+    [("Site visits", "“Site visit report”"), ("Community projects", "“Inspection report”")],
+)
+def test_a_plural_activity_is_told_a_product_to_name_instead(name, better):
+    [finding] = review(_complete(name=name))
+    assert finding.code == "name-plural-activity"
+    assert better in finding.fix
+
+
+def test_messages_name_the_widget_and_the_days():
+    [plural] = review(_complete(name="Boat titles"))
+    assert plural.message == "“Boat titles” is plural; a widget name names one of them."
+    [share] = review(_complete(standard_share=None, standard_days=21))
+    assert share.message.startswith("The standard says 21 days,")
+
+
+def test_a_definition_without_a_name_is_missing_one():
+    assert "name-missing" in [f.code for f in review(Definition(name=None))]
