@@ -259,7 +259,13 @@ def main():
         survived = sorted(n for n, s in status.items() if s == "survived")
         no_tests = sorted(n for n, s in status.items() if s == "no tests")
         total = len(status)
-        score = killed / total if total else 1.0
+        unchecked = sum(s == "not checked" for s in status.values())
+        if unchecked or not total:
+            # mutmut stopped early (its log says why): no score for this module.
+            print(f"   incomplete: {unchecked} of {total} mutants not checked; see {work}.log")
+            failed.append(module)
+            continue
+        score = killed / total
         rows.append(
             {
                 "module": module,
