@@ -44,7 +44,7 @@ MODULES = [
 
 TARGET = 0.90
 SOURCE_PATHS = ["agencies", "customers", "widgets", "outcomes", "demo", "config"]
-ALSO_COPY = ["templates", "static", "manage.py"]
+ALSO_COPY = ["templates", "static", "manage.py", "docs"]  # docs: the API test reads its schema
 # Test files that commit data (transaction=True) or drive a browser: they cannot share
 # one reused test database with a second mutant running beside them.
 NOT_SELECTED = {
