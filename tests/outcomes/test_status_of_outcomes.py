@@ -84,6 +84,7 @@ def test_trend_when_down_is_better_and_the_value_rises_is_worse():
     assert trend(direction="down", latest=D(33), previous=D(32)) == "worse"
     assert trend(direction="up", latest=D(33), previous=D(32)) == "better"
     assert trend(direction="up", latest=None, previous=D(32)) is None
+    assert trend(direction="down", latest=D("32.5"), previous=D(32)) == "worse"
 
 
 @pytest.mark.parametrize(
