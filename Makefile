@@ -14,7 +14,7 @@ SCALE ?= small
 # project's machines (2). `make test PYTEST_WORKERS=0` runs the suite in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run serve test test-fast screenshots install chromium migrate seed lint format lock clean backup restore-check audit bench
+.PHONY: run serve test test-fast screenshots install chromium migrate seed lint format lock clean backup restore-check audit bench mutate
 
 run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -28,6 +28,14 @@ test: install chromium ## The whole suite: unit, integration and browser tests, 
 
 test-fast: install ## Everything but the browser tests, in parallel
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser"
+
+# Mutation testing of the domain modules (docs/testing.md), on PostgreSQL (DATABASE_URL).
+# MODULES=widgets/coach.py runs one; MUTATE_JOBS mutants run at a time.
+MODULES ?=
+MUTATE_JOBS ?= 2
+MUTATE_ARGS ?=
+mutate: install ## Mutation testing of the domain modules; scores into docs/testing.md
+	nice $(PY) tools/mutate.py --jobs $(MUTATE_JOBS) $(MUTATE_ARGS) $(MODULES)
 
 screenshots: install chromium ## Retake the README's screenshots (docs/screenshots/)
 	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py

@@ -17,3 +17,8 @@ WHITENOISE_USE_FINDERS = True
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="widgets-test-media-"))  # noqa: F405
+
+# make mutate (tools/mutate.py) names the test database: each mutant's pytest run in
+# a process forked after an earlier run would otherwise prefix "test_" once more.
+if env("TEST_DATABASE_NAME", ""):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405

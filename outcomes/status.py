@@ -55,11 +55,6 @@ class Status(enum.Enum):
     def css(self):
         return f"status--{self.value}"
 
-    @property
-    def rank(self):
-        """For sorting, worst first."""
-        return _RANK[self]
-
 
 _LABELS = {
     Status.ON_TRACK: "On track",
@@ -67,7 +62,6 @@ _LABELS = {
     Status.OFF_TRACK: "Off track",
     Status.UNKNOWN: "No data",
 }
-_RANK = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.UNKNOWN: 2, Status.ON_TRACK: 3}
 
 
 def _decimal(value):

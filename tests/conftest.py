@@ -33,6 +33,46 @@ def pytest_xdist_make_scheduler(config, log):
     return Scheduling(config, log)
 
 
+# Each table's ids start at its own multiple of ID_STEP, so that no two tables share
+# an id: a rule keyed on the wrong id (an object's own id where its agency's was
+# meant) finds nothing, instead of agency 1's object 1 by coincidence.
+ID_STEP = 1_000_000
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        start_ids_apart()
+
+
+def start_ids_apart():
+    from django.apps import apps
+    from django.db import connection, models
+
+    tables = sorted(
+        {
+            (model._meta.db_table, model._meta.pk.column)
+            for model in apps.get_models(include_auto_created=True)
+            if isinstance(model._meta.pk, models.AutoField)
+        }
+    )
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for n, (table, column) in enumerate(tables, start=1):
+            start = n * ID_STEP
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, %s), "  # noqa: S608
+                    f"GREATEST(%s, (SELECT MAX({quote(column)}) FROM {quote(table)})))",
+                    [table, column, start],
+                )
+            else:
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start]
+                )
+
+
 @pytest.fixture
 def agency_a(db):
     return AgencyFactory(name="Department of A", abbreviation="DA", slug="da")

@@ -169,14 +169,6 @@ def with_previous(counts):
     )
 
 
-def balance_gap(count, previous_backlog):
-    """How far the backlog is off its balance, or None when a part is unknown."""
-    parts = (previous_backlog, count.demand, count.delivered, count.withdrawn, count.backlog)
-    if any(p is None for p in parts):
-        return None
-    return previous_backlog + count.demand - count.delivered - count.withdrawn - count.backlog
-
-
 def balance_failures(counts):
     """Counts whose backlog does not balance with the period before (contiguous only).
 
