@@ -25,15 +25,17 @@ def test_lead_time_of_a_period_is_its_average_backlog_over_delivered_per_day():
     widget = f.WidgetFactory(reporting_frequency="month")
     january = _count(widget, D(2026, 1, 1), backlog=40, delivered=62)
     # backlog 40 over January's 31 days at 62 delivered (2 a day): 20 days.
-    assert flow.lead_time_days(january) == Decimal("20")
+    assert flow.period_measures(january)["lead_time_days"] == Decimal("20")
     # With December's closing backlog 20, the average backlog is 30: 15 days.
-    assert flow.lead_time_days(january, previous_backlog=20) == Decimal("15")
+    assert flow.period_measures(january, previous_backlog=20)["lead_time_days"] == Decimal("15")
 
 
 def test_lead_time_is_unknown_without_a_backlog_or_with_nothing_delivered():
     widget = f.WidgetFactory(reporting_frequency="month")
-    assert flow.lead_time_days(_count(widget, D(2026, 1, 1), backlog=None, delivered=5)) is None
-    assert flow.lead_time_days(_count(widget, D(2026, 2, 1), backlog=10, delivered=0)) is None
+    no_backlog = _count(widget, D(2026, 1, 1), backlog=None, delivered=5)
+    nothing_delivered = _count(widget, D(2026, 2, 1), backlog=10, delivered=0)
+    assert flow.period_measures(no_backlog)["lead_time_days"] is None
+    assert flow.period_measures(nothing_delivered)["lead_time_days"] is None
 
 
 def test_cost_entered_with_nothing_delivered_has_no_cost_per_widget():
