@@ -11,16 +11,13 @@ type, headers, body) and any schema violation.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
+from serving import PYTHON, ROOT, free_port, run, status_of
+
 SCHEMATHESIS = str(Path(PYTHON).with_name("schemathesis"))
 BASE = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/widgets")
 NAME = "widgets_schemathesis"
@@ -46,24 +43,6 @@ for n in range(3):
     f.WidgetFactory(agency=agency, status="approved", name=f"Permit {n}")
 print(issue_token(agency=agency, name="schemathesis", by=manager)[1])
 """
-
-
-def run(*args, **kw):
-    return subprocess.run(args, check=True, cwd=ROOT, **kw)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def answers(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def main():
@@ -96,7 +75,7 @@ def main():
         )
         schema = f"http://127.0.0.1:{port}/api/v1/schema"
         deadline = time.monotonic() + 60
-        while not answers(schema):
+        while status_of(schema) != 200:
             if time.monotonic() > deadline:
                 sys.exit("gunicorn did not start")
             time.sleep(0.2)

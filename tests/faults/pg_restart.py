@@ -12,40 +12,16 @@ if any request after PostgreSQL is back fails.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
+from serving import PYTHON, ROOT, free_port, run, status_of
+
 BASE = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/widgets")
 DB_URL = BASE.rsplit("/", 1)[0] + "/widgets_faults"
 LIMIT = 60
 DEADLINE = time.monotonic() + 300
-
-
-def run(*args, **kw):
-    return subprocess.run(args, check=True, cwd=ROOT, **kw)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except (urllib.error.URLError, OSError):
-        return None
 
 
 def pg_ready():
@@ -80,12 +56,12 @@ def main():
         stderr=subprocess.DEVNULL,
     )
     try:
-        while get(url) != 200:
+        while status_of(url) != 200:
             if time.monotonic() > DEADLINE:
                 sys.exit("gunicorn did not start")
             time.sleep(0.2)
         for _ in range(10):  # every worker holds an open connection now
-            assert get(url) == 200
+            assert status_of(url) == 200
         version = sorted(os.listdir("/etc/postgresql"))[-1]
         started = time.monotonic()
         run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart")
@@ -93,13 +69,13 @@ def main():
             time.sleep(0.1)
         back = time.monotonic()
         failures = 0
-        while (status := get(url)) != 200:
+        while (status := status_of(url)) != 200:
             failures += 1
             if time.monotonic() - back > LIMIT:
                 sys.exit(f"not recovered {LIMIT}s after PostgreSQL came back (last: {status})")
             time.sleep(0.1)
         recovered = time.monotonic()
-        later = [get(url) for _ in range(20)]
+        later = [status_of(url) for _ in range(20)]
         print(
             f"PostgreSQL restart: down and up in {back - started:.1f}s; app answered 200 again "
             f"{recovered - back:.2f}s later, with {failures} failed requests in between; "
