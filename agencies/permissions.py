@@ -49,9 +49,8 @@ from .scoping import (
     ROLE_RANK,
     STAFF,
     can_change,
-    changeable_agency_ids,
     get_readable_or_404,
-    is_admin,
+    may_change_some_agency,
     may_read_any,
 )
 
@@ -116,7 +115,7 @@ class Grant:
             if not may_read_any(user):
                 raise PermissionDenied(f"Only members of an agency can {self.to}.")
             return
-        if not (is_admin(user) or changeable_agency_ids(user, role)):
+        if not may_change_some_agency(user, role):
             raise PermissionDenied(f"Only an agency's {_WHO[role]} can {self.to}.")
 
     def _refusal(self, role, agency_id):

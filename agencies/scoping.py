@@ -120,6 +120,12 @@ def changeable_agency_ids(user, role=STAFF):
     return [aid for aid, r in agency_roles(user).items() if ROLE_RANK.get(r, 0) >= need]
 
 
+def may_change_some_agency(user, role=STAFF):
+    """An admin, or staff (a manager) of at least one agency: who may open a page that
+    is nobody's object yet (a new segment, an import)."""
+    return is_admin(user) or bool(changeable_agency_ids(user, role))
+
+
 def can_change(user, agency_id, role=STAFF):
     return is_admin(user) or agency_id in changeable_agency_ids(user, role)
 

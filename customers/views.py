@@ -8,7 +8,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from agencies.permissions import READ, SIGNED_IN, STAFF, grant
-from agencies.scoping import can_change, changeable_agency_ids, is_admin
+from agencies.scoping import can_change, may_change_some_agency
 from agencies.tabular import EXPORT_FORMATS, export_response
 
 from . import selectors
@@ -17,10 +17,6 @@ from .forms import SegmentForm
 from .models import CustomerSegment
 from .services import SegmentNotSaved, save_segment, set_archived
 from .tables import EXPORT_HEADERS, SegmentTable, export_rows
-
-
-def may_create(user):
-    return is_admin(user) or bool(changeable_agency_ids(user))
 
 
 class SegmentListView(SingleTableMixin, FilterView):
@@ -54,7 +50,7 @@ class SegmentListView(SingleTableMixin, FilterView):
         for key in ("export", "page", "sort"):
             query.pop(key, None)
         context["export_query"] = query.urlencode()
-        context["may_create"] = may_create(self.request.user)
+        context["may_create"] = may_change_some_agency(self.request.user)
         return context
 
 

@@ -166,13 +166,6 @@ def field(name):
     raise KeyError(name)
 
 
-def measure(name):
-    for spec in MEASURES:
-        if spec.name == name:
-            return spec
-    raise KeyError(name)
-
-
 def typed_fields():
     """The count fields people type, in the order of every page and file."""
     return [f for f in COUNT_FIELDS if f.typed]

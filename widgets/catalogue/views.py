@@ -13,7 +13,13 @@ from agencies import versions
 from agencies.models import Agency
 from agencies.permissions import MANAGER, READ, SIGNED_IN, STAFF, grant
 from agencies.previews import NEW
-from agencies.scoping import agency_roles, can_change, changeable_agency_ids, is_admin, may_read_any
+from agencies.scoping import (
+    agency_roles,
+    can_change,
+    is_admin,
+    may_change_some_agency,
+    may_read_any,
+)
 from agencies.tabular import EXPORT_FORMATS, export_response, template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
@@ -74,7 +80,7 @@ class WidgetListView(SingleTableMixin, FilterView):
                 super(WidgetListView, self).get(request, *args, **kwargs).rendered_content
             ),
         )
-        can_create = bool(changeable_agency_ids(user)) or is_admin(user)
+        can_create = may_change_some_agency(user)
         return render(
             request, self.page_template_name, {"results": results, "can_create": can_create}
         )
