@@ -91,6 +91,8 @@ class CountFile:
         # blank is KEEP (no change), "clear" is None.
         self._counts = {"": KEEP, None: KEEP}
         self._costs = {"": KEEP, None: KEEP}
+        # The memo of each value, in VALUE_FIELDS order.
+        self._memos = tuple(self._costs if money else self._counts for money in _IS_MONEY)
         self._dates = {}  # text -> date (or None)
         self._widget_ids = {}  # text of widget_id -> widget (only those found)
         # (status, frequency, period) -> True when counting.check_period found
@@ -148,18 +150,13 @@ class CountFile:
             raws = _VALUES_OF(raw_values)
         except KeyError:  # a file without some of the columns: they say nothing
             raws = [raw_values.get(name) for name in counting.VALUE_FIELDS]
-        counts, costs = self._counts, self._costs
         try:  # every cell seen before? (The keys are texts and None, which no number equals.)
-            parsed = tuple(
-                (costs if money else counts)[r] for money, r in zip(_IS_MONEY, raws, strict=True)
-            )
-            return parsed, {}
+            return tuple(map(dict.__getitem__, self._memos, raws)), {}
         except (KeyError, TypeError):
             pass
         sent = dict(zip(counting.VALUE_FIELDS, raws, strict=True))
         values, errors = counting.parse_values(sent, blank_clears=False)
-        for (name, raw), money in zip(sent.items(), _IS_MONEY, strict=True):
-            memo = costs if money else counts
+        for (name, raw), memo in zip(sent.items(), self._memos, strict=True):
             if type(raw) is str and name not in errors and len(memo) < MEMO_LIMIT:
                 memo[raw] = values.get(name, KEEP)
         return tuple(values.get(n, KEEP) for n in counting.VALUE_FIELDS), errors
