@@ -28,6 +28,14 @@ MEASURE_FIELDS = measures.all_names()
 # stored value (docs/domain.md, "How a write treats what it was not told").
 CLEAR_WORD = "clear"
 LABELS = measures.labels()
+# Worked out once from the registry: these are read for every cell of every row.
+_MONEY = frozenset(f.name for f in measures.COUNT_FIELDS if f.is_money)
+_SHARES = tuple(
+    (f.name, f.label, f.share_of, LABELS[f.share_of].lower())
+    for f in measures.COUNT_FIELDS
+    if f.share_of
+)
+_WHOLES = frozenset(whole for _name, _label, whole, _whole_label in _SHARES)
 EARLIEST_PERIOD = dt.date(2000, 1, 1)
 MAX_COUNT = 10**12
 MAX_COST = Decimal("999999999999.99")
@@ -35,7 +43,7 @@ MAX_COST = Decimal("999999999999.99")
 
 def parse_value(name, raw):
     """The value of one cell, or ValueError with a message for people."""
-    money = measures.field(name).is_money
+    money = name in _MONEY
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -145,17 +153,12 @@ def check_period(widget, period_start, today=None):
 def check_rules(values):
     """Errors that involve more than one field, keyed by the field to show them at."""
     errors = {}
-    for spec in measures.COUNT_FIELDS:
-        if not spec.share_of:
-            continue
-        value, whole = values.get(spec.name), values.get(spec.share_of)
-        whole_label = LABELS[spec.share_of].lower()
+    for name, label, whole_name, whole_label in _SHARES:
+        value, whole = values.get(name), values.get(whole_name)
         if value is not None and whole is not None and value > whole:
-            errors[spec.name] = [
-                f"{spec.label} ({value}) cannot be more than {whole_label} ({whole})."
-            ]
+            errors[name] = [f"{label} ({value}) cannot be more than {whole_label} ({whole})."]
         elif value is not None and whole is None:
-            errors[spec.name] = [f"Enter {whole_label} too: {spec.label.lower()} is a share of it."]
+            errors[name] = [f"Enter {whole_label} too: {label.lower()} is a share of it."]
     return errors
 
 
@@ -164,8 +167,7 @@ def with_sent_rules(values, errors):
     (`values`), judged before the stored values are read: only when the wholes
     (delivered) are among them; otherwise the rules wait for the row as it will be
     (`merged`)."""
-    wholes = {f.share_of for f in measures.COUNT_FIELDS if f.share_of}
-    if not wholes <= set(values):
+    if not values.keys() >= _WHOLES:
         return errors
     return {**check_rules(values), **errors}
 
