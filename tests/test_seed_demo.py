@@ -11,8 +11,21 @@ from django.db.models import Count, Q
 from agencies.models import Agency, Membership, Program, Role
 from customers.models import CustomerSegment
 from demo.management.commands.seed_demo import DEMO_PASSWORD
-from outcomes.models import Contribution, Countermeasure, Measurement, Outcome
+from outcomes.models import (
+    Contribution,
+    Countermeasure,
+    Measurement,
+    Outcome,
+    Review,
+    ReviewStatus,
+    StepChange,
+)
+from outcomes.selectors import with_latest, with_status
+from outcomes.status import Status
+from widgets.attention import unexplained_gaps
+from widgets.flow import late_widgets, latest_due_period
 from widgets.models import SurveyResult, Widget, WidgetCount, WidgetStatus
+from widgets.periods import Frequency
 
 User = get_user_model()
 MODELS = (
@@ -28,6 +41,8 @@ MODELS = (
     Measurement,
     Contribution,
     Countermeasure,
+    StepChange,
+    Review,
 )
 ROLE_USERNAMES = [f"{role}@{slug}" for slug in ("deq", "dmv", "des") for role in Role.values]
 
@@ -123,4 +138,45 @@ def test_unemployment_payments_are_the_system_in_trouble(seeded):
     on_time = [c.within_standard / c.delivered for c in counts[-6:]]
     assert on_time[-1] < on_time[0] - 0.2
     assert on_time[-1] < float(widget.standard_share) / 100
-    assert Countermeasure.objects.open().get().widget == widget
+    assert Countermeasure.objects.open().filter(widget=widget).exists()
+
+
+@pytest.mark.django_db
+def test_outcomes_on_track_at_risk_and_off_track_with_and_without_a_countermeasure(seeded):
+    outcomes = list(with_status(with_latest(Outcome.objects.all())))
+    by_status = {status: [o for o in outcomes if o.status == status] for status in Status}
+    assert by_status[Status.ON_TRACK]
+    assert [o.name for o in by_status[Status.AT_RISK]] == ["Safe drinking water"]
+    off_track = {o.name: o for o in by_status[Status.OFF_TRACK]}
+    covered = set(
+        Countermeasure.objects.open()
+        .filter(outcome__in=off_track.values())
+        .values_list("outcome__name", flat=True)
+    )
+    assert covered == {"Fewer leaking storage tanks"}
+    assert set(off_track) - covered  # and at least one without
+
+
+@pytest.mark.django_db
+def test_a_step_change_with_its_reason(seeded):
+    step = StepChange.objects.get()
+    assert step.reason.startswith("Appointments by default")
+    assert step.outcome.measurements.filter(date__lt=step.starts_on).count() >= 12
+
+
+@pytest.mark.django_db
+def test_a_late_count_and_an_unexplained_imbalance(seeded):
+    late = late_widgets(Widget.objects.all())
+    assert [w.name for w in late] == ["Driving record"]
+    gaps = unexplained_gaps(WidgetCount.objects.all())
+    assert [c.widget.name for c in gaps] == ["Water discharge permit"]
+
+
+@pytest.mark.django_db
+def test_a_held_review_with_its_decisions_and_countermeasures(seeded):
+    review = Review.objects.get()
+    assert review.status == ReviewStatus.CLOSED
+    assert review.month == latest_due_period(Frequency.MONTH)
+    assert "geologists" in review.decisions and review.attendees
+    assert review.closed_by.username == "manager@deq"
+    assert {c.outcome.name for c in review.countermeasures.all()} == {"Fewer leaking storage tanks"}

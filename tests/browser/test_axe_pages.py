@@ -22,6 +22,7 @@ from outcomes.models import Outcome, Review
 from tests import factories as f
 from widgets.api.tokens import issue_token
 from widgets.models import CountUpload, SurveyResult, Widget, WidgetCount
+from widgets.periods import next_period_start
 
 from .conftest import assert_no_axe_violations, axe_violations, measurement_files, upload
 
@@ -67,7 +68,9 @@ def _samples():
     count = WidgetCount.objects.filter(widget=widget).order_by("-period_start").first()
     outcome = Outcome.objects.filter(agency=deq).first()
     token, _ = issue_token(agency=deq, name="Permit system", by=None)
-    review = Review.objects.create(agency=deq, month=count.period_start)
+    # The demo's held (closed) review, and an open one for the month after it.
+    held = Review.objects.get(agency=deq)
+    review = Review.objects.create(agency=deq, month=next_period_start(held.month, "month"))
     countermeasure = f.CountermeasureFactory(outcome=outcome, owner=None)
     survey = SurveyResult.objects.filter(widget__agency=deq).first()
     CountUpload.objects.create(agency=deq, file_name="counts.csv")
@@ -108,7 +111,7 @@ def _samples():
         "outcomes:countermeasure-edit": {"pk": countermeasure.pk},
         "outcomes:review-detail": {"pk": review.pk},
         "outcomes:review-close": {"pk": review.pk},
-        "outcomes:review-pack": {"pk": review.pk},
+        "outcomes:review-pack": {"pk": held.pk},
         "public:agency": slug,
     }
 

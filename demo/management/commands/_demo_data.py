@@ -12,11 +12,14 @@ its counts are simulated (see `seed_demo.simulate_counts`):
 - `blank`: [(periods before the end, field)] left unknown; `unbalanced`:
   (periods before the end, extra backlog) where a recount breaks the balance.
 
+`late`: the counts of the latest due period (and after) are not entered yet.
+
 `survey` is the mean answer (1-5) customers give the widget, or None for no
 survey results. Outcome `shape`: "on" (at or ahead of the straight line from
-baseline to target), "stalled", "worsening", "collapse" (on the line, then
-falling away over the last six months) or "step" (level, then a new level from
-`step_change` periods before the end, recorded as a step change with its reason).
+baseline to target), "behind" (a little behind the line: at risk), "stalled",
+"worsening", "collapse" (on the line, then falling away over the last six
+months) or "step" (level, then a new level from `step_change` periods before the
+end, recorded as a step change with its reason).
 """
 
 AGENCIES = [
@@ -226,7 +229,7 @@ AGENCIES = [
                 "baseline": 93.5,
                 "target": 97.0,
                 "decimals": 1,
-                "shape": "on",
+                "shape": "behind",
                 "contributions": {
                     "Water discharge permit": "Limits on discharges keep source water clean.",
                     "Water discharge inspection report": (
@@ -251,6 +254,38 @@ AGENCIES = [
                 },
             },
         ],
+        "countermeasures": [
+            {
+                "outcome": "Fewer leaking storage tanks",
+                "problem": (
+                    "Open leaking tank sites have risen for two years while the target is "
+                    "to close 170 of them; new leaks are found faster than sites are closed."
+                ),
+                "root_cause": (
+                    "Cleanup oversight waits on one geologist per region, and owners of "
+                    "abandoned tanks cannot pay for cleanup, so their sites stay open."
+                ),
+                "action": (
+                    "Contract two field geologists for the backlog of site closures; ask "
+                    "the legislature to release the tank cleanup fund for abandoned sites."
+                ),
+                "due_in_days": 60,
+            },
+        ],
+        # A monthly review held for the latest month whose counts are due.
+        "review": {
+            "attendees": (
+                "James Whitehorse (director's office), Maria Alvarez (permits), "
+                "air, water and waste program managers"
+            ),
+            "decisions": (
+                "1. Leaking tanks: contract two field geologists now; the director asks "
+                "the legislature for the cleanup fund in January.\n"
+                "2. Water discharge permit: recount the open files and explain the "
+                "backlog gap before the next review.\n"
+                "3. Drinking water is at risk: the water program brings a plan next month."
+            ),
+        },
     },
     {
         "abbreviation": "DMV",
@@ -402,6 +437,7 @@ AGENCIES = [
                     "unit_cost": 1,
                     "fixed_cost": 15000,
                     "rework": 0.002,
+                    "late": True,
                 },
                 "survey": None,
             },
@@ -776,24 +812,26 @@ AGENCIES = [
                 },
             },
         ],
-        "countermeasure": {
-            "widget": "Unemployment benefit payment",
-            "problem": (
-                "The backlog of claims awaiting a first payment has grown every month for "
-                "six months, and the share paid within 21 days has fallen well below the "
-                "87% standard."
-            ),
-            "root_cause": (
-                "Claims rose after layoffs in warehousing while identity verification is "
-                "still checked by hand by a fixed team, with no surge capacity."
-            ),
-            "action": (
-                "Verify identity automatically for low-risk claims; cross-train eight staff "
-                "from employer services; hold a daily backlog huddle until the backlog is "
-                "back under two weeks of demand."
-            ),
-            "due_in_days": 45,
-        },
+        "countermeasures": [
+            {
+                "widget": "Unemployment benefit payment",
+                "problem": (
+                    "The backlog of claims awaiting a first payment has grown every month for "
+                    "six months, and the share paid within 21 days has fallen well below the "
+                    "87% standard."
+                ),
+                "root_cause": (
+                    "Claims rose after layoffs in warehousing while identity verification is "
+                    "still checked by hand by a fixed team, with no surge capacity."
+                ),
+                "action": (
+                    "Verify identity automatically for low-risk claims; cross-train eight staff "
+                    "from employer services; hold a daily backlog huddle until the backlog is "
+                    "back under two weeks of demand."
+                ),
+                "due_in_days": 45,
+            },
+        ],
     },
 ]
 

@@ -101,6 +101,8 @@ def outcome_values(rng, spec, months, target_date):
             value = baseline
         elif shape == "on":
             value = line + delta * 0.06 + (abs(noise) if delta > 0 else -abs(noise))
+        elif shape == "behind":  # a little behind the line: at risk, within the tolerance
+            value = line - delta * (0.05 + max(min(noise / abs(delta), 0.02), -0.02))
         elif shape == "stalled":
             value = baseline + noise
         elif shape == "worsening":

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Membership, Program, Role
 from customers.models import CustomerSegment
+from outcomes import services
 from outcomes.models import (
     Contribution,
     Countermeasure,
@@ -27,9 +28,12 @@ from outcomes.models import (
     Direction,
     Measurement,
     Outcome,
+    Review,
+    ReviewStatus,
     StepChange,
 )
 from widgets import counting
+from widgets.flow import latest_due_period
 from widgets.models import (
     COUNTED_STATUSES,
     SCALE,
@@ -198,23 +202,50 @@ class Command(BaseCommand):
             widget = widgets[item["name"]]
             if widget.status in COUNTED_STATUSES and "flow" in item:
                 self.counts(widget, item, people["staff"])
+        outcomes = {}
         for item in spec["outcomes"]:
-            self.outcome(agency, item, programs, widgets, people)
-        if "countermeasure" in spec:
-            item = spec["countermeasure"]
-            self.upsert(
-                Countermeasure,
-                {"agency": agency, "widget": widgets[item["widget"]], "problem": item["problem"]},
-                {
-                    "outcome": None,
-                    "root_cause": item["root_cause"],
-                    "action": item["action"],
-                    "owner_id": people["manager"].pk,
-                    "due_date": self.today + dt.timedelta(days=item["due_in_days"]),
-                    "state": CountermeasureState.OPEN,
-                },
-            )
+            outcomes[item["name"]] = self.outcome(agency, item, programs, widgets, people)
+        for item in spec.get("countermeasures", []):
+            self.countermeasure(agency, item, widgets, outcomes, people["manager"])
+        if "review" in spec:
+            self.review(agency, spec["review"], people["manager"])
         return logins
+
+    def countermeasure(self, agency, item, widgets, outcomes, manager):
+        """An open countermeasure on a widget or on an outcome."""
+        subject = (
+            {"widget": widgets[item["widget"]], "outcome": None}
+            if "widget" in item
+            else {"outcome": outcomes[item["outcome"]], "widget": None}
+        )
+        self.upsert(
+            Countermeasure,
+            {"agency": agency, "problem": item["problem"]},
+            {
+                **subject,
+                "root_cause": item["root_cause"],
+                "action": item["action"],
+                "owner_id": manager.pk,
+                "due_date": self.today + dt.timedelta(days=item["due_in_days"]),
+                "state": CountermeasureState.OPEN,
+            },
+        )
+
+    def review(self, agency, item, manager):
+        """The review of the latest month whose counts are due, held and closed as a
+        manager would: through the services, so the rule that every off-track item
+        has an open countermeasure holds for the demo too."""
+        month = latest_due_period(Frequency.MONTH, self.today)
+        review = Review.objects.filter(agency=agency, month=month).first()
+        if review is None:
+            review = services.create_review(agency=agency, month=month, by=manager)
+            self.created[Review] += 1
+        if review.status == ReviewStatus.CLOSED:
+            return
+        services.update_review(
+            review=review, attendees=item["attendees"], decisions=item["decisions"], by=manager
+        )
+        services.close_review(review=review, by=manager)
 
     def widget(self, agency, item, programs, segments, people):
         days, share = item.get("standard", (None, None))
@@ -248,6 +279,9 @@ class Command(BaseCommand):
         periods = recent_periods(self.today, frequency, PERIODS_PER_FREQUENCY[frequency])
         rng = self.rng("counts", widget.agency.slug, widget.name)
         rows = simulate_counts(rng, item["flow"], periods, widget.standard_share)
+        if item["flow"].get("late"):
+            due = latest_due_period(frequency, self.today)
+            rows = [row for row in rows if row["period_start"] < due]
         # Through the one write of counts, as a person at the grid would save them:
         # only what differs is written, with history.
         changes = [
@@ -341,13 +375,14 @@ class Command(BaseCommand):
                 {"outcome": outcome, "widget": widgets[name]},
                 {"rationale": rationale},
             )
+        return outcome
 
     # -- summary -----------------------------------------------------------
 
     def report(self, logins, seconds):
         models = (Agency, Program, get_user_model(), Membership, CustomerSegment, Widget)
         models += (WidgetCount, SurveyResult, Outcome, Measurement, StepChange, Contribution)
-        models += (Countermeasure,)
+        models += (Countermeasure, Review)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {seconds:.1f}s (seed {self.seed}).")
         )
