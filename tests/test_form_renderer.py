@@ -16,6 +16,7 @@ class SampleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick all that apply.",
     )
+    size = forms.ChoiceField(choices=[("s", "Small"), ("l", "Large")], widget=forms.RadioSelect)
     agree = forms.BooleanField(help_text="Required to continue.")
     notes = forms.CharField(widget=forms.Textarea, required=False)
 
@@ -27,6 +28,24 @@ def test_inputs_get_uswds_classes():
     assert 'class="usa-textarea"' in html
     assert 'class="usa-checkbox__input"' in html
     assert widget_class(forms.CheckboxSelectMultiple()) == "usa-checkbox__input"
+
+
+def test_checkboxes_are_square_and_radio_buttons_round():
+    """Each option is wrapped and labelled by its own kind: a checkbox of a multiple
+    choice in `usa-checkbox` (square), a radio button in `usa-radio` (round)."""
+    html = str(SampleForm())
+    for value, label in (("online", "Online"), ("mail", "Mail")):
+        assert re.search(
+            rf'<div class="usa-checkbox"><input type="checkbox" name="channels" value="{value}"'
+            rf'[^>]*>\s*<label class="usa-checkbox__label" [^>]*>{label}</label>',
+            html,
+        ), label
+    assert re.search(
+        r'<div class="usa-radio"><input type="radio" name="size" value="s"[^>]*>\s*'
+        r'<label class="usa-radio__label" [^>]*>Small</label>',
+        html,
+    )
+    assert "usa-radio__label" not in html.split('name="size"')[0]
 
 
 def test_every_described_by_id_is_rendered_with_hints_and_errors():
