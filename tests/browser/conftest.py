@@ -141,3 +141,53 @@ def upload(page, path, button="Check the file"):
     page.locator("main input[type=file]").first.set_input_files(str(path))
     with page.expect_navigation():
         page.get_by_role("button", name=button).click()
+
+
+# The widths every page must fit: a phone, a laptop, a wide office screen.
+FIT_WIDTHS = (390, 1280, 1920)
+
+_FIT_CHECK = """() => {
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) {
+    problems.push(`the page scrolls sideways: ${root.scrollWidth} px in ${root.clientWidth}`);
+  }
+  for (const table of document.querySelectorAll('main table')) {
+    if (!table.offsetParent) continue;  // not shown (a closed <details>)
+    const name = (table.caption ? table.caption.textContent : table.className).trim().slice(0, 60);
+    const frame = table.parentElement;
+    if (!frame.classList.contains('table-frame')) {
+      problems.push(`"${name}" is not in a table frame`);
+      continue;
+    }
+    const overflow = getComputedStyle(frame).overflowX;
+    if (!['auto', 'scroll'].includes(overflow)) problems.push(`"${name}": its frame cannot scroll`);
+    const over = frame.scrollWidth > frame.clientWidth + 1;
+    const hint = frame.previousElementSibling;
+    const cued = frame.dataset.overflowing === 'true' && hint && hint.matches('.table-frame__hint')
+      && !hint.hidden && hint.offsetParent !== null;
+    if (over && !cued) problems.push(`"${name}" overflows its frame with no scroll cue`);
+    if (over && frame.getAttribute('tabindex') !== '0') {
+      problems.push(`"${name}": no tab stop to scroll it`);
+    }
+    if (!over && frame.dataset.overflowing === 'true') {
+      problems.push(`"${name}": a cue but nothing to scroll`);
+    }
+  }
+  return problems;
+}"""
+
+
+def fit_problems(page, widths=FIT_WIDTHS):
+    """What does not fit on the page at each width: the page itself scrolling
+    sideways, a shown table outside a frame that scrolls, or a frame that
+    overflows without its cue (app.js's hint and mark) and tab stop. Restores
+    the viewport."""
+    size = page.viewport_size
+    problems = []
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+        problems += [f"{width} px: {p}" for p in page.evaluate(_FIT_CHECK)]
+    page.set_viewport_size(size)
+    return problems

@@ -24,7 +24,13 @@ from widgets.api.tokens import issue_token
 from widgets.models import CountUpload, SurveyResult, Widget, WidgetCount
 from widgets.periods import next_period_start
 
-from .conftest import assert_no_axe_violations, axe_violations, measurement_files, upload
+from .conftest import (
+    assert_no_axe_violations,
+    axe_violations,
+    fit_problems,
+    measurement_files,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DEMO_PASSWORD = "widgets-demo-2026"
@@ -185,6 +191,8 @@ def test_every_page_has_no_axe_violations(page, base):
             lines.append(f"{role or 'anonymous'}: checked {name} {url}")
             if violations:
                 failures.append(f"{role} {name} {url}: {violations}")
+            if not name.startswith("admin:"):
+                failures += [f"{role} {name} {url}: {p}" for p in fit_problems(page)]
             forms = page.locator("main form[method=post]")
             if name in FORM_PAGES and role == "manager@deq" and forms.count():
                 # submit() skips the browser's own checks: the server's messages are tested.
