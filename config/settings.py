@@ -304,6 +304,9 @@ STATICFILES_DIRS = [
         for part in ("css", "js", "img", "fonts")
     ],
     ("chartjs", NODE_MODULES / "chart.js" / "dist"),
+    # Vega-Lite charts (docs/adr/0005-charts-vega-lite.md): the same spec is drawn
+    # here by vega-embed and on the server by vl-convert.
+    *[(name, NODE_MODULES / name / "build") for name in ("vega", "vega-lite", "vega-embed")],
 ]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"  # never served publicly: uploads are kept only between preview and commit

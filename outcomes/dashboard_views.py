@@ -13,7 +13,7 @@ from agencies.permissions import MANAGER, READ, grant
 from agencies.scoping import STAFF, can_change
 from widgets import measures
 
-from . import dashboard
+from . import dashboard, pictures
 from .attention import attention
 from .forms import DashboardFilterForm
 
@@ -71,6 +71,8 @@ def _dashboard_body(request, agency, may_manage):
             "window_names": list(windows),
             "grain_label": dashboard.GRAINS[grain],
             "widgets": widgets,
+            "pictures": pictures.widget_pictures(list(widgets), windows["current"]),
+            "picture_periods": pictures.PERIODS,
             "outcomes": outcomes,
             "measures": measures.flow_rows(),
             "trend_fields": trend_fields,

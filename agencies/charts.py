@@ -1,0 +1,105 @@
+"""Charts: a Vega-Lite spec with the words and the table that say the same.
+
+One definition serves every place a chart appears (docs/adr/0005-charts-vega-lite.md):
+pages draw `Chart.spec` in the browser with vega-embed
+(templates/includes/chart.html); the server can draw the same spec with
+vl-convert. A chart never stands alone: it has a title, a summary in words and
+its figures as a table, so a screen reader (or a printout without colour) loses
+nothing. Status and signals are shown by shape as well as colour.
+
+The apps build their specs (e.g. outcomes.pictures); this module holds what all
+charts share: the figure, the look, and the shapes and colours of the marks.
+"""
+
+from dataclasses import dataclass, field
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+
+INK = "#1b1b1b"
+GRID = "#dfe1e2"
+LIMIT = "#71767a"
+TARGET = "#008817"
+
+# Series of a chart: colour and dash, so that no two differ by colour alone.
+SERIES = {
+    "Demand": {"color": "#005ea2", "dash": [1, 0]},
+    "Delivered": {"color": "#1b1b1b", "dash": [6, 3]},
+    "Backlog": {"color": "#c05600", "dash": [2, 2]},
+}
+
+# A point's signal (outcomes.spc judgements): shape and colour, as on the
+# outcome's own chart and the marks beside it.
+SIGNAL_SHAPES = {
+    "improving": ("triangle-up", "#005ea2"),
+    "concerning": ("diamond", "#c05600"),
+    "neutral": ("square", "#54278f"),
+    "none": ("circle", "#3d4551"),
+}
+
+CONFIG = {
+    "font": "Source Sans Pro Web, Helvetica Neue, Helvetica, Roboto, Arial, sans-serif",
+    "view": {"stroke": None},
+    "axis": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "titleFontWeight": "normal",
+        "gridColor": GRID,
+        "domainColor": LIMIT,
+        "tickColor": LIMIT,
+    },
+    # Legend symbols are short strokes in the line's own dash, not dots.
+    "legend": {
+        "labelColor": INK,
+        "labelFontSize": 12,
+        "orient": "bottom",
+        "title": None,
+        "symbolType": "stroke",
+        "symbolStrokeWidth": 2,
+        "symbolSize": 300,
+    },
+}
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list
+    rows: list = field(default_factory=list)  # lists of display strings
+
+
+@dataclass
+class Chart:
+    id: str  # unique on its page: the ids of the title and the spec derive from it
+    title: str
+    spec: dict
+    summary: str = ""
+    # Said before the title to screen readers only, where the page around the chart
+    # already shows it (e.g. the widget's name as the card's heading).
+    context: str = ""
+    table: Table | None = None
+
+
+def spec(*, layers, data, height=140, y_title=None, **more):
+    """A layered Vega-Lite spec as wide as its container, with the house look."""
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": height,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "config": CONFIG,
+        "data": {"values": data},
+        "layer": layers,
+        **({"usermeta": {"yTitle": y_title}} if y_title else {}),
+        **more,
+    }
+
+
+def signal_scales():
+    """Shape and colour scales for a field of signal judgements."""
+    names = list(SIGNAL_SHAPES)
+    return {
+        "shape": {"domain": names, "range": [SIGNAL_SHAPES[n][0] for n in names]},
+        "color": {"domain": names, "range": [SIGNAL_SHAPES[n][1] for n in names]},
+    }

@@ -1,0 +1,152 @@
+"""The dashboard as a picture first (outcomes.pictures): each widget's series is
+its own counts, its measure is judged by the same process behaviour rules as an
+outcome, and what needs attention comes first."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from outcomes import pictures, spc
+from outcomes.dashboard import add_months, reference_month
+from outcomes.periods import Window
+from outcomes.status import Status
+from tests import factories as f
+from widgets.models import WidgetStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def window():
+    month = reference_month()
+    return Window("month", month, add_months(month, 1), f"{month:%B %Y}")
+
+
+def counted(agency, name, shares, *, standard="90.00", backlog=20):
+    """An approved monthly widget whose on-time share ends with `shares` (percent
+    of 100 delivered), the last in the latest due month."""
+    widget = f.WidgetFactory(
+        agency=agency,
+        name=name,
+        status=WidgetStatus.APPROVED,
+        standard_share=None if standard is None else Decimal(standard),
+    )
+    for back, share in enumerate(reversed(shares)):
+        f.WidgetCountFactory(
+            widget=widget,
+            period_start=add_months(reference_month(), -back),
+            demand=100,
+            delivered=100,
+            within_standard=share,
+            withdrawn=0,
+            backlog=backlog,
+        )
+    return widget
+
+
+def picture_of(widget, status=Status.ON_TRACK):
+    widget.status = status
+    return pictures.widget_pictures([widget], window())[0].picture
+
+
+def test_the_series_are_the_widgets_own_counts_oldest_first_and_end_with_the_window(agency_a):
+    widget = counted(agency_a, "Air permit", [91, 92, 93])
+    later = f.WidgetCountFactory(widget=widget, period_start=add_months(reference_month(), 1))
+    rows = pictures.series([widget], window().end)[widget.pk]
+    assert [r["within_standard"] for r in rows] == [91, 92, 93]
+    assert later.period_start not in [r["period_start"] for r in rows]
+    data = picture_of(widget).flow.spec["data"]["values"]
+    assert [d["Delivered"] for d in data] == [100, 100, 100]
+    assert data[-1]["period"] == reference_month().isoformat()
+
+
+def test_only_the_last_periods_are_drawn(agency_a):
+    widget = counted(agency_a, "Air permit", [90] * (pictures.PERIODS + 6))
+    rows = pictures.series([widget], window().end)[widget.pk]
+    assert len(rows) == pictures.PERIODS
+    assert rows[0]["period_start"] == add_months(reference_month(), 1 - pictures.PERIODS)
+
+
+def test_the_on_time_chart_has_the_limits_of_the_process_behaviour_rules_and_the_standard(
+    agency_a,
+):
+    shares = [94, 95, 93, 96, 94, 95, 93, 94, 96, 95, 94, 93, 95, 70]
+    widget = counted(agency_a, "Air permit", shares, standard="87.50")
+    picture = picture_of(widget)
+    expected = spc.analyse(
+        [add_months(reference_month(), -n) for n in reversed(range(len(shares)))],
+        [Decimal(s) for s in shares],
+        direction="up",
+        target=Decimal("87.50"),
+    )
+    assert picture.analysis.limits == expected.limits
+    assert picture.analysis.concerning  # 70% is below the lower limit: the worse side
+    values = picture.measure.spec["data"]["values"]
+    assert values[-1]["value"] == 70.0 and values[-1]["signal"] == "concerning"
+    assert values[0]["upper"] == float(expected.limits.upper)
+    assert values[0]["lower"] == float(expected.limits.lower)
+    targets = [layer for layer in picture.measure.spec["layer"] if "data" in layer]
+    assert targets[0]["data"]["values"] == [{"target": 87.5}]
+    assert "against the standard of 87.5%" in picture.measure.summary
+    assert picture.measure.table.rows[-1][1] == "70.0%"
+    assert picture.measure.table.rows[-1][3].startswith("Concerning: ")
+
+
+def test_without_a_standard_the_backlog_is_the_measure_lower_is_better(agency_a):
+    widget = counted(agency_a, "Records", [90] * 3, standard=None, backlog=40)
+    picture = picture_of(widget)
+    assert picture.measure_label == "Backlog"
+    assert picture.analysis.direction == "down" and picture.analysis.assurance is None
+    assert [d["value"] for d in picture.measure.spec["data"]["values"]] == [40.0] * 3
+
+
+def test_what_needs_attention_comes_first(agency_a):
+    steady = [94, 95, 93, 96, 94, 95, 93, 94, 96, 95, 94, 93, 95, 94]
+    calm = counted(agency_a, "A calm one", steady)
+    risky = counted(agency_a, "B at risk", steady)
+    falling = counted(agency_a, "C concerning", [*steady[:-1], 70])
+    red = counted(agency_a, "D off track", steady)
+    empty = f.WidgetFactory(agency=agency_a, name="E no counts", status=WidgetStatus.APPROVED)
+    statuses = {
+        calm: Status.ON_TRACK,
+        risky: Status.AT_RISK,
+        falling: Status.ON_TRACK,
+        red: Status.OFF_TRACK,
+        empty: Status.UNKNOWN,
+    }
+    for widget, status in statuses.items():
+        widget.status = status
+    ordered = pictures.widget_pictures([calm, empty, risky, falling, red], window())
+    assert [w.name for w in ordered] == [
+        "D off track",
+        "C concerning",
+        "B at risk",
+        "A calm one",
+        "E no counts",
+    ]
+    assert empty.picture.flow is None and empty.picture.measure is None
+
+
+def test_one_query_for_every_widgets_series(agency_a):
+    widgets = [counted(agency_a, f"Permit {n}", [90, 91]) for n in range(6)]
+    for w in widgets:
+        w.status = Status.ON_TRACK
+    with CaptureQueriesContext(connection) as one:
+        pictures.widget_pictures(widgets[:1], window())
+    with CaptureQueriesContext(connection) as six:
+        pictures.widget_pictures(widgets, window())
+    assert len(one) == len(six) == 1
+
+
+def test_the_dashboard_shows_each_chart_with_its_words_and_its_table(client, manager_a, agency_a):
+    widget = counted(agency_a, "Air permit", [91, 92, 93])
+    client.force_login(manager_a)
+    html = client.get(reverse("outcomes:dashboard", args=[agency_a.slug])).content.decode()
+    assert "Widgets at a glance" in html
+    assert f'data-vega-spec="flow-{widget.pk}-spec"' in html
+    assert f'<script id="flow-{widget.pk}-spec" type="application/json">' in html
+    assert f'aria-labelledby="measure-{widget.pk}-title"' in html
+    assert "Air permit: counts by period" in html  # the table's caption
+    assert "vega-embed.min.js" in html
