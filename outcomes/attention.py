@@ -7,7 +7,7 @@
 - late counts: approved widgets missing their latest due count (`widgets.flow`);
 - definitions submitted and waiting for a manager's review;
 - concerning signals: outcomes whose latest point is part of a signal in the worse
-  direction (`concerning_signals`, from outcomes.spc);
+  direction (`concerning_signals`, from widgets.spc);
 - unexplained balance gaps: counts whose backlog does not balance with the period
   before and carry no balance note (`widgets.attention.unexplained_gaps`);
 - data-quality errors: the hook `widgets.attention.data_quality_errors`.
@@ -35,7 +35,7 @@ from .selectors import with_latest, with_marks, with_status
 
 def concerning_signals(outcomes):
     """(outcome, signal in words) for each outcome whose latest point is part of a
-    signal in the worse direction (outcomes.spc: a "special cause, concerning"
+    signal in the worse direction (widgets.spc: a "special cause, concerning"
     variation). Outcomes read without their chart get it here (with_marks: two
     queries whatever their number)."""
     outcomes = list(outcomes)

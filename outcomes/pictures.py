@@ -7,7 +7,7 @@ first.
 The measure that matters most is the on-time share (within standard / delivered,
 per period), judged against the widget's standard share when it has a standard;
 without one, the backlog (lower is better, no target). The marks come from
-outcomes.spc, the same rules as every outcome's chart (docs/outcomes.md).
+widgets.spc, the same rules as every outcome's chart (docs/outcomes.md).
 
 One query reads every widget's series, whatever the number of widgets.
 """
@@ -19,10 +19,10 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Q
 
 from agencies.charts import LIMIT, SERIES, TARGET, Chart, Table, signal_scales, spec
+from widgets import spc
 from widgets.models import WidgetCount
 from widgets.periods import describe_period, period_start, previous_period_start
 
-from . import spc
 from .status import Status
 
 PERIODS = 24
@@ -36,7 +36,7 @@ _RANK_OFF_TRACK, _RANK_CONCERNING, _RANK_AT_RISK, _RANK_OTHER, _RANK_NO_DATA = r
 class Picture:
     flow: Chart | None  # None: no counts in these periods
     measure: Chart | None  # the measure that matters most, with its limits
-    analysis: object  # outcomes.spc.Analysis of that measure, or None
+    analysis: object  # widgets.spc.Analysis of that measure, or None
     measure_label: str
     rank: int
 

@@ -9,11 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from outcomes import pictures, spc
+from outcomes import pictures
 from outcomes.dashboard import add_months, reference_month
 from outcomes.periods import Window
 from outcomes.status import Status
 from tests import factories as f
+from widgets import spc
 from widgets.models import WidgetStatus
 
 pytestmark = pytest.mark.django_db
