@@ -71,7 +71,9 @@ def test_within_standard_above_delivered_is_an_error(widget, without_share_const
     assert finding.grade == quality.ERROR
     assert finding.period == OCTOBER and finding.count_id == stored.pk
     assert finding.values == (("Within standard", 101), ("Delivered", 100))
-    assert finding.what == "Within standard (101) is more than delivered (100): it is a share of it."
+    assert (
+        finding.what == "Within standard (101) is more than delivered (100): it is a share of it."
+    )
     assert quality.errors(Widget.objects.filter(pk=widget.pk), today=TODAY) == [finding]
 
 
