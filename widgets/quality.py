@@ -354,7 +354,7 @@ def late_counts(widgets, today):
             "Enter the period's counts in the entry grid or an upload.",
             (),
         )
-        for widget in flow.late_widgets(widgets, today).order_by("name")
+        for widget in flow.late_widgets(widgets, today).select_related("agency").order_by("name")
     ]
 
 
@@ -474,10 +474,11 @@ def errors(widgets, *, today=None):
 
 
 def for_rows(rows):
-    """Findings the rows would create once saved: [(widget, period, {field: value})]
-    as they will be (the stored values with the file's over them), judged with the
-    stored periods around them. Suggestions from far_from_earlier and repeated_volumes;
-    shares above their whole are refused by the write rules before this. One query."""
+    """Findings the rows would create once saved: [(widget, period, {field: value
+    sent})], each judged as it will be (the sent values over the stored ones) with the
+    stored periods around it and the other rows given. Suggestions from far_from_earlier
+    and repeated_volumes; a share above its whole is refused by the write rules
+    (widgets.counting.check_rules) before this. One query."""
     rows = list(rows)
     if not rows:
         return []
@@ -498,8 +499,9 @@ def for_rows(rows):
     series = {pk: Series(widget) for pk, widget in widgets.items()}
     for row in WidgetCount.objects.filter(around).values("widget_id", "period_start", *names):
         series[row["widget_id"]].points[row["period_start"]] = {n: row[n] for n in names}
-    for widget, period, values in rows:
-        series[widget.pk].points[period] = dict(values)
+    for widget, period, sent in rows:
+        points = series[widget.pk].points
+        points[period] = {**points.get(period, {}), **sent}
         series[widget.pk].reported.add(period)
     return in_order(
         [
