@@ -126,7 +126,7 @@ def findings(widgets, *, today=None):
     )
     reported = set()
     names = measures.typed_names()
-    for row in window.values("pk", "widget_id", "period_start", *names):
+    for row in window.order_by().values("pk", "widget_id", "period_start", *names):
         series = by_id[row["widget_id"]]
         series.points[row["period_start"]] = {n: row[n] for n in names}
         series.count_ids[row["period_start"]] = row["pk"]
@@ -182,6 +182,7 @@ def errors(widgets, *, today=None):
         WidgetCount.objects.filter(_window(today, read=REPORTED_PERIODS), above)
         .filter(widget__in=widgets)
         .select_related("widget__agency")
+        .order_by()
     )
     found = []
     for count in rows:
@@ -220,7 +221,8 @@ def for_rows(rows):
         )
     names = measures.typed_names()
     series = {pk: Series(widget) for pk, widget in widgets.items()}
-    for row in WidgetCount.objects.filter(around).values("widget_id", "period_start", *names):
+    stored = WidgetCount.objects.filter(around).order_by()
+    for row in stored.values("widget_id", "period_start", *names):
         series[row["widget_id"]].points[row["period_start"]] = {n: row[n] for n in names}
     for widget, period, sent in rows:
         points = series[widget.pk].points
