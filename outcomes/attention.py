@@ -10,7 +10,7 @@
   direction (`concerning_signals`, from widgets.spc);
 - unexplained balance gaps: counts whose backlog does not balance with the period
   before and carry no balance note (`widgets.attention.unexplained_gaps`);
-- data-quality errors: the hook `widgets.attention.data_quality_errors`.
+- data-quality errors: findings graded "error" (`widgets.attention.data_quality_errors`).
 
 "Nothing needs attention" only when every list is empty. The home page is in
 `widgets`, which may not import this app: `home_items` is registered there as a
@@ -62,7 +62,7 @@ class Attention:
     drafts: list  # submitted definitions waiting for a manager
     signals: list  # (outcome, signal): concerning signals (hook)
     unbalanced: list  # counts whose backlog does not balance, with no note
-    quality: list  # data-quality errors (hook)
+    quality: list  # data-quality errors (widgets.quality)
 
     def __len__(self):
         return sum(len(getattr(self, field.name)) for field in fields(self))

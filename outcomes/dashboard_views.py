@@ -11,7 +11,7 @@ from agencies import versions
 from agencies.models import Agency
 from agencies.permissions import MANAGER, READ, grant
 from agencies.scoping import STAFF, can_change
-from widgets import measures
+from widgets import measures, quality
 
 from . import dashboard, pictures
 from .attention import attention
@@ -61,6 +61,8 @@ def _dashboard_body(request, agency, may_manage):
     widgets = dashboard.widget_flows(widgets_qs, windows)
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
     trend_fields, trend_measures = measures.across_widgets()
+    today = timezone.localdate()
+    findings = quality.findings(quality.checked_widgets(agency, request.user), today=today)
     return render_to_string(
         "outcomes/includes/dashboard_body.html",
         {
@@ -87,8 +89,13 @@ def _dashboard_body(request, agency, may_manage):
                 widgets=widgets,
                 window=windows["current"],
                 program=program,
-                today=timezone.localdate(),
+                today=today,
             ),
+            # The agency's data-quality findings by grade (all its programs), for its page.
+            "quality": [
+                (quality.GRADE_SYMBOLS[grade], quality.GRADES[grade], n)
+                for grade, n in quality.tally(findings).items()
+            ],
             "may_manage": may_manage,
         },
         request,

@@ -294,6 +294,7 @@ POLICY = {
     "widgets:count-upload": case(get=change(OF_A), post=change(OF_A), kwargs=AGENCY),
     "widgets:count-upload-template": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
     "widgets:overdue": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "widgets:data-quality": case(get=read(), post=read_post(), kwargs=AGENCY),
     "widgets:count-edit": case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "count"}),
     "widgets:count-history": (
         case(get=read(), post=read_post(), kwargs={"pk": "approved_widget"}),

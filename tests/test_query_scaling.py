@@ -143,6 +143,7 @@ def pages(world):
         "count history": reverse("widgets:count-history", args=[widget.pk]),
         "entry grid": reverse("widgets:count-entry", args=[slug]),
         "overdue counts": reverse("widgets:overdue", args=[slug]),
+        "data quality": reverse("widgets:data-quality", args=[slug]),
         "count upload": reverse("widgets:count-upload", args=[slug]),
         "API tokens": reverse("widgets:api-tokens", args=[slug]),
         "outcome list": reverse("outcomes:list"),

@@ -13,13 +13,13 @@ when the app is ready (`outcomes.apps`). A provider is a function
 where `roles` is `{agency_id: role}` of the user's memberships; it must read a
 fixed number of queries whatever the number of rows (tests/test_query_scaling.py).
 
-One kind is a hook waiting for its checks: `data_quality_errors` (the
-data-quality findings graded "error"); its list is empty until then, and the
-pages already show and count it.
+Data-quality errors (`data_quality_errors`) are the findings of widgets.quality
+graded "error".
 """
 
 from dataclasses import dataclass
 
+from . import quality
 from .flow import balance_failures
 
 
@@ -73,8 +73,8 @@ def unexplained_gaps(counts):
 
 
 def data_quality_errors(widgets, *, today):
-    """Hook: data-quality findings graded "error" for these widgets (issue 18, point 5:
-    within standard above delivered, ...), each with `widget`, `period_label` and a
-    `message` saying what is wrong and how to fix it. None are checked yet: the
-    checks go here, and the home page and the dashboard list what this returns."""
-    return []
+    """The data-quality findings graded "error" for these widgets (widgets.quality:
+    a share above its whole, such as within standard above delivered), each with
+    `widget`, `period_label` and a `message` saying what is wrong and how to fix it.
+    One query; the home page and the dashboard list what this returns."""
+    return quality.errors(widgets, today=today)

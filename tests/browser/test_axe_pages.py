@@ -89,6 +89,7 @@ def _samples():
         "widgets:create-for": slug,
         "widgets:count-entry": slug,
         "widgets:overdue": slug,
+        "widgets:data-quality": slug,
         "widgets:count-upload": slug,
         "widgets:count-edit": {"pk": count.pk},
         "widgets:count-history": {"pk": widget.pk},

@@ -104,6 +104,10 @@ class Preview:
     error_rows: list = field(default_factory=list)
     existing: int = 0  # rows of the file that exist, and their checksum (Snapshot)
     checksum: int = 0
+    # Data-quality findings the rows would create (widgets.quality.for_rows): the
+    # first KEEP_ERRORS as (row number, finding), and how many in all.
+    findings: list = field(default_factory=list)
+    finding_total: int = 0
 
     @property
     def snapshot(self):
@@ -118,6 +122,10 @@ class Preview:
             return False
         setattr(self, attribute, getattr(self, attribute) + 1)
         return True
+
+    def add_findings(self, found):
+        self.finding_total += len(found)
+        self.findings.extend(found[: max(0, KEEP_ERRORS - len(self.findings))])
 
     def add(self, row):
         if not self._tally(row.status) and len(self.error_rows) < KEEP_ERRORS:

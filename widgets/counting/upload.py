@@ -31,7 +31,7 @@ from django.utils import timezone
 from agencies.errors import UploadRejected
 from agencies.tabular import read_rows as tabular_read_rows
 
-from .. import counting, measures
+from .. import counting, measures, quality
 from ..models import CountUpload, Widget, WidgetCount
 from .copy import save_count_file
 from .rows import KEEP, GoodRow, Preview, PreviewRow, SeenPeriods, version_checksum
@@ -70,6 +70,16 @@ def _date(value):
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         return None
+
+
+def _findings(good):
+    """[(row number, finding)]: the data-quality findings (widgets.quality) the new and
+    changed rows of one batch would create, judged with the saved periods around them
+    and the batch's other rows (one query a batch)."""
+    writes = [r for r in good if r.status in {"new", "changes"}]
+    numbers = {(r.widget.pk, r.period_start): r.number for r in writes}
+    found = quality.for_rows((r.widget, r.period_start, r.sent) for r in writes)
+    return sorted(((numbers[f.widget.pk, f.period], f) for f in found), key=lambda p: p[0])
 
 
 class CountFile:
@@ -283,7 +293,8 @@ class CountFile:
         """Totals, the first rows and the first errors; UploadError for a bad file."""
         preview = Preview()
         for checked in self._checked_batches(fileobj, filename):
-            self._classify(checked, preview)
+            good = self._classify(checked, preview)
+            preview.add_findings(_findings(good))
         return preview
 
     def commit(self, fileobj, filename, *, snapshot):

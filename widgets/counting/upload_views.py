@@ -8,6 +8,8 @@ of them saved by someone else since is refused and answered with the preview
 again, against what is saved now (409).
 """
 
+from django.template.defaultfilters import pluralize
+
 from agencies.errors import UploadRejected
 from agencies.models import Agency
 from agencies.permissions import SIGNED_IN, STAFF, grant
@@ -36,10 +38,14 @@ CONFLICT = (
 
 def as_preview(found):
     """The count file's preview (widgets.counting.upload.Preview) in the one protocol."""
+    by_row = {}
+    for number, finding in found.findings:
+        by_row.setdefault(number, []).append(f"{finding.grade_label}: {finding.message}")
     rows = [_row(r) for r in found.error_rows]
-    rows += [_row(r) for r in found.rows if r.status != "error"]
+    rows += [_row(r, by_row.get(r.number, [])) for r in found.rows if r.status != "error"]
     return Preview(
         rows=rows,
+        notes=_quality_notes(found, shown={r.number for r in found.rows}),
         data=found,
         total=found.total,
         tally={
@@ -51,12 +57,32 @@ def as_preview(found):
     )
 
 
-def _row(row):
+def _quality_notes(found, *, shown, listed=20):
+    """What the file's rows would add to the data-quality page: how many findings, and
+    those of rows the preview does not list (the first `listed`)."""
+    if not found.finding_total:
+        return []
+    n = found.finding_total
+    notes = [
+        f"Data quality: saving this file would add {n} finding{pluralize(n)} to the "
+        "agency's data-quality page (a value far from its earlier periods, or the same "
+        "volume period after period). Check them before you save; they do not stop the save."
+    ]
+    unlisted = [(number, f) for number, f in found.findings if number not in shown]
+    notes += [
+        f"Row {number} ({f.widget.name}, {f.period_label}): {f.grade_label}: {f.message}"
+        for number, f in unlisted[:listed]
+    ]
+    return notes
+
+
+def _row(row, notes=()):
     return PreviewRow(
         number=row.number,
         label=", ".join(part for part in (row.widget, row.period) if part),
         status=STATUSES[row.status],
         messages=row.messages,
+        notes=list(notes),
         cells=[Cell(counting.LABELS[n].lower(), old, new) for n, old, new in row.cells],
     )
 
