@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from agencies.admin_versions import VersionCheckedAdmin
+
 from . import counting, measures
 from .api.tokens import issue_token, revoke_token
 from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
@@ -49,7 +51,7 @@ class WidgetCountAdminForm(forms.ModelForm):
 
 
 @admin.register(Widget)
-class WidgetAdmin(SimpleHistoryAdmin):
+class WidgetAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "agency", "program", "kind", "status", "owner", "updated_at"]
     list_filter = ["status", "kind", "reporting_frequency", "agency"]
     search_fields = ["name", "description", "agency__name", "program__name"]
@@ -71,19 +73,20 @@ class WidgetAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         """A change here is an edit like any other (Widget.record_edit): the admin
-        becomes its last editor, who may not then approve or return it."""
+        becomes its last editor, who may not then approve or return it. Saved only
+        over the version the form was opened at (VersionCheckedAdmin)."""
         if change and not form.has_changed():
             return
-        if change:
-            current = Widget.objects.select_for_update().get(pk=obj.pk)
-            obj.status, obj.version = current.status, current.version + 1
-            obj.submitted_by_id, obj.submitted_at = current.submitted_by_id, current.submitted_at
-            obj.record_edit(by=request.user)
-            obj._change_reason = "Edited in the admin"
-        else:
+        if not change:
             obj.last_edited_by = request.user
             obj._change_reason = "Created in the admin"
         super().save_model(request, obj, form, change)
+
+    def replacing(self, request, obj, current):
+        obj.status = current.status
+        obj.submitted_by_id, obj.submitted_at = current.submitted_by_id, current.submitted_at
+        obj.record_edit(by=request.user)
+        obj._change_reason = "Edited in the admin"
 
 
 @admin.register(WidgetCount)
