@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin_versions import VersionCheckedAdmin
+from agencies.errors import VERSION_MISSING
 
 from . import counting, measures
 from .api.tokens import issue_token, revoke_token
@@ -41,6 +42,9 @@ class WidgetCountAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk is not None and data.get("seen_version") is None:
+            # A change without the version it was read at is refused, never saved unchecked.
+            raise forms.ValidationError(VERSION_MISSING, code="version_missing")
         values = {n: data.get(n) for n in counting.VALUE_FIELDS}
         for name, errors in counting.check_rules(values).items():
             for error in errors:
