@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin_versions import VersionCheckedAdmin
@@ -221,9 +223,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.pk = token.pk
         obj.refresh_from_db()
         obj._state.adding = False
+        expires = date_format(timezone.localtime(token.expires_at), "j F Y")
         messages.warning(
             request,
-            f"Copy the token for “{token.name}” now; it will not be shown again: {plaintext}",
+            f"Copy the token for “{token.name}” now; it will not be shown again. "
+            f"It expires on {expires}. The token: {plaintext}",
         )
 
     @admin.action(description="Revoke the selected tokens")
