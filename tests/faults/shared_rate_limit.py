@@ -28,6 +28,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+import redis
 from serving import PYTHON, ROOT, free_port, run, status_of
 
 BASE = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/widgets")
@@ -101,6 +102,9 @@ def main():
             server.terminate()
             server.wait(timeout=30)
         subprocess.run(dropdb, check=False)
+        shared = redis.Redis.from_url(REDIS_URL)
+        for key in shared.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*"):
+            shared.delete(key)
 
     answers = Counter(
         tuple(line.split()[::2]) for line in access_log.read_text().splitlines() if " POST " in line
