@@ -4,6 +4,10 @@ from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The per-process cache, whatever CACHE_URL says: tests empty the cache around each
+# test (tests/conftest.py), which on Redis would empty a whole database. The tests
+# of the shared cache point at Redis themselves (tests/agencies/test_shared_cache.py).
+CACHES = PROCESS_CACHES  # noqa: F405
 # Plain storage: tests do not depend on a collectstatic run.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -13,6 +13,7 @@ from agencies.scoping import can_change
 from agencies.tabular import template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
+from widgets.models import Widget
 
 from . import imports, services
 from .dashboard import public_widgets
@@ -46,7 +47,10 @@ def outcome_detail(request, outcome):
             "chart": run_chart(outcome, measurements, steps=steps),
             "step_changes": steps,
             "step_form": step_form if step_form and step_form.fields["starts_on"].choices else None,
-            "contributions": outcome.contributions.select_related("widget"),
+            # Another agency reads only the definitions its catalogue shows it.
+            "contributions": outcome.contributions.filter(
+                widget__in=Widget.objects.for_user(request.user).values("pk")
+            ).select_related("widget"),
             "countermeasures": outcome.countermeasures.select_related("owner"),
             "may_manage": may_manage,
             "may_measure": can_change(request.user, outcome.agency_id, STAFF),

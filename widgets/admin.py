@@ -1,6 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
+
+from agencies.admin_versions import VersionCheckedAdmin
+from agencies.errors import VERSION_MISSING
 
 from . import counting, measures
 from .api.tokens import issue_token, revoke_token
@@ -39,6 +44,9 @@ class WidgetCountAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk is not None and data.get("seen_version") is None:
+            # A change without the version it was read at is refused, never saved unchecked.
+            raise forms.ValidationError(VERSION_MISSING, code="version_missing")
         values = {n: data.get(n) for n in counting.VALUE_FIELDS}
         for name, errors in counting.check_rules(values).items():
             for error in errors:
@@ -49,7 +57,7 @@ class WidgetCountAdminForm(forms.ModelForm):
 
 
 @admin.register(Widget)
-class WidgetAdmin(SimpleHistoryAdmin):
+class WidgetAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "agency", "program", "kind", "status", "owner", "updated_at"]
     list_filter = ["status", "kind", "reporting_frequency", "agency"]
     search_fields = ["name", "description", "agency__name", "program__name"]
@@ -71,19 +79,20 @@ class WidgetAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         """A change here is an edit like any other (Widget.record_edit): the admin
-        becomes its last editor, who may not then approve or return it."""
+        becomes its last editor, who may not then approve or return it. Saved only
+        over the version the form was opened at (VersionCheckedAdmin)."""
         if change and not form.has_changed():
             return
-        if change:
-            current = Widget.objects.select_for_update().get(pk=obj.pk)
-            obj.status, obj.version = current.status, current.version + 1
-            obj.submitted_by_id, obj.submitted_at = current.submitted_by_id, current.submitted_at
-            obj.record_edit(by=request.user)
-            obj._change_reason = "Edited in the admin"
-        else:
+        if not change:
             obj.last_edited_by = request.user
             obj._change_reason = "Created in the admin"
         super().save_model(request, obj, form, change)
+
+    def replacing(self, request, obj, current):
+        obj.status = current.status
+        obj.submitted_by_id, obj.submitted_at = current.submitted_by_id, current.submitted_at
+        obj.record_edit(by=request.user)
+        obj._change_reason = "Edited in the admin"
 
 
 @admin.register(WidgetCount)
@@ -214,9 +223,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.pk = token.pk
         obj.refresh_from_db()
         obj._state.adding = False
+        expires = date_format(timezone.localtime(token.expires_at), "j F Y")
         messages.warning(
             request,
-            f"Copy the token for “{token.name}” now; it will not be shown again: {plaintext}",
+            f"Copy the token for “{token.name}” now; it will not be shown again. "
+            f"It expires on {expires}. The token: {plaintext}",
         )
 
     @admin.action(description="Revoke the selected tokens")

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.errors import VERSION_MISSING
 from agencies.models import Agency
 from agencies.permissions import READ, STAFF, grant
 from agencies.scoping import can_change
@@ -183,7 +184,10 @@ class CountForm(forms.Form):
         label="Why the backlog does not balance (if it does not)",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Required: an edit without it is refused with a message, never saved unchecked.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING}
+    )
 
     def __init__(self, *args, count, previous_backlog=None, **kwargs):
         super().__init__(*args, **kwargs)
