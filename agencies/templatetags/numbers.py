@@ -105,6 +105,17 @@ def number(value, places=2):
     return number_format(_rounded(value, int(places)), use_l10n=True, force_grouping=True)
 
 
+def exact(value):
+    """Every digit of a number, trailing zeros dropped, with separators: a value
+    echoed back to the person who typed it (an upload's preview), never rounded."""
+    blank = _blank(value)
+    if blank is not None:
+        return blank
+    exact = _decimal(value)
+    exact = Decimal(0) if exact == 0 else exact.normalize()
+    return number_format(exact, use_l10n=True, force_grouping=True)
+
+
 @register.filter
 def whole(value):
     """A count: a whole number with thousands separators (2,109,757)."""

@@ -173,3 +173,11 @@ def test_the_filters_in_a_template_with_localisation():
     ).render(Context({"a": 2109757, "b": D("99600.00"), "c": D("0.029"), "d": 1, "e": 95}))
     assert html.startswith("2,109,757 $99,600 2.9% within 1 day 95.0% ")
     assert "Worse" in html
+
+
+def test_exact_keeps_every_digit_and_groups():
+    assert n.exact(D("15400.00")) == "15,400"
+    assert n.exact(D("0.123456")) == "0.123456"
+    assert n.exact(1000000) == "1,000,000"
+    assert n.exact(D("0.000")) == "0"
+    assert n.exact(None) == n.UNKNOWN
