@@ -34,21 +34,26 @@ that is not a number and prints as "n/a": widgets.measures.NOT_APPLICABLE) is
 "n/a", with "not applicable" for screen readers. Exports (CSV, XLSX, the API)
 keep raw machine values and do not use this module.
 
-Built on Django's localisation (`floatformat` with grouping, `number_format`) and
-`django.contrib.humanize` (`intcomma`); plurals through `ngettext`. The functions
-return text a template can show as it is; Python that words a number for a page
-(a message, a table cell, a history entry) calls them too.
+Built on Django's localisation: the active language's separators and grouping
+(`get_format`, as `number_format`, `floatformat` and humanize's `intcomma` read
+them) applied by `django.utils.numberformat.format`, after rounding half up as
+`floatformat` does; plurals through `ngettext`. The separators are read once per
+language, not for every value: through `number_format` (which reads three
+settings each time) a dashboard value took ~35 µs, this way ~20 µs, about what the
+hand-made formats took (the dashboard shows ~1,500). The functions return text a
+template can show as it is; Python that words a number for a page (a message, a
+table cell, a history entry) calls them too.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import floatformat
-from django.utils.formats import number_format
+from django.core.signals import setting_changed
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 register = template.Library()
 
@@ -60,6 +65,38 @@ NOT_APPLICABLE_SHORT = "n/a"
 
 UP = "up"
 DOWN = "down"
+
+
+_SEPARATORS = {}  # language -> (decimal separator, grouping, thousands separator)
+
+
+def _clear_separators(**kwargs):
+    _SEPARATORS.clear()
+
+
+setting_changed.connect(_clear_separators)
+
+
+def _grouped(value, places=None):
+    """`value` (an int, or a Decimal already rounded to `places`) with the active
+    language's separators, grouped; `places` decimals, or as many as it has."""
+    language = get_language()
+    separators = _SEPARATORS.get(language)
+    if separators is None:
+        separators = _SEPARATORS[language] = tuple(
+            get_format(name, language, use_l10n=True)
+            for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+        )
+    decimal, grouping, thousands = separators
+    return numberformat.format(
+        value, decimal, places, grouping, thousands, force_grouping=True, use_l10n=True
+    )
+
+
+def _quantized(value, places):
+    """`value` rounded half up to exactly `places` decimals (-0 is 0)."""
+    exact = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return exact if exact else abs(exact)
 
 
 def _is_unknown(value):
@@ -90,10 +127,8 @@ def _blank(value):
 
 def _rounded(value, places):
     """`value` to at most `places` decimals, trailing zeros dropped (95.70 -> 95.7)."""
-    exact = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if exact == 0:
-        return Decimal(0)  # not -0
-    return exact.normalize()
+    exact = _quantized(value, places)
+    return Decimal(0) if exact == 0 else exact.normalize()
 
 
 @register.filter
@@ -102,7 +137,7 @@ def number(value, places=2):
     blank = _blank(value)
     if blank is not None:
         return blank
-    return number_format(_rounded(value, int(places)), use_l10n=True, force_grouping=True)
+    return _grouped(_rounded(value, int(places)))
 
 
 def exact(value):
@@ -112,8 +147,7 @@ def exact(value):
     if blank is not None:
         return blank
     exact = _decimal(value)
-    exact = Decimal(0) if exact == 0 else exact.normalize()
-    return number_format(exact, use_l10n=True, force_grouping=True)
+    return _grouped(Decimal(0) if exact == 0 else exact.normalize())
 
 
 @register.filter
@@ -122,10 +156,12 @@ def whole(value):
     blank = _blank(value)
     if blank is not None:
         return blank
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _grouped(value)
     exact = _decimal(value)
     if exact != exact.to_integral_value():
         return number(exact)  # a count is whole; never hide what is there
-    return intcomma(int(exact))
+    return _grouped(int(exact))
 
 
 @register.filter
@@ -135,10 +171,11 @@ def money(value, cents=None):
     blank = _blank(value)
     if blank is not None:
         return blank
-    amount = _decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    amount = _quantized(value, 2)
     sign = "-" if amount < 0 else ""
-    places = "2g" if cents == "cents" else "-2g"
-    return f"{sign}${floatformat(abs(amount), places)}"
+    if cents != "cents" and amount == amount.to_integral_value():
+        return f"{sign}${_grouped(int(abs(amount)))}"
+    return f"{sign}${_grouped(abs(amount), 2)}"
 
 
 @register.filter
@@ -148,8 +185,8 @@ def percent(value, scale=1):
     blank = _blank(value)
     if blank is not None:
         return blank
-    points = _decimal(value) * 100 / _decimal(scale)
-    return f"{floatformat(points, '1g')}%"
+    points = _quantized(_decimal(value) * 100 / _decimal(scale), 1)
+    return f"{_grouped(points, 1)}%"
 
 
 @register.filter

@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from agencies.templatetags import numbers as n
 
@@ -181,3 +182,11 @@ def test_exact_keeps_every_digit_and_groups():
     assert n.exact(1000000) == "1,000,000"
     assert n.exact(D("0.000")) == "0"
     assert n.exact(None) == n.UNKNOWN
+
+
+def test_separators_are_the_active_languages():
+    with translation.override("de"):
+        assert n.whole(2109757) == "2.109.757"
+        assert n.percent(D("0.051")) == "5,1%"
+        assert n.money(D("12.5")) == "$12,50"
+    assert n.whole(2109757) == "2,109,757"
