@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.history import worded_changes
+from agencies.history import deltas_of, worded_changes
 from agencies.scoping import MANAGER, agency_roles, changeable_agency_ids
 from agencies.templatetags import numbers
 
@@ -94,10 +94,7 @@ def history(widget):
     )
     # Each record with the one before it (the oldest has none). Rows loaded in
     # bulk may have no history at all.
-    deltas = [
-        newer.diff_against(older, excluded_fields=HISTORY_NOT_SHOWN) if older else None
-        for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True)
-    ]
+    deltas = deltas_of(records, excluded=HISTORY_NOT_SHOWN)
     worded = worded_changes(Widget, deltas, formats=history_formats())
     return [
         {"record": record, "changes": changes}
