@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from .templatetags import numbers
+
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
 # Status as text and a symbol (never colour alone); the tag's colour is extra.
 STATUS_LABELS = {ERROR: "✗ Error", NEW: "+ New", CHANGED: "~ Changes", UNCHANGED: "= Unchanged"}
@@ -45,8 +47,8 @@ def show(value):
         return "yes" if value else "no"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"  # 30.0000 -> 30, without an exponent
+    if isinstance(value, Decimal | int):
+        return numbers.exact(value)  # 30.0000 -> 30, 15400 -> 15,400: never rounded
     return str(value)
 
 

@@ -242,6 +242,7 @@ def public_widgets(agency, today=None):
         share = None
         if widget.on_time_num is not None and widget.on_time_den:
             share = widget.on_time_num / widget.on_time_den
+        widget.on_time_share = share
         widget.on_time_percent = None if share is None else round(share * 100, 1)
         widget.status = widget_status(on_time_share=share, standard_share=widget.standard_share)
     return widgets, start, add_months(end, -1)

@@ -2,13 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.formats import date_format
-from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin_versions import VersionCheckedAdmin
 from agencies.errors import VERSION_MISSING
+from agencies.history import WordedHistoryAdmin
+from agencies.templatetags import numbers
 
 from . import counting, measures
 from .api.tokens import issue_token, revoke_token
+from .catalogue.selectors import history_formats as widget_history_formats
 from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
 
 
@@ -57,7 +59,7 @@ class WidgetCountAdminForm(forms.ModelForm):
 
 
 @admin.register(Widget)
-class WidgetAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
+class WidgetAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
     list_display = ["name", "agency", "program", "kind", "status", "owner", "updated_at"]
     list_filter = ["status", "kind", "reporting_frequency", "agency"]
     search_fields = ["name", "description", "agency__name", "program__name"]
@@ -76,6 +78,7 @@ class WidgetAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
         "updated_at",
     ]
     inlines = [WidgetCountInline]
+    history_formats = widget_history_formats()
 
     def save_model(self, request, obj, form, change):
         """A change here is an edit like any other (Widget.record_edit): the admin
@@ -96,7 +99,7 @@ class WidgetAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(WidgetCount)
-class WidgetCountAdmin(SimpleHistoryAdmin):
+class WidgetCountAdmin(WordedHistoryAdmin):
     list_display = [
         "widget",
         "period_start",
@@ -109,6 +112,10 @@ class WidgetCountAdmin(SimpleHistoryAdmin):
     list_select_related = ["widget"]
     raw_id_fields = ["widget", "entered_by", "upload", "api_token"]
     form = WidgetCountAdminForm
+    # Money as money, counts as whole numbers: the registry says which is which.
+    history_formats = {
+        f.name: numbers.money if f.is_money else numbers.whole for f in measures.COUNT_FIELDS
+    }
 
     def get_readonly_fields(self, request, obj=None):
         # Who and where from are the one write's to set; a count keeps its widget and period.

@@ -129,7 +129,7 @@ MEASURES = (
     ),
     Measure(
         "lead_time_days",
-        "Lead time (days)",
+        "Lead time",
         numerator="backlog",
         denominator="delivered",
         format=DAYS,
@@ -215,6 +215,11 @@ def value_of(spec, numerator, denominator, *, days=None):
             return None
         return Decimal(numerator) / (Decimal(denominator) / Decimal(days))
     return ratio(numerator, denominator)
+
+
+def is_measure(name):
+    """A measure derived from count fields (not a count field)."""
+    return any(spec.name == name for spec in MEASURES)
 
 
 def format_of(name):
