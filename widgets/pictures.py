@@ -20,10 +20,10 @@ the average of the opening and closing backlog when the period before is known.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Q
 
 from agencies.charts import LIMIT, SERIES, TARGET, Chart, Table, signal_scales, spec
+from agencies.templatetags import numbers
 from customers.satisfaction import is_low_sample, min_responses, share_agreeing
 
 from . import measures, spc
@@ -105,22 +105,19 @@ _UNITS = {measures.PERCENT: " (%)", measures.DOLLARS: " ($)"}
 
 
 def count_text(value):
-    return "—" if value is None else intcomma(value)
-
-
-def number_text(value):
-    """A decimal without trailing zeros: 90.00 -> "90", 87.5 -> "87.5"."""
-    return f"{Decimal(value).normalize():f}"
+    return numbers.whole(value)
 
 
 def value_text(value, fmt):
+    """A measure's value as every page shows it (agencies/templatetags/numbers.py);
+    percentages here are out of 100."""
     if fmt == measures.PERCENT:
-        return f"{value:.1f}%"
+        return numbers.percent(value, 100)
     if fmt == measures.DOLLARS:
-        return f"${intcomma(f'{value:.2f}')}"
+        return numbers.money(value, "cents")
     if fmt == measures.DAYS:
-        return f"{value:.1f} days"
-    return count_text(value)
+        return numbers.days(value)
+    return numbers.whole(value)
 
 
 def _x():
@@ -349,7 +346,7 @@ def satisfaction_chart(widget, summary):
         if not known:
             continue
         low = is_low_sample(known)
-        name = f"{question.label} (n={intcomma(known)}{', low sample' if low else ''})"
+        name = f"{question.label} (n={numbers.whole(known)}{', low sample' if low else ''})"
         questions.append(name)
         agree = share_agreeing(answers)
         for point, count in zip(range(1, 6), answers, strict=True):
@@ -366,7 +363,7 @@ def satisfaction_chart(widget, summary):
                 question.label,
                 *[count_text(a) for a in answers],
                 count_text(known),
-                "—" if agree is None else f"{agree * 100:.1f}%",
+                numbers.percent(agree),
                 "Yes" if low else "No",
             ]
         )

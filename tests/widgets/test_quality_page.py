@@ -82,9 +82,9 @@ def test_the_page_lists_findings_by_grade_with_what_how_and_values(
     }
     text = response.text
     assert "3 findings: 0 errors, 2 warnings, 1 suggestion." in text
-    assert "Demand is 90,000, 8,989.0 standard deviations from the mean" in text
+    assert "Demand is 90,000, 8,989 standard deviations from the mean" in text
     assert "Check demand for this period" in text  # how to fix it
-    assert "Standard deviations from the mean: 8,989.0" in text  # the values
+    assert "Standard deviations from the mean: 8,989" in text  # the values
     count = WidgetCount.objects.get(widget=permit, period_start=months_back(0))
     assert reverse("widgets:count-edit", args=[count.pk]) in text  # the count to fix
 

@@ -5,7 +5,8 @@ widgets.quality reads the periods and runs them."""
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
-from decimal import Decimal
+
+from agencies.templatetags import numbers
 
 from .. import flow, measures
 from ..models import LIVE_STATUSES
@@ -79,11 +80,8 @@ class Finding:
 
 
 def _number(value):
-    if value is None:
-        return "blank"
-    if isinstance(value, float | Decimal) and value != int(value):
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
+    """As the pages show numbers (agencies/templatetags/numbers.py), to one decimal."""
+    return "blank" if value is None else str(numbers.number(value, 1))
 
 
 # --- one widget's periods ----------------------------------------------------------
@@ -172,7 +170,7 @@ def far_from_earlier(series):
                 if distance <= FAR_SD:
                     continue
                 what = (
-                    f"{spec.label} is {_number(value)}, {distance:,.1f} standard deviations "
+                    f"{spec.label} is {_number(value)}, {_number(distance)} standard deviations "
                     f"from the mean of the {len(earlier)} earlier periods ({_number(mean)})."
                 )
                 values = (
