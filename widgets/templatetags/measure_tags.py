@@ -4,7 +4,8 @@
     {% measure_value flow.on_time_share "on_time_share" %}   -> 93.5%
     {% measure_value count|field:"cost" "cost" %}              -> $15400.00
 
-Unknown is a dash, with the word for screen readers. A tag, not an included
+Unknown is a dash, with the word for screen readers; not applicable
+(measures.NOT_APPLICABLE) is "n/a". A tag, not an included
 template: the dashboard shows ~1,500 of them.
 """
 
@@ -18,6 +19,9 @@ from .. import measures
 register = template.Library()
 
 UNKNOWN = mark_safe('<span aria-hidden="true">—</span><span class="usa-sr-only">unknown</span>')
+NOT_APPLICABLE = mark_safe(
+    '<span aria-hidden="true">n/a</span><span class="usa-sr-only">not applicable</span>'
+)
 
 
 def formatted(name, value):
@@ -36,6 +40,8 @@ def formatted(name, value):
 def measure_value(context, value, name):
     if value is None:
         return UNKNOWN
+    if measures.is_not_applicable(value):
+        return NOT_APPLICABLE
     return render_value_in_context(formatted(name, value), context)
 
 
