@@ -66,6 +66,12 @@ def is_not_applicable(value):
     return value is NOT_APPLICABLE
 
 
+def exported(value):
+    """A value as files and the API write it: "not applicable" for NOT_APPLICABLE;
+    unknown (None) stays blank, numbers stay numbers."""
+    return NOT_APPLICABLE_WORDS if value is NOT_APPLICABLE else value
+
+
 @dataclass(frozen=True)
 class CountField:
     name: str
@@ -241,6 +247,9 @@ MEASURES = (
 )
 
 
+_MEASURES_BY_NAME = {m.name: m for m in MEASURES}
+
+
 def field(name):
     for spec in COUNT_FIELDS:
         if spec.name == name:
@@ -287,6 +296,24 @@ def across_widgets():
     widgets: totals that add up, and shares computed from those totals."""
     fields = [f for f in COUNT_FIELDS if f.headline and not f.stock]
     return fields, [m for m in MEASURES if m.across_widgets and not m.per_day]
+
+
+def measure_applies(spec, not_applicable):
+    """A measure applies to a widget when both of its parts do."""
+    return spec.numerator not in not_applicable and spec.denominator not in not_applicable
+
+
+def with_not_applicable(values, not_applicable):
+    """{name: value} with NOT_APPLICABLE for every count field and measure (by
+    name) that does not apply, given the names of the count fields that do not."""
+    if not not_applicable:
+        return values
+    shown = dict(values)
+    for name in shown:
+        spec = _MEASURES_BY_NAME.get(name)
+        if name in not_applicable or (spec and not measure_applies(spec, not_applicable)):
+            shown[name] = NOT_APPLICABLE
+    return shown
 
 
 def ratio(numerator, denominator):
