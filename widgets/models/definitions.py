@@ -332,12 +332,15 @@ class Widget(TimeStampedModel):
                 }
             )
         self.not_applicable = [f.name for f in measures.COUNT_FIELDS if f.name in names]
-        if "within_standard" in names and self.standard_days is not None:
+        # The status compares the on-time share with the standard: a widget with a
+        # standard has something delivered within it to count.
+        has_standard = self.standard_days is not None or self.standard_share is not None
+        if "within_standard" in names and has_standard:
             raise ValidationError(
                 {
                     "not_applicable": "Within standard cannot be not applicable while the "
-                    "widget has a service standard: remove the standard's days, or count "
-                    "how many were delivered within it."
+                    "widget has a service standard: remove the standard (days and share), "
+                    "or count how many were delivered within it."
                 }
             )
         if not self.pk or not names:
