@@ -88,7 +88,7 @@ def channel_mix(counts):
     end = fiscal_year_start(year + 1) - dt.timedelta(days=1)
     offered_online = ~declares_not_applicable(ONLINE, "widget__")
     sums = counts.filter(period_start__range=(start, end)).aggregate(
-        **{name: Sum(name) for name in CHANNEL_COUNT_FIELDS},
+        **{f"all_{name}": Sum(name) for name in CHANNEL_COUNT_FIELDS},
         **{f"online_{name}": Sum(name, filter=offered_online) for name in CHANNEL_COUNT_FIELDS},
         **{
             f"offered_{name}": Count(
@@ -98,7 +98,7 @@ def channel_mix(counts):
         },
     )
     not_offered = tuple(CHANNEL_LABELS[n] for n in CHANNEL_COUNT_FIELDS if not sums[f"offered_{n}"])
-    known = {name: sums[name] for name in CHANNEL_COUNT_FIELDS if sums[name] is not None}
+    known = {n: sums[f"all_{n}"] for n in CHANNEL_COUNT_FIELDS if sums[f"all_{n}"] is not None}
     total = sum(known.values())
     if not total:
         return ChannelMix(fiscal_year=year, channels=[], total=0, not_offered=not_offered)
