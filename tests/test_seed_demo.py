@@ -124,3 +124,27 @@ def test_unemployment_payments_are_the_system_in_trouble(seeded):
     assert on_time[-1] < on_time[0] - 0.2
     assert on_time[-1] < float(widget.standard_share) / 100
     assert Countermeasure.objects.open().get().widget == widget
+
+
+@pytest.mark.django_db
+def test_the_demo_declares_a_measure_that_does_not_apply_over_no_numbers(seeded):
+    declaring = [w for w in Widget.objects.all() if w.not_applicable]
+    assert declaring
+    for widget in declaring:
+        held = Q()
+        for name in widget.not_applicable:
+            held |= Q(**{f"{name}__isnull": False})
+        assert widget.counts.exists()
+        assert not widget.counts.filter(held).exists()
+
+
+@pytest.mark.django_db
+def test_seeding_over_numbers_clears_them_before_declaring(seeded):
+    widget = next(w for w in Widget.objects.all() if w.not_applicable)
+    (name,) = widget.not_applicable
+    Widget.objects.filter(pk=widget.pk).update(not_applicable=[])
+    widget.counts.update(**{name: 7})
+    call_command("seed_demo", stdout=StringIO())
+    widget.refresh_from_db()
+    assert widget.not_applicable == [name]
+    assert not widget.counts.filter(**{f"{name}__isnull": False}).exists()
