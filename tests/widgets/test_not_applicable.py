@@ -62,7 +62,7 @@ def test_not_applicable_is_neither_unknown_nor_zero_and_never_adds_up():
     assert measures.exported(None) is None
     assert measures.exported(0) == 0
     with pytest.raises(TypeError):
-        measures.NOT_APPLICABLE + 1  # noqa: B018
+        measures.NOT_APPLICABLE + 1
 
 
 def test_demand_and_delivered_always_apply(agency_a):
@@ -140,9 +140,7 @@ def test_the_one_write_refuses_a_number_for_a_field_that_does_not_apply(agency_a
 
 
 @pytest.mark.parametrize("name", NOT_APPLICABLE)
-def test_n_a_saves_nothing_for_a_field_that_does_not_apply_and_is_refused_elsewhere(
-    agency_a, name
-):
+def test_n_a_saves_nothing_for_a_field_that_does_not_apply_and_is_refused_elsewhere(agency_a, name):
     widget = _widget(agency_a, name)
     change = counting.CountChange(
         widget=widget,

@@ -16,10 +16,11 @@ from outcomes.dashboard import reference_month
 from outcomes.status import Status, widget_status
 from outcomes.templatetags.outcome_tags import percent
 from widgets import counting, flow, measures
+from widgets.interop.gc_inventory import InventoryImport
 from widgets.models import Widget, WidgetCount
 
 from .. import factories as f
-from .test_not_applicable import NOT_APPLICABLE, VALUE, _widget
+from .test_not_applicable import NOT_APPLICABLE, _widget
 
 pytestmark = pytest.mark.django_db
 
@@ -201,11 +202,7 @@ def test_the_inventory_export_writes_its_own_na(client, agency_a, staff_a):
     assert row["total_volume"] == "90"
 
 
-def test_the_inventory_import_refuses_a_number_for_a_field_that_does_not_apply(
-    agency_a, staff_a
-):
-    from widgets.interop.gc_inventory import InventoryImport
-
+def test_the_inventory_import_refuses_a_number_for_a_field_that_does_not_apply(agency_a, staff_a):
     widget = _widget(agency_a, "channel_mail", external_id="S9", name="Mail permit")
     widget.reporting_frequency = "year"
     widget.save()
@@ -220,5 +217,12 @@ def test_the_inventory_import_refuses_a_number_for_a_field_that_does_not_apply(
     assert any("Requests by mail does not apply" in m for m in messages), messages
 
 
-def test_values_in_the_registry_fit_every_field():
-    assert set(VALUE) == set(measures.all_names())
+def test_the_widget_page_names_what_does_not_apply_and_shows_n_a(client, agency_a, staff_a):
+    widget = _widget(agency_a, "cost")
+    _count(widget)
+    client.force_login(staff_a)
+    response = client.get(reverse("widgets:detail", args=[widget.pk]))
+    (recent,) = response.context["counts"]
+    assert recent["cost"] is measures.NOT_APPLICABLE and recent["demand"] == 100
+    html = response.content.decode()
+    assert "Measures that do not apply</dt><dd>Cost</dd>" in html
