@@ -142,9 +142,9 @@ def applies_message(widget, name):
 
 def check_not_applicable(widget, values):
     """(values, errors): `values` less the fields that do not apply to the widget
-    and were sent as "n/a" (nothing to save); an error for a number (or a clear of
-    nothing) sent for a field that does not apply, and for "n/a" sent for one that
-    applies. A clear (None) of a field that does not apply is nothing to save."""
+    (their "n/a", or a clear of what is never stored, saves nothing); an error for
+    a number sent for a field that does not apply, and for "n/a" sent for one
+    that applies."""
     not_applicable = widget.not_applicable_fields
     kept, errors = {}, {}
     for name, value in values.items():
