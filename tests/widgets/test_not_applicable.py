@@ -298,3 +298,19 @@ def test_the_api_reads_not_applicable_apart_from_unknown(client, agency_a, plain
         f"/api/v1/widgets/{widget.pk}/counts", headers={"Authorization": f"Bearer {plaintext}"}
     ).json()["items"]
     assert row[other] is None  # unknown stays null
+
+
+def test_an_upload_judges_a_remembered_n_a_cell_by_each_rows_widget(agency_a, staff_a):
+    """The second "n/a" is read from the file's memo of cell texts, not parsed again."""
+    declares = _widget(agency_a, "cost")
+    applies = _widget(agency_a, standard_days=None, standard_share=None)
+    text = (
+        "widget_id,period_start,demand,cost\n"
+        f"{declares.pk},2026-09-01,5,n/a\n{applies.pk},2026-09-01,5,n/a\n"
+    )
+    preview = CountFile(agency=agency_a, user=staff_a).preview(
+        io.BytesIO(text.encode()), "counts.csv"
+    )
+    assert (preview.new, preview.errors) == (1, 1)
+    (row,) = preview.error_rows
+    assert row.widget == applies.name
