@@ -79,6 +79,7 @@ def _dashboard_body(request, agency, may_manage):
             "measures": measures.flow_rows(),
             "trend_fields": trend_fields,
             "trend_measures": trend_measures,
+            "trend_coverage": dashboard.trend_coverage(widgets, trend_measures),
             "trend_columns": 1 + len(trend_fields) + len(trend_measures),
             "not_across": [m for m in measures.MEASURES if not m.across_widgets],
             "trend": dashboard.agency_trend(widgets_qs, windows["current"]),

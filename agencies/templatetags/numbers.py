@@ -131,6 +131,13 @@ def _rounded(value, places):
     return Decimal(0) if exact == 0 else exact.normalize()
 
 
+@register.simple_tag
+def not_applicable():
+    """ "n/a", said "not applicable" to screen readers: for a place that holds no
+    value to format (a channel the widget does not offer)."""
+    return NOT_APPLICABLE
+
+
 @register.filter
 def number(value, places=2):
     """A measured value with at most `places` decimals, as many as it needs."""

@@ -40,6 +40,9 @@ def _errors(widget, period_start, raw, today):
     """(values sent, errors per field) for one period of one widget, by counting's
     rules; the rules across fields are judged by save_counts on the period as stored."""
     values, errors = counting.parse_values(raw, blank_clears=False)
+    if widget is not None:
+        values, refused = counting.check_not_applicable(widget, values)
+        errors = {**refused, **errors}
     errors = counting.with_sent_rules(values, errors)
     if widget is not None:
         period_errors = counting.check_period(widget, period_start, today)
@@ -99,7 +102,8 @@ def list_counts(
     widget_id: int,
     periods: Query[PeriodRange],
 ):
-    counts = WidgetCount.objects.filter(widget=_widget(request, widget_id))
+    # With its widget, which says the fields that do not apply (schemas._stored).
+    counts = WidgetCount.objects.filter(widget=_widget(request, widget_id)).select_related("widget")
     if periods.date_from:
         counts = counts.filter(period_start__gte=periods.date_from)
     if periods.date_to:
@@ -164,7 +168,7 @@ def post_counts(request, rows: list[CountRow]):
     token = request.auth
     widgets = Widget.objects.filter(
         agency_id=token.agency_id, pk__in={row.widget_id for row in rows}
-    ).only("pk", "name", "status", "reporting_frequency", "agency_id")
+    ).only("pk", "name", "status", "reporting_frequency", "agency_id", "not_applicable")
     by_id = {widget.pk: widget for widget in widgets}
     today = timezone.localdate()
     first_index = {}

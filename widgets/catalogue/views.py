@@ -154,8 +154,11 @@ def widget_detail(request, widget):
             "widget": widget,
             "segments": segments,
             "findings": widget.coach_findings(customer_count=len(segments)),
-            "counts": widget.counts.order_by("-period_start")[:12],
+            "counts": _recent_counts(widget),
             "count_fields": measures.typed_fields(),
+            "not_applicable": [
+                f for f in measures.COUNT_FIELDS if f.name in widget.not_applicable_fields
+            ],
             "contributions": widget.contributions.select_related("outcome"),
             "history": selectors.history(widget),
             "actions": [
@@ -185,6 +188,20 @@ def _pictures(widget, surveys):
         "satisfaction": pictures.satisfaction_chart(widget, overall) if overall else None,
         "periods": pictures.PERIODS,
     }
+
+
+def _recent_counts(widget):
+    """The last 12 periods' values, n/a where a field does not apply to the widget."""
+    names = measures.typed_names()
+    return [
+        {
+            "period_start": count.period_start,
+            **measures.with_not_applicable(
+                {n: getattr(count, n) for n in names}, widget.not_applicable_fields
+            ),
+        }
+        for count in widget.counts.order_by("-period_start")[:12]
+    ]
 
 
 def _may_change(user, widget):

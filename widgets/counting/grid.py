@@ -214,6 +214,9 @@ class CountGrid:
     def _check_row(self, row):
         sent = {n: row.raw[n] for n in counting.VALUE_FIELDS}
         values, row.errors = counting.parse_values(sent, blank_clears=True)
+        # A field that does not apply is shown as n/a, not as a cell: nothing to save.
+        values, not_applicable = counting.check_not_applicable(row.widget, values)
+        row.errors.update(not_applicable)
         if row.seen_version is None:
             row.row_errors.append("This row's version is not one the page gave: reload the page.")
             return
@@ -234,6 +237,7 @@ class CountGrid:
             if name in counting.VALUE_FIELDS:
                 row.errors.setdefault(name, []).extend(messages)
         previous_backlog = row.previous.backlog if row.previous else None
+        after = counting.balance_values(after, row.widget)
         gap = (
             None if row.errors or not row.values else counting.balance_gap(after, previous_backlog)
         )

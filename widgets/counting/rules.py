@@ -27,6 +27,10 @@ MEASURE_FIELDS = measures.all_names()
 # In uploads and API batches a blank cell is "no change"; this word clears a
 # stored value (docs/domain.md, "How a write treats what it was not told").
 CLEAR_WORD = "clear"
+# In any cell, this word says "this measure does not apply to this widget": taken
+# for a field the widget declares not applicable (nothing to save), refused for
+# one that applies (docs/domain.md, "Unknown, zero and not applicable").
+NOT_APPLICABLE_WORDS = frozenset({measures.NOT_APPLICABLE_SHORT, measures.NOT_APPLICABLE_WORDS})
 LABELS = measures.labels()
 # Worked out once from the registry: these are read for every cell of every row.
 _MONEY = frozenset(f.name for f in measures.COUNT_FIELDS if f.is_money)
@@ -87,19 +91,27 @@ def is_clear(raw):
     return isinstance(raw, str) and raw.strip().lower() == CLEAR_WORD
 
 
+def is_not_applicable_word(raw):
+    return isinstance(raw, str) and raw.strip().lower() in NOT_APPLICABLE_WORDS
+
+
 def parse_values(raw_values, *, blank_clears):
     """(values, errors) for the cells the writer sent: a field missing from
     `raw_values` is not in `values`, so the write leaves it as it is.
 
     `blank_clears`: in the grid and the edit page an emptied cell clears the
     stored value (True); in uploads and the API a blank cell is no change and
-    the word "clear" clears (False). A clear is `None` in `values`.
+    the word "clear" clears (False). A clear is `None` in `values`; the word
+    "n/a" is measures.NOT_APPLICABLE, for `check_not_applicable` to judge.
     """
     values, errors = {}, {}
     for name in VALUE_FIELDS:
         if name not in raw_values:
             continue
         raw = raw_values[name]
+        if is_not_applicable_word(raw):
+            values[name] = measures.NOT_APPLICABLE
+            continue
         if not blank_clears:
             if is_blank(raw):
                 continue
@@ -111,6 +123,39 @@ def parse_values(raw_values, *, blank_clears):
         except ValueError as exc:
             errors[name] = [str(exc)]
     return values, errors
+
+
+def does_not_apply_message(widget, name):
+    return (
+        f"{LABELS[name]} does not apply to “{widget.name}”: leave it out. To count it, "
+        "untick it under “Measures that do not apply” on the widget's edit page."
+    )
+
+
+def applies_message(widget, name):
+    return (
+        f"“n/a” is only for a measure that does not apply to the widget, and "
+        f"{LABELS[name].lower()} applies to “{widget.name}”: give a number, or leave it "
+        "blank if it is not known."
+    )
+
+
+def check_not_applicable(widget, values):
+    """(values, errors): `values` less the fields that do not apply to the widget
+    (their "n/a", or a clear of what is never stored, saves nothing); an error for
+    a number sent for a field that does not apply, and for "n/a" sent for one
+    that applies."""
+    not_applicable = widget.not_applicable_fields
+    kept, errors = {}, {}
+    for name, value in values.items():
+        if name in not_applicable:
+            if value is not None and value is not measures.NOT_APPLICABLE:
+                errors[name] = [does_not_apply_message(widget, name)]
+        elif value is measures.NOT_APPLICABLE:
+            errors[name] = [applies_message(widget, name)]
+        else:
+            kept[name] = value
+    return kept, errors
 
 
 def merged(current, values):
@@ -170,6 +215,21 @@ def with_sent_rules(values, errors):
     if not values.keys() >= _WHOLES:
         return errors
     return {**check_rules(values), **errors}
+
+
+def balance_values(values, widget):
+    """The values the balance check reads, for a widget that may declare some of
+    them not applicable: without a backlog there is nothing to balance (backlog
+    unknown); withdrawn not applicable means none can be withdrawn, so it is 0."""
+    not_applicable = widget.not_applicable_fields
+    if not not_applicable & {"backlog", "withdrawn"}:
+        return values
+    values = dict(values)
+    if "backlog" in not_applicable:
+        values["backlog"] = None
+    if "withdrawn" in not_applicable:
+        values["withdrawn"] = 0
+    return values
 
 
 def balance_gap(values, previous_backlog):

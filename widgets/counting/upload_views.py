@@ -95,7 +95,9 @@ class CountUploadView(UploadView):
         "A file changes only what it says. A blank cell, or a column the file does not have, "
         "leaves the stored number as it is; blank is never read as 0. To clear a stored "
         f"number (make it unknown again), write “{counting.CLEAR_WORD}” in its cell: the "
-        "preview shows each clear before anything is saved. Write numbers without thousands "
+        "preview shows each clear before anything is saved. A measure that does not apply "
+        f"to a widget (n/a in the grid) takes no number: leave it blank or write "
+        f"“{measures.NOT_APPLICABLE_SHORT}”. Write numbers without thousands "
         "separators. Give widget_id or widget; when a row has both, they must name the same "
         "widget."
     )

@@ -117,10 +117,11 @@ def count_history(request, widget):
             else None
         )
         values = {n: getattr(count, n) for n in counting.VALUE_FIELDS}
-        gap = counting.balance_gap(values, previous)
+        gap = counting.balance_gap(counting.balance_values(values, widget), previous)
         rows.append(
             {
                 "count": count,
+                "values": measures.with_not_applicable(values, widget.not_applicable_fields),
                 "label": describe_period(count.period_start, widget.reporting_frequency),
                 "measures": flow.period_measures(count, previous),
                 "balance_gap": gap,
@@ -161,8 +162,8 @@ def _history_export(widget, rows, fmt):
         [
             r["count"].period_start,
             r["label"],
-            *(getattr(r["count"], f.name) for f in fields),
-            *(r["measures"][m.name] for m in derived),
+            *(measures.exported(r["values"][f.name]) for f in fields),
+            *(measures.exported(r["measures"][m.name]) for m in derived),
             r["balance_gap"],
             r["count"].balance_note,
             r["count"].source,
@@ -206,6 +207,7 @@ class CountForm(forms.Form):
                 ),
             )
             for spec in measures.typed_fields()
+            if count.widget.applies(spec.name)
         }
         # The values first, in the registry's order; then the note and the version.
         self.fields = {**values, **self.fields}
@@ -213,14 +215,23 @@ class CountForm(forms.Form):
     def clean(self):
         data = super().clean()
         # Only the fields the form sent: one missing from the POST is left as it is.
-        sent = {n: data.get(n) for n in counting.VALUE_FIELDS if n in self.data}
+        sent = {
+            n: data.get(n) if n in self.fields else self.data.get(n)
+            for n in counting.VALUE_FIELDS
+            if n in self.data
+        }
         values, errors = counting.parse_values(sent, blank_clears=True)
+        values, not_applicable = counting.check_not_applicable(self.count.widget, values)
+        for messages_ in not_applicable.values():  # no field of its own: n/a is not typed
+            for message in messages_:
+                self.add_error(None, message)
         after = counting.merged(self.count, values)
         rules = {n: m for n, m in counting.check_rules(after).items() if n not in errors}
         for name, messages_ in {**errors, **rules}.items():
             for message in messages_:
                 self.add_error(name, message)
         self.values = values
+        after = counting.balance_values(after, self.count.widget)
         gap = None if errors else counting.balance_gap(after, self.previous_backlog)
         if gap and not data.get("balance_note", "").strip():
             self.add_error(

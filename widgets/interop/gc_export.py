@@ -81,6 +81,8 @@ def _target_groups(widget):
 
 
 def _volume(widget, field, value):
+    if not widget.applies(field):  # declared so: its value is never stored
+        return gc.NA.name
     if value is not None:
         return value
     # A channel the widget is not offered through is not applicable.
@@ -141,6 +143,8 @@ def standards(agency, *, user):
             if performance is not None and widget.standard_share is not None:
                 met = "Y" if performance * 100 >= widget.standard_share else "N"
             days = widget.standard_days
+            if not widget.applies("within_standard"):  # no standard: nothing to meet
+                within = performance = met = gc.NA.name
             row = {
                 "fiscal_yr": gc.fiscal_year_label(year),
                 "service_id": service_id(widget),

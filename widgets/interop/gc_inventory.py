@@ -22,7 +22,7 @@ from agencies.models import Agency
 from agencies.scoping import can_change, is_admin
 from agencies.tabular import UploadError, read_rows
 
-from ..counting import EARLIEST_PERIOD, check_rules
+from ..counting import EARLIEST_PERIOD, check_not_applicable, check_rules
 from ..models import CHANNEL_COUNT_FIELDS, Channel, Widget, WidgetCount, WidgetStatus
 from ..periods import Frequency
 from . import gc_layout as gc
@@ -307,6 +307,10 @@ class InventoryImport:
                     "its volumes are not kept.",
                 )
             for name, messages in check_rules(values).items():
+                file, row, column = plan.sources.get((year, name), where)
+                plan.errors.extend(Issue(file, row, column, m) for m in messages)
+            _kept, refused = check_not_applicable(widget, values)
+            for name, messages in refused.items():
                 file, row, column = plan.sources.get((year, name), where)
                 plan.errors.extend(Issue(file, row, column, m) for m in messages)
             known = [values[n] for n in CHANNEL_COUNT_FIELDS if values[n] is not None]

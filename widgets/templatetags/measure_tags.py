@@ -7,7 +7,8 @@
 The registry says which format a field or measure has; the formats themselves are
 agencies/templatetags/numbers.py's, the one set every page uses.
 
-Unknown is a dash, with the word for screen readers. A tag, not an included
+Unknown is a dash, with the word for screen readers; not applicable
+(measures.NOT_APPLICABLE) is "n/a". A tag, not an included
 template: the dashboard shows ~1,500 of them.
 """
 
@@ -21,6 +22,7 @@ from .. import measures
 register = template.Library()
 
 UNKNOWN = numbers.UNKNOWN
+NOT_APPLICABLE = numbers.NOT_APPLICABLE
 
 
 def formatted(name, value):
@@ -40,4 +42,6 @@ def formatted(name, value):
 def measure_value(context, value, name):
     if value is None:
         return UNKNOWN
+    if measures.is_not_applicable(value):
+        return NOT_APPLICABLE
     return render_value_in_context(formatted(name, value), context)
