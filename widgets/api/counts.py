@@ -229,9 +229,7 @@ def post_counts(request, rows: list[CountRow]):
                 }
             )
         elif not bad:
-            changes.append(
-                _change(widget, row.period_start, values, row.version, row.balance_note)
-            )
+            changes.append(_change(widget, row.period_start, values, row.version, row.balance_note))
     if not bad:
         warnings = _warnings(changes)
         try:

@@ -90,8 +90,8 @@ class _SentNote(_SentVersion):
     balance_note: str | None = Field(
         None,
         max_length=1000,
-        description="Why the backlog does not balance (previous backlog + demand − delivered "
-        "− withdrawn ≠ backlog), kept with the period: it is then listed as explained. "
+        description="Why the backlog does not balance (previous backlog + demand - delivered "
+        "- withdrawn ≠ backlog), kept with the period: it is then listed as explained. "
         f'Left out or `null`: the stored reason stays; `"{counting.CLEAR_WORD}"` removes it.',
     )
 
@@ -138,10 +138,10 @@ class BalanceWarning(Schema):
     period_start: dt.date = Field(description="The period that does not balance.")
     message: str = Field(
         description="In words: how much higher or lower the backlog is than the previous "
-        "period's backlog + demand − delivered − withdrawn, with the numbers."
+        "period's backlog + demand - delivered - withdrawn, with the numbers."
     )
     expected_backlog: int = Field(
-        description="The previous period's backlog + demand − delivered − withdrawn."
+        description="The previous period's backlog + demand - delivered - withdrawn."
     )
     backlog: int
     balance_note: str = Field(description="The reason the period carries; empty: none.")

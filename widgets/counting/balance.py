@@ -1,25 +1,27 @@
 """The balance check, for rows as they will be (docs/domain.md, "The balance check").
 
 The backlog at the end of a period should be the previous period's backlog +
-demand − delivered − withdrawn. A count that does not balance is a warning, not
+demand - delivered - withdrawn. A count that does not balance is a warning, not
 an error: the grid and the edit page ask for a reason (`balance_note`) before
 they save it; uploads and the API save it and say so. The gap is never stored:
 it is worked out from the counts, here for a write and in widgets.flow for
 what is saved.
 
-`check(rows, stored)` judges rows as they will be: each row's sent values over
-its stored ones, against the previous period's backlog as it will be (from the
-same write when it holds that period, else as stored). A row whose backlog
-changes also moves the balance of the stored period after it: that period is
-judged too, with the new backlog. Every path (grid, edit page, upload preview,
-API) calls it, through `check_changes` or, for a streamed file, directly.
+`Judge` judges rows as they will be: each row's sent values over its stored
+ones, against the previous period's backlog as it will be (from the same write
+when it holds that period, wherever in the write; else as stored). A row whose
+backlog changes also moves the balance of the saved period after it: that
+period is judged too, with the new backlog. Every path uses it: the grid, the
+edit page and the API through `check_changes`, the upload preview batch by
+batch as it reads the file (its memory grows with the widgets, not the rows).
 """
 
 import datetime as dt
+from array import array
 from dataclasses import dataclass
 
 from ..models import WidgetCount
-from ..periods import describe_period, next_period_start, previous_period_start
+from ..periods import Frequency, describe_period, next_period_start, previous_period_start
 
 # The fields the balance reads, besides the previous period's backlog.
 FIELDS = ("demand", "delivered", "withdrawn", "backlog")
@@ -128,41 +130,112 @@ def _around(widget, period):
     return previous_period_start(period, frequency), next_period_start(period, frequency)
 
 
-def check(rows, stored):
-    """Findings for `rows` (Row, at most one per widget and period) as they will be.
+_BASE = dt.date(2000, 1, 1)
 
-    `stored`: {(widget_id, period_start): {field: value, "balance_note": text}} of
-    the saved periods just before and after the rows (others are ignored). In the
-    order of `rows`, each row's own finding before the later period's.
+
+def _index(widget, period):
+    """The period's number since 2000 at the widget's frequency (distinct per period)."""
+    frequency = widget.reporting_frequency
+    if frequency == Frequency.DAY:
+        return (period - _BASE).days
+    if frequency == Frequency.WEEK:
+        return (period - _BASE).days // 7
+    if frequency == Frequency.MONTH:
+        return (period.year - 2000) * 12 + period.month - 1
+    if frequency == Frequency.QUARTER:
+        return (period.year - 2000) * 4 + (period.month - 1) // 3
+    return period.year - 2000
+
+
+class _Backlogs:
+    """The backlog each period of the write will have, 8 bytes a period in blocks
+    of 256 periods per widget: absent (not in the write), unknown, or the number."""
+
+    ABSENT, UNKNOWN, BLOCK = -2, -1, 256
+
+    def __init__(self):
+        self.blocks = {}
+
+    def _slot(self, widget, period):
+        index = _index(widget, period)
+        return (widget.pk, index // self.BLOCK), index % self.BLOCK
+
+    def put(self, widget, period, backlog):
+        key, offset = self._slot(widget, period)
+        block = self.blocks.get(key)
+        if block is None:
+            block = self.blocks[key] = array("q", [self.ABSENT]) * self.BLOCK
+        block[offset] = self.UNKNOWN if backlog is None else backlog
+
+    def get(self, widget, period, default):
+        """The write's backlog of the period (None: unknown), else `default`."""
+        key, offset = self._slot(widget, period)
+        block = self.blocks.get(key)
+        value = self.ABSENT if block is None else block[offset]
+        if value == self.ABSENT:
+            return default
+        return None if value == self.UNKNOWN else value
+
+    def has(self, widget, period):
+        return self.get(widget, period, self) is not self
+
+
+class Judge:
+    """Judges the rows of one write, given batch by batch in the write's order.
+
+    `add(batch, stored)`: batch = [(tag, Row)] of the rows the write changes (each
+    period once in the whole write), stored = stored_around() of them. Each finding
+    goes to `report(tag, finding)` as soon as it is sure, the rest at `finish()`: a
+    row whose previous period the write has not given yet waits for it (or for the
+    end, then judged against the stored backlog); a later period's finding waits in
+    case the write gives that period itself.
     """
-    after = {(r.widget.pk, r.period_start): r for r in rows}
-    found = []
-    for row in rows:
-        before_key, after_key = ((row.widget.pk, p) for p in _around(row.widget, row.period_start))
-        previous = after.get(before_key)
-        if previous is not None:
-            previous_backlog = previous.values.get("backlog")
-        else:
-            previous_backlog = (stored.get(before_key) or {}).get("backlog")
+
+    def __init__(self, report):
+        self.report = report
+        self.backlogs = _Backlogs()
+        self.waiting = {}  # previous key -> (tag, row, stored previous backlog)
+        self.later = {}  # later key -> (tag, finding)
+
+    def _judge(self, tag, row, previous_backlog):
         own = balance_of(row.values, previous_backlog)
         if own is not None and not own.balances:
-            found.append(Finding(row.widget, row.period_start, own, row.note or ""))
-        following = stored.get(after_key)
-        backlog = row.values.get("backlog")
-        if after_key in after or following is None or backlog == row.backlog_before:
-            continue
-        moved = balance_of(following, backlog)
-        if moved is not None and not moved.balances:
-            found.append(
-                Finding(
-                    row.widget,
-                    after_key[1],
-                    moved,
-                    following.get("balance_note") or "",
-                    later=True,
-                )
-            )
-    return found
+            self.report(tag, Finding(row.widget, row.period_start, own, row.note or ""))
+
+    def add(self, batch, stored):
+        for tag, row in batch:
+            widget = row.widget
+            key = (widget.pk, row.period_start)
+            before, following = _around(widget, row.period_start)
+            backlog = row.values.get("backlog")
+            self.backlogs.put(widget, row.period_start, backlog)
+            self.later.pop(key, None)  # the write gives this period: judged as a row
+            if key in self.waiting:  # the period after, given before this one
+                self._judge(*self.waiting.pop(key)[:2], backlog)
+            if self.backlogs.has(widget, before):
+                self._judge(tag, row, self.backlogs.get(widget, before, None))
+            else:
+                stored_before = (stored.get((widget.pk, before)) or {}).get("backlog")
+                self.waiting[(widget.pk, before)] = (tag, row, stored_before)
+            saved_after = stored.get((widget.pk, following))
+            if (
+                saved_after is None
+                or backlog == row.backlog_before
+                or self.backlogs.has(widget, following)
+            ):
+                continue
+            moved = balance_of(saved_after, backlog)
+            if moved is not None and not moved.balances:
+                note = saved_after.get("balance_note") or ""
+                finding = Finding(widget, following, moved, note, later=True)
+                self.later[(widget.pk, following)] = (tag, finding)
+
+    def finish(self):
+        for tag, row, stored_before in self.waiting.values():
+            self._judge(tag, row, stored_before)
+        for tag, finding in self.later.values():
+            self.report(tag, finding)
+        self.waiting, self.later = {}, {}
 
 
 def stored_around(keys_by_widget):
@@ -189,18 +262,21 @@ def stored_around(keys_by_widget):
 def check_changes(changes):
     """Findings for counting.CountChange objects as they will be saved (one query):
     the sent values over the stored ones; a change's `balance_note` (else the stored
-    one) is its reason."""
+    one) is its reason. In the order of the changes, a row's own before the later."""
     periods = {}
     for change in changes:
         periods.setdefault(change.widget, set()).add(change.period_start)
     stored = stored_around(periods)
     rows = []
-    for change in changes:
+    for position, change in enumerate(changes):
         current = stored.get(change.key) or {}
         values = {n: change.values.get(n, current.get(n)) for n in FIELDS}
         # A change's note: "" says nothing (the stored one stands), None clears it.
         note = current.get("balance_note", "") if change.balance_note == "" else change.balance_note
-        rows.append(
-            Row(change.widget, change.period_start, values, note or "", current.get("backlog"))
-        )
-    return check(rows, stored)
+        row = Row(change.widget, change.period_start, values, note or "", current.get("backlog"))
+        rows.append((position, row))
+    found = []
+    judge = Judge(lambda position, finding: found.append((position, finding.later, finding)))
+    judge.add(rows, stored)
+    judge.finish()
+    return [finding for *_, finding in sorted(found, key=lambda f: f[:2])]

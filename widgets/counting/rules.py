@@ -169,4 +169,3 @@ def with_sent_rules(values, errors):
     if not values.keys() >= _WHOLES:
         return errors
     return {**check_rules(values), **errors}
-

@@ -20,6 +20,7 @@ from ..models import CountUpload
 from .rows import Snapshot
 from .upload import COLUMNS, CountFile
 
+_LABELS = {**{n: label.lower() for n, label in counting.LABELS.items()}, "balance_note": "reason"}
 STATUSES = {"new": NEW, "changes": CHANGED, "unchanged": UNCHANGED, "error": ERROR}
 TEMPLATE_EXAMPLE = {
     "agency": "DEQ",
@@ -37,11 +38,13 @@ CONFLICT = (
 def as_preview(found):
     """The count file's preview (widgets.counting.upload.Preview) in the one protocol."""
     rows = [_row(r) for r in found.error_rows]
-    rows += [_row(r) for r in found.rows if r.status != "error"]
+    others = [r for r in found.rows if r.status != "error"] + found.warning_rows
+    rows += [_row(r) for r in sorted(others, key=lambda r: r.number)]
     return Preview(
         rows=rows,
         data=found,
         total=found.total,
+        warned=found.warned,
         tally={
             ERROR: found.errors,
             NEW: found.new,
@@ -57,7 +60,8 @@ def _row(row):
         label=", ".join(part for part in (row.widget, row.period) if part),
         status=STATUSES[row.status],
         messages=row.messages,
-        cells=[Cell(counting.LABELS[n].lower(), old, new) for n, old, new in row.cells],
+        warnings=row.warnings,
+        cells=[Cell(_LABELS[n], old, new) for n, old, new in row.cells],
     )
 
 
@@ -71,7 +75,9 @@ class CountUploadView(UploadView):
         f"number (make it unknown again), write “{counting.CLEAR_WORD}” in its cell: the "
         "preview shows each clear before anything is saved. Write numbers without thousands "
         "separators. Give widget_id or widget; when a row has both, they must name the same "
-        "widget."
+        "widget. A row whose backlog does not balance with the period before (previous "
+        "backlog + demand \u2212 delivered \u2212 withdrawn) is saved with a warning; "
+        "its reason, in balance_note, is kept with it."
     )
     template_name = "widgets/counting/count_upload.html"
     template_url_name = "widgets:count-upload-template"

@@ -241,7 +241,9 @@ class CountForm(forms.Form):
                     "confirm_later", f"{finding.message} Confirm it, or correct the numbers."
                 )
             elif not finding.later and not note:
-                self.add_error("balance_note", f"{finding.message} Say why, or correct the numbers.")
+                self.add_error(
+                    "balance_note", f"{finding.message} Say why, or correct the numbers."
+                )
         return data
 
 
