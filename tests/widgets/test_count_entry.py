@@ -270,10 +270,11 @@ def test_history_page_shows_derived_figures(client, staff_a, agency_a):
     assert "10.0%" in body
     assert "$10.00" in body
     # 20 + 100 - 90 - 5 = 25, and the backlog is 99: in words, not as a signed number.
-    assert (
-        "The backlog is 74 higher than last period's backlog + demand − delivered − withdrawn "
-        "(20 + 100 − 90 − 5 = 25; the backlog is 99). No reason given." in body
+    sentence = (
+        "The backlog is 74 higher than last period's backlog + demand - delivered - withdrawn "
+        "(20 + 100 - 90 - 5 = 25; the backlog is 99). No reason given."
     )
+    assert sentence.replace(" - ", " \u2212 ") in body
     assert "-74" not in body
 
 

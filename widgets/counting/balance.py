@@ -148,36 +148,27 @@ def _index(widget, period):
 
 
 class _Backlogs:
-    """The backlog each period of the write will have, 8 bytes a period in blocks
-    of 256 periods per widget: absent (not in the write), unknown, or the number."""
+    """The backlog each period of the write will have, by (widget id, period number),
+    8 bytes a period in blocks of 256 periods per widget: absent (not in the
+    write), unknown, or the number."""
 
     ABSENT, UNKNOWN, BLOCK = -2, -1, 256
 
     def __init__(self):
         self.blocks = {}
 
-    def _slot(self, widget, period):
-        index = _index(widget, period)
-        return (widget.pk, index // self.BLOCK), index % self.BLOCK
-
-    def put(self, widget, period, backlog):
-        key, offset = self._slot(widget, period)
+    def put(self, widget_id, index, backlog):
+        key = (widget_id, index // self.BLOCK)
         block = self.blocks.get(key)
         if block is None:
             block = self.blocks[key] = array("q", [self.ABSENT]) * self.BLOCK
-        block[offset] = self.UNKNOWN if backlog is None else backlog
+        block[index % self.BLOCK] = self.UNKNOWN if backlog is None else backlog
 
-    def get(self, widget, period, default):
-        """The write's backlog of the period (None: unknown), else `default`."""
-        key, offset = self._slot(widget, period)
-        block = self.blocks.get(key)
-        value = self.ABSENT if block is None else block[offset]
-        if value == self.ABSENT:
-            return default
+    def get(self, widget_id, index):
+        """The write's backlog of the period: ABSENT, None (unknown) or the number."""
+        block = self.blocks.get((widget_id, index // self.BLOCK))
+        value = self.ABSENT if block is None else block[index % self.BLOCK]
         return None if value == self.UNKNOWN else value
-
-    def has(self, widget, period):
-        return self.get(widget, period, self) is not self
 
 
 class Judge:
@@ -188,47 +179,69 @@ class Judge:
     goes to `report(tag, finding)` as soon as it is sure, the rest at `finish()`: a
     row whose previous period the write has not given yet waits for it (or for the
     end, then judged against the stored backlog); a later period's finding waits in
-    case the write gives that period itself.
+    case the write gives that period itself. Periods are numbered (`_index`), so the
+    one before a period is its number - 1 and the one after its number + 1.
     """
+
+    MEMO_LIMIT = 20_000
 
     def __init__(self, report):
         self.report = report
         self.backlogs = _Backlogs()
-        self.waiting = {}  # previous key -> (tag, row, stored previous backlog)
-        self.later = {}  # later key -> (tag, finding)
+        self.waiting = {}  # (widget id, number of the period before) -> (tag, row, backlog)
+        self.later = {}  # (widget id, number of the period after) -> (tag, finding)
+        self._arounds = {}
+
+    def _around(self, widget, period):
+        key = (widget.reporting_frequency, period)
+        found = self._arounds.get(key)
+        if found is None:
+            found = _around(widget, period)
+            if len(self._arounds) < self.MEMO_LIMIT:
+                self._arounds[key] = found
+        return found
 
     def _judge(self, tag, row, previous_backlog):
-        own = balance_of(row.values, previous_backlog)
-        if own is not None and not own.balances:
-            self.report(tag, Finding(row.widget, row.period_start, own, row.note or ""))
+        values = row.values
+        if previous_backlog is None or previous_backlog == _Backlogs.ABSENT:
+            return
+        demand, delivered, withdrawn, backlog = (values.get(n) for n in FIELDS)
+        if demand is None or delivered is None or withdrawn is None or backlog is None:
+            return
+        if previous_backlog + demand - delivered - withdrawn == backlog:
+            return
+        own = Balance(previous_backlog, demand, delivered, withdrawn, backlog)
+        self.report(tag, Finding(row.widget, row.period_start, own, row.note or ""))
 
     def add(self, batch, stored):
+        backlogs, waiting = self.backlogs, self.waiting
         for tag, row in batch:
-            widget = row.widget
-            key = (widget.pk, row.period_start)
-            before, following = _around(widget, row.period_start)
+            widget, pk = row.widget, row.widget.pk
+            index = _index(widget, row.period_start)
             backlog = row.values.get("backlog")
-            self.backlogs.put(widget, row.period_start, backlog)
-            self.later.pop(key, None)  # the write gives this period: judged as a row
-            if key in self.waiting:  # the period after, given before this one
-                self._judge(*self.waiting.pop(key)[:2], backlog)
-            if self.backlogs.has(widget, before):
-                self._judge(tag, row, self.backlogs.get(widget, before, None))
+            backlogs.put(pk, index, backlog)
+            if self.later:
+                self.later.pop((pk, index), None)  # the write gives this period itself
+            if (pk, index) in waiting:  # the period after, given before this one
+                self._judge(*waiting.pop((pk, index))[:2], backlog)
+            previous = backlogs.get(pk, index - 1)
+            if previous != _Backlogs.ABSENT:
+                self._judge(tag, row, previous)
             else:
-                stored_before = (stored.get((widget.pk, before)) or {}).get("backlog")
-                self.waiting[(widget.pk, before)] = (tag, row, stored_before)
-            saved_after = stored.get((widget.pk, following))
-            if (
-                saved_after is None
-                or backlog == row.backlog_before
-                or self.backlogs.has(widget, following)
-            ):
+                before = self._around(widget, row.period_start)[0]
+                stored_before = (stored.get((pk, before)) or {}).get("backlog")
+                waiting[(pk, index - 1)] = (tag, row, stored_before)
+            if not stored or backlog == row.backlog_before:
+                continue
+            following = self._around(widget, row.period_start)[1]
+            saved_after = stored.get((pk, following))
+            if saved_after is None or backlogs.get(pk, index + 1) != _Backlogs.ABSENT:
                 continue
             moved = balance_of(saved_after, backlog)
             if moved is not None and not moved.balances:
                 note = saved_after.get("balance_note") or ""
                 finding = Finding(widget, following, moved, note, later=True)
-                self.later[(widget.pk, following)] = (tag, finding)
+                self.later[(pk, index + 1)] = (tag, finding)
 
     def finish(self):
         for tag, row, stored_before in self.waiting.values():
@@ -242,11 +255,16 @@ def stored_around(keys_by_widget):
     """{(widget_id, period_start): {field: value, "balance_note": text}} of the saved
     periods of `keys_by_widget` ({widget: {period_start}}) and of the periods just
     before and after each: one query."""
-    wanted = set()
+    wanted, arounds = set(), {}  # arounds: (frequency, period) -> (before, after)
     for widget, periods in keys_by_widget.items():
+        pk, frequency = widget.pk, widget.reporting_frequency
         for period in periods:
-            wanted.add((widget.pk, period))
-            wanted.update((widget.pk, p) for p in _around(widget, period))
+            around = arounds.get((frequency, period))
+            if around is None:
+                around = arounds[(frequency, period)] = _around(widget, period)
+            wanted.add((pk, period))
+            wanted.add((pk, around[0]))
+            wanted.add((pk, around[1]))
     if not wanted:
         return {}
     rows = WidgetCount.objects.filter(
