@@ -20,9 +20,7 @@ pages already show and count it.
 
 from dataclasses import dataclass
 
-from .counting.balance import FIELDS as BALANCE_FIELDS
-from .counting.balance import balance_of
-from .flow import balance_failures
+from .flow import BALANCE_FIELDS, balance_failures, balance_of
 
 
 @dataclass

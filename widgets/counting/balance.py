@@ -14,69 +14,18 @@ backlog changes also moves the balance of the saved period after it: that
 period is judged too, with the new backlog. Every path uses it: the grid, the
 edit page and the API through `check_changes`, the upload preview batch by
 batch as it reads the file (its memory grows with the widgets, not the rows).
+The arithmetic and its words (Balance, balance_of) are widgets.flow's, shared
+with the check of what is saved.
 """
 
 import datetime as dt
 from array import array
 from dataclasses import dataclass
 
+from ..flow import BALANCE_FIELDS as FIELDS
+from ..flow import Balance, balance_of
 from ..models import WidgetCount
 from ..periods import Frequency, describe_period, next_period_start, previous_period_start
-
-# The fields the balance reads, besides the previous period's backlog.
-FIELDS = ("demand", "delivered", "withdrawn", "backlog")
-
-
-def _number(value):
-    return f"{value:,}".replace("-", "\u2212")
-
-
-@dataclass(frozen=True)
-class Balance:
-    previous_backlog: int
-    demand: int
-    delivered: int
-    withdrawn: int
-    backlog: int
-
-    @property
-    def expected(self):
-        """What the backlog would be if nothing else came in or went out."""
-        return self.previous_backlog + self.demand - self.delivered - self.withdrawn
-
-    @property
-    def difference(self):
-        """How much higher the backlog is than expected (below zero: lower)."""
-        return self.backlog - self.expected
-
-    @property
-    def balances(self):
-        return self.difference == 0
-
-    def sentence(self):
-        """The gap in plain words, never as a signed number."""
-        how = "higher" if self.difference > 0 else "lower"
-        sums = " \u2212 ".join(
-            [
-                f"{_number(self.previous_backlog)} + {_number(self.demand)}",
-                _number(self.delivered),
-                _number(self.withdrawn),
-            ]
-        )
-        return (
-            f"The backlog is {_number(abs(self.difference))} {how} than last period's backlog "
-            "+ demand \u2212 delivered \u2212 withdrawn "
-            f"({sums} = {_number(self.expected)}; the backlog is {_number(self.backlog)})."
-        )
-
-
-def balance_of(values, previous_backlog):
-    """The Balance of one period's values ({field: value}) after `previous_backlog`,
-    or None when any part is unknown (blank is not zero: no check)."""
-    parts = [values.get(name) for name in FIELDS]
-    if previous_backlog is None or any(p is None for p in parts):
-        return None
-    return Balance(previous_backlog, *parts)
 
 
 @dataclass
