@@ -122,6 +122,8 @@ class Preview:
     # Filled by the upload view: [(which file, or "", [column names])], the files' names.
     ignored_columns: list = field(default_factory=list)
     filenames: list = field(default_factory=list)
+    # Rows with warnings in the whole file, for a preview that keeps only some rows.
+    warned: int | None = None
 
     def __post_init__(self):
         if self.tally is None:
@@ -167,6 +169,8 @@ class Preview:
 
     @property
     def warning_count(self):
+        if self.warned is not None:
+            return self.warned
         return sum(1 for row in self.rows if row.warnings)
 
     def error_kinds(self):

@@ -47,13 +47,13 @@ def agency_dashboard(request, agency):
     body = versions.cached(
         "agency-dashboard",
         (agency.pk, sorted(request.GET.lists()), may_manage, member, timezone.localdate()),
-        lambda: _dashboard_body(request, agency, may_manage),
+        lambda: _dashboard_body(request, agency, may_manage, member),
         agency_ids=[agency.pk],
     )
     return render(request, "outcomes/dashboard.html", {"agency": agency, "body": body})
 
 
-def _dashboard_body(request, agency, may_manage):
+def _dashboard_body(request, agency, may_manage, member):
     latest = dashboard.agency_month(agency)
     form, program, grain, start = _filters(request, agency, latest=latest)
     windows = dashboard.windows(grain, start, latest=latest)
@@ -98,6 +98,7 @@ def _dashboard_body(request, agency, may_manage):
                 for grade, n in quality.tally(findings).items()
             ],
             "may_manage": may_manage,
+            "member": member,  # may correct counts, or give a balance's reason
         },
         request,
     )

@@ -20,7 +20,7 @@ graded "error".
 from dataclasses import dataclass
 
 from . import quality
-from .flow import balance_failures
+from .flow import BALANCE_FIELDS, balance_failures, balance_of, balance_values
 
 
 @dataclass
@@ -65,11 +65,24 @@ def in_order(items):
     return sorted(items, key=lambda item: rank.get(item.kind, len(rank)))
 
 
+def balance_gaps(counts):
+    """(unexplained, explained): counts whose backlog does not balance with the period
+    before, without and with a `balance_note` saying why, each with `.balance`
+    (widgets.counting.Balance, whose `sentence()` says it in words). One query; the
+    window runs over `counts`, so the noted rows still serve as the previous period
+    of the next."""
+    unexplained, explained = [], []
+    for count in balance_failures(counts):
+        values = {name: getattr(count, name) for name in BALANCE_FIELDS}
+        count.balance = balance_of(balance_values(values, count.widget), count.previous_backlog)
+        (explained if count.balance_note.strip() else unexplained).append(count)
+    return unexplained, explained
+
+
 def unexplained_gaps(counts):
     """Counts whose backlog does not balance with the period before and that carry
-    no `balance_note` saying why (one query; the window runs over `counts`, so the
-    noted rows still serve as the previous period of the next)."""
-    return [c for c in balance_failures(counts) if not c.balance_note.strip()]
+    no `balance_note` saying why (balance_gaps)."""
+    return balance_gaps(counts)[0]
 
 
 def data_quality_errors(widgets, *, today):

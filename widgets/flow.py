@@ -12,7 +12,7 @@ are known, and is None when nothing is known.
 """
 
 import datetime as dt
-from dataclasses import make_dataclass
+from dataclasses import dataclass, make_dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -163,6 +163,76 @@ def rollup(counts, grain):
 
 
 # --- balance check and late data ----------------------------------------------
+
+# The fields the balance reads, besides the previous period's backlog.
+BALANCE_FIELDS = ("demand", "delivered", "withdrawn", "backlog")
+
+
+def _number(value):
+    return f"{value:,}".replace("-", "\u2212")
+
+
+@dataclass(frozen=True)
+class Balance:
+    previous_backlog: int
+    demand: int
+    delivered: int
+    withdrawn: int
+    backlog: int
+
+    @property
+    def expected(self):
+        """What the backlog would be if nothing else came in or went out."""
+        return self.previous_backlog + self.demand - self.delivered - self.withdrawn
+
+    @property
+    def difference(self):
+        """How much higher the backlog is than expected (below zero: lower)."""
+        return self.backlog - self.expected
+
+    @property
+    def balances(self):
+        return self.difference == 0
+
+    def sentence(self):
+        """The gap in plain words, never as a signed number."""
+        how = "higher" if self.difference > 0 else "lower"
+        sums = " \u2212 ".join(
+            [
+                f"{_number(self.previous_backlog)} + {_number(self.demand)}",
+                _number(self.delivered),
+                _number(self.withdrawn),
+            ]
+        )
+        return (
+            f"The backlog is {_number(abs(self.difference))} {how} than last period's backlog "
+            "+ demand \u2212 delivered \u2212 withdrawn "
+            f"({sums} = {_number(self.expected)}; the backlog is {_number(self.backlog)})."
+        )
+
+
+def balance_values(values, widget):
+    """The values the balance check reads, for a widget that may declare some of
+    them not applicable: without a backlog there is nothing to balance (backlog
+    unknown); withdrawn not applicable means none can be withdrawn, so it is 0."""
+    not_applicable = widget.not_applicable_fields
+    if not not_applicable & {"backlog", "withdrawn"}:
+        return values
+    values = dict(values)
+    if "backlog" in not_applicable:
+        values["backlog"] = None
+    if "withdrawn" in not_applicable:
+        values["withdrawn"] = 0
+    return values
+
+
+def balance_of(values, previous_backlog):
+    """The Balance of one period's values ({field: value}) after `previous_backlog`,
+    or None when any part is unknown (blank is not zero: no check)."""
+    parts = [values.get(name) for name in BALANCE_FIELDS]
+    if previous_backlog is None or any(p is None for p in parts):
+        return None
+    return Balance(previous_backlog, *parts)
 
 
 def with_previous(counts):

@@ -117,7 +117,7 @@ def test_withdrawn_not_applicable_counts_as_zero_in_the_balance(agency_a):
     (failure,) = flow.balance_failures(WidgetCount.objects.filter(widget=widget))
     assert failure.pk == balanced.pk
     values = counting.balance_values({"demand": 100, "delivered": 90, "backlog": 25}, widget)
-    assert counting.balance_gap(values, 20) == 5
+    assert counting.balance_of(values, 20).difference == -5  # 25, not 20 + 100 - 90 - 0
 
 
 def test_no_balance_check_without_a_backlog(client, agency_a, staff_a):

@@ -102,10 +102,20 @@ class _SentVersion(Schema):
     )
 
 
+class _SentNote(_SentVersion):
+    balance_note: str | None = Field(
+        None,
+        max_length=1000,
+        description="Why the backlog does not balance (previous backlog + demand - delivered "
+        "- withdrawn ≠ backlog), kept with the period: it is then listed as explained. "
+        f'Left out or `null`: the stored reason stays; `"{counting.CLEAR_WORD}"` removes it.',
+    )
+
+
 # One field per typed count field of widgets.measures.
 CountValues = create_model(
     "CountValues",
-    __base__=_SentVersion,
+    __base__=_SentNote,
     __doc__="""The counts of one period: a field left out or `null` keeps its stored value;
     `"clear"` makes it unknown.""",
     **{
@@ -161,6 +171,26 @@ _CountStored = create_model(
 )
 
 
+class BalanceWarning(Schema):
+    """A period that does not balance once the counts are saved: saved all the same."""
+
+    widget_id: int
+    period_start: dt.date = Field(description="The period that does not balance.")
+    message: str = Field(
+        description="In words: how much higher or lower the backlog is than the previous "
+        "period's backlog + demand - delivered - withdrawn, with the numbers."
+    )
+    expected_backlog: int = Field(
+        description="The previous period's backlog + demand - delivered - withdrawn."
+    )
+    backlog: int
+    balance_note: str = Field(description="The reason the period carries; empty: none.")
+    explained: bool = Field(description="The period carries a reason (`balance_note`).")
+    later: bool = Field(
+        description="The period after one you sent: your backlog changed its balance."
+    )
+
+
 class CountOut(_CountStored):
     source: CountSource
     updated_at: dt.datetime
@@ -173,6 +203,9 @@ class CountSaved(CountOut):
     source: CountSource | None
     updated_at: dt.datetime | None
     version: int | None
+    warnings: list[BalanceWarning] = Field(
+        description="Periods that do not balance after this save (this one, or the one after)."
+    )
 
 
 class CountRejected(Schema):
@@ -208,3 +241,8 @@ class BatchSaved(Schema):
     new: int
     changed: int
     unchanged: int
+    warnings: list[BalanceWarning] = Field(
+        description="Periods that do not balance after this save: rows of the batch (each "
+        "judged after the batch's row for the period before, if any) and the periods after "
+        "them whose balance the batch changed."
+    )

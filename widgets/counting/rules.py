@@ -5,8 +5,7 @@ docs/domain.md, "Rules every count obeys": counts are whole numbers (cost in dol
 never negative; within standard and rework never exceed delivered; a period is
 named by its first day at the widget's reporting frequency and is not in the
 future; unknown is blank, never 0. The balance check (previous backlog + demand
-- delivered - withdrawn = backlog) is a warning that can be confirmed with a
-reason, not an error.
+- delivered - withdrawn = backlog) is a warning, not an error: widgets.counting.balance.
 """
 
 import datetime as dt
@@ -215,39 +214,3 @@ def with_sent_rules(values, errors):
     if not values.keys() >= _WHOLES:
         return errors
     return {**check_rules(values), **errors}
-
-
-def balance_values(values, widget):
-    """The values the balance check reads, for a widget that may declare some of
-    them not applicable: without a backlog there is nothing to balance (backlog
-    unknown); withdrawn not applicable means none can be withdrawn, so it is 0."""
-    not_applicable = widget.not_applicable_fields
-    if not not_applicable & {"backlog", "withdrawn"}:
-        return values
-    values = dict(values)
-    if "backlog" in not_applicable:
-        values["backlog"] = None
-    if "withdrawn" in not_applicable:
-        values["withdrawn"] = 0
-    return values
-
-
-def balance_gap(values, previous_backlog):
-    """How far the backlog is from previous backlog + demand - delivered - withdrawn."""
-    parts = [previous_backlog] + [
-        values.get(n) for n in ("demand", "delivered", "withdrawn", "backlog")
-    ]
-    if any(p is None for p in parts):
-        return None
-    previous, demand, delivered, withdrawn, backlog = parts
-    gap = previous + demand - delivered - withdrawn - backlog
-    return gap or None
-
-
-def balance_message(gap, previous_backlog, values):
-    expected = previous_backlog + values["demand"] - values["delivered"] - values["withdrawn"]
-    return (
-        f"The backlog does not balance: previous backlog {previous_backlog} + demand "
-        f"{values['demand']} - delivered {values['delivered']} - withdrawn "
-        f"{values['withdrawn']} = {expected}, but the backlog is {values['backlog']}."
-    )

@@ -22,6 +22,7 @@ from ..models import CountUpload
 from .rows import Snapshot
 from .upload import COLUMNS, CountFile
 
+_LABELS = {**{n: label.lower() for n, label in counting.LABELS.items()}, "balance_note": "reason"}
 STATUSES = {"new": NEW, "changes": CHANGED, "unchanged": UNCHANGED, "error": ERROR}
 TEMPLATE_EXAMPLE = {
     "agency": "DEQ",
@@ -42,12 +43,14 @@ def as_preview(found):
     for number, finding in found.findings:
         by_row.setdefault(number, []).append(f"{finding.grade_label}: {finding.message}")
     rows = [_row(r) for r in found.error_rows]
-    rows += [_row(r, by_row.get(r.number, [])) for r in found.rows if r.status != "error"]
+    others = [r for r in found.rows if r.status != "error"] + found.warning_rows
+    rows += [_row(r, by_row.get(r.number, [])) for r in sorted(others, key=lambda r: r.number)]
     return Preview(
         rows=rows,
         notes=_quality_notes(found, shown={r.number for r in found.rows}),
         data=found,
         total=found.total,
+        warned=found.warned,
         tally={
             ERROR: found.errors,
             NEW: found.new,
@@ -83,7 +86,8 @@ def _row(row, notes=()):
         status=STATUSES[row.status],
         messages=row.messages,
         notes=list(notes),
-        cells=[Cell(counting.LABELS[n].lower(), old, new) for n, old, new in row.cells],
+        warnings=row.warnings,
+        cells=[Cell(_LABELS[n], old, new) for n, old, new in row.cells],
     )
 
 
@@ -99,7 +103,9 @@ class CountUploadView(UploadView):
         f"to a widget (n/a in the grid) takes no number: leave it blank or write "
         f"“{measures.NOT_APPLICABLE_SHORT}”. Write numbers without thousands "
         "separators. Give widget_id or widget; when a row has both, they must name the same "
-        "widget."
+        "widget. A row whose backlog does not balance with the period before (previous "
+        "backlog + demand \u2212 delivered \u2212 withdrawn) is saved with a warning; "
+        "its reason, in balance_note, is kept with it."
     )
     template_name = "widgets/counting/count_upload.html"
     template_url_name = "widgets:count-upload-template"

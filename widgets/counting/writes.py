@@ -45,7 +45,7 @@ class CountChange:
     # The version the writer read: SAW_NONE for a row they saw absent; None for
     # an unconditional write.
     expected_version: int | None = None
-    balance_note: str = ""
+    balance_note: str | None = ""  # why it does not balance: "" says nothing, None clears
     status: str = ""  # new / changed / unchanged, set by save_counts
     count: WidgetCount | None = field(default=None, repr=False)
 
@@ -283,14 +283,14 @@ def _save_counts(changes, *, by, source, upload, api_token, reason):
 def _differs(count, change):
     if any(getattr(count, n) != v for n, v in change.values.items()):
         return True
-    return bool(change.balance_note) and change.balance_note != count.balance_note
+    return change.balance_note != "" and (change.balance_note or "") != count.balance_note
 
 
 def _apply(count, change, *, by, source, upload, api_token, now):
     for name, value in change.values.items():
         setattr(count, name, value)
-    if change.balance_note:
-        count.balance_note = change.balance_note
+    if change.balance_note != "":
+        count.balance_note = change.balance_note or ""
     count.source = source
     # The person who typed the numbers; an upload (its file and who sent it) or a
     # token says where the others came from, as history_user says who saved them.
