@@ -92,8 +92,8 @@ OUTCOME_COLUMNS = (
     Column("value", "The measurement.", "the outcome's unit"),
     Column(
         "target_trajectory",
-        "Where the straight line from the baseline to the target stands on this date: at "
-        "or better than it is on track.",
+        "Where the straight line from the baseline to the target stands on this date, to "
+        "4 decimals: at or better than it is on track.",
         "the outcome's unit",
     ),
     Column("baseline_value", "Where the agency started.", "the outcome's unit"),
