@@ -14,6 +14,7 @@ from agencies.scoping import STAFF, can_change
 from widgets import measures, quality
 
 from . import dashboard, pictures
+from . import huddle as huddle_board
 from .attention import attention
 from .forms import DashboardFilterForm
 
@@ -119,11 +120,20 @@ def scorecard(request):
 
 @grant(READ, agency=Agency, by="slug")
 def huddle(request, agency):
-    """A large-type status board for a wall screen; it reloads itself every five minutes
-    (a data attribute read by static/js/dashboard.js; no meta refresh, which axe flags)."""
+    """A large-type status board for a wall screen (outcomes.huddle); it reloads itself
+    every five minutes (a data attribute read by static/js/dashboard.js; no meta
+    refresh, which axe flags)."""
     latest = dashboard.agency_month(agency)
     _form, program, _grain, _start = _filters(request, agency, latest=latest)
-    windows = {"current": dashboard.window_for("month", latest, latest=latest)}
+    windows = dashboard.windows("month", latest, latest=latest)
+    flows = dashboard.widget_flows(
+        dashboard.dashboard_widgets(agency, reader=request.user, program=program), windows
+    )
+    board = huddle_board.board(
+        outcomes=dashboard.dashboard_outcomes(agency, program=program),
+        widgets=flows,
+        windows=windows,
+    )
     return render(
         request,
         "outcomes/huddle.html",
@@ -131,11 +141,7 @@ def huddle(request, agency):
             "agency": agency,
             "program": program,
             "window": windows["current"],
-            "outcomes": dashboard.dashboard_outcomes(agency, program=program),
-            "widgets": dashboard.widget_flows(
-                dashboard.dashboard_widgets(agency, reader=request.user, program=program),
-                windows,
-            ),
+            "board": board,
             "refresh_seconds": REFRESH_SECONDS,
             "refresh_minutes": REFRESH_SECONDS // 60,
         },

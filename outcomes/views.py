@@ -15,7 +15,7 @@ from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
 from widgets.models import Widget
 
-from . import imports, services
+from . import imports, open_data, public_charts, services
 from .dashboard import public_widgets
 from .forms import ContributionFormSet, MeasurementForm, OutcomeForm, StepChangeForm
 from .models import Outcome
@@ -196,13 +196,16 @@ def measurement_import_template(request):
 def public_agency(request, slug):
     """An agency's public page: only if it publishes, and only approved data.
 
-    No internal notes: no countermeasures, no drafts, no names of staff.
+    No internal notes: no countermeasures, no drafts, no names of staff. Each widget
+    and outcome has its chart, drawn from the rows its open data publishes
+    (outcomes.open_data, outcomes.public_charts).
     """
     agency = get_object_or_404(Agency.objects.publishing(), slug=slug)
     widgets, start, end = public_widgets(agency)
     outcomes = with_status(
         with_latest(Outcome.objects.published().filter(agency=agency).order_by("name"))
     )
+    public_charts.charts(widgets, outcomes, open_data.published(agency))
     return render(
         request,
         "outcomes/public_agency.html",

@@ -212,6 +212,11 @@ POLICY = {
     ),
     "healthz": case(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "public:agency": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:data": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:widgets-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:outcomes-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:data-json": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:dictionary-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
     "widgets:opendata-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
     "widgets:opendata-json": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
     # --- the token API: sessions do not count ---------------------------------------

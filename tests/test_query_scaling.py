@@ -160,6 +160,10 @@ def pages(world):
         "review detail": reverse("outcomes:review-detail", args=[world.review.pk]),
         "review pack": reverse("outcomes:review-pack", args=[world.review.pk]),
         "public page": reverse("public:agency", args=[slug]),
+        "public data dictionary": reverse("public:data", args=[slug]),
+        "public widgets CSV": reverse("public:widgets-csv", args=[slug]),
+        "public outcomes CSV": reverse("public:outcomes-csv", args=[slug]),
+        "public data JSON": reverse("public:data-json", args=[slug]),
         "API widgets": "/api/v1/widgets",
         "API counts of a widget": f"/api/v1/widgets/{widget.pk}/counts",
     }

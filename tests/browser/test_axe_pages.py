@@ -120,6 +120,11 @@ def _samples():
         "outcomes:review-close": {"pk": review.pk},
         "outcomes:review-pack": {"pk": held.pk},
         "public:agency": slug,
+        "public:data": slug,
+        "public:widgets-csv": slug,
+        "public:outcomes-csv": slug,
+        "public:data-json": slug,
+        "public:dictionary-csv": slug,
     }
 
 

@@ -54,7 +54,11 @@ def test_screenshots_of_the_main_pages(page, base):
     call_command("seed_demo", stdout=io.StringIO())
     OUT.mkdir(parents=True, exist_ok=True)
     page.goto(f"{base}/public/deq/")
-    _shoot(page, "public")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-vega-drawn=\"true\"]').length"
+        " === document.querySelectorAll('[data-vega-spec]').length"
+    )
+    _shoot(page, "public", widths=(1920, 1280, 390))
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill("manager@deq")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
