@@ -122,10 +122,22 @@ class InventoryUpload(UploadView):
         ]
         agencies = [f"{name} ({code})" for code, name in found.new_agencies.items()]
         notes = [f"New agencies to be created: {', '.join(agencies)}."] if agencies else []
+        kinds = found.finding_summary()
+        if kinds:
+            notes.append(
+                "The department's own data errors do not stop the import: each row is "
+                "imported as published and these findings are kept with it: "
+                + "; ".join(
+                    f"{grade} in {column}: {n} row{'s' if n != 1 else ''}"
+                    for grade, column, n in kinds
+                )
+                + "."
+            )
         return Preview([*issues, *found.plans], notes=notes, data=found)
 
     def commit(self, preview, *, state):
-        return f"Service inventory saved: {commit(preview.data, by=self.request.user)}"
+        summary = commit(preview.data, by=self.request.user, files=tuple(preview.filenames))
+        return f"Service inventory saved: {summary}"
 
     def get_success_url(self):
         return f"{reverse('widgets:list')}?status=draft"

@@ -19,6 +19,7 @@ from .definitions import (
     WidgetQuerySet,
     WidgetStatus,
 )
+from .inventory import Grade, InventoryFile, InventoryFinding, InventoryImport, PublishedRow
 from .surveys import SCALE, Question, SurveyResult, answer_field
 
 __all__ = [
@@ -32,6 +33,11 @@ __all__ = [
     "Channel",
     "CountSource",
     "CountUpload",
+    "Grade",
+    "InventoryFile",
+    "InventoryFinding",
+    "InventoryImport",
+    "PublishedRow",
     "Question",
     "SurveyResult",
     "Widget",
