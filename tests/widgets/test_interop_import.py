@@ -196,15 +196,16 @@ def test_a_failure_during_commit_rolls_everything_back(agency_a, staff_a, monkey
     preview = _preview(staff_a)
     calls = []
 
-    def failing(plan, **kwargs):
-        calls.append(plan)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
+    def failing(plans, **kwargs):
+        # The last step: widgets, segments and counts are written by now.
+        calls.append(WidgetCount.objects.count())
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(gc_commit, "_save_counts", failing)
+    monkeypatch.setattr(gc_commit.gc_keep, "keep", failing)
     with pytest.raises(RuntimeError):
         commit(preview, by=staff_a)
-    assert _snapshot()["widgets"] == 0
+    assert calls == [2]
+    assert _snapshot()["widgets"] == _snapshot()["counts"] == 0
     assert CustomerSegment.objects.count() == 0
 
 

@@ -20,10 +20,12 @@ from widgets.interop.gc_commit import commit
 from widgets.interop.gc_inventory import InventoryImport
 from widgets.models import (
     InventoryFinding,
-    InventoryImport as ImportRecord,
     PublishedRow,
     Widget,
     WidgetCount,
+)
+from widgets.models import (
+    InventoryImport as ImportRecord,
 )
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +159,44 @@ def test_a_change_made_here_is_what_the_export_says(client, admin_user):
     # What was not changed stays as published.
     for column in ("num_applications_by_fax", "service_name_fr", "os_application"):
         assert exported[header.index(column)] == row.values[column]
+
+
+def test_duplicates_long_texts_and_unknown_codes_are_findings_not_refusals(
+    client, agency_a, staff_a
+):
+    path = SAMPLE.parent / "services_findings.csv"
+    preview = InventoryImport(user=staff_a, agency=agency_a).preview(
+        (io.BytesIO(path.read_bytes()), path.name)
+    )
+    assert preview.error_count == 0
+    d1, d2, d3 = preview.plans
+    assert [p.status for p in preview.plans] == ["new", "new", "new"]
+    # Two identifiers with one name: both imported, the second flagged.
+    assert d2.name == "Passport renewal (D2)"
+    assert any(
+        w.grade == "warning" and "Possible duplicate: service D1 of this file" in w.message
+        for w in d2.warnings
+    )
+    # Comma-joined lists are split; the first type with a kind decides; an unknown
+    # code is a warning on its row that names it.
+    assert (d1.widget.kind, d2.widget.kind, d3.widget.kind) == ("report", "grant", "permit")
+    assert d1.segment_kinds == {SegmentKind.INDIVIDUAL, SegmentKind.FOREIGN}
+    assert d1.program_name == "Passports"
+    assert [str(w) for w in d2.warnings if "XYZ" in w.message] == [
+        "Warning: services file, row 3, column service_type: Unknown code “XYZ”: not in the "
+        "inventory's data dictionary; it gives a new widget no kind."
+    ]
+    # Nothing is cut silently: a name longer than a widget's is an error finding.
+    assert len(d3.name) == 350 and d3.name.endswith("…")
+    assert {(w.grade, w.column) for w in d3.warnings} == {
+        ("error", "service_name_en"),
+        ("suggestion", "service_name_en"),
+        ("suggestion", "service_description_en"),
+    }
+    commit(preview, by=staff_a)
+    assert len(Widget.objects.get(external_id="D3").description) == 1979  # kept whole
+    client.force_login(staff_a)
+    (header, services), _ = _export(client, agency_a)
+    names = {r[header.index("service_id")]: r[header.index("service_name_en")] for r in services}
+    assert names["D2"] == "Passport renewal"  # as published
+    assert len(names["D3"]) == 400

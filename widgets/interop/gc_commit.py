@@ -127,9 +127,10 @@ def _save_segments(plan, segments):
         widget.customer_segments.set(chosen)
 
 
-def _save_counts(plan, *, by, summary):
-    """The plan's yearly counts through the one write of counts, each only as the
-    preview saw it (counting.CountConflict if someone saved it since)."""
+def _save_counts(plans, *, by, summary):
+    """The plans' yearly counts through the one write of counts (one call for the
+    whole import), each only as the preview saw it (counting.CountConflict if
+    someone saved it since)."""
     changes = [
         counting.CountChange(
             widget=plan.widget,
@@ -137,6 +138,7 @@ def _save_counts(plan, *, by, summary):
             values=change.values,
             expected_version=change.count.version if change.count else counting.SAW_NONE,
         )
+        for plan in plans
         for change in plan.counts
         if change.status != "unchanged"
     ]
@@ -175,7 +177,7 @@ def _commit(preview, *, by, files):
             else:
                 summary.widgets_changed += 1
         _save_segments(plan, segments)
-        _save_counts(plan, by=by, summary=summary)
+    _save_counts(preview.plans, by=by, summary=summary)
     graded = Counter(i.grade for p in preview.plans for i in p.warnings)
     summary.findings = {grade: graded[grade] for grade in GRADES if graded[grade]}
 

@@ -369,17 +369,7 @@ class InventoryReader:
         if gc.text(values, "type").upper() not in gc.TIMELINESS_TYPES:
             return  # kept as published; only timeliness standards are counted
         if year in plan.timeliness:
-            plan.flag(
-                STANDARDS_FILE,
-                number,
-                "service_standard_id",
-                f"The service has several timeliness standards for "
-                f"{gc.fiscal_year_label(year)}: the first (row {plan.timeliness[year][0]}) "
-                f"gives the widget's standard and counts; standard {standard_id} is kept as "
-                "published.",
-                SUGGESTION,
-            )
-            return
+            return  # kept as published: the year's first timeliness standard is counted
         plan.timeliness[year] = (number, values)
         standard.counted = self._read_standard_volumes(plan, year, number, values)
 
