@@ -19,7 +19,15 @@ from .definitions import (
     WidgetQuerySet,
     WidgetStatus,
 )
-from .inventory import Grade, InventoryFile, InventoryFinding, InventoryImport, PublishedRow
+from .inventory import (
+    Grade,
+    InventoryFile,
+    InventoryFinding,
+    InventoryImport,
+    InventoryImportJob,
+    JobStatus,
+    PublishedRow,
+)
 from .surveys import SCALE, Question, SurveyResult, answer_field
 
 __all__ = [
@@ -37,6 +45,8 @@ __all__ = [
     "InventoryFile",
     "InventoryFinding",
     "InventoryImport",
+    "InventoryImportJob",
+    "JobStatus",
     "PublishedRow",
     "Question",
     "SurveyResult",

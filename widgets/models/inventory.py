@@ -123,3 +123,69 @@ class InventoryFinding(TimeStampedModel):
     def __str__(self):
         where = f"{self.get_file_display().lower()}, row {self.row_number}"
         return f"{self.get_grade_display()}: {where}, column {self.column}: {self.message}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    READING = "reading", "Reading and checking the files"
+    SAVING = "saving", "Saving every service, or none"
+    DONE = "done", "Saved"
+    FAILED = "failed", "Nothing was saved"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Whoever started the import sees it; administrators see every one."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(started_by=user)
+
+
+class InventoryImportJob(TimeStampedModel):
+    """A confirmed import of a large inventory, run by the background worker
+    (widgets.interop.gc_jobs) so that no request outlasts the server's timeout.
+    The page of the job shows its progress and then its result."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The preview's signed ticket, opened: the stashed files and the form's options.
+    files = models.JSONField(default=dict)
+    options = models.JSONField(default=dict, blank=True)
+    filenames = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    inventory_import = models.ForeignKey(
+        InventoryImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values),
+                name="widgets_inventoryimportjob_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Inventory import {self.pk}: {self.get_status_display()}"
+
+    @property
+    def finished(self):
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        # Reading is the first 80%; the save, one transaction, the rest.
+        read = min(self.rows_read, self.rows_total) * 80 // self.rows_total
+        return read + (10 if self.status == JobStatus.SAVING else 0)
