@@ -6,17 +6,13 @@ their data (transaction=True) for it to see.
 """
 
 import io
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
+from tests.task_worker import finished, start_worker
 from widgets.models import InventoryImportJob, JobStatus, PublishedRow, Widget, WidgetCount
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,32 +24,6 @@ def _upload(path):
     upload = io.BytesIO(path.read_bytes())
     upload.name = path.name
     return upload
-
-
-def _worker(*args):
-    """`manage.py db_worker` on this test database, in its own process."""
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": url,
-        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
-    return subprocess.Popen(  # noqa: S603 (our own manage.py)
-        [*command, "--interval", "0.2", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _finished(worker, timeout=600):
-    """The worker's exit code and what it wrote to stderr, its pipe closed."""
-    _out, err = worker.communicate(timeout=timeout)
-    return worker.returncode, err.decode()
 
 
 def _confirm(client, user, settings):
@@ -91,9 +61,9 @@ def test_a_large_import_is_queued_and_the_worker_saves_it(client, admin_user, se
     assert Widget.objects.count() == 0  # nothing was saved inside the request
     page = client.get(f"/widgets/inventory/import/jobs/{job.pk}/").content.decode()
     assert '<progress id="import-progress"' in page and "Waiting for the worker" in page
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<div id="job-state" data-poll>' in page  # js/import-job.js follows it
 
-    code, err = _finished(_worker("--batch"))
+    code, err = finished(start_worker("--batch"))
     assert code == 0, err
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.message
@@ -102,14 +72,14 @@ def test_a_large_import_is_queued_and_the_worker_saves_it(client, admin_user, se
     assert PublishedRow.objects.count() == 283 + 488
     page = client.get(f"/widgets/inventory/import/jobs/{job.pk}/").content.decode()
     assert "✓ Saved" in page and "279 widgets created" in page
-    assert "http-equiv" not in page  # finished: the page stops reloading
+    assert "data-poll" not in page  # finished: nothing more to follow
 
 
 def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
     client, admin_user, settings
 ):
     job = _confirm(client, admin_user, settings)
-    worker = _worker()
+    worker = start_worker()
     try:
         _wait(job, {JobStatus.SAVING})
         time.sleep(1)  # inside the one transaction of the save
@@ -117,7 +87,7 @@ def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
     finally:
         if worker.poll() is None:
             worker.kill()
-        _finished(worker, timeout=30)
+        finished(worker, timeout=30)
     job.refresh_from_db()
     assert job.status == JobStatus.SAVING
     assert Widget.objects.count() == WidgetCount.objects.count() == 0  # nothing half saved
@@ -127,7 +97,7 @@ def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
     assert "Nothing was saved" in page
 
     assert client.post(f"/widgets/inventory/import/jobs/{job.pk}/").status_code == 302
-    code, err = _finished(_worker("--batch"))
+    code, err = finished(start_worker("--batch"))
     assert code == 0, err
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.DONE, 2)
