@@ -8,7 +8,7 @@ suggestion like the data-quality checks of counts. Figures that break the rules
 of counts (a standard met more often than it was delivered) stay here, as
 published and flagged, instead of becoming counts. The export writes every
 published cell back unless the widget or its counts have changed since
-(docs/interop.md, "Round trip").
+(docs/interop.md, "Export (same layout): the round trip").
 """
 
 from django.conf import settings
