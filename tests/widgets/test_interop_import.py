@@ -190,6 +190,11 @@ def test_a_standard_met_more_often_than_delivered_is_imported_flagged_not_counte
         "volume_meeting_target",
         5,
     )
+    # The widget's page shows it, graded in words and a symbol.
+    page = client.get(f"/widgets/{grant.pk}/").content.decode()
+    assert "Findings on the published service inventory" in page
+    where = "standards file, row 5, column <code>volume_meeting_target</code>"
+    assert f"✗ Error</strong>:\n    {where}" in page
 
 
 def test_a_failure_during_commit_rolls_everything_back(agency_a, staff_a, monkeypatch):

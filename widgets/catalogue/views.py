@@ -163,6 +163,8 @@ def widget_detail(request, widget):
             "transition_form": TransitionForm(),
             "survey_results": survey_summary_for_widget(widget),
             "channel_mix": widget.counts.all().channel_mix(),
+            # The service inventory's data errors on the rows this widget was imported from.
+            "inventory_findings": list(widget.inventory_findings.all()),
             "may_change_surveys": _may_change(request.user, widget),
         },
     )
