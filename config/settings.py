@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Background work: Django's tasks API and its database backend (docs/adr/0004).
+    "django_tasks",
+    "django_tasks_db",
     # Sign-in: local accounts with MFA, and OpenID Connect (docs/adr/0002).
     "allauth",
     "allauth.account",
@@ -171,6 +174,13 @@ elif urlsplit(CACHE_URL).scheme in {"redis", "rediss", "unix"}:
     CACHES = {"default": _redis, "ratelimit": _redis}
 else:
     raise ImproperlyConfigured("CACHE_URL must name a Redis server, e.g. redis://host:6379/0.")
+
+# Work that may outlast a request (a large inventory import) is queued in the
+# database and run by `manage.py db_worker` (docs/operations.md, docs/adr/0004).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A confirmed service inventory import of more rows than this (both files) is
+# saved by the worker, with a progress page; a smaller one inside the request.
+INVENTORY_INLINE_ROWS = int(env("INVENTORY_INLINE_ROWS", "200"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

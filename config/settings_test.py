@@ -20,7 +20,11 @@ WHITENOISE_USE_FINDERS = True
 
 import tempfile  # noqa: E402
 
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="widgets-test-media-"))  # noqa: F405
+# A background worker started by a test (tests/widgets/test_interop_jobs.py) is
+# given the test process's folder, to read the files that process stashed.
+MEDIA_ROOT = Path(  # noqa: F405
+    env("TEST_MEDIA_ROOT", "") or tempfile.mkdtemp(prefix="widgets-test-media-")  # noqa: F405
+)
 
 # make mutate (tools/mutate.py) names the test database: each mutant's pytest run in
 # a process forked after an earlier run would otherwise prefix "test_" once more.

@@ -326,6 +326,13 @@ POLICY = {
     ),
     # --- widgets: interoperability -------------------------------------------------------
     "widgets:inventory-import": case(get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)),
+    # A queued import: only whoever started it (staff of A here) and admins see it,
+    # and may run it again; to anyone else it does not exist.
+    "widgets:inventory-import-job": case(
+        get=read(frozenset({STAFF_A, ADMIN})),
+        post=change(frozenset({STAFF_A, ADMIN}), readers=frozenset()),
+        kwargs={"pk": "import_job"},
+    ),
     "widgets:inventory-export-services": case(get=read(), post=read_post(), kwargs=AGENCY),
     "widgets:inventory-export-standards": case(get=read(), post=read_post(), kwargs=AGENCY),
     "widgets:a11-export": case(get=read(), post=read_post(), kwargs=AGENCY),

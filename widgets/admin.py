@@ -11,7 +11,17 @@ from agencies.templatetags import numbers
 from . import counting, measures
 from .api.tokens import issue_token, revoke_token
 from .catalogue.selectors import history_formats as widget_history_formats
-from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
+from .models import (
+    ApiToken,
+    CountUpload,
+    InventoryFinding,
+    InventoryImport,
+    InventoryImportJob,
+    PublishedRow,
+    SurveyResult,
+    Widget,
+    WidgetCount,
+)
 
 
 class WidgetCountInline(admin.TabularInline):
@@ -243,3 +253,54 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in tokens:
             revoke_token(token=token, by=request.user)
         self.message_user(request, f"Revoked {len(tokens)} token{'s' if len(tokens) != 1 else ''}.")
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """The record of what an inventory import read, found and did: read-only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InventoryImport)
+class InventoryImportAdmin(_ReadOnly):
+    list_display = ["created_at", "imported_by", "services_file", "standards_file", "summary"]
+    list_select_related = ["imported_by"]
+    readonly_fields = [f.name for f in InventoryImport._meta.fields]
+
+
+@admin.register(PublishedRow)
+class PublishedRowAdmin(_ReadOnly):
+    list_display = ["widget", "file", "fiscal_year", "standard_id", "row_number", "counted"]
+    list_filter = ["file", "counted"]
+    list_select_related = ["widget"]
+    search_fields = ["widget__name", "widget__external_id", "standard_id"]
+    readonly_fields = [f.name for f in PublishedRow._meta.fields]
+
+
+@admin.register(InventoryFinding)
+class InventoryFindingAdmin(_ReadOnly):
+    list_display = ["widget", "grade", "file", "row_number", "column", "message"]
+    list_filter = ["grade", "file"]
+    list_select_related = ["widget"]
+    search_fields = ["widget__name", "column", "message"]
+    readonly_fields = [f.name for f in InventoryFinding._meta.fields]
+
+
+@admin.register(InventoryImportJob)
+class InventoryImportJobAdmin(_ReadOnly):
+    list_display = [
+        "pk",
+        "started_by",
+        "status",
+        "rows_read",
+        "rows_total",
+        "attempts",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["started_by"]
+    readonly_fields = [f.name for f in InventoryImportJob._meta.fields]

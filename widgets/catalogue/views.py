@@ -170,6 +170,8 @@ def widget_detail(request, widget):
             "survey_results": surveys,
             "pictures": _pictures(widget, surveys),
             "channel_mix": widget.counts.all().channel_mix(),
+            # The service inventory's data errors on the rows this widget was imported from.
+            "inventory_findings": list(widget.inventory_findings.all()),
             "may_change_surveys": _may_change(request.user, widget),
         },
     )

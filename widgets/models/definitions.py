@@ -122,8 +122,9 @@ class Widget(TimeStampedModel):
         related_name="widgets",
         help_text="The part of the agency that runs the system producing this widget.",
     )
+    # As long as a service name of the Government of Canada Service Inventory.
     name = models.CharField(
-        max_length=200,
+        max_length=350,
         help_text="A noun you can count and hand to someone, e.g. “Air quality permit”.",
     )
     kind = models.CharField(max_length=20, choices=WidgetKind.choices)

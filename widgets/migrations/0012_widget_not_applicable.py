@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('widgets', '0009_api_token_expiry'),
+        ('widgets', '0011_inventory_import_jobs'),
     ]
 
     operations = [
