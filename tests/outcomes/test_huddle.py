@@ -32,7 +32,7 @@ def test_each_tile_has_its_number_target_trend_and_marks(client, world, staff_a,
     assert (air.trend.arrow, air.trend.said) == ("↑", "worse")
     assert air.variation.label == "Special cause: concerning, high"
     water = tiles["Water permit"]
-    assert (water.figure, water.target, water.status) == ("50%", "90%", Status.OFF_TRACK)
+    assert (water.figure, water.target, water.status) == ("50.0%", "90.0%", Status.OFF_TRACK)
     assert (water.trend.arrow, water.trend.said) == ("→", "no change")
     assert water.variation is not None
     assert "target" in html and "no change" in html and "Special cause: concerning, high" in html

@@ -141,7 +141,8 @@ def test_the_grid_balances_with_withdrawn_not_applicable_as_zero(client, agency_
     data = {f"{prefix}-version": "", **{f"{prefix}-{n}": v for n, v in cells.items()}}
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "withdrawn 0 = 30" in response.content.decode()
+    # Withdrawn counts as 0: 20 + 100 - 90 - 0 = 30, and the backlog is 25.
+    assert "(20 + 100 \u2212 90 \u2212 0 = 30; the backlog is 25)" in response.content.decode()
     data[f"{prefix}-backlog"] = "30"
     assert client.post(url, data).status_code == 302
 
@@ -161,7 +162,7 @@ def test_digital_take_up_leaves_out_widgets_not_offered_online(agency_a):
     alone = counter.counts.all().channel_mix()
     assert alone.online_not_applicable and alone.online_share is None
     page = render_to_string("widgets/includes/channels.html", {"channel_mix": alone})
-    assert "digital take-up is n/a" in page
+    assert "Not offered online: digital take-up is <span aria-hidden=\"true\">n/a</span>" in page
 
 
 # Exports
@@ -202,7 +203,11 @@ def test_the_inventory_export_writes_its_own_na(client, agency_a, staff_a):
     assert row["total_volume"] == "90"
 
 
-def test_the_inventory_import_refuses_a_number_for_a_field_that_does_not_apply(agency_a, staff_a):
+def test_the_inventory_import_keeps_a_number_for_a_field_that_does_not_apply_uncounted(
+    agency_a, staff_a
+):
+    """Imported as published (issue 20): the number is a finding on its row, kept as
+    published and not counted; the widget's declaration stands."""
     widget = _widget(agency_a, "channel_mail", external_id="S9", name="Mail permit")
     widget.reporting_frequency = "year"
     widget.save()
@@ -213,8 +218,11 @@ def test_the_inventory_import_refuses_a_number_for_a_field_that_does_not_apply(a
     preview = InventoryImport(user=staff_a, agency=agency_a).preview(
         (io.BytesIO(services.encode()), "services.csv")
     )
-    messages = [issue.message for plan in preview.plans for issue in plan.errors]
-    assert any("Requests by mail does not apply" in m for m in messages), messages
+    assert not [issue for plan in preview.plans for issue in plan.errors]
+    (plan,) = preview.plans
+    flagged = [i for i in plan.flags if "Requests by mail does not apply" in i.message]
+    assert flagged and flagged[0].grade == "error", plan.flags
+    assert flagged[0].message.endswith("Kept as published, not counted.")
 
 
 def test_the_widget_page_names_what_does_not_apply_and_shows_n_a(client, agency_a, staff_a):
