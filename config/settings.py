@@ -303,7 +303,6 @@ STATICFILES_DIRS = [
         (f"uswds/{part}", NODE_MODULES / "@uswds" / "uswds" / "dist" / part)
         for part in ("css", "js", "img", "fonts")
     ],
-    ("chartjs", NODE_MODULES / "chart.js" / "dist"),
     # Vega-Lite charts (docs/adr/0005-charts-vega-lite.md): the same spec is drawn
     # here by vega-embed and on the server by vl-convert.
     *[(name, NODE_MODULES / name / "build") for name in ("vega", "vega-lite", "vega-embed")],
