@@ -14,6 +14,7 @@ from .factories import AdminFactory, AgencyFactory, MembershipFactory, UserFacto
 SAME_WORKER = {
     "tests/browser/test_outcomes.py": "screenshots",
     "tests/browser/test_screenshots.py": "screenshots",
+    "tests/browser/test_charts.py": "screenshots",
 }
 
 
