@@ -102,17 +102,20 @@ def run_chart_spec(outcome, run, *, height=260):
                 "title": outcome.unit,
                 "scale": {"zero": False},
             },
+            # One legend in two columns, so that it fits a phone's width.
             "color": {
                 "field": "series",
                 "type": "nominal",
                 "sort": names,
                 "scale": {"domain": names, "range": [colours[n] for n in names]},
+                "legend": {"columns": 2},
             },
             "strokeDash": {
                 "field": "series",
                 "type": "nominal",
                 "sort": names,
                 "scale": {"domain": names, "range": [dashes[n] for n in names]},
+                "legend": {"columns": 2},
             },
             # A line per period and per line: no stroke across a step change.
             "detail": [{"field": "piece", "type": "nominal"}, {"field": "line"}],
