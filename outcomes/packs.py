@@ -95,7 +95,10 @@ def render_pack(review, *, by, made_at=None):
     html = render_to_string(
         "outcomes/pack/review_pack.html", pack_contents(review, by=by, made_at=made_at)
     )
-    return weasyprint.HTML(string=html).write_pdf()
+    # The pack's only resources are its charts, inline as data: URLs; it fetches
+    # nothing from the network or the disk, whatever a name or a decision says.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
+    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
 
 
 def _countermeasures(review):
