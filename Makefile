@@ -16,12 +16,16 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run serve test test-fast screenshots install chromium pango migrate seed lint format lock clean backup restore-check audit bench mutate
 
-run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# The background worker (manage.py db_worker: large imports, docs/adr/0004) runs
+# beside the server and stops with it.
+WORKER = $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
-serve: install migrate ## Serve with gunicorn, as production does
+run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000 (with the worker)
+	$(WORKER) $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install migrate ## Serve with gunicorn and the worker, as production does
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(WORKER) $(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: install chromium ## The whole suite: unit, integration and browser tests, in parallel
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
@@ -38,7 +42,7 @@ mutate: install ## Mutation testing of the domain modules; scores into docs/test
 	nice $(PY) tools/mutate.py --jobs $(MUTATE_JOBS) $(MUTATE_ARGS) $(MODULES)
 
 screenshots: install chromium ## Retake the README's screenshots (docs/screenshots/)
-	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py tests/browser/test_charts.py
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py tests/browser/test_huddle.py tests/browser/test_charts.py
 
 install: pango $(VENV)/.installed node_modules/.installed
 

@@ -4,8 +4,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
+from .history import WordedHistoryAdmin
 from .models import AccessRule, Agency, DataVersion, Membership, Program, SignInEvent
 
 
@@ -25,7 +25,7 @@ class ProgramInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(WordedHistoryAdmin):
     list_display = ["name", "abbreviation", "slug", "publishes", "updated_at"]
     list_filter = ["publishes"]
     search_fields = ["name", "abbreviation", "mission"]
@@ -42,7 +42,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(WordedHistoryAdmin):
     list_display = ["user", "agency", "role", "access_rule", "created_at"]
     list_filter = ["role", "agency", ("access_rule", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__email", "agency__name", "agency__abbreviation"]
@@ -60,7 +60,7 @@ class WidgetsUserAdmin(UserAdmin):
 
 
 @admin.register(AccessRule)
-class AccessRuleAdmin(SimpleHistoryAdmin):
+class AccessRuleAdmin(WordedHistoryAdmin):
     """Who gets which membership at single sign-on (agencies.access)."""
 
     list_display = [

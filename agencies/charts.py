@@ -27,7 +27,7 @@ SERIES = {
     "Backlog": {"color": "#c05600", "dash": [2, 2]},
 }
 
-# A point's signal (outcomes.spc judgements): shape and colour, as on the
+# A point's signal (widgets.spc judgements): shape and colour, as on the
 # outcome's own chart and the marks beside it.
 SIGNAL_SHAPES = {
     "improving": ("triangle-up", "#005ea2"),

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from .templatetags import numbers
+
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
 # Status as text and a symbol (never colour alone); the tag's colour is extra.
 STATUS_LABELS = {ERROR: "✗ Error", NEW: "+ New", CHANGED: "~ Changes", UNCHANGED: "= Unchanged"}
@@ -45,8 +47,8 @@ def show(value):
         return "yes" if value else "no"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"  # 30.0000 -> 30, without an exponent
+    if isinstance(value, Decimal | int):
+        return numbers.exact(value)  # 30.0000 -> 30, 15400 -> 15,400: never rounded
     return str(value)
 
 
@@ -120,6 +122,8 @@ class Preview:
     # Filled by the upload view: [(which file, or "", [column names])], the files' names.
     ignored_columns: list = field(default_factory=list)
     filenames: list = field(default_factory=list)
+    # Rows with warnings in the whole file, for a preview that keeps only some rows.
+    warned: int | None = None
 
     def __post_init__(self):
         if self.tally is None:
@@ -165,6 +169,8 @@ class Preview:
 
     @property
     def warning_count(self):
+        if self.warned is not None:
+            return self.warned
         return sum(1 for row in self.rows if row.warnings)
 
     def error_kinds(self):

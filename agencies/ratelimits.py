@@ -7,10 +7,11 @@
   address that tries many usernames.
 - The API: calls per token, API_RATE (default 600 a minute) (widgets.api.app).
 
-Counts are kept in the `ratelimit` cache, a per-process memory cache: with
-several workers each counts its own share, so the limit a client meets is at
-most the rate times the number of workers. A shared cache (memcached, Redis)
-makes it exact; set it as CACHES["ratelimit"].
+Counts are kept in the `ratelimit` cache (config/settings.py). With CACHE_URL it
+is the shared Redis, so a limit is one allowance however many workers and hosts
+answer. Without it, a per-process memory cache: each worker counts its own
+share, so the limit a client meets is at most the rate times the number of
+workers. A Redis that does not answer lets requests through (agencies.shared_cache).
 """
 
 from django.conf import settings

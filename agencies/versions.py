@@ -64,6 +64,8 @@ TABLES = {
     "widgets_countupload": "agency",
     "widgets_widgetcount": "widget",
     "widgets_surveyresult": "widget",
+    "widgets_publishedrow": "widget",
+    "widgets_inventoryfinding": "widget",
     "outcomes_outcome": "agency",
     "outcomes_measurement": "outcome",
     "outcomes_stepchange": "outcome",
@@ -81,6 +83,8 @@ USER_COLUMNS = ("username", "first_name", "last_name", "email", "is_active")
 UNVERSIONED = {
     "agencies_dataversion": "the versions themselves",
     "agencies_signinevent": "the sign-in audit log, shown only in the admin",
+    "widgets_inventoryimport": "who imported which files when; its rows are versioned",
+    "widgets_inventoryimportjob": "an import's progress, shown only to whoever started it",
 }
 
 SEQUENCE = "agencies_dataversion_seq"

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Background work: Django's tasks API and its database backend (docs/adr/0004).
+    "django_tasks",
+    "django_tasks_db",
     # Sign-in: local accounts with MFA, and OpenID Connect (docs/adr/0002).
     "allauth",
     "allauth.account",
@@ -134,19 +137,50 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered pages (the catalogue, dashboards) are cached in each process under keys
-# that hold the data versions of the agencies they show (agencies.versions): exact
-# however many processes or hosts run, so no shared cache server is needed.
+# The cache holds rendered pages (the catalogue, dashboards), under keys that hold
+# the data versions of the agencies they show (agencies.versions), so a page is
+# exact whichever process serves it; and the rate-limit counters
+# (agencies.ratelimits).
+# - Embedded default: a memory cache in each process. Each process builds its own
+#   pages, and counts its own share of a rate limit (N workers allow N times it).
+# - CACHE_URL=redis://host:6379/0 (rediss:// with TLS): Django's Redis backend,
+#   one cache for every worker and host: a page built once serves them all, and a
+#   rate limit is one allowance however many processes answer. CACHE_KEY_PREFIX
+#   keeps deployments that share a Redis apart. Down, it costs speed, not pages
+#   (agencies.shared_cache).
 # Sessions stay in the database: a per-process cache could not forget a session
 # that another process ended.
-CACHES = {
-    # Rate-limit counters (agencies.ratelimits), apart from the pages.
-    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
+CACHE_URL = env("CACHE_URL", "")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "widgets")
+PROCESS_CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "500"))},
     },
+    # Apart from the pages, so that building pages never evicts a count.
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
 }
+if not CACHE_URL:
+    CACHES = PROCESS_CACHES
+elif urlsplit(CACHE_URL).scheme in {"redis", "rediss", "unix"}:
+    _redis = {
+        # Django's Redis backend, going on without Redis when it does not answer.
+        "BACKEND": "agencies.shared_cache.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        # Seconds: a Redis that does not answer slows a request by this, no more.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    CACHES = {"default": _redis, "ratelimit": _redis}
+else:
+    raise ImproperlyConfigured("CACHE_URL must name a Redis server, e.g. redis://host:6379/0.")
+
+# Work that may outlast a request (a large inventory import) is queued in the
+# database and run by `manage.py db_worker` (docs/operations.md, docs/adr/0004).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A confirmed service inventory import of more rows than this (both files) is
+# saved by the worker, with a progress page; a smaller one inside the request.
+INVENTORY_INLINE_ROWS = int(env("INVENTORY_INLINE_ROWS", "200"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -179,6 +213,8 @@ TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # Rate limits (agencies.ratelimits): password sign-in attempts per client address,
 # API calls per token; "<count>/<s|m|h>".
 RATELIMIT_USE_CACHE = "ratelimit"
+# A cache that does not answer lets the request through (agencies.shared_cache).
+RATELIMIT_FAIL_OPEN = True
 SIGN_IN_RATE = env("SIGN_IN_RATE", "20/m")
 API_RATE = env("API_RATE", "600/m")
 AXES_RESET_ON_SUCCESS = True

@@ -16,6 +16,7 @@ class SegmentKind(models.TextChoices):
     NONPROFIT = "nonprofit", "Nonprofits"
     GOVERNMENT = "government", "Governments"
     INTERNAL = "internal", "Internal (other agency units)"
+    FOREIGN = "foreign", "Foreign entities"
 
 
 class CustomerSegmentQuerySet(ScopedQuerySet):

@@ -11,6 +11,8 @@ SATISFACTION and SCALE mirror widgets.models (a test keeps them in step).
 
 from django.conf import settings
 
+from agencies.templatetags import numbers
+
 SATISFACTION = "satisfaction"
 SCALE = (1, 2, 3, 4, 5)
 AGREE_POINTS = (4, 5)  # "agree" and "strongly agree"
@@ -83,5 +85,6 @@ class Csat:
     def __str__(self):
         if self.share is None:
             return "No responses"
-        label = f"{self.percent:g}% satisfied ({self.satisfied} of {self.responses})"
+        of = f"{numbers.whole(self.satisfied)} of {numbers.whole(self.responses)}"
+        label = f"{numbers.percent(self.share)} satisfied ({of})"
         return f"{label}, low sample" if self.low_sample else label

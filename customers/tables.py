@@ -2,6 +2,8 @@
 
 import django_tables2 as tables
 
+from agencies.templatetags import numbers
+
 from .models import CustomerSegment
 
 
@@ -25,7 +27,7 @@ class SegmentTable(tables.Table):
         attrs = {"class": "usa-table usa-table--borderless usa-table--stacked"}
 
     def render_estimated_size(self, value):
-        return f"{value:,}"
+        return numbers.whole(value)
 
     def render_archived(self, value):
         return "Archived" if value else "Active"

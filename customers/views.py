@@ -1,7 +1,7 @@
 """Pages about customers: the segment list, a segment, its form, and the statewide view."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -77,11 +77,15 @@ def segment_detail(request, segment):
 def _save(request, form, segment):
     if form.is_valid():
         try:
-            save_segment(segment=form.instance, widgets=form.cleaned_data["widgets"])
+            save_segment(
+                segment=form.instance, widgets=form.cleaned_data["widgets"], by=request.user
+            )
         except SegmentNotSaved as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc.messages)
+        except PermissionDenied as exc:  # a retired widget's customers cannot change
+            form.add_error(None, str(exc))
         else:
             messages.success(request, f"Saved “{form.instance.name}”.")
             return redirect("customers:detail", pk=form.instance.pk)

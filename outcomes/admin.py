@@ -1,5 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from agencies.admin_versions import VersionCheckedAdmin
+from agencies.history import WordedHistoryAdmin
 
 from .models import Contribution, Countermeasure, Measurement, Outcome, Review, StepChange
 
@@ -17,7 +19,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
     list_display = ["name", "agency", "measure", "direction", "target_value", "target_date"]
     list_filter = ["direction", "frequency", "agency"]
     search_fields = ["name", "measure", "agency__name"]
@@ -28,7 +30,7 @@ class OutcomeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(WordedHistoryAdmin):
     list_display = ["outcome", "date", "value"]
     list_filter = ["outcome__agency"]
     search_fields = ["outcome__name", "note"]
@@ -46,7 +48,7 @@ class ContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Countermeasure)
-class CountermeasureAdmin(SimpleHistoryAdmin):
+class CountermeasureAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
     list_display = ["problem", "agency", "outcome", "widget", "owner", "due_date", "state"]
     list_filter = ["state", "agency"]
     search_fields = ["problem", "root_cause", "action"]
@@ -65,7 +67,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(StepChange)
-class StepChangeAdmin(SimpleHistoryAdmin):
+class StepChangeAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
     list_display = ["outcome", "starts_on", "reason", "recorded_by"]
     list_filter = ["outcome__agency"]
     search_fields = ["outcome__name", "reason"]

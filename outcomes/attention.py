@@ -7,24 +7,25 @@
 - late counts: approved widgets missing their latest due count (`widgets.flow`);
 - definitions submitted and waiting for a manager's review;
 - concerning signals: outcomes whose latest point is part of a signal in the worse
-  direction (`concerning_signals`, from outcomes.spc);
+  direction (`concerning_signals`, from widgets.spc);
 - unexplained balance gaps: counts whose backlog does not balance with the period
-  before and carry no balance note (`widgets.attention.unexplained_gaps`);
-- data-quality errors: the hook `widgets.attention.data_quality_errors`.
+  before and carry no balance note (`widgets.attention.balance_gaps`; those with a
+  note are listed apart with it, and not counted);
+- data-quality errors: findings graded "error" (`widgets.attention.data_quality_errors`).
 
 "Nothing needs attention" only when every list is empty. The home page is in
 `widgets`, which may not import this app: `home_items` is registered there as a
 provider when the app is ready (`outcomes.apps`).
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from django.db.models import Q
 from django.urls import reverse
 
 from agencies.scoping import MANAGER
 from widgets import attention as kinds
-from widgets.attention import AttentionItem, register, unexplained_gaps
+from widgets.attention import AttentionItem, balance_gaps, register
 from widgets.flow import late_widgets
 from widgets.models import Widget, WidgetCount, WidgetStatus
 
@@ -35,7 +36,7 @@ from .selectors import with_latest, with_marks, with_status
 
 def concerning_signals(outcomes):
     """(outcome, signal in words) for each outcome whose latest point is part of a
-    signal in the worse direction (outcomes.spc: a "special cause, concerning"
+    signal in the worse direction (widgets.spc: a "special cause, concerning"
     variation). Outcomes read without their chart get it here (with_marks: two
     queries whatever their number)."""
     outcomes = list(outcomes)
@@ -62,10 +63,13 @@ class Attention:
     drafts: list  # submitted definitions waiting for a manager
     signals: list  # (outcome, signal): concerning signals (hook)
     unbalanced: list  # counts whose backlog does not balance, with no note
-    quality: list  # data-quality errors (hook)
+    quality: list  # data-quality errors (widgets.quality)
+    # Counts whose backlog does not balance, with a note saying why: shown with their
+    # reason, not counted as needing attention.
+    explained: list = field(default_factory=list)
 
     def __len__(self):
-        return sum(len(getattr(self, field.name)) for field in fields(self))
+        return sum(len(getattr(self, f.name)) for f in fields(self) if f.name != "explained")
 
 
 def attention(agency, *, reader, outcomes, widgets, window, program=None, today):
@@ -83,6 +87,7 @@ def attention(agency, *, reader, outcomes, widgets, window, program=None, today)
     recent = WidgetCount.objects.filter(
         widget__in=scope, period_start__gte=add_months(window.start, -12)
     ).select_related("widget")
+    unexplained, explained = balance_gaps(recent)
     return Attention(
         outcomes=[o for o in outcomes if o.needs_countermeasure],
         widgets=[w for w in widgets if w.needs_countermeasure],
@@ -90,8 +95,9 @@ def attention(agency, *, reader, outcomes, widgets, window, program=None, today)
         late=list(late_widgets(scope, today).select_related("program").order_by("name")),
         drafts=list(scope.filter(status=WidgetStatus.SUBMITTED).order_by("submitted_at")),
         signals=concerning_signals(outcomes),
-        unbalanced=unexplained_gaps(recent),
+        unbalanced=unexplained,
         quality=kinds.data_quality_errors(scope, today=today),
+        explained=explained,
     )
 
 

@@ -12,7 +12,7 @@ The lines: the measurements (dark), the target trajectory (green, dashed), the
 centre line (grey) and the process limits (grey, dashed) of each period; every
 line breaks where a step change starts a new period. Signals are drawn by shape
 and colour: a triangle improving, a diamond concerning, a square a change in a
-measure with no better direction (outcomes.spc judgements).
+measure with no better direction (widgets.spc judgements).
 """
 
 from django.template.defaultfilters import floatformat

@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
 from agencies.models import Agency
 from customers.satisfaction import Csat
+from widgets import measures
 from widgets.flow import (
     FLOW_AGGREGATES,
     flow_from,
@@ -46,6 +47,7 @@ from .selectors import with_latest, with_marks, with_status
 from .status import Status, widget_status
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "fiscal_year": 3}
+ON_TIME = next(m for m in measures.MEASURES if m.numerator == "within_standard")
 
 
 # --- widgets ---------------------------------------------------------------------
@@ -128,7 +130,10 @@ def widget_flows(widgets, named_windows):
         for name, window in named_windows.items():
             row = _of_window(flows.get(widget.pk, {}), name)
             widget.flows[name] = flow_from(
-                row, backlog=getattr(widget, f"backlog_{name}"), days=window.days
+                row,
+                backlog=getattr(widget, f"backlog_{name}"),
+                days=window.days,
+                not_applicable=widget.not_applicable_fields,
             )
             survey = _of_window(surveys.get(widget.pk, {}), name)
             widget.csat[name] = (
@@ -143,6 +148,19 @@ def widget_flows(widgets, named_windows):
             widget.status == Status.OFF_TRACK and not widget.has_open_countermeasure
         )
     return widgets
+
+
+def trend_coverage(widgets, specs):
+    """[(measure, how many of `widgets` it applies to, how many it does not)]: a
+    widget for which a part of the measure does not apply is in neither its
+    numerator nor its denominator (its value there is never stored), and the
+    roll-up's note says so."""
+    widgets = list(widgets)
+    found = []
+    for spec in specs:
+        covers = sum(1 for w in widgets if measures.measure_applies(spec, w.not_applicable_fields))
+        found.append((spec, covers, len(widgets) - covers))
+    return found
 
 
 def agency_trend(widgets, window):
@@ -242,6 +260,11 @@ def public_widgets(agency, today=None):
         share = None
         if widget.on_time_num is not None and widget.on_time_den:
             share = widget.on_time_num / widget.on_time_den
+        widget.on_time_share = share
         widget.on_time_percent = None if share is None else round(share * 100, 1)
+        # No within-standard count (no service standard): not "not yet reported".
+        widget.on_time_not_applicable = not measures.measure_applies(
+            ON_TIME, widget.not_applicable_fields
+        )
         widget.status = widget_status(on_time_share=share, standard_share=widget.standard_share)
     return widgets, start, add_months(end, -1)

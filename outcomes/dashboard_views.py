@@ -11,9 +11,10 @@ from agencies import versions
 from agencies.models import Agency
 from agencies.permissions import MANAGER, READ, grant
 from agencies.scoping import STAFF, can_change
-from widgets import measures
+from widgets import measures, quality
 
 from . import dashboard, pictures
+from . import huddle as huddle_board
 from .attention import attention
 from .forms import DashboardFilterForm
 
@@ -47,13 +48,13 @@ def agency_dashboard(request, agency):
     body = versions.cached(
         "agency-dashboard",
         (agency.pk, sorted(request.GET.lists()), may_manage, member, timezone.localdate()),
-        lambda: _dashboard_body(request, agency, may_manage),
+        lambda: _dashboard_body(request, agency, may_manage, member),
         agency_ids=[agency.pk],
     )
     return render(request, "outcomes/dashboard.html", {"agency": agency, "body": body})
 
 
-def _dashboard_body(request, agency, may_manage):
+def _dashboard_body(request, agency, may_manage, member):
     latest = dashboard.agency_month(agency)
     form, program, grain, start = _filters(request, agency, latest=latest)
     windows = dashboard.windows(grain, start, latest=latest)
@@ -61,6 +62,8 @@ def _dashboard_body(request, agency, may_manage):
     widgets = dashboard.widget_flows(widgets_qs, windows)
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
     trend_fields, trend_measures = measures.across_widgets()
+    today = timezone.localdate()
+    findings = quality.findings(quality.checked_widgets(agency, request.user), today=today)
     return render_to_string(
         "outcomes/includes/dashboard_body.html",
         {
@@ -77,6 +80,7 @@ def _dashboard_body(request, agency, may_manage):
             "measures": measures.flow_rows(),
             "trend_fields": trend_fields,
             "trend_measures": trend_measures,
+            "trend_coverage": dashboard.trend_coverage(widgets, trend_measures),
             "trend_columns": 1 + len(trend_fields) + len(trend_measures),
             "not_across": [m for m in measures.MEASURES if not m.across_widgets],
             "trend": dashboard.agency_trend(widgets_qs, windows["current"]),
@@ -87,9 +91,15 @@ def _dashboard_body(request, agency, may_manage):
                 widgets=widgets,
                 window=windows["current"],
                 program=program,
-                today=timezone.localdate(),
+                today=today,
             ),
+            # The agency's data-quality findings by grade (all its programs), for its page.
+            "quality": [
+                (quality.GRADE_SYMBOLS[grade], quality.GRADES[grade], n)
+                for grade, n in quality.tally(findings).items()
+            ],
             "may_manage": may_manage,
+            "member": member,  # may correct counts, or give a balance's reason
         },
         request,
     )
@@ -110,11 +120,20 @@ def scorecard(request):
 
 @grant(READ, agency=Agency, by="slug")
 def huddle(request, agency):
-    """A large-type status board for a wall screen; it reloads itself every five minutes
-    (a data attribute read by static/js/dashboard.js; no meta refresh, which axe flags)."""
+    """A large-type status board for a wall screen (outcomes.huddle); it reloads itself
+    every five minutes (a data attribute read by static/js/dashboard.js; no meta
+    refresh, which axe flags)."""
     latest = dashboard.agency_month(agency)
     _form, program, _grain, _start = _filters(request, agency, latest=latest)
-    windows = {"current": dashboard.window_for("month", latest, latest=latest)}
+    windows = dashboard.windows("month", latest, latest=latest)
+    flows = dashboard.widget_flows(
+        dashboard.dashboard_widgets(agency, reader=request.user, program=program), windows
+    )
+    board = huddle_board.board(
+        outcomes=dashboard.dashboard_outcomes(agency, program=program),
+        widgets=flows,
+        windows=windows,
+    )
     return render(
         request,
         "outcomes/huddle.html",
@@ -122,11 +141,7 @@ def huddle(request, agency):
             "agency": agency,
             "program": program,
             "window": windows["current"],
-            "outcomes": dashboard.dashboard_outcomes(agency, program=program),
-            "widgets": dashboard.widget_flows(
-                dashboard.dashboard_widgets(agency, reader=request.user, program=program),
-                windows,
-            ),
+            "board": board,
             "refresh_seconds": REFRESH_SECONDS,
             "refresh_minutes": REFRESH_SECONDS // 60,
         },

@@ -132,7 +132,7 @@ class StepChangeQuerySet(ScopedQuerySet):
 class StepChange(TimeStampedModel):
     """The process behind an outcome changed on purpose (or was found to): its run
     chart's limits restart at the first measurement on or after `starts_on`
-    (outcomes.spc, docs/outcomes.md)."""
+    (widgets.spc, docs/outcomes.md)."""
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="step_changes")
     starts_on = models.DateField(

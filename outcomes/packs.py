@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.charts import Chart, to_svg
+from agencies.templatetags.numbers import percent
 from widgets.models import PUBLISHED_STATUSES, Widget
 
 from .charts import outcome_chart
@@ -32,7 +33,6 @@ from .pictures import widget_pictures
 from .reviews import agenda
 from .selectors import run_chart
 from .status import month_end
-from .templatetags.outcome_tags import percent
 
 CHART_WIDTH = 660  # pixels of the drawing on a Letter page between its margins
 CHART_HEIGHT = 200
@@ -171,7 +171,7 @@ def _widget_items(items):
             "Widget",
             widget,
             [
-                f"Off track: on time {percent(widget.flows['current'].on_time_share) or 'unknown'}"
+                f"Off track: on time {_share(widget.flows['current'].on_time_share)}"
                 f" over {items.window.label}, against a standard of"
                 f" {floatformat(widget.standard_share, '-1')}%"
             ],
@@ -179,3 +179,7 @@ def _widget_items(items):
         )
         for number, widget in enumerate(widgets, start=1)
     ]
+
+
+def _share(share):
+    return "unknown" if share is None else percent(share)

@@ -7,7 +7,7 @@ The agenda of a review for month M (docs/domain.md, "The monthly review"):
   with M (so that quarterly widgets are judged too);
 - concerning signals: outcomes whose latest measurement (up to the end of M) is
   part of a signal in the worse direction on their process behaviour chart
-  (outcomes.spc; step changes recorded by then count). Improving signals are
+  (widgets.spc; step changes recorded by then count). Improving signals are
   listed apart, as good news, not as problems;
 - late data: approved widgets whose latest due count is missing (today);
 - for each off-track item, whether it has an open countermeasure. The review

@@ -4,7 +4,8 @@ latest measurement is a subquery, the status is arithmetic on it."""
 
 from django.db.models import Exists, OuterRef, Subquery
 
-from . import spc
+from widgets import spc
+
 from .models import Countermeasure, Measurement, StepChange
 from .status import Status, status_of_outcome, trajectory_value, trend
 
@@ -47,7 +48,7 @@ def with_status(outcomes):
 
 
 def analyse_outcome(outcome, dates, values, steps=()):
-    """The process behaviour chart of an outcome's series (outcomes.spc): limits
+    """The process behaviour chart of an outcome's series (widgets.spc): limits
     restarting at each step change, signals judged by the outcome's direction, and
     the assurance mark against the target trajectory on the latest date."""
     target = None

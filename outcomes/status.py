@@ -32,6 +32,8 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
+from widgets.measures import is_not_applicable
+
 OUTCOME_TOLERANCE = Decimal("0.10")
 WIDGET_TOLERANCE_POINTS = Decimal("5")
 
@@ -121,8 +123,9 @@ def status_of_outcome(outcome, *, on=None, value=None):
 
 
 def widget_status(*, on_time_share, standard_share):
-    """`on_time_share` is 0..1 (None when unknown); `standard_share` is 0..100."""
-    if on_time_share is None or standard_share is None:
+    """`on_time_share` is 0..1 (None when unknown, NOT_APPLICABLE without a
+    within-standard count); `standard_share` is 0..100."""
+    if on_time_share is None or standard_share is None or is_not_applicable(on_time_share):
         return Status.UNKNOWN
     percent = _decimal(on_time_share) * 100
     standard = _decimal(standard_share)

@@ -13,8 +13,9 @@ from agencies.scoping import can_change
 from agencies.tabular import template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
+from widgets.models import Widget
 
-from . import imports, services
+from . import imports, open_data, public_charts, services
 from .charts import outcome_chart
 from .dashboard import public_widgets
 from .forms import ContributionFormSet, MeasurementForm, OutcomeForm, StepChangeForm
@@ -49,7 +50,10 @@ def outcome_detail(request, outcome):
             "drawing": outcome_chart(outcome, run),
             "step_changes": steps,
             "step_form": step_form if step_form and step_form.fields["starts_on"].choices else None,
-            "contributions": outcome.contributions.select_related("widget"),
+            # Another agency reads only the definitions its catalogue shows it.
+            "contributions": outcome.contributions.filter(
+                widget__in=Widget.objects.for_user(request.user).values("pk")
+            ).select_related("widget"),
             "countermeasures": outcome.countermeasures.select_related("owner"),
             "may_manage": may_manage,
             "may_measure": can_change(request.user, outcome.agency_id, STAFF),
@@ -195,13 +199,16 @@ def measurement_import_template(request):
 def public_agency(request, slug):
     """An agency's public page: only if it publishes, and only approved data.
 
-    No internal notes: no countermeasures, no drafts, no names of staff.
+    No internal notes: no countermeasures, no drafts, no names of staff. Each widget
+    and outcome has its chart, drawn from the rows its open data publishes
+    (outcomes.open_data, outcomes.public_charts).
     """
     agency = get_object_or_404(Agency.objects.publishing(), slug=slug)
     widgets, start, end = public_widgets(agency)
     outcomes = with_status(
         with_latest(Outcome.objects.published().filter(agency=agency).order_by("name"))
     )
+    public_charts.charts(widgets, outcomes, open_data.published(agency))
     return render(
         request,
         "outcomes/public_agency.html",

@@ -212,6 +212,11 @@ POLICY = {
     ),
     "healthz": case(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "public:agency": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:data": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:widgets-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:outcomes-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:data-json": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    "public:dictionary-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
     "widgets:opendata-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
     "widgets:opendata-json": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
     # --- the token API: sessions do not count ---------------------------------------
@@ -294,6 +299,7 @@ POLICY = {
     "widgets:count-upload": case(get=change(OF_A), post=change(OF_A), kwargs=AGENCY),
     "widgets:count-upload-template": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
     "widgets:overdue": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "widgets:data-quality": case(get=read(), post=read_post(), kwargs=AGENCY),
     "widgets:count-edit": case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "count"}),
     "widgets:count-history": (
         case(get=read(), post=read_post(), kwargs={"pk": "approved_widget"}),
@@ -320,6 +326,13 @@ POLICY = {
     ),
     # --- widgets: interoperability -------------------------------------------------------
     "widgets:inventory-import": case(get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)),
+    # A queued import: only whoever started it (staff of A here) and admins see it,
+    # and may run it again; to anyone else it does not exist.
+    "widgets:inventory-import-job": case(
+        get=read(frozenset({STAFF_A, ADMIN})),
+        post=change(frozenset({STAFF_A, ADMIN}), readers=frozenset()),
+        kwargs={"pk": "import_job"},
+    ),
     "widgets:inventory-export-services": case(get=read(), post=read_post(), kwargs=AGENCY),
     "widgets:inventory-export-standards": case(get=read(), post=read_post(), kwargs=AGENCY),
     "widgets:a11-export": case(get=read(), post=read_post(), kwargs=AGENCY),

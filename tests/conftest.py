@@ -12,6 +12,7 @@ from .factories import AdminFactory, AgencyFactory, MembershipFactory, UserFacto
 # after the other in the order of a serial run: those that save screenshots write the
 # same files (tests/browser/conftest.py fails the run if one is missing here).
 SAME_WORKER = {
+    "tests/browser/test_huddle.py": "screenshots",
     "tests/browser/test_outcomes.py": "screenshots",
     "tests/browser/test_screenshots.py": "screenshots",
     "tests/browser/test_charts.py": "screenshots",

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from agencies.models import Role
 from widgets.api import tokens as api_tokens
-from widgets.models import CountUpload, WidgetStatus
+from widgets.models import CountUpload, InventoryImportJob, JobStatus, WidgetStatus
 
 from . import access_policy as policy
 from . import factories as f
@@ -106,8 +106,12 @@ def build_world(agency_a, users):
     upload = CountUpload.objects.create(
         agency=agency_a, uploaded_by=users[policy.STAFF_A], file_name="counts.csv"
     )
+    import_job = InventoryImportJob.objects.create(
+        started_by=users[policy.STAFF_A], status=JobStatus.FAILED, message="Nothing was saved."
+    )
     return {
         "agency_a": agency_a,
+        "import_job": import_job,
         "approved_widget": approved,
         "draft_widget": draft,
         "count": count,

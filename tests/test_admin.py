@@ -7,7 +7,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from agencies.models import AccessRule
-from widgets.models import ApiToken, CountUpload
+from widgets.models import (
+    ApiToken,
+    CountUpload,
+    InventoryFinding,
+    InventoryImport,
+    InventoryImportJob,
+    PublishedRow,
+)
 
 from . import factories as f
 
@@ -36,6 +43,19 @@ def one_of_everything(admin_user):
     AccessRule.objects.create(
         kind="claim", claim_name="groups", claim_value="a", agency=widget.agency
     )
+    record = InventoryImport.objects.create(imported_by=admin_user, services_file="si.csv")
+    PublishedRow.objects.create(
+        widget=widget, inventory_import=record, file="services", fiscal_year=2024, row_number=2
+    )
+    InventoryFinding.objects.create(
+        widget=widget,
+        inventory_import=record,
+        grade="error",
+        file="standards",
+        column="target",
+        message="Enter the target as a share between 0 and 1.",
+    )
+    InventoryImportJob.objects.create(started_by=admin_user, status="done")
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda m: m._meta.label)

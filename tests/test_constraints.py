@@ -80,6 +80,34 @@ def _duplicate_count():
     f.WidgetCountFactory(widget=count.widget, period_start=count.period_start)
 
 
+def _published_row(widget=None, **kwargs):
+    def make():
+        values = {"file": "services", "fiscal_year": 2024, "row_number": 2, **kwargs}
+        return apps.get_model("widgets", "PublishedRow").objects.create(
+            widget=widget or f.WidgetFactory(), **values
+        )
+
+    return make
+
+
+def _duplicate_published_row():
+    row = _published_row()()
+    _published_row(widget=row.widget)()
+
+
+def _finding(**kwargs):
+    values = {"grade": "error", "file": "services", "column": "x", "message": "m", **kwargs}
+    return lambda: apps.get_model("widgets", "InventoryFinding").objects.create(
+        widget=f.WidgetFactory(), **values
+    )
+
+
+def _job(**kwargs):
+    return lambda: apps.get_model("widgets", "InventoryImportJob").objects.create(
+        started_by=f.UserFactory(), **kwargs
+    )
+
+
 def _duplicate_overall_survey():
     result = f.SurveyResultFactory()
     f.SurveyResultFactory(widget=result.widget, period_start=result.period_start)
@@ -168,6 +196,11 @@ BREAKERS = {
         for spec in measures.COUNT_FIELDS
         if spec.share_of
     },
+    "widgets_publishedrow_one_per_year": _duplicate_published_row,
+    "widgets_publishedrow_file_valid": _published_row(file="fax"),
+    "widgets_inventoryfinding_grade_valid": _finding(grade="fatal"),
+    "widgets_inventoryfinding_file_valid": _finding(file="fax"),
+    "widgets_inventoryimportjob_status_valid": _job(status="lost"),
     "widgets_surveyresult_one_overall_per_period": _duplicate_overall_survey,
     "widgets_surveyresult_one_per_segment_and_period": _duplicate_segment_survey,
     "widgets_surveyresult_offered_lte_served": _survey(customers_served=10, offered=11),

@@ -11,7 +11,7 @@ Inside `widgets`, one folder per capability (docs/architecture.md, "Inside
 widgets"): `catalogue`, `counting`, `surveys`, `api`, `interop`. A capability
 imports the shared modules (`models`, `periods`, `flow`, `coach`, `channels`)
 and only the capabilities CAPABILITY_USES names; the shared modules import no
-capability; `urls`, `admin` and `management` wire them together and may import
+capability; `urls`, `admin`, `management` and `apps` wire them together and may import
 any.
 """
 
@@ -31,7 +31,8 @@ CAPABILITY_USES = {
     "api": {"counting"},  # the API writes counts through the one write
     "interop": {"counting"},  # so does the service inventory import
 }
-WIRING = {"urls", "admin", "management"}
+# `apps` wires too: its ready() registers a capability's hooks with the apps below.
+WIRING = {"urls", "admin", "management", "apps"}
 
 
 def imported_modules(source, module):

@@ -35,6 +35,11 @@ PUBLIC = {
     # open data of the public page (publishing agencies only)
     "widgets:opendata-csv",
     "widgets:opendata-json",
+    "public:data",
+    "public:widgets-csv",
+    "public:outcomes-csv",
+    "public:data-json",
+    "public:dictionary-csv",
     # token API: 401 without a token
     "api:api-root",
     "api:openapi-json",

@@ -71,8 +71,13 @@ class World:
         upload = CountUpload.objects.create(agency=agency, file_name="counts.csv")
         counts = [f.WidgetCountFactory.build(widget=w, period_start=last) for w in widgets[1:]]
         counts += [
+            # The factory's counts do not balance (20 + 100 - 90 - 5 = 25, not 20): half
+            # of them say why, so the dashboard lists gaps with a reason and without.
             f.WidgetCountFactory.build(
-                widget=self.widget, period_start=add_months(last, -i), upload=upload
+                widget=self.widget,
+                period_start=add_months(last, -i),
+                upload=upload,
+                balance_note="Files moved in." if i % 2 else "",
             )
             for i in numbers
         ]
@@ -143,6 +148,7 @@ def pages(world):
         "count history": reverse("widgets:count-history", args=[widget.pk]),
         "entry grid": reverse("widgets:count-entry", args=[slug]),
         "overdue counts": reverse("widgets:overdue", args=[slug]),
+        "data quality": reverse("widgets:data-quality", args=[slug]),
         "count upload": reverse("widgets:count-upload", args=[slug]),
         "API tokens": reverse("widgets:api-tokens", args=[slug]),
         "outcome list": reverse("outcomes:list"),
@@ -154,6 +160,10 @@ def pages(world):
         "review detail": reverse("outcomes:review-detail", args=[world.review.pk]),
         "review pack": reverse("outcomes:review-pack", args=[world.review.pk]),
         "public page": reverse("public:agency", args=[slug]),
+        "public data dictionary": reverse("public:data", args=[slug]),
+        "public widgets CSV": reverse("public:widgets-csv", args=[slug]),
+        "public outcomes CSV": reverse("public:outcomes-csv", args=[slug]),
+        "public data JSON": reverse("public:data-json", args=[slug]),
         "API widgets": "/api/v1/widgets",
         "API counts of a widget": f"/api/v1/widgets/{widget.pk}/counts",
     }

@@ -84,3 +84,28 @@ def test_an_upload_commit_whose_ticket_lost_its_snapshot_is_refused(
     assert response.status_code == 400
     assert "what the preview saw" in response.content.decode()
     assert WidgetCount.objects.get().demand == 1
+
+
+def test_a_count_edit_without_its_version_is_refused_with_a_message(client, staff_a, permit):
+    count = f.WidgetCountFactory(widget=permit, period_start="2026-08-01", demand=100)
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("widgets:count-edit", args=[count.pk]), {"demand": "7", "balance_note": ""}
+    )
+    assert response.status_code == 200
+    assert MISSING in response.content.decode()
+    saved = WidgetCount.objects.get()
+    assert (saved.demand, saved.version) == (100, count.version)
+
+
+def test_an_admin_count_save_without_its_version_is_refused(client, admin_user, permit):
+    count = f.WidgetCountFactory(widget=permit, period_start="2026-08-01", demand=100)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:widgets_widgetcount_change", args=[count.pk]),
+        {"demand": "7", "balance_note": ""},
+    )
+    assert response.status_code == 200
+    assert MISSING in response.content.decode()
+    saved = WidgetCount.objects.get()
+    assert (saved.demand, saved.version) == (100, count.version)

@@ -184,3 +184,27 @@ def test_a_held_review_with_its_decisions_and_countermeasures(seeded):
     assert review.pack.name.endswith(".pdf") and review.pack_made_at == review.closed_at
     with review.pack.open("rb") as pack:
         assert pack.read(5) == b"%PDF-"
+
+
+@pytest.mark.django_db
+def test_the_demo_declares_a_measure_that_does_not_apply_over_no_numbers(seeded):
+    declaring = [w for w in Widget.objects.all() if w.not_applicable]
+    assert declaring
+    for widget in declaring:
+        held = Q()
+        for name in widget.not_applicable:
+            held |= Q(**{f"{name}__isnull": False})
+        assert widget.counts.exists()
+        assert not widget.counts.filter(held).exists()
+
+
+@pytest.mark.django_db
+def test_seeding_over_numbers_clears_them_before_declaring(seeded):
+    widget = next(w for w in Widget.objects.all() if w.not_applicable)
+    (name,) = widget.not_applicable
+    Widget.objects.filter(pk=widget.pk).update(not_applicable=[])
+    widget.counts.update(**{name: 7})
+    call_command("seed_demo", stdout=StringIO())
+    widget.refresh_from_db()
+    assert widget.not_applicable == [name]
+    assert not widget.counts.filter(**{f"{name}__isnull": False}).exists()

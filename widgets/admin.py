@@ -1,10 +1,27 @@
 from django import forms
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from agencies.admin_versions import VersionCheckedAdmin
+from agencies.errors import VERSION_MISSING
+from agencies.history import WordedHistoryAdmin
+from agencies.templatetags import numbers
 
 from . import counting, measures
 from .api.tokens import issue_token, revoke_token
-from .models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount
+from .catalogue.selectors import history_formats as widget_history_formats
+from .models import (
+    ApiToken,
+    CountUpload,
+    InventoryFinding,
+    InventoryImport,
+    InventoryImportJob,
+    PublishedRow,
+    SurveyResult,
+    Widget,
+    WidgetCount,
+)
 
 
 class WidgetCountInline(admin.TabularInline):
@@ -39,6 +56,9 @@ class WidgetCountAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk is not None and data.get("seen_version") is None:
+            # A change without the version it was read at is refused, never saved unchecked.
+            raise forms.ValidationError(VERSION_MISSING, code="version_missing")
         values = {n: data.get(n) for n in counting.VALUE_FIELDS}
         for name, errors in counting.check_rules(values).items():
             for error in errors:
@@ -49,7 +69,7 @@ class WidgetCountAdminForm(forms.ModelForm):
 
 
 @admin.register(Widget)
-class WidgetAdmin(SimpleHistoryAdmin):
+class WidgetAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
     list_display = ["name", "agency", "program", "kind", "status", "owner", "updated_at"]
     list_filter = ["status", "kind", "reporting_frequency", "agency"]
     search_fields = ["name", "description", "agency__name", "program__name"]
@@ -68,26 +88,28 @@ class WidgetAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     inlines = [WidgetCountInline]
+    history_formats = widget_history_formats()
 
     def save_model(self, request, obj, form, change):
         """A change here is an edit like any other (Widget.record_edit): the admin
-        becomes its last editor, who may not then approve or return it."""
+        becomes its last editor, who may not then approve or return it. Saved only
+        over the version the form was opened at (VersionCheckedAdmin)."""
         if change and not form.has_changed():
             return
-        if change:
-            current = Widget.objects.select_for_update().get(pk=obj.pk)
-            obj.status, obj.version = current.status, current.version + 1
-            obj.submitted_by_id, obj.submitted_at = current.submitted_by_id, current.submitted_at
-            obj.record_edit(by=request.user)
-            obj._change_reason = "Edited in the admin"
-        else:
+        if not change:
             obj.last_edited_by = request.user
             obj._change_reason = "Created in the admin"
         super().save_model(request, obj, form, change)
 
+    def replacing(self, request, obj, current):
+        obj.status = current.status
+        obj.submitted_by_id, obj.submitted_at = current.submitted_by_id, current.submitted_at
+        obj.record_edit(by=request.user)
+        obj._change_reason = "Edited in the admin"
+
 
 @admin.register(WidgetCount)
-class WidgetCountAdmin(SimpleHistoryAdmin):
+class WidgetCountAdmin(WordedHistoryAdmin):
     list_display = [
         "widget",
         "period_start",
@@ -100,6 +122,10 @@ class WidgetCountAdmin(SimpleHistoryAdmin):
     list_select_related = ["widget"]
     raw_id_fields = ["widget", "entered_by", "upload", "api_token"]
     form = WidgetCountAdminForm
+    # Money as money, counts as whole numbers: the registry says which is which.
+    history_formats = {
+        f.name: numbers.money if f.is_money else numbers.whole for f in measures.COUNT_FIELDS
+    }
 
     def get_readonly_fields(self, request, obj=None):
         # Who and where from are the one write's to set; a count keeps its widget and period.
@@ -214,9 +240,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.pk = token.pk
         obj.refresh_from_db()
         obj._state.adding = False
+        expires = date_format(timezone.localtime(token.expires_at), "j F Y")
         messages.warning(
             request,
-            f"Copy the token for “{token.name}” now; it will not be shown again: {plaintext}",
+            f"Copy the token for “{token.name}” now; it will not be shown again. "
+            f"It expires on {expires}. The token: {plaintext}",
         )
 
     @admin.action(description="Revoke the selected tokens")
@@ -225,3 +253,54 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in tokens:
             revoke_token(token=token, by=request.user)
         self.message_user(request, f"Revoked {len(tokens)} token{'s' if len(tokens) != 1 else ''}.")
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """The record of what an inventory import read, found and did: read-only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InventoryImport)
+class InventoryImportAdmin(_ReadOnly):
+    list_display = ["created_at", "imported_by", "services_file", "standards_file", "summary"]
+    list_select_related = ["imported_by"]
+    readonly_fields = [f.name for f in InventoryImport._meta.fields]
+
+
+@admin.register(PublishedRow)
+class PublishedRowAdmin(_ReadOnly):
+    list_display = ["widget", "file", "fiscal_year", "standard_id", "row_number", "counted"]
+    list_filter = ["file", "counted"]
+    list_select_related = ["widget"]
+    search_fields = ["widget__name", "widget__external_id", "standard_id"]
+    readonly_fields = [f.name for f in PublishedRow._meta.fields]
+
+
+@admin.register(InventoryFinding)
+class InventoryFindingAdmin(_ReadOnly):
+    list_display = ["widget", "grade", "file", "row_number", "column", "message"]
+    list_filter = ["grade", "file"]
+    list_select_related = ["widget"]
+    search_fields = ["widget__name", "column", "message"]
+    readonly_fields = [f.name for f in InventoryFinding._meta.fields]
+
+
+@admin.register(InventoryImportJob)
+class InventoryImportJobAdmin(_ReadOnly):
+    list_display = [
+        "pk",
+        "started_by",
+        "status",
+        "rows_read",
+        "rows_total",
+        "attempts",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["started_by"]
+    readonly_fields = [f.name for f in InventoryImportJob._meta.fields]

@@ -13,14 +13,14 @@ when the app is ready (`outcomes.apps`). A provider is a function
 where `roles` is `{agency_id: role}` of the user's memberships; it must read a
 fixed number of queries whatever the number of rows (tests/test_query_scaling.py).
 
-One kind is a hook waiting for its checks: `data_quality_errors` (the
-data-quality findings graded "error"); its list is empty until then, and the
-pages already show and count it.
+Data-quality errors (`data_quality_errors`) are the findings of widgets.quality
+graded "error".
 """
 
 from dataclasses import dataclass
 
-from .flow import balance_failures
+from . import quality
+from .flow import BALANCE_FIELDS, balance_failures, balance_of, balance_values
 
 
 @dataclass
@@ -65,16 +65,29 @@ def in_order(items):
     return sorted(items, key=lambda item: rank.get(item.kind, len(rank)))
 
 
+def balance_gaps(counts):
+    """(unexplained, explained): counts whose backlog does not balance with the period
+    before, without and with a `balance_note` saying why, each with `.balance`
+    (widgets.counting.Balance, whose `sentence()` says it in words). One query; the
+    window runs over `counts`, so the noted rows still serve as the previous period
+    of the next."""
+    unexplained, explained = [], []
+    for count in balance_failures(counts):
+        values = {name: getattr(count, name) for name in BALANCE_FIELDS}
+        count.balance = balance_of(balance_values(values, count.widget), count.previous_backlog)
+        (explained if count.balance_note.strip() else unexplained).append(count)
+    return unexplained, explained
+
+
 def unexplained_gaps(counts):
     """Counts whose backlog does not balance with the period before and that carry
-    no `balance_note` saying why (one query; the window runs over `counts`, so the
-    noted rows still serve as the previous period of the next)."""
-    return [c for c in balance_failures(counts) if not c.balance_note.strip()]
+    no `balance_note` saying why (balance_gaps)."""
+    return balance_gaps(counts)[0]
 
 
 def data_quality_errors(widgets, *, today):
-    """Hook: data-quality findings graded "error" for these widgets (issue 18, point 5:
-    within standard above delivered, ...), each with `widget`, `period_label` and a
-    `message` saying what is wrong and how to fix it. None are checked yet: the
-    checks go here, and the home page and the dashboard list what this returns."""
-    return []
+    """The data-quality findings graded "error" for these widgets (widgets.quality:
+    a share above its whole, such as within standard above delivered), each with
+    `widget`, `period_label` and a `message` saying what is wrong and how to fix it.
+    One query; the home page and the dashboard list what this returns."""
+    return quality.errors(widgets, today=today)

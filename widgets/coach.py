@@ -37,6 +37,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from agencies.templatetags import numbers
+
 PROBLEM = "problem"
 ADVICE = "advice"
 PROBLEM_COST = 25
@@ -287,7 +289,7 @@ TEXTS = {
     "no-standard-share": (
         ADVICE,
         "standard_share",
-        "The standard says {days} days, but not how often that promise should be met.",
+        "The standard says {days}, but not how often that promise should be met.",
         "Add the share of widgets to deliver in time, for example 90%.",
     ),
     "standard-share-range": (
@@ -354,7 +356,7 @@ def _standard_findings(days, share):
     elif days < 0:
         findings.append(_finding("standard-days-range"))
     elif share is None:
-        findings.append(_finding("no-standard-share", days=days))
+        findings.append(_finding("no-standard-share", days=numbers.days(days)))
     if share is not None:
         value = _share(share)
         if value is None or not 0 <= value <= 100:

@@ -12,7 +12,7 @@ are known, and is None when nothing is known.
 """
 
 import datetime as dt
-from dataclasses import make_dataclass
+from dataclasses import dataclass, make_dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,12 +31,13 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear, Lag, Mod, TruncMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Lag, Mod, TruncMonth
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from . import measures
 from .models import WidgetCount
+from .models.definitions import declares_not_applicable
 from .periods import (
     Frequency,
     next_period_start,
@@ -76,8 +77,11 @@ Flow = make_dataclass(
 )
 
 
-def flow_from(row, *, backlog=None, days=None):
-    """A Flow from a row of FLOW_AGGREGATES, the window's closing backlog and its days."""
+def flow_from(row, *, backlog=None, days=None, not_applicable=frozenset()):
+    """A Flow from a row of FLOW_AGGREGATES, the window's closing backlog and its days.
+
+    `not_applicable`: for one widget's flow, the count fields that do not apply to
+    it; they and the measures made of them are measures.NOT_APPLICABLE."""
     values = {f.name: row.get(f"total_{f.name}") for f in measures.summed_fields()}
     values.update({f.name: backlog for f in measures.typed_fields() if f.stock})
     for spec in measures.MEASURES:
@@ -87,12 +91,13 @@ def flow_from(row, *, backlog=None, days=None):
             )
         else:
             values[spec.name] = ratio(row.get(f"{spec.name}_num"), row.get(f"{spec.name}_den"))
-    return Flow(**values)
+    return Flow(**measures.with_not_applicable(values, not_applicable))
 
 
 def period_measures(count, previous_backlog=None):
     """{measure: value} of one period's count. Little's law takes the average of the
-    opening (previous) and closing backlog when the opening one is known."""
+    opening (previous) and closing backlog when the opening one is known. A measure
+    made of a field that does not apply to the widget is measures.NOT_APPLICABLE."""
     days = (
         period_end(count.period_start, count.widget.reporting_frequency) - count.period_start
     ).days + 1
@@ -104,7 +109,7 @@ def period_measures(count, previous_backlog=None):
         found[spec.name] = measures.value_of(
             spec, numerator, getattr(count, spec.denominator), days=days
         )
-    return found
+    return measures.with_not_applicable(found, count.widget.not_applicable_fields)
 
 
 # --- fiscal calendar in the database ------------------------------------------
@@ -159,6 +164,76 @@ def rollup(counts, grain):
 
 # --- balance check and late data ----------------------------------------------
 
+# The fields the balance reads, besides the previous period's backlog.
+BALANCE_FIELDS = ("demand", "delivered", "withdrawn", "backlog")
+
+
+def _number(value):
+    return f"{value:,}".replace("-", "\u2212")
+
+
+@dataclass(frozen=True)
+class Balance:
+    previous_backlog: int
+    demand: int
+    delivered: int
+    withdrawn: int
+    backlog: int
+
+    @property
+    def expected(self):
+        """What the backlog would be if nothing else came in or went out."""
+        return self.previous_backlog + self.demand - self.delivered - self.withdrawn
+
+    @property
+    def difference(self):
+        """How much higher the backlog is than expected (below zero: lower)."""
+        return self.backlog - self.expected
+
+    @property
+    def balances(self):
+        return self.difference == 0
+
+    def sentence(self):
+        """The gap in plain words, never as a signed number."""
+        how = "higher" if self.difference > 0 else "lower"
+        sums = " \u2212 ".join(
+            [
+                f"{_number(self.previous_backlog)} + {_number(self.demand)}",
+                _number(self.delivered),
+                _number(self.withdrawn),
+            ]
+        )
+        return (
+            f"The backlog is {_number(abs(self.difference))} {how} than last period's backlog "
+            "+ demand \u2212 delivered \u2212 withdrawn "
+            f"({sums} = {_number(self.expected)}; the backlog is {_number(self.backlog)})."
+        )
+
+
+def balance_values(values, widget):
+    """The values the balance check reads, for a widget that may declare some of
+    them not applicable: without a backlog there is nothing to balance (backlog
+    unknown); withdrawn not applicable means none can be withdrawn, so it is 0."""
+    not_applicable = widget.not_applicable_fields
+    if not not_applicable & {"backlog", "withdrawn"}:
+        return values
+    values = dict(values)
+    if "backlog" in not_applicable:
+        values["backlog"] = None
+    if "withdrawn" in not_applicable:
+        values["withdrawn"] = 0
+    return values
+
+
+def balance_of(values, previous_backlog):
+    """The Balance of one period's values ({field: value}) after `previous_backlog`,
+    or None when any part is unknown (blank is not zero: no check)."""
+    parts = [values.get(name) for name in BALANCE_FIELDS]
+    if previous_backlog is None or any(p is None for p in parts):
+        return None
+    return Balance(previous_backlog, *parts)
+
 
 def with_previous(counts):
     """Annotate each count with the previous row's backlog and period of its widget."""
@@ -175,12 +250,18 @@ def balance_failures(counts):
     The window runs in the database; only the rows it flags reach Python, to
     check that the previous row is the period just before.
     """
+    # Withdrawn that does not apply to a widget is 0: none can be withdrawn (a
+    # backlog that does not apply is never known, so never checked).
+    withdrawn_known = Q(withdrawn__isnull=False) | declares_not_applicable("withdrawn", "widget__")
     flagged = (
         with_previous(counts.select_related("widget"))
-        .filter(
-            _known("previous_backlog", "demand", "delivered", "withdrawn", "backlog"),
+        .filter(_known("previous_backlog", "demand", "delivered", "backlog"), withdrawn_known)
+        .exclude(
+            backlog=F("previous_backlog")
+            + F("demand")
+            - F("delivered")
+            - Coalesce("withdrawn", Value(0))
         )
-        .exclude(backlog=F("previous_backlog") + F("demand") - F("delivered") - F("withdrawn"))
         .order_by("widget_id", "period_start")
     )
     return [

@@ -30,6 +30,48 @@ UP = "up"
 DOWN = "down"
 
 
+class _NotApplicable:
+    """The value of a measure that does not apply to a widget (docs/domain.md,
+    "Unknown, zero and not applicable"): neither unknown (None) nor zero.
+
+    One instance, NOT_APPLICABLE; compare with `is`. It is not a number: adding
+    or dividing it raises, so it can never slip into a sum as 0. Shown as "n/a",
+    exported as "not applicable".
+    """
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self):
+        return "NOT_APPLICABLE"
+
+    def __str__(self):
+        return NOT_APPLICABLE_SHORT
+
+    def __reduce__(self):
+        return (_NotApplicable, ())
+
+
+NOT_APPLICABLE = _NotApplicable()
+# How it is shown on a page, and how it is written in a file or the API.
+NOT_APPLICABLE_SHORT = "n/a"
+NOT_APPLICABLE_WORDS = "not applicable"
+
+
+def is_not_applicable(value):
+    return value is NOT_APPLICABLE
+
+
+def exported(value):
+    """A value as files and the API write it: "not applicable" for NOT_APPLICABLE;
+    unknown (None) stays blank, numbers stay numbers."""
+    return NOT_APPLICABLE_WORDS if value is NOT_APPLICABLE else value
+
+
 @dataclass(frozen=True)
 class CountField:
     name: str
@@ -48,6 +90,10 @@ class CountField:
     headline: bool = False
     # The upload template's example row.
     example: str = ""
+    # A widget may declare it does not apply to it (no fee or cost tracked, no
+    # service standard, a channel not offered): docs/domain.md, "Unknown, zero and
+    # not applicable". Demand and delivered always apply: they are what a widget is.
+    may_be_not_applicable: bool = False
 
     @property
     def is_money(self):
@@ -81,8 +127,15 @@ COUNT_FIELDS = (
         "Delivered within the service standard.",
         share_of="delivered",
         example="100",
+        may_be_not_applicable=True,
     ),
-    CountField("withdrawn", "Withdrawn", "Requests closed without a widget.", example="2"),
+    CountField(
+        "withdrawn",
+        "Withdrawn",
+        "Requests closed without a widget.",
+        example="2",
+        may_be_not_applicable=True,
+    ),
     CountField(
         "backlog",
         "Backlog",
@@ -90,6 +143,7 @@ COUNT_FIELDS = (
         stock=True,
         headline=True,
         example="30",
+        may_be_not_applicable=True,
     ),
     CountField(
         "rework",
@@ -97,6 +151,7 @@ COUNT_FIELDS = (
         "Delivered widgets sent back to be corrected.",
         share_of="delivered",
         example="3",
+        may_be_not_applicable=True,
     ),
     CountField(
         "cost",
@@ -104,16 +159,49 @@ COUNT_FIELDS = (
         "What producing them cost, in dollars and cents.",
         kind=MONEY,
         example="15400.00",
+        may_be_not_applicable=True,
     ),
-    CountField("channel_online", "Requests online", "Demand received online.", typed=False),
     CountField(
-        "channel_in_person", "Requests in person", "Demand received in person.", typed=False
+        "channel_online",
+        "Requests online",
+        "Demand received online.",
+        typed=False,
+        may_be_not_applicable=True,
     ),
-    CountField("channel_mail", "Requests by mail", "Demand received by mail.", typed=False),
-    CountField("channel_phone", "Requests by phone", "Demand received by phone.", typed=False),
-    CountField("channel_email", "Requests by email", "Demand received by email.", typed=False),
     CountField(
-        "channel_other", "Requests by other channels", "Fax and any other channel.", typed=False
+        "channel_in_person",
+        "Requests in person",
+        "Demand received in person.",
+        typed=False,
+        may_be_not_applicable=True,
+    ),
+    CountField(
+        "channel_mail",
+        "Requests by mail",
+        "Demand received by mail.",
+        typed=False,
+        may_be_not_applicable=True,
+    ),
+    CountField(
+        "channel_phone",
+        "Requests by phone",
+        "Demand received by phone.",
+        typed=False,
+        may_be_not_applicable=True,
+    ),
+    CountField(
+        "channel_email",
+        "Requests by email",
+        "Demand received by email.",
+        typed=False,
+        may_be_not_applicable=True,
+    ),
+    CountField(
+        "channel_other",
+        "Requests by other channels",
+        "Fax and any other channel.",
+        typed=False,
+        may_be_not_applicable=True,
     ),
 )
 
@@ -129,7 +217,7 @@ MEASURES = (
     ),
     Measure(
         "lead_time_days",
-        "Lead time (days)",
+        "Lead time",
         numerator="backlog",
         denominator="delivered",
         format=DAYS,
@@ -159,6 +247,9 @@ MEASURES = (
 )
 
 
+_MEASURES_BY_NAME = {m.name: m for m in MEASURES}
+
+
 def field(name):
     for spec in COUNT_FIELDS:
         if spec.name == name:
@@ -184,6 +275,11 @@ def summed_fields():
     return [f for f in typed_fields() if not f.stock]
 
 
+def may_be_not_applicable():
+    """The count fields a widget may declare do not apply to it."""
+    return [f for f in COUNT_FIELDS if f.may_be_not_applicable]
+
+
 def labels():
     return {f.name: f.label for f in COUNT_FIELDS}
 
@@ -202,6 +298,24 @@ def across_widgets():
     return fields, [m for m in MEASURES if m.across_widgets and not m.per_day]
 
 
+def measure_applies(spec, not_applicable):
+    """A measure applies to a widget when both of its parts do."""
+    return spec.numerator not in not_applicable and spec.denominator not in not_applicable
+
+
+def with_not_applicable(values, not_applicable):
+    """{name: value} with NOT_APPLICABLE for every count field and measure (by
+    name) that does not apply, given the names of the count fields that do not."""
+    if not not_applicable:
+        return values
+    shown = dict(values)
+    for name in shown:
+        spec = _MEASURES_BY_NAME.get(name)
+        if name in not_applicable or (spec and not measure_applies(spec, not_applicable)):
+            shown[name] = NOT_APPLICABLE
+    return shown
+
+
 def ratio(numerator, denominator):
     if numerator is None or not denominator:
         return None
@@ -215,6 +329,11 @@ def value_of(spec, numerator, denominator, *, days=None):
             return None
         return Decimal(numerator) / (Decimal(denominator) / Decimal(days))
     return ratio(numerator, denominator)
+
+
+def is_measure(name):
+    """A measure derived from count fields (not a count field)."""
+    return any(spec.name == name for spec in MEASURES)
 
 
 def format_of(name):

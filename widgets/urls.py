@@ -2,7 +2,7 @@ from django.urls import path
 
 from .api.urls import api_token_urlpatterns
 from .catalogue import views
-from .counting import upload_views
+from .counting import quality_views, upload_views
 from .counting import views as count_views
 from .interop.urls import interop_urlpatterns
 from .surveys.urls import survey_urlpatterns
@@ -17,6 +17,7 @@ urlpatterns = [
     path("import/template.csv", views.definition_import_template, name="import-template"),
     path("counts/<slug:slug>/", count_views.count_entry, name="count-entry"),
     path("counts/<slug:slug>/overdue/", count_views.overdue, name="overdue"),
+    path("counts/<slug:slug>/quality/", quality_views.data_quality, name="data-quality"),
     path("counts/<slug:slug>/upload/", upload_views.count_upload, name="count-upload"),
     path(
         "counts/upload-template.csv",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agencies import versions
 from agencies.models import AccessRule, Agency, DataVersion
-from widgets.models import ApiToken, CountUpload, WidgetCount
+from widgets.models import ApiToken, CountUpload, InventoryFinding, PublishedRow, WidgetCount
 
 from ..factories import (
     AgencyFactory,
@@ -62,6 +62,10 @@ def full_agency(db):
     upload = CountUpload.objects.create(agency=agency, file_name="counts.csv")
     WidgetCountFactory(widget=widget, upload=upload, api_token=token)
     SurveyResultFactory(widget=widget, segment=segment)
+    PublishedRow.objects.create(widget=widget, file="services", fiscal_year=2024, row_number=2)
+    InventoryFinding.objects.create(
+        widget=widget, grade="error", file="services", column="x", message="m"
+    )
     contribution = ContributionFactory(widget=widget, outcome__agency=agency)
     MeasurementFactory(outcome=contribution.outcome)
     StepChangeFactory(outcome=contribution.outcome)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -21,7 +22,14 @@ from agencies.models import Agency
 from outcomes.models import Outcome, Review
 from tests import factories as f
 from widgets.api.tokens import issue_token
-from widgets.models import CountUpload, SurveyResult, Widget, WidgetCount
+from widgets.models import (
+    CountUpload,
+    InventoryImportJob,
+    JobStatus,
+    SurveyResult,
+    Widget,
+    WidgetCount,
+)
 from widgets.periods import next_period_start
 
 from .conftest import (
@@ -80,6 +88,15 @@ def _samples():
     countermeasure = f.CountermeasureFactory(outcome=outcome, owner=None)
     survey = SurveyResult.objects.filter(widget__agency=deq).first()
     CountUpload.objects.create(agency=deq, file_name="counts.csv")
+    # A finished background import of the manager's (its progress state: test_inventory_import).
+    job = InventoryImportJob.objects.create(
+        started_by=get_user_model().objects.get(username="manager@deq"),
+        status=JobStatus.DONE,
+        rows_total=771,
+        rows_read=771,
+        filenames=["si_2024.csv", "ss_2024.csv"],
+        message="Service inventory saved: 279 widgets created, 0 changed.",
+    )
     slug = {"slug": "deq"}
     return {
         "agencies:detail": slug,
@@ -89,6 +106,7 @@ def _samples():
         "widgets:create-for": slug,
         "widgets:count-entry": slug,
         "widgets:overdue": slug,
+        "widgets:data-quality": slug,
         "widgets:count-upload": slug,
         "widgets:count-edit": {"pk": count.pk},
         "widgets:count-history": {"pk": widget.pk},
@@ -99,6 +117,7 @@ def _samples():
         "widgets:survey-edit": {"pk": survey.pk},
         "widgets:api-tokens": slug,
         "widgets:api-token-revoke": {"slug": "deq", "pk": token.pk},
+        "widgets:inventory-import-job": {"pk": job.pk},
         "widgets:inventory-export-services": slug,
         "widgets:inventory-export-standards": slug,
         "widgets:a11-export": slug,
@@ -121,6 +140,11 @@ def _samples():
         "outcomes:review-pack-pdf": {"pk": held.pk},
         "outcomes:review-pack-make": {"pk": review.pk},
         "public:agency": slug,
+        "public:data": slug,
+        "public:widgets-csv": slug,
+        "public:outcomes-csv": slug,
+        "public:data-json": slug,
+        "public:dictionary-csv": slug,
     }
 
 

@@ -1,4 +1,4 @@
-"""Screenshots of the main pages with the demo data, at 1280 px and 390 px wide,
+"""Screenshots of the main pages with the demo data, at 1280, 390 and 1920 px wide,
 saved to reports/screenshots/ (docs/screenshots/, linked from the README, with
 `make screenshots`), each page checked by axe."""
 
@@ -20,10 +20,13 @@ DEMO_PASSWORD = "widgets-demo-2026"
 
 def _pages():
     permit = Widget.objects.get(name="Air quality permit")
+    trouble = Widget.objects.get(name="Unemployment benefit payment")
     return {
         "home": "/",
         "widgets": "/widgets/",
         "widget": f"/widgets/{permit.pk}/",
+        # A system in trouble: its measures' signals, and what its customers said.
+        "widget-in-trouble": f"/widgets/{trouble.pk}/",
         "widget-form": f"/widgets/{permit.pk}/edit/",
         "count-grid": "/widgets/counts/deq/",
         "customers": "/customers/",
@@ -33,10 +36,16 @@ def _pages():
     }
 
 
-def _shoot(page, name, widths=(1280, 390)):
-    """A screenshot at each width, with axe run at each width too."""
+def _shoot(page, name, widths=(1280, 390, 1920)):
+    """A screenshot at each width, with axe run at each width too, once every chart
+    on the page is drawn."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-vega-spec]')]"
+        ".every(el => el.dataset.vegaDrawn === 'true')"
+    )
     for width in widths:
         page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(200)  # the charts redraw to their new width
         assert_no_axe_violations(page)
         page.screenshot(path=OUT / f"{name}-{width}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -46,7 +55,11 @@ def test_screenshots_of_the_main_pages(page, base):
     call_command("seed_demo", stdout=io.StringIO())
     OUT.mkdir(parents=True, exist_ok=True)
     page.goto(f"{base}/public/deq/")
-    _shoot(page, "public")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-vega-drawn=\"true\"]').length"
+        " === document.querySelectorAll('[data-vega-spec]').length"
+    )
+    _shoot(page, "public", widths=(1920, 1280, 390))
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill("manager@deq")
     page.get_by_label("Password").fill(DEMO_PASSWORD)

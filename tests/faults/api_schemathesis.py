@@ -3,11 +3,12 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/widgets python tests/faults/api_schemathesis.py
 
 It migrates a scratch database, makes one agency with an approved widget and an
-API token, starts gunicorn with the production settings on a free port of
-127.0.0.1, and runs `schemathesis run` on /api/v1/schema with the token and a
-bounded number of examples per operation (EXAMPLES, fixed seed). It fails on
-any server error, any answer the schema does not describe (status code, content
-type, headers, body) and any schema violation.
+API token, starts gunicorn with the production settings (and, with
+TEST_REDIS_URL, the shared cache on that Redis) on a free port of 127.0.0.1, and
+runs `schemathesis run` on /api/v1/schema with the token and a bounded number of
+examples per operation (EXAMPLES, fixed seed). It fails on any server error, any
+answer the schema does not describe (status code, content type, headers, body)
+and any schema violation.
 """
 
 import os
@@ -20,7 +21,8 @@ from serving import PYTHON, ROOT, free_port, run, status_of
 
 SCHEMATHESIS = str(Path(PYTHON).with_name("schemathesis"))
 BASE = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/widgets")
-NAME = "widgets_schemathesis"
+# Named after DATABASE_URL's database, so that runs against different ones do not meet.
+NAME = BASE.rsplit("/", 1)[1].split("?")[0] + "_schemathesis"
 DB_URL = BASE.rsplit("/", 1)[0] + "/" + NAME
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "40"))
 SEED = os.environ.get("SCHEMATHESIS_SEED", "23")
@@ -56,6 +58,8 @@ def main():
         # What is fuzzed is the API, not its rate limit (tests/agencies/test_rate_limits.py).
         "API_RATE": "100000/m",
     }
+    if os.environ.get("TEST_REDIS_URL"):  # as .ci/run sets it: the shared cache, as deployed
+        env |= {"CACHE_URL": os.environ["TEST_REDIS_URL"], "CACHE_KEY_PREFIX": NAME}
     dropdb = ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", NAME]
     subprocess.run(dropdb, check=False)
     run("createdb", "-h", "127.0.0.1", "-U", "postgres", NAME)

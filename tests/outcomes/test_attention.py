@@ -167,7 +167,7 @@ def test_data_quality_errors_from_the_hook_are_on_the_home_page_and_the_dashboar
 def test_an_outcome_whose_latest_point_is_a_concerning_signal_is_on_both_lists(
     client, clean, manager_a, agency_a
 ):
-    """No hook faked: outcomes.spc judges the series. Down is better; twelve steady
+    """No hook faked: widgets.spc judges the series. Down is better; twelve steady
     months, then one far above the upper limit."""
     outcome = f.OutcomeFactory(agency=agency_a, name="Fewer crashes", direction="down")
     steady = [30, 31, 29, 30, 32, 30, 29, 31, 30, 30, 31, 29]

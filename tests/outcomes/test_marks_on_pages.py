@@ -1,4 +1,4 @@
-"""The variation and assurance marks (outcomes.spc) on every page that lists outcomes:
+"""The variation and assurance marks (widgets.spc) on every page that lists outcomes:
 the outcome list, the agency dashboard (cached: a step change shows at once) and the
 huddle board; the lists read every outcome's series in a fixed number of queries."""
 

@@ -83,3 +83,17 @@ def test_the_scorecard_counts_for_another_agency_only_approved_definitions(
     months = len([n for n in range(3) if months_back(n) >= fy_start])
     assert own == (200 + 14) * months  # its own submitted and draft counts too
     assert delivered(staff_b)[1] == 200 * months
+
+
+def test_an_outcome_page_names_for_another_agency_only_approved_contributing_definitions(
+    client, world, pending, staff_a, staff_b
+):
+    for widget in pending:
+        f.ContributionFactory(outcome=world["outcome"], widget=widget)
+    address = reverse("outcomes:detail", args=[world["outcome"].pk])
+    own = _page(client, staff_a, address)
+    assert "Air permit" in own and PENDING in own and DRAFT in own
+    theirs = _page(client, staff_b, address)
+    assert "Air permit" in theirs
+    assert PENDING not in theirs
+    assert DRAFT not in theirs

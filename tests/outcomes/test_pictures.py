@@ -9,12 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from outcomes import pictures, spc
+from outcomes import pictures
 from outcomes.dashboard import add_months, reference_month
 from outcomes.periods import Window
 from outcomes.status import Status
 from tests import factories as f
+from widgets import spc
 from widgets.models import WidgetStatus
+from widgets.pictures import series
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,7 @@ def picture_of(widget, status=Status.ON_TRACK):
 def test_the_series_are_the_widgets_own_counts_oldest_first_and_end_with_the_window(agency_a):
     widget = counted(agency_a, "Air permit", [91, 92, 93])
     later = f.WidgetCountFactory(widget=widget, period_start=add_months(reference_month(), 1))
-    rows = pictures.series([widget], window().end)[widget.pk]
+    rows = series([widget], window().end)[widget.pk]
     assert [r["within_standard"] for r in rows] == [91, 92, 93]
     assert later.period_start not in [r["period_start"] for r in rows]
     data = picture_of(widget).flow.spec["data"]["values"]
@@ -64,7 +66,7 @@ def test_the_series_are_the_widgets_own_counts_oldest_first_and_end_with_the_win
 
 def test_only_the_last_periods_are_drawn(agency_a):
     widget = counted(agency_a, "Air permit", [90] * (pictures.PERIODS + 6))
-    rows = pictures.series([widget], window().end)[widget.pk]
+    rows = series([widget], window().end)[widget.pk]
     assert len(rows) == pictures.PERIODS
     assert rows[0]["period_start"] == add_months(reference_month(), 1 - pictures.PERIODS)
 
@@ -89,7 +91,7 @@ def test_the_on_time_chart_has_the_limits_of_the_process_behaviour_rules_and_the
     assert values[0]["lower"] == float(expected.limits.lower)
     targets = [layer for layer in picture.measure.spec["layer"] if "data" in layer]
     assert targets[0]["data"]["values"] == [{"target": 87.5}]
-    assert "against the standard of 87.5%" in picture.measure.summary
+    assert "against the target of 87.5%" in picture.measure.summary
     assert picture.measure.table.rows[-1][1] == "70.0%"
     assert picture.measure.table.rows[-1][3].startswith("Concerning: ")
 

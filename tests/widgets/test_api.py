@@ -198,7 +198,18 @@ def test_batch_saves_every_row_and_counts_what_changed(client, token_a, agency_a
     response = _post_batch(client, token_a[1], rows)
 
     assert response.status_code == 200, response.content
-    assert response.json() == {"total": 3, "new": 2, "changed": 0, "unchanged": 1}
+    body = response.json()
+    assert {k: body[k] for k in ("total", "new", "changed", "unchanged")} == {
+        "total": 3,
+        "new": 2,
+        "changed": 0,
+        "unchanged": 1,
+    }
+    # February after January: 30 + 120 - 110 - 2 = 38, and its backlog is 30 (saved all
+    # the same, with a warning: tests/widgets/test_balance.py).
+    assert [(w["period_start"], w["expected_backlog"]) for w in body["warnings"]] == [
+        ("2026-02-01", 38)
+    ]
     assert WidgetCount.objects.filter(source=CountSource.API, api_token=token_a[0]).count() == 2
 
 
@@ -504,5 +515,6 @@ def test_a_widget_id_beyond_any_key_is_not_found_never_a_500(client, token_a, wi
 
 
 def test_the_api_takes_every_field_people_count_and_the_version_read():
-    # Every VALUE_FIELD a person may send, and the version the writer read.
-    assert set(CountValues.model_fields) == {*counting.VALUE_FIELDS, "version"}
+    # Every VALUE_FIELD a person may send, the version the writer read, and why the
+    # backlog does not balance.
+    assert set(CountValues.model_fields) == {*counting.VALUE_FIELDS, "version", "balance_note"}

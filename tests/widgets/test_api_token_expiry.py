@@ -49,3 +49,13 @@ def test_a_token_records_when_it_was_last_used(client, agency_a, manager_a):
     _call(client, plaintext)
     token.refresh_from_db()
     assert timezone.now() - token.last_used_at < dt.timedelta(minutes=1)
+
+
+def test_a_token_made_in_the_admin_says_when_it_expires(client, admin_user, agency_a):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:widgets_apitoken_add"), {"agency": agency_a.pk, "name": "Sys"}, follow=True
+    )
+    shown = timezone.localtime(ApiToken.objects.get().expires_at)
+    [message] = [str(m) for m in response.context["messages"] if "not be shown again" in str(m)]
+    assert f"It expires on {shown.day} {shown:%B %Y}." in message

@@ -184,6 +184,8 @@ def test_messages_name_the_widget_and_the_days():
     assert plural.message == "“Boat titles” is plural; a widget name names one of them."
     [share] = review(_complete(standard_share=None, standard_days=21))
     assert share.message.startswith("The standard says 21 days,")
+    [one] = review(_complete(standard_share=None, standard_days=1))
+    assert one.message.startswith("The standard says 1 day,")
 
 
 def test_a_definition_without_a_name_is_missing_one():

@@ -1,6 +1,7 @@
 """Entering counts: the rules, the grid, one period's edit, history and overdue pages."""
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -148,7 +149,8 @@ def test_balance_warning_is_confirmed_with_a_reason(client, staff_a, grid_setup)
     url = grid_setup["url"] + "?period=2026-09-01"
     unbalanced = _row(grid_setup["permit"], **_balanced(backlog="40"))
     response = client.post(url, unbalanced)
-    assert "The backlog does not balance" in response.content.decode()
+    # 20 + 100 - 90 - 5 = 25, and the backlog is 40.
+    assert "The backlog is 15 higher than last period" in response.content.decode()
     assert not WidgetCount.objects.filter(period_start=PERIOD).exists()
     # ticking the box without a reason is not enough
     response = client.post(url, {**unbalanced, f"w{grid_setup['permit'].pk}-confirm": "on"})
@@ -257,17 +259,23 @@ def test_history_page_shows_derived_figures(client, staff_a, agency_a):
     )
     client.force_login(staff_a)
     response = client.get(reverse("widgets:count-history", args=[widget.pk]))
-    body = response.content.decode()
+    body = html.unescape(response.content.decode())
     row = response.context["rows"][0]
     assert row["measures"]["on_time_share"] == Decimal("0.5")
     assert row["measures"]["cost_per_widget"] == Decimal("10")
     assert row["measures"]["rework_rate"] == Decimal("0.1")
-    assert row["balance_gap"] == -74
+    assert row["balance"].difference == 74
     # Shares as percentages, on this page as everywhere (widgets.measures' formats).
     assert "50.0%" in body
     assert "10.0%" in body
     assert "$10.00" in body
-    assert "off by -74" in body
+    # 20 + 100 - 90 - 5 = 25, and the backlog is 99: in words, not as a signed number.
+    sentence = (
+        "The backlog is 74 higher than last period's backlog + demand - delivered - withdrawn "
+        "(20 + 100 - 90 - 5 = 25; the backlog is 99). No reason given."
+    )
+    assert sentence.replace(" - ", " \u2212 ") in body
+    assert "-74" not in body
 
 
 def test_overdue_page_lists_missing_counts(client, staff_a, agency_a, settings):

@@ -14,8 +14,6 @@ from widgets.counting import (
     CountChange,
     CountConflict,
     CountRejected,
-    balance_gap,
-    balance_message,
     check_period,
     check_rules,
     is_blank,
@@ -89,18 +87,6 @@ def test_a_period_start_that_is_not_the_first_day_is_refused():
     assert check_period(widget, dt.date(2026, 10, 2), today=TODAY) == [
         "2026-10-02 is not the first day of a monthly period of “Boat title”."
     ]
-
-
-def test_the_balance_message_subtracts_delivered_and_withdrawn():
-    values = {"demand": 100, "delivered": 90, "withdrawn": 5, "backlog": 20}
-    # 20 + 100 - 90 - 5 = 25, not 20.
-    assert balance_gap(values, 20) == 5
-    assert balance_message(5, 20, values) == (
-        "The backlog does not balance: previous backlog 20 + demand 100 - delivered 90 "
-        "- withdrawn 5 = 25, but the backlog is 20."
-    )
-    assert balance_gap({**values, "backlog": 25}, 20) is None
-    assert balance_gap(values, None) is None
 
 
 @pytest.fixture

@@ -130,7 +130,8 @@ def test_balance_check_flags_only_contiguous_rows_that_do_not_balance():
     _count(widget, D(2026, 6, 1), backlog=None, **values)  # unknown: not checked
     failures = flow.balance_failures(WidgetCount.objects.all())
     assert [c.pk for c in failures] == [bad.pk]
-    assert counting.balance_gap({**values, "backlog": 99}, failures[0].previous_backlog) == -69
+    balance = counting.balance_of({**values, "backlog": 99}, failures[0].previous_backlog)
+    assert (balance.expected, balance.backlog, balance.difference) == (30, 99, 69)
 
 
 def test_latest_due_period(settings):

@@ -180,3 +180,57 @@ def test_the_review_queue_leaves_out_what_one_last_edited(
     )
     assert list(selectors.review_queue(manager_a)) == []
     assert list(selectors.review_queue(second_manager_a)) == [widget]
+
+
+def _link_from_segment_page(client, user, segment, widgets):
+    client.force_login(user)
+    return client.post(
+        reverse("customers:edit", args=[segment.pk]),
+        {
+            "agency": segment.agency_id,
+            "name": segment.name,
+            "kind": segment.kind,
+            "widgets": [w.pk for w in widgets],
+        },
+    )
+
+
+def test_a_manager_who_adds_customers_to_a_definition_from_a_segment_may_not_approve_it(
+    client, agency_a, staff_a, manager_a, second_manager_a
+):
+    """Who receives a widget is part of its definition, from either side."""
+    widget = f.WidgetFactory(agency=agency_a, status=S.SUBMITTED, submitted_by=staff_a)
+    widget.last_edited_by = staff_a
+    widget.save()
+    segment = f.CustomerSegmentFactory(agency=agency_a, name="Farmers")
+    seen = widget.version
+    assert _link_from_segment_page(client, manager_a, segment, [widget]).status_code == 302
+    widget.refresh_from_db()
+    assert list(widget.customer_segments.all()) == [segment]
+    assert widget.version == seen + 1  # an edit form opened before is told, not obeyed
+    assert widget.history.first().history_change_reason == "Customers changed on a segment's page"
+    _assert_last_editor_may_not_review(client, widget, manager_a, second_manager_a)
+
+
+def test_taking_customers_off_an_approved_definition_sends_it_back_for_review(
+    client, agency_a, staff_a, manager_a
+):
+    segment = f.CustomerSegmentFactory(agency=agency_a, name="Farmers")
+    widget = f.WidgetFactory(agency=agency_a, status=S.APPROVED)
+    widget.customer_segments.add(segment)
+    untouched = f.WidgetFactory(agency=agency_a, status=S.APPROVED)
+    untouched.customer_segments.add(segment)
+    assert _link_from_segment_page(client, staff_a, segment, [untouched]).status_code == 302
+    assert _status(widget) == S.SUBMITTED and widget.last_edited_by == staff_a
+    assert _status(untouched) == S.APPROVED  # its customers did not change
+
+
+def test_a_retired_definitions_customers_cannot_change_and_nothing_is_saved(
+    client, agency_a, staff_a
+):
+    segment = f.CustomerSegmentFactory(agency=agency_a, name="Farmers")
+    retired = f.WidgetFactory(agency=agency_a, status=S.RETIRED)
+    response = _link_from_segment_page(client, staff_a, segment, [retired])
+    assert response.status_code == 200
+    assert "A retired widget cannot be edited." in response.content.decode()
+    assert not retired.customer_segments.exists()

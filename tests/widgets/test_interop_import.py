@@ -72,14 +72,19 @@ def test_preview_maps_services_standards_segments_and_volumes(agency_a, staff_a)
     assert first.values["channel_other"] == 15  # fax 5 + other 10
     assert (first.values["delivered"], first.values["within_standard"]) == (850, 700)
     assert (second.values["delivered"], second.values["within_standard"]) == (950, 850)
-    assert any("not a timeliness standard" in str(w) for w in s1.warnings)
+    # Every standard is kept as published; the first timeliness one of a year is counted.
+    assert [(s.standard_id, s.counted) for s in s1.published_standards] == [
+        ("S1-1", True),
+        ("S1-2", False),
+        ("S1-1", True),
+    ]
     # A service with no standards rows is imported without a standard.
     assert (s2.service_id, s2.status, s2.counts, s2.standard) == ("S2", "new", [], {})
     assert s2.widget.fee is None  # NA
     assert s2.segment_kinds == {SegmentKind.INDIVIDUAL}
     assert [str(w) for w in s2.warnings] == [
-        "services file, row 4, column client_target_groups: Unknown code “XYZ”: "
-        "no customer segment is linked for it."
+        "Warning: services file, row 4, column client_target_groups: Unknown code “XYZ”: "
+        "not in the inventory's data dictionary; no customer segment is linked for it."
     ]
     assert "no-standard" in {f.code for f in s2.findings}
     assert _snapshot()["widgets"] == 0  # a preview writes nothing
@@ -89,23 +94,36 @@ def test_errors_are_named_by_file_row_and_column(agency_a, staff_a):
     f.WidgetFactory(agency=agency_a, name="Benefit decision")
     preview = _preview(staff_a, services="services_errors.csv", standards="standards_errors.csv")
     errors = {str(e) for p in preview.plans for e in p.errors} | {str(i) for i in preview.issues}
-    assert {
-        "services file, row 2, column num_applications_online: Cannot be negative.",
+    # What cannot be placed at all blocks the import ...
+    assert errors == {
         "services file, row 3, column service_id: Service S1 appears twice for fiscal year "
         "2024-2025 (rows 2 and 3).",
         "services file, row 4, column fiscal_yr: Write the fiscal year as two years, "
         "e.g. 2023-2024.",
-        "services file, row 5, column num_applications_total: Write the number without "
-        "thousands separators, e.g. 1234.",
-        "services file, row 5, column service_fee: Write Y, N, NA or an amount.",
         "standards file, row 2, column service_id: There is no service S9 in the services file.",
-        "standards file, row 3, column target: Enter the target as a share between 0 and 1, "
-        "e.g. 0.8.",
-        "standards file, row 3, column volume_meeting_target: Within standard (9) cannot be "
-        "more than delivered (8).",
-    } <= errors
-    assert any("already has a widget named “Benefit decision”" in e for e in errors)
-    assert {p.status for p in preview.plans} == {"error"}
+    }
+    # ... the department's own data errors are findings on rows imported as published.
+    findings = {str(w) for p in preview.plans for w in p.warnings}
+    assert {
+        "Error: services file, row 2, column num_applications_online: Cannot be negative. "
+        "Kept as published, not counted.",
+        "Error: services file, row 5, column num_applications_total: Write the number without "
+        "thousands separators, e.g. 1234. Kept as published, not counted.",
+        "Error: services file, row 5, column service_fee: Write Y, N, NA or an amount. "
+        "The fee stays as it is.",
+        "Error: standards file, row 3, column target: Enter the target as a share between 0 "
+        "and 1, e.g. 0.8. The standard's share stays unknown.",
+        "Error: standards file, row 3, column volume_meeting_target: The volume meeting the "
+        "target (9) is more than the total volume (8). Kept as published on the standard, "
+        "not counted: correct it at the source.",
+    } <= findings
+    assert any("Possible duplicate: the widget “Benefit decision”" in w for w in findings)
+    assert {p.service_id: p.status for p in preview.plans} == {
+        "S1": "error",
+        "S3": "error",
+        "S4": "new",
+        "S5": "new",
+    }
     with pytest.raises(ValueError):
         commit(preview, by=staff_a)
 
@@ -124,7 +142,25 @@ def test_commit_saves_drafts_counts_and_segments(agency_a, staff_a):
     assert count.history.first().history_user == staff_a
 
 
-def test_one_bad_row_saves_nothing(client, agency_a, staff_a):
+def test_one_blocking_row_saves_nothing(client, agency_a, staff_a):
+    client.force_login(staff_a)
+    response = client.post(
+        URL,
+        {
+            "services": _upload("services_errors.csv"),
+            "standards": _upload("standards_errors.csv"),
+            "agency": "da",
+        },
+    )
+    assert response.status_code == 200
+    assert "appears twice for fiscal year" in response.content.decode()
+    assert not response.context["can_commit"]
+    assert Widget.objects.count() == 0
+
+
+def test_a_standard_met_more_often_than_delivered_is_imported_flagged_not_counted(
+    client, agency_a, staff_a
+):
     client.force_login(staff_a)
     response = client.post(
         URL,
@@ -134,25 +170,47 @@ def test_one_bad_row_saves_nothing(client, agency_a, staff_a):
             "agency": "da",
         },
     )
-    assert response.status_code == 200
-    assert "cannot be more than delivered" in response.content.decode()
-    assert not response.context["can_commit"]
-    assert Widget.objects.count() == 0
+    page = response.content.decode()
+    assert "is more than the total volume (10)" in page
+    assert response.context["can_commit"]
+    response = client.post(URL, {"token": response.context["token"]})
+    assert response.status_code == 302
+    grant = Widget.objects.get(agency=agency_a, external_id="S6")
+    count = grant.counts.get()
+    assert (count.demand, count.delivered, count.within_standard) == (5, None, None)
+    standard = grant.published_rows.get(file="standards")
+    assert (standard.values["volume_meeting_target"], standard.values["total_volume"]) == (
+        "12",
+        "10",
+    )
+    assert not standard.counted
+    finding = grant.inventory_findings.get()
+    assert (finding.grade, finding.column, finding.row_number) == (
+        "error",
+        "volume_meeting_target",
+        5,
+    )
+    # The widget's page shows it, graded in words and a symbol.
+    page = client.get(f"/widgets/{grant.pk}/").content.decode()
+    assert "Findings on the published service inventory" in page
+    where = "standards file, row 5, column <code>volume_meeting_target</code>"
+    assert f"✗ Error</strong>:\n    {where}" in page
 
 
 def test_a_failure_during_commit_rolls_everything_back(agency_a, staff_a, monkeypatch):
     preview = _preview(staff_a)
     calls = []
 
-    def failing(plan, **kwargs):
-        calls.append(plan)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
+    def failing(plans, **kwargs):
+        # The last step: widgets, segments and counts are written by now.
+        calls.append(WidgetCount.objects.count())
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(gc_commit, "_save_counts", failing)
+    monkeypatch.setattr(gc_commit.gc_keep, "keep", failing)
     with pytest.raises(RuntimeError):
         commit(preview, by=staff_a)
-    assert _snapshot()["widgets"] == 0
+    assert calls == [2]
+    assert _snapshot()["widgets"] == _snapshot()["counts"] == 0
     assert CustomerSegment.objects.count() == 0
 
 
@@ -250,7 +308,7 @@ def test_management_command_dry_run_then_import(agency_a, capsys):
     assert Widget.objects.filter(agency=agency_a).count() == 2
     call_command("import_service_inventory", services, standards)
     assert "0 new, 0 with changes, 2 unchanged" in capsys.readouterr().out
-    with pytest.raises(CommandError, match="nothing was saved"):
+    with pytest.raises(CommandError, match="blocking error"):
         call_command(
             "import_service_inventory",
             str(DATA / "services_errors.csv"),

@@ -33,7 +33,7 @@ def test_share_agreeing_mean_and_response_rate():
 def test_csat_is_satisfied_over_responses_with_the_count():
     csat = satisfaction.Csat([0, 0, 10, 20, 10])
     assert (csat.satisfied, csat.responses, csat.percent) == (30, 40, 75.0)
-    assert str(csat) == "75% satisfied (30 of 40)"
+    assert str(csat) == "75.0% satisfied (30 of 40)"
 
 
 def test_fewer_than_the_minimum_responses_is_a_low_sample_not_hidden(settings):
@@ -41,7 +41,7 @@ def test_fewer_than_the_minimum_responses_is_a_low_sample_not_hidden(settings):
     assert not satisfaction.Csat([0, 0, 0, 30, 0]).low_sample
     settings.SURVEY_MIN_RESPONSES = 10
     csat = satisfaction.Csat([0, 0, 0, 9, 0])
-    assert csat.low_sample and str(csat) == "100% satisfied (9 of 9), low sample"
+    assert csat.low_sample and str(csat) == "100.0% satisfied (9 of 9), low sample"
 
 
 def test_no_answers_is_no_responses_not_zero_percent():

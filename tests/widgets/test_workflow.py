@@ -181,7 +181,7 @@ def test_history_records_who_and_what(client, agency_a, staff_a, manager_a):
     assert records[-1].history_change_reason == "Approve: Clear and countable."
     page = client.get(widget.get_absolute_url()).content.decode()
     assert "Service standard: days" in page
-    assert "<del>30</del> → <ins>15</ins>" in page
+    assert "<del>30 days</del> → <ins>15 days</ins>" in page
 
 
 def test_review_queue_lists_oldest_first_and_not_ones_own(client, agency_a, manager_a, staff_a):

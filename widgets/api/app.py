@@ -44,6 +44,12 @@ sent back as a decimal string (`"15400.00"`), so that no cent is lost to
 floating point, and is accepted as a string or a number. `null` in a response
 means unknown, never 0.
 
+**Not applicable.** A widget may declare that some counts do not apply to it
+(its `not_applicable` list: no cost tracked, no service standard, ...). Those
+fields read as `"not applicable"`, apart from unknown (`null`) and 0. A number
+sent for one is refused (422, naming the field); `"n/a"` is taken for one and
+saves nothing, and refused for a field that applies.
+
 **A write changes only what it sends.** A field left out of the body, or sent
 as `null`, keeps its stored value. To clear a stored value (make it unknown
 again), send the word `"clear"`. Unknown fields are refused. Sending the same

@@ -40,7 +40,12 @@ def _errors(widget, period_start, raw, today):
     """(values sent, errors per field) for one period of one widget, by counting's
     rules; the rules across fields are judged by save_counts on the period as stored."""
     values, errors = counting.parse_values(raw, blank_clears=False)
+    if widget is not None:
+        values, refused = counting.check_not_applicable(widget, values)
+        errors = {**refused, **errors}
     errors = counting.with_sent_rules(values, errors)
+    if "\x00" in (raw.get("balance_note") or ""):
+        errors["balance_note"] = ["Remove the NUL character from the note."]
     if widget is not None:
         period_errors = counting.check_period(widget, period_start, today)
         if period_errors:
@@ -64,10 +69,39 @@ def _conflicts(exc):
     }
 
 
-def _change(widget, period_start, values, version):
+def _note(note):
+    """A sent balance_note for CountChange: blank or null says nothing, "clear" clears."""
+    if note is None or not note.strip():
+        return ""
+    return None if counting.is_clear(note) else note.strip()
+
+
+def _change(widget, period_start, values, version, note=None):
     return counting.CountChange(
-        widget=widget, period_start=period_start, values=values, expected_version=version
+        widget=widget,
+        period_start=period_start,
+        values=values,
+        expected_version=version,
+        balance_note=_note(note),
     )
+
+
+def _warnings(changes):
+    """The balance of the periods as the changes will leave them (counting.balance),
+    for the answer: worked out before the save, from what is stored and sent."""
+    return [
+        {
+            "widget_id": finding.widget.pk,
+            "period_start": finding.period_start,
+            "message": finding.message,
+            "expected_backlog": finding.balance.expected,
+            "backlog": finding.balance.backlog,
+            "balance_note": finding.note,
+            "explained": finding.explained,
+            "later": finding.later,
+        }
+        for finding in counting.balance_findings(changes)
+    ]
 
 
 @router.get(
@@ -99,7 +133,8 @@ def list_counts(
     widget_id: int,
     periods: Query[PeriodRange],
 ):
-    counts = WidgetCount.objects.filter(widget=_widget(request, widget_id))
+    # With its widget, which says the fields that do not apply (schemas._stored).
+    counts = WidgetCount.objects.filter(widget=_widget(request, widget_id)).select_related("widget")
     if periods.date_from:
         counts = counts.filter(period_start__gte=periods.date_from)
     if periods.date_to:
@@ -121,7 +156,8 @@ def put_count(request, widget_id: int, period: dt.date, counts: CountValues):
     rejected = {"detail": "The counts break the rules; nothing was saved."}
     if errors:
         return Status(422, {**rejected, "errors": errors})
-    change = _change(widget, period, values, counts.version)
+    change = _change(widget, period, values, counts.version, counts.balance_note)
+    warnings = _warnings([change])
     try:
         counting.save_counts([change], by=None, source=CountSource.API, api_token=request.auth)
     except counting.CountConflict as exc:
@@ -139,9 +175,11 @@ def put_count(request, widget_id: int, period: dt.date, counts: CountValues):
                 "updated_at": None,
                 "version": None,
                 "status": change.status,
+                "warnings": warnings,
             },
         )
     change.count.status = change.status
+    change.count.warnings = warnings
     return Status(200, change.count)
 
 
@@ -164,7 +202,7 @@ def post_counts(request, rows: list[CountRow]):
     token = request.auth
     widgets = Widget.objects.filter(
         agency_id=token.agency_id, pk__in={row.widget_id for row in rows}
-    ).only("pk", "name", "status", "reporting_frequency", "agency_id")
+    ).only("pk", "name", "status", "reporting_frequency", "agency_id", "not_applicable")
     by_id = {widget.pk: widget for widget in widgets}
     today = timezone.localdate()
     first_index = {}
@@ -195,8 +233,9 @@ def post_counts(request, rows: list[CountRow]):
                 }
             )
         elif not bad:
-            changes.append(_change(widget, row.period_start, values, row.version))
+            changes.append(_change(widget, row.period_start, values, row.version, row.balance_note))
     if not bad:
+        warnings = _warnings(changes)
         try:
             counting.save_counts(changes, by=None, source=CountSource.API, api_token=token)
         except counting.CountConflict as exc:
@@ -223,4 +262,4 @@ def post_counts(request, rows: list[CountRow]):
     totals = {"new": 0, "changed": 0, "unchanged": 0}
     for change in changes:
         totals[change.status] += 1
-    return Status(200, {"total": len(rows), **totals})
+    return Status(200, {"total": len(rows), **totals, "warnings": warnings})

@@ -27,9 +27,17 @@ DecimalString = Annotated[
 # negative number, a fraction, NaN or "abc" gets the grid's and upload's message.
 # null (or no field) is no change; the word "clear" clears the stored value.
 CLEAR = {"type": "string", "const": counting.CLEAR_WORD, "description": "Clears the value."}
+# "n/a": the measure does not apply to the widget (taken only where the widget says so).
+NOT_APPLICABLE = {
+    "type": "string",
+    "const": measures.NOT_APPLICABLE_SHORT,
+    "description": "Only for a measure that does not apply to the widget: nothing is saved.",
+}
 CountValue = Annotated[
     Any,
-    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, CLEAR, {"type": "null"}]}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 0}, CLEAR, NOT_APPLICABLE, {"type": "null"}]}
+    ),
 ]
 CostValue = Annotated[
     Any,
@@ -39,11 +47,14 @@ CostValue = Annotated[
                 {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["15400.00"]},
                 {"type": "number", "minimum": 0},
                 CLEAR,
+                NOT_APPLICABLE,
                 {"type": "null"},
             ]
         }
     ),
 ]
+# A stored value: "not applicable" for a measure that does not apply to the widget.
+NotApplicable = Literal[measures.NOT_APPLICABLE_WORDS]
 
 
 class Message(Schema):
@@ -61,6 +72,11 @@ class WidgetOut(Schema):
         description="Service standard: share (%) of widgets to meet it."
     )
     program: str = Field(alias="program.name")
+    not_applicable: list[str] = Field(
+        description="The count fields that do not apply to this widget: read as "
+        f"“{measures.NOT_APPLICABLE_WORDS}”, and refused when sent (except "
+        f"“{measures.NOT_APPLICABLE_SHORT}”)."
+    )
 
 
 class PeriodRange(Schema):
@@ -86,10 +102,20 @@ class _SentVersion(Schema):
     )
 
 
+class _SentNote(_SentVersion):
+    balance_note: str | None = Field(
+        None,
+        max_length=1000,
+        description="Why the backlog does not balance (previous backlog + demand - delivered "
+        "- withdrawn ≠ backlog), kept with the period: it is then listed as explained. "
+        f'Left out or `null`: the stored reason stays; `"{counting.CLEAR_WORD}"` removes it.',
+    )
+
+
 # One field per typed count field of widgets.measures.
 CountValues = create_model(
     "CountValues",
-    __base__=_SentVersion,
+    __base__=_SentNote,
     __doc__="""The counts of one period: a field left out or `null` keeps its stored value;
     `"clear"` makes it unknown.""",
     **{
@@ -111,14 +137,58 @@ class _CountKey(Schema):
     period_start: dt.date
 
 
+def _stored_type(spec):
+    stored = DecimalString | None if spec.is_money else int | None
+    return stored | NotApplicable if spec.may_be_not_applicable else stored
+
+
+def _stored(name):
+    """A resolver: the stored value, or "not applicable" when the field does not apply
+    to the count's widget (a count, or a dict for a period never counted)."""
+
+    def resolve(obj):
+        if isinstance(obj, dict):
+            return obj.get(name)
+        return measures.exported(
+            measures.NOT_APPLICABLE
+            if name in obj.widget.not_applicable_fields
+            else getattr(obj, name)
+        )
+
+    return staticmethod(resolve)
+
+
 _CountStored = create_model(
     "_CountStored",
     __base__=_CountKey,
-    **{
-        f.name: (DecimalString | None if f.is_money else int | None, Field(description=f.help))
+    # Not validators: ninja's resolvers, which pydantic's namespace takes as they are.
+    __validators__={
+        f"resolve_{f.name}": _stored(f.name)
         for f in measures.typed_fields()
+        if f.may_be_not_applicable
     },
+    **{f.name: (_stored_type(f), Field(description=f.help)) for f in measures.typed_fields()},
 )
+
+
+class BalanceWarning(Schema):
+    """A period that does not balance once the counts are saved: saved all the same."""
+
+    widget_id: int
+    period_start: dt.date = Field(description="The period that does not balance.")
+    message: str = Field(
+        description="In words: how much higher or lower the backlog is than the previous "
+        "period's backlog + demand - delivered - withdrawn, with the numbers."
+    )
+    expected_backlog: int = Field(
+        description="The previous period's backlog + demand - delivered - withdrawn."
+    )
+    backlog: int
+    balance_note: str = Field(description="The reason the period carries; empty: none.")
+    explained: bool = Field(description="The period carries a reason (`balance_note`).")
+    later: bool = Field(
+        description="The period after one you sent: your backlog changed its balance."
+    )
 
 
 class CountOut(_CountStored):
@@ -133,6 +203,9 @@ class CountSaved(CountOut):
     source: CountSource | None
     updated_at: dt.datetime | None
     version: int | None
+    warnings: list[BalanceWarning] = Field(
+        description="Periods that do not balance after this save (this one, or the one after)."
+    )
 
 
 class CountRejected(Schema):
@@ -168,3 +241,8 @@ class BatchSaved(Schema):
     new: int
     changed: int
     unchanged: int
+    warnings: list[BalanceWarning] = Field(
+        description="Periods that do not balance after this save: rows of the batch (each "
+        "judged after the batch's row for the period before, if any) and the periods after "
+        "them whose balance the batch changed."
+    )

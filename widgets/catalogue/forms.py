@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from agencies.errors import VersionedForm
 from customers.models import CustomerSegment, SegmentKind
 
+from .. import measures
 from ..models import Channel, Widget
 
 # Fields grouped as staff think about a widget, each group with a plain hint.
@@ -28,6 +29,14 @@ FIELDSETS = [
         "The service standard: how fast, and how often you meet it.",
         ["standard_days", "standard_share", "fee", "legal_authority", "owner"],
     ),
+    (
+        "Measures that do not apply",
+        "Tick a count this widget does not have, such as no cost tracked, no service "
+        "standard or a channel not offered: it is shown as n/a, cannot be entered, and is "
+        "left out of totals and checks. Leave it unticked if it applies but is not known "
+        "yet: a blank count means not known, and 0 means none.",
+        ["not_applicable"],
+    ),
 ]
 
 
@@ -49,6 +58,14 @@ class WidgetForm(VersionedForm, forms.ModelForm):
         choices=[("", "Choose a kind"), *SegmentKind.choices],
         required=False,
     )
+    not_applicable = forms.MultipleChoiceField(
+        label="Counts this widget does not have",
+        choices=[(f.name, f"{f.label}: {f.help}") for f in measures.may_be_not_applicable()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Demand and delivered always apply. A field that already holds numbers "
+        "cannot be ticked until they are cleared.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -68,6 +85,7 @@ class WidgetForm(VersionedForm, forms.ModelForm):
             "fee",
             "legal_authority",
             "owner",
+            "not_applicable",
         ]
         widgets = {
             "customer_segments": forms.CheckboxSelectMultiple,

@@ -7,12 +7,14 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.history import deltas_of, worded_changes
 from agencies.scoping import MANAGER, agency_roles, changeable_agency_ids
+from agencies.templatetags import numbers
 
 from .. import attention as kinds
 from .. import flow
 from ..attention import AttentionItem, from_providers, in_order, unexplained_gaps
-from ..models import Widget, WidgetCount, WidgetStatus
+from ..models import Channel, Widget, WidgetCount, WidgetStatus
 from ..periods import describe_period
 
 SPARKLINE_PERIODS = 12
@@ -90,20 +92,28 @@ def history(widget):
     records = list(
         widget.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
-    entries = []
     # Each record with the one before it (the oldest has none). Rows loaded in
     # bulk may have no history at all.
-    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(
-                older, excluded_fields=["version", "updated_at", "quality_score", "problem_count"]
-            )
-            changes = [
-                (Widget._meta.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes
-            ]
-        entries.append({"record": newer, "changes": changes})
-    return entries
+    deltas = deltas_of(records, excluded=HISTORY_NOT_SHOWN)
+    worded = worded_changes(Widget, deltas, formats=history_formats())
+    return [
+        {"record": record, "changes": changes}
+        for record, changes in zip(records, worded, strict=True)
+    ]
+
+
+HISTORY_NOT_SHOWN = ["version", "updated_at", "quality_score", "problem_count"]
+
+
+def history_formats():
+    """How the widget's history words the fields whose type does not say it."""
+    channels = dict(Channel.choices)
+    return {
+        "fee": numbers.money,
+        "standard_share": lambda share: numbers.percent(share, 100),
+        "standard_days": numbers.days,
+        "channels": lambda codes: ", ".join(str(channels.get(c, c)) for c in codes),
+    }
 
 
 def _names(names, limit=5):

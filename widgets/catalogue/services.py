@@ -124,6 +124,16 @@ def transition_widget(*, widget, action, by, comment=""):
 
 
 @transaction.atomic
+def customers_changed(widgets, *, by):
+    """Definitions whose customers changed from a segment's page (customers.services
+    .save_segment): an edit by `by` like any other (record_edit: four eyes, back to
+    review if approved), with a new version and a history record."""
+    for widget in Widget.objects.select_for_update().filter(pk__in=[w.pk for w in widgets]):
+        widget.record_edit(by=by)
+        _save(widget, by=by, reason="Customers changed on a segment's page")
+
+
+@transaction.atomic
 def save_widget(*, form, by, expected_version=None):
     """Create or edit a widget from a bound, valid WidgetForm.
 

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -24,8 +25,9 @@ from agencies.tabular import EXPORT_FORMATS, export_response, template_response
 from agencies.uploads import UploadView
 from config.forms import refuse_stale_save
 
-from .. import measures
+from .. import measures, pictures
 from ..models import Widget, WidgetStatus
+from ..periods import next_period_start, period_start
 from ..surveys.results import survey_summary_for_widget
 from . import selectors, services
 from .filters import WidgetFilter
@@ -144,6 +146,7 @@ def home(request):
 @grant(READ, widget=Widget.objects.select_related("agency", "program", "owner", "submitted_by"))
 def widget_detail(request, widget):
     segments = list(widget.customer_segments.all())
+    surveys = survey_summary_for_widget(widget)
     return render(
         request,
         "widgets/catalogue/widget_detail.html",
@@ -151,8 +154,11 @@ def widget_detail(request, widget):
             "widget": widget,
             "segments": segments,
             "findings": widget.coach_findings(customer_count=len(segments)),
-            "counts": widget.counts.order_by("-period_start")[:12],
+            "counts": _recent_counts(widget),
             "count_fields": measures.typed_fields(),
+            "not_applicable": [
+                f for f in measures.COUNT_FIELDS if f.name in widget.not_applicable_fields
+            ],
             "contributions": widget.contributions.select_related("outcome"),
             "history": selectors.history(widget),
             "actions": [
@@ -161,11 +167,43 @@ def widget_detail(request, widget):
             ],
             "can_edit": widget.status != WidgetStatus.RETIRED and _may_change(request.user, widget),
             "transition_form": TransitionForm(),
-            "survey_results": survey_summary_for_widget(widget),
+            "survey_results": surveys,
+            "pictures": _pictures(widget, surveys),
             "channel_mix": widget.counts.all().channel_mix(),
+            # The service inventory's data errors on the rows this widget was imported from.
+            "inventory_findings": list(widget.inventory_findings.all()),
             "may_change_surveys": _may_change(request.user, widget),
         },
     )
+
+
+def _pictures(widget, surveys):
+    """The widget's charts (widgets.pictures): its flow and every measure over its
+    last periods up to the current one, and the latest survey of all its customers."""
+    frequency = widget.reporting_frequency
+    end = next_period_start(period_start(timezone.localdate(), frequency), frequency)
+    rows = pictures.series([widget], end)[widget.pk]
+    overall = next((s for s in surveys if s.result.segment_id is None), None)
+    return {
+        "flow": pictures.flow_chart(widget, rows),
+        "measures": pictures.measure_charts(widget, rows),
+        "satisfaction": pictures.satisfaction_chart(widget, overall) if overall else None,
+        "periods": pictures.PERIODS,
+    }
+
+
+def _recent_counts(widget):
+    """The last 12 periods' values, n/a where a field does not apply to the widget."""
+    names = measures.typed_names()
+    return [
+        {
+            "period_start": count.period_start,
+            **measures.with_not_applicable(
+                {n: getattr(count, n) for n in names}, widget.not_applicable_fields
+            ),
+        }
+        for count in widget.counts.order_by("-period_start")[:12]
+    ]
 
 
 def _may_change(user, widget):

@@ -1,6 +1,8 @@
-"""Counting: the rules every count obeys (`rules`) and the one write that saves
-counts (`writes`). Every page, import and the API use these names."""
+"""Counting: the rules every count obeys (`rules`), the balance check (`balance`)
+and the one write that saves counts (`writes`). Every page, import and the API use these names."""
 
+from .balance import Balance, Finding, balance_of, balance_values
+from .balance import check_changes as balance_findings
 from .rules import (
     CLEAR_WORD,
     COUNTED_STATUSES,
@@ -10,8 +12,7 @@ from .rules import (
     MAX_COUNT,
     MEASURE_FIELDS,
     VALUE_FIELDS,
-    balance_gap,
-    balance_message,
+    check_not_applicable,
     check_period,
     check_rules,
     is_blank,
@@ -43,12 +44,16 @@ __all__ = [
     "MEASURE_FIELDS",
     "SAW_NONE",
     "VALUE_FIELDS",
+    "Balance",
     "Conflict",
     "CountChange",
     "CountConflict",
     "CountRejected",
-    "balance_gap",
-    "balance_message",
+    "Finding",
+    "balance_findings",
+    "balance_of",
+    "balance_values",
+    "check_not_applicable",
     "check_period",
     "check_rules",
     "is_as_seen",

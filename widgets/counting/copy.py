@@ -34,7 +34,7 @@ from agencies.errors import UploadRejected
 
 from .. import counting, measures
 from ..models import CountSource, WidgetCount
-from .rows import KEEP, GoodRow, Preview, Snapshot
+from .rows import KEEP, NOTE_BIT, GoodRow, Preview, Snapshot
 
 STAGE = "widgets_count_import"
 # version_checksum in widgets.counting.rows, in SQL: the same 56 bits of the same MD5.
@@ -44,8 +44,7 @@ CHECKSUM_SQL = (
 )
 VALUES = counting.VALUE_FIELDS
 # The columns a new count gets besides its widget, period and values, in save_counts' way.
-_NEW_ROW = ("created_at", "updated_at", "source", "entered_by_id", "upload_id", "balance_note")
-_NEW_ROW += ("version",)
+_NEW_ROW = ("created_at", "updated_at", "source", "entered_by_id", "upload_id", "version")
 _KEY = "c.widget_id = s.widget_id AND c.period_start = s.period_start"
 
 
@@ -60,7 +59,7 @@ def _stage(cursor):
             f"{name} {'numeric(14,2)' if measures.field(name).is_money else 'bigint'}"
             for name in VALUES
         )
-        + ", sent integer NOT NULL)"
+        + ", balance_note text, sent integer NOT NULL)"
     )
 
 
@@ -69,9 +68,19 @@ def _sent(index):
     return f"s.sent & {1 << index} <> 0"
 
 
+# SQL: the staged row sends a balance_note (NULL with the bit: a clear).
+_SENT_NOTE = f"s.sent & {1 << NOTE_BIT} <> 0"
+
+
 def _copied(row):
-    """The row's values for COPY: a cell that says nothing is NULL (its bit is not sent)."""
-    return tuple(None if v is KEEP else v for v in row.values)
+    """The row's values and balance_note for COPY: a cell that says nothing is NULL
+    (its bit is not sent)."""
+    return (*(None if v is KEEP else v for v in row.values), _text(row.note))
+
+
+def _text(note):
+    """A balance_note as stored: KEEP and a clear (None) are no reason."""
+    return note if isinstance(note, str) else None
 
 
 def save_count_file(batches, *, upload, by, snapshot, classify):
@@ -97,11 +106,12 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
     # wrap_database_errors: what COPY raises becomes Django's IntegrityError etc., as execute's.
     with connection.wrap_database_errors, connection.cursor() as cursor:
         if direct:
-            columns = ["widget_id", "period_start", *VALUES, *_NEW_ROW]
-            target, tail = "widgets_widgetcount", (now, now, "import", None, upload.pk, "", 1)
+            columns = ["widget_id", "period_start", *VALUES, "balance_note", *_NEW_ROW]
+            target, tail = "widgets_widgetcount", (now, now, "import", None, upload.pk, 1)
         else:
             _stage(cursor)
-            columns, target, tail = ["widget_id", "period_start", *VALUES, "sent"], STAGE, None
+            columns = ["widget_id", "period_start", *VALUES, "balance_note", "sent"]
+            target, tail = STAGE, None
         with cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy:
             write = copy.write_row
             for checked in itertools.chain([first], batches):
@@ -111,7 +121,9 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
                 for row in checked:
                     if direct:
                         if not row.blank:  # a blank new row saves nothing
-                            write((row.widget.pk, row.period_start, *_copied(row), *tail))
+                            values = _copied(row)
+                            note = values[-1] or ""  # NOT NULL in the counts table
+                            write((row.widget.pk, row.period_start, *values[:-1], note, *tail))
                             written += 1
                     else:
                         write((row.widget.pk, row.period_start, *_copied(row), row.mask))
@@ -148,14 +160,19 @@ def _lock_and_update(cursor, now, upload, snapshot):
         raise counting.CountConflict()
     if not existing:
         return 0, 0
+    note = "coalesce(s.balance_note, '')"
     differs = " OR ".join(
-        f"({_sent(i)} AND c.{n} IS DISTINCT FROM s.{n})" for i, n in enumerate(VALUES)
+        [
+            *(f"({_sent(i)} AND c.{n} IS DISTINCT FROM s.{n})" for i, n in enumerate(VALUES)),
+            f"({_SENT_NOTE} AND c.balance_note <> {note})",
+        ]
     )
     cursor.execute(
         "UPDATE widgets_widgetcount c SET "  # noqa: S608
         + ", ".join(
             f"{n} = CASE WHEN {_sent(i)} THEN s.{n} ELSE c.{n} END" for i, n in enumerate(VALUES)
         )
+        + f", balance_note = CASE WHEN {_SENT_NOTE} THEN {note} ELSE c.balance_note END"
         + ", source = %s, entered_by_id = NULL, upload_id = %s, api_token_id = NULL, "
         f"updated_at = %s, version = c.version + 1 FROM {STAGE} s WHERE {_KEY} AND ({differs})",
         [CountSource.IMPORT.value, upload.pk, now],
@@ -176,7 +193,7 @@ def _insert(cursor, now, upload, *, anti_join):
         "source": "%(source)s",
         "entered_by_id": "NULL",  # the upload says who (counting.save_counts)
         "upload_id": "%(upload)s",
-        "balance_note": "''",
+        "balance_note": "coalesce(s.balance_note, '')",
         "version": "1",
     }
     select = [given.get(c, "NULL") for c in columns]

@@ -40,7 +40,8 @@ class GridRow:
     raw: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     row_errors: list = field(default_factory=list)
-    warning: str = ""
+    warning: str = ""  # this period does not balance (counting.balance)
+    later_warnings: list = field(default_factory=list)  # the period after will not
     confirmed: bool = False
     note: str = ""
     values: dict = field(default_factory=dict)  # the cells the person changed
@@ -81,6 +82,10 @@ class GridRow:
     @property
     def needs_clear_confirmation(self):
         return bool(self.clears) and not self.clears_confirmed
+
+    @property
+    def warned(self):
+        return bool(self.warning or self.later_warnings)
 
     @property
     def has_errors(self):
@@ -194,7 +199,7 @@ class CountGrid:
     @property
     def warning_count(self):
         return sum(
-            1 for r in self.rows if (r.warning and not r.confirmed) or r.needs_clear_confirmation
+            1 for r in self.rows if (r.warned and not r.confirmed) or r.needs_clear_confirmation
         )
 
     def is_valid(self):
@@ -209,11 +214,15 @@ class CountGrid:
                 )
             if row.values and any(v is not None for v in row.values.values()) and period_errors:
                 row.row_errors = list(period_errors)
+        self._check_balance()
         return self.error_count == 0 and self.warning_count == 0
 
     def _check_row(self, row):
         sent = {n: row.raw[n] for n in counting.VALUE_FIELDS}
         values, row.errors = counting.parse_values(sent, blank_clears=True)
+        # A field that does not apply is shown as n/a, not as a cell: nothing to save.
+        values, not_applicable = counting.check_not_applicable(row.widget, values)
+        row.errors.update(not_applicable)
         if row.seen_version is None:
             row.row_errors.append("This row's version is not one the page gave: reload the page.")
             return
@@ -233,17 +242,40 @@ class CountGrid:
         for name, messages in counting.check_rules(after).items():
             if name in counting.VALUE_FIELDS:
                 row.errors.setdefault(name, []).extend(messages)
-        previous_backlog = row.previous.backlog if row.previous else None
-        gap = (
-            None if row.errors or not row.values else counting.balance_gap(after, previous_backlog)
-        )
-        row.warning = counting.balance_message(gap, previous_backlog, after) if gap else ""
-        if row.warning and row.confirmed and not row.note:
-            row.errors["note"] = ["Say why the backlog does not balance, to confirm it."]
         try:
             NOTE_FIELD.clean(row.note)
         except ValidationError as exc:
             row.errors["note"] = exc.messages
+
+    def _check_balance(self):
+        """The balance of the changed rows as they will be, and of the periods after
+        them (counting.balance: one query); a row that does not balance is saved only
+        once confirmed with a reason, a later period's change once confirmed."""
+        rows = {
+            (row.widget.pk, self.period_start): row
+            for row in self.rows
+            if row.values and not row.has_errors
+        }
+        changes = [self._change(row) for row in rows.values()]
+        for finding in counting.balance_findings(changes):
+            row = rows[(finding.widget.pk, self.period_start)]
+            if finding.later:
+                row.later_warnings.append(finding.message)
+            else:
+                row.warning = finding.message
+                if not row.note and row.current is not None:
+                    row.note = row.current.balance_note  # the reason given before, to confirm
+                if row.confirmed and not row.note:
+                    row.errors["note"] = ["Say why the backlog does not balance, to confirm it."]
+
+    def _change(self, row):
+        return counting.CountChange(
+            widget=row.widget,
+            period_start=self.period_start,
+            values=row.values,
+            expected_version=row.seen_version,
+            balance_note=row.note if row.warning else "",
+        )
 
     def save(self):
         """Save the changed rows; CountConflict marks the rows someone else saved."""
@@ -251,13 +283,7 @@ class CountGrid:
         for row in self.rows:
             if not row.values:
                 continue
-            change = counting.CountChange(
-                widget=row.widget,
-                period_start=self.period_start,
-                values=row.values,
-                expected_version=row.seen_version,
-                balance_note=row.note if row.warning else "",
-            )
+            change = self._change(row)
             changes.append(change)
             by_key[change.key] = row
         try:

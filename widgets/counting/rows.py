@@ -13,11 +13,14 @@ from django.core import signing
 
 from .. import counting
 from ..models import Widget
+from ..periods import previous_period_start
 
 # A cell that says nothing: the stored value stays (a clear is None).
 KEEP = type("Keep", (), {"__repr__": lambda self: "KEEP", "__slots__": ()})()
 KEEP_ROWS = 50
 KEEP_ERRORS = 200
+# The bit of GoodRow.mask that says the row sends a balance_note.
+NOTE_BIT = len(counting.VALUE_FIELDS)
 _SNAPSHOT_SALT = "widgets.counting.upload.snapshot"
 # A row's status -> the Preview total it counts in (any other status is an error).
 _TOTALS = {"new": "new", "changes": "changed", "unchanged": "unchanged"}
@@ -91,6 +94,7 @@ class PreviewRow:
     status: str  # new / changes / unchanged / error
     messages: list = field(default_factory=list)
     cells: list = field(default_factory=list)  # [(field, old, new)] for a changed row
+    warnings: list = field(default_factory=list)  # the balance (widgets.counting.balance)
 
 
 @dataclass
@@ -104,6 +108,15 @@ class Preview:
     error_rows: list = field(default_factory=list)
     existing: int = 0  # rows of the file that exist, and their checksum (Snapshot)
     checksum: int = 0
+    # Data-quality findings the rows would create (widgets.quality.for_rows): the
+    # first KEEP_ERRORS as (row number, finding), and how many in all.
+    findings: list = field(default_factory=list)
+    finding_total: int = 0
+    warned: int = 0  # rows with a balance warning, and the first of them not in `rows`
+    warning_rows: list = field(default_factory=list)
+    # The rows shown, by number; which rows have a warning, a bit each.
+    _shown: dict = field(default_factory=dict, repr=False)
+    _warned_rows: bytearray = field(default_factory=bytearray, repr=False)
 
     @property
     def snapshot(self):
@@ -119,13 +132,45 @@ class Preview:
         setattr(self, attribute, getattr(self, attribute) + 1)
         return True
 
+    def add_findings(self, found):
+        self.finding_total += len(found)
+        self.findings.extend(found[: max(0, KEEP_ERRORS - len(self.findings))])
+
     def add(self, row):
         if not self._tally(row.status) and len(self.error_rows) < KEEP_ERRORS:
             self.error_rows.append(row)
         if len(self.rows) < KEEP_ROWS:
             self.rows.append(row)
+            self._shown[row.number] = row
 
-    def add_good(self, row, stored=None):
+    def warn_balance(self, tag, finding):
+        """A counting.balance.Finding about the file's row `tag` (number, status): on the
+        row's kept PreviewRow, else on one made for it while fewer than KEEP_ERRORS are."""
+        number, status = tag
+        if finding.later:
+            why = f" Its reason: {finding.note}" if finding.explained else ""
+        elif finding.explained:
+            why = f" Reason given: {finding.note}"
+        else:
+            why = " Give the reason in the balance_note column, or correct the numbers."
+        byte, bit = number >> 3, 1 << (number & 7)
+        if byte >= len(self._warned_rows):
+            self._warned_rows.extend(bytes(byte + 1024 - len(self._warned_rows)))
+        if not self._warned_rows[byte] & bit:
+            self._warned_rows[byte] |= bit
+            self.warned += 1
+        row = self._shown.get(number)
+        if row is None and len(self.warning_rows) < KEEP_ERRORS:
+            period = finding.period_start
+            if finding.later:
+                period = previous_period_start(period, finding.widget.reporting_frequency)
+            row = PreviewRow(number, finding.widget.name, period.isoformat(), status)
+            self._shown[number] = row
+            self.warning_rows.append(row)
+        if row is not None:
+            row.warnings.append(finding.message + why)
+
+    def add_good(self, row, stored=None, stored_note=""):
         """A GoodRow; its PreviewRow (with its changed cells) is made only if it is kept."""
         self._tally(row.status)
         if len(self.rows) < KEEP_ROWS:
@@ -138,15 +183,13 @@ class Preview:
                     )
                     if value is not KEEP and (stored[i] if stored is not None else None) != value
                 ]
-            self.rows.append(
-                PreviewRow(
-                    row.number,
-                    row.widget.name,
-                    row.period_start.isoformat(),
-                    row.status,
-                    cells=cells,
-                )
+                if row.note is not KEEP and (row.note or "") != stored_note:
+                    cells.append(("balance_note", stored_note or None, row.note or None))
+            shown = PreviewRow(
+                row.number, row.widget.name, row.period_start.isoformat(), row.status, cells=cells
             )
+            self.rows.append(shown)
+            self._shown[row.number] = shown
 
 
 @dataclass(slots=True)
@@ -158,6 +201,7 @@ class GoodRow:
     widget: Widget
     period_start: dt.date
     values: tuple
+    note: object = KEEP  # balance_note: KEEP says nothing, None clears, or the text
     status: str = ""
 
     @property
@@ -174,5 +218,7 @@ class GoodRow:
 
     @property
     def mask(self):
-        """The sent cells as bits, VALUE_FIELDS order (widgets.counting.copy's UPDATE)."""
-        return sum(1 << i for i, v in enumerate(self.values) if v is not KEEP)
+        """The sent cells as bits, VALUE_FIELDS order, then the note (NOTE_BIT), for
+        widgets.counting.copy's UPDATE."""
+        sent = sum(1 << i for i, v in enumerate(self.values) if v is not KEEP)
+        return sent | (0 if self.note is KEEP else 1 << NOTE_BIT)

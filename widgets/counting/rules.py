@@ -5,8 +5,7 @@ docs/domain.md, "Rules every count obeys": counts are whole numbers (cost in dol
 never negative; within standard and rework never exceed delivered; a period is
 named by its first day at the widget's reporting frequency and is not in the
 future; unknown is blank, never 0. The balance check (previous backlog + demand
-- delivered - withdrawn = backlog) is a warning that can be confirmed with a
-reason, not an error.
+- delivered - withdrawn = backlog) is a warning, not an error: widgets.counting.balance.
 """
 
 import datetime as dt
@@ -27,6 +26,10 @@ MEASURE_FIELDS = measures.all_names()
 # In uploads and API batches a blank cell is "no change"; this word clears a
 # stored value (docs/domain.md, "How a write treats what it was not told").
 CLEAR_WORD = "clear"
+# In any cell, this word says "this measure does not apply to this widget": taken
+# for a field the widget declares not applicable (nothing to save), refused for
+# one that applies (docs/domain.md, "Unknown, zero and not applicable").
+NOT_APPLICABLE_WORDS = frozenset({measures.NOT_APPLICABLE_SHORT, measures.NOT_APPLICABLE_WORDS})
 LABELS = measures.labels()
 # Worked out once from the registry: these are read for every cell of every row.
 _MONEY = frozenset(f.name for f in measures.COUNT_FIELDS if f.is_money)
@@ -87,19 +90,27 @@ def is_clear(raw):
     return isinstance(raw, str) and raw.strip().lower() == CLEAR_WORD
 
 
+def is_not_applicable_word(raw):
+    return isinstance(raw, str) and raw.strip().lower() in NOT_APPLICABLE_WORDS
+
+
 def parse_values(raw_values, *, blank_clears):
     """(values, errors) for the cells the writer sent: a field missing from
     `raw_values` is not in `values`, so the write leaves it as it is.
 
     `blank_clears`: in the grid and the edit page an emptied cell clears the
     stored value (True); in uploads and the API a blank cell is no change and
-    the word "clear" clears (False). A clear is `None` in `values`.
+    the word "clear" clears (False). A clear is `None` in `values`; the word
+    "n/a" is measures.NOT_APPLICABLE, for `check_not_applicable` to judge.
     """
     values, errors = {}, {}
     for name in VALUE_FIELDS:
         if name not in raw_values:
             continue
         raw = raw_values[name]
+        if is_not_applicable_word(raw):
+            values[name] = measures.NOT_APPLICABLE
+            continue
         if not blank_clears:
             if is_blank(raw):
                 continue
@@ -111,6 +122,39 @@ def parse_values(raw_values, *, blank_clears):
         except ValueError as exc:
             errors[name] = [str(exc)]
     return values, errors
+
+
+def does_not_apply_message(widget, name):
+    return (
+        f"{LABELS[name]} does not apply to “{widget.name}”: leave it out. To count it, "
+        "untick it under “Measures that do not apply” on the widget's edit page."
+    )
+
+
+def applies_message(widget, name):
+    return (
+        f"“n/a” is only for a measure that does not apply to the widget, and "
+        f"{LABELS[name].lower()} applies to “{widget.name}”: give a number, or leave it "
+        "blank if it is not known."
+    )
+
+
+def check_not_applicable(widget, values):
+    """(values, errors): `values` less the fields that do not apply to the widget
+    (their "n/a", or a clear of what is never stored, saves nothing); an error for
+    a number sent for a field that does not apply, and for "n/a" sent for one
+    that applies."""
+    not_applicable = widget.not_applicable_fields
+    kept, errors = {}, {}
+    for name, value in values.items():
+        if name in not_applicable:
+            if value is not None and value is not measures.NOT_APPLICABLE:
+                errors[name] = [does_not_apply_message(widget, name)]
+        elif value is measures.NOT_APPLICABLE:
+            errors[name] = [applies_message(widget, name)]
+        else:
+            kept[name] = value
+    return kept, errors
 
 
 def merged(current, values):
@@ -170,24 +214,3 @@ def with_sent_rules(values, errors):
     if not values.keys() >= _WHOLES:
         return errors
     return {**check_rules(values), **errors}
-
-
-def balance_gap(values, previous_backlog):
-    """How far the backlog is from previous backlog + demand - delivered - withdrawn."""
-    parts = [previous_backlog] + [
-        values.get(n) for n in ("demand", "delivered", "withdrawn", "backlog")
-    ]
-    if any(p is None for p in parts):
-        return None
-    previous, demand, delivered, withdrawn, backlog = parts
-    gap = previous + demand - delivered - withdrawn - backlog
-    return gap or None
-
-
-def balance_message(gap, previous_backlog, values):
-    expected = previous_backlog + values["demand"] - values["delivered"] - values["withdrawn"]
-    return (
-        f"The backlog does not balance: previous backlog {previous_backlog} + demand "
-        f"{values['demand']} - delivered {values['delivered']} - withdrawn "
-        f"{values['withdrawn']} = {expected}, but the backlog is {values['backlog']}."
-    )

@@ -31,10 +31,12 @@ from django.utils import timezone
 from agencies.errors import UploadRejected
 from agencies.tabular import read_rows as tabular_read_rows
 
-from .. import counting, measures
+from .. import counting, measures, quality
 from ..models import CountUpload, Widget, WidgetCount
+from .balance import Judge, Row, stored_around
 from .copy import save_count_file
 from .rows import KEEP, GoodRow, Preview, PreviewRow, SeenPeriods, version_checksum
+from .writes import lock_not_applicable
 
 COLUMNS = [
     ("agency", "Agency abbreviation, e.g. DEQ (optional; checked when given)"),
@@ -42,7 +44,13 @@ COLUMNS = [
     ("widget", "Or the widget's name, exactly as in the catalogue"),
     ("period_start", "First day of the period, as YYYY-MM-DD"),
     *[(f.name, f"{f.label}: {f.help}") for f in measures.typed_fields()],
+    (
+        "balance_note",
+        "Why the backlog does not balance with the period before, when it does not "
+        "(optional): kept with the row, which then counts as explained",
+    ),
 ]
+NOTE_LENGTH = 1000
 BATCH = 2000
 # How many distinct cell texts, dates and widget numbers a file's memos hold:
 # beyond that a value is simply worked out again (memory stays bounded).
@@ -56,9 +64,24 @@ _VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
 # Which of the values is money (cost): its cells are remembered apart from counts'.
 _IS_MONEY = tuple(measures.field(n).is_money for n in counting.VALUE_FIELDS)
 # The values the rules among a row's own cells need (delivered): see _check.
+_BACKLOG = counting.VALUE_FIELDS.index("backlog")
 _WHOLES = tuple(
     counting.VALUE_FIELDS.index(f.share_of) for f in measures.typed_fields() if f.share_of
 )
+
+
+def _note(raw, messages):
+    """The row's balance_note: KEEP when blank, None for the word "clear", else the text."""
+    if counting.is_blank(raw):
+        return KEEP
+    text = str(raw).strip()
+    if counting.is_clear(text):
+        return None
+    if len(text) > NOTE_LENGTH:
+        messages.append(f"balance_note: write the reason in {NOTE_LENGTH} characters or fewer.")
+    if "\x00" in text:
+        messages.append("balance_note: remove the NUL character from the reason.")
+    return text
 
 
 def _date(value):
@@ -72,6 +95,28 @@ def _date(value):
         return None
 
 
+def _findings(good):
+    """[(row number, finding)]: the data-quality findings (widgets.quality) the new and
+    changed rows of one batch would create, judged with the saved periods around them
+    and the batch's other rows (one query a batch)."""
+    writes = [r for r in good if r.status in {"new", "changes"}]
+    numbers = {(r.widget.pk, r.period_start): r.number for r in writes}
+    found = quality.for_rows((r.widget, r.period_start, r.sent) for r in writes)
+    return sorted(((numbers[f.widget.pk, f.period], f) for f in found), key=lambda p: p[0])
+
+
+def _not_applicable(widget, parsed, errors):
+    """(parsed, errors) after counting.check_not_applicable: "n/a" in a field that
+    does not apply to the widget says nothing (KEEP); a number there, or "n/a" in
+    a field that applies, is an error at that field."""
+    sent = {n: v for n, v in zip(counting.VALUE_FIELDS, parsed, strict=True) if v is not KEEP}
+    kept, refused = counting.check_not_applicable(widget, sent)
+    return (
+        tuple(kept.get(n, KEEP) for n in counting.VALUE_FIELDS),
+        {**refused, **errors},
+    )
+
+
 class CountFile:
     def __init__(self, *, agency, user, read_rows=None):
         self.agency = agency
@@ -79,7 +124,7 @@ class CountFile:
         # How the file is read: tabular.read_rows, or the upload page's (which counts rows).
         self.read_rows = read_rows or tabular_read_rows
         widgets = Widget.objects.filter(agency=agency).only(
-            "pk", "name", "status", "reporting_frequency", "agency_id"
+            "pk", "name", "status", "reporting_frequency", "agency_id", "not_applicable"
         )
         self.by_id = {w.pk: w for w in widgets}
         self.by_name = {w.name.lower(): w for w in self.by_id.values()}
@@ -98,6 +143,10 @@ class CountFile:
         # (status, frequency, period) -> True when counting.check_period found
         # nothing: it depends on the widget through these alone (see its docstring).
         self._good_periods = {}
+        # A cell said "n/a" (parsed to measures.NOT_APPLICABLE, and so remembered):
+        # until one does, a row of a widget that declares nothing not applicable
+        # needs no look for it (~1.4 µs a row when looked for, measured).
+        self._saw_not_applicable = False
 
     # -- one row ------------------------------------------------------------------
 
@@ -156,6 +205,8 @@ class CountFile:
             pass
         sent = dict(zip(counting.VALUE_FIELDS, raws, strict=True))
         values, errors = counting.parse_values(sent, blank_clears=False)
+        if not self._saw_not_applicable:  # from now on, rows are checked for "n/a" (_check)
+            self._saw_not_applicable = any(v is measures.NOT_APPLICABLE for v in values.values())
         for (name, raw), memo in zip(sent.items(), self._memos, strict=True):
             if type(raw) is str and name not in errors and len(memo) < MEMO_LIMIT:
                 memo[raw] = values.get(name, KEEP)
@@ -185,7 +236,10 @@ class CountFile:
         period = self._period(raw_period)
         if period is None:
             messages.append(f"period_start: “{raw_period or ''}” is not a date as YYYY-MM-DD.")
+        note = _note(values.get("balance_note"), messages)
         parsed, errors = self.parse_values(values)
+        if widget is not None and (widget.not_applicable or self._saw_not_applicable):
+            parsed, errors = _not_applicable(widget, parsed, errors)
         if all(parsed[i] is not KEEP for i in _WHOLES):
             # The rules among the cells the row sends (a cell that did not parse is
             # KEEP); with the stored values in _classify.
@@ -207,7 +261,7 @@ class CountFile:
                 status="error",
                 messages=messages,
             )
-        return GoodRow(number, widget, period, parsed)
+        return GoodRow(number, widget, period, parsed, note)
 
     # -- the file -----------------------------------------------------------------
 
@@ -222,28 +276,34 @@ class CountFile:
 
     @staticmethod
     def _existing(good):
-        """{(widget_id, period_start): (version, values)} for the good rows that exist."""
+        """{(widget_id, period_start): (version, values, balance_note)} for the good rows
+        that exist."""
         if not good:
             return {}
         rows = WidgetCount.objects.filter(
             widget_id__in={r.widget.pk for r in good},
             period_start__in={r.period_start for r in good},
-        ).values_list("widget_id", "period_start", "version", *counting.VALUE_FIELDS)
-        return {(w, p): (version, tuple(values)) for w, p, version, *values in rows}
+        ).values_list(
+            "widget_id", "period_start", "version", "balance_note", *counting.VALUE_FIELDS
+        )
+        return {(w, p): (version, tuple(values), note) for w, p, version, note, *values in rows}
 
-    def _classify(self, checked, preview):
+    def _classify(self, checked, preview, judge=None):
         """Each good row's status against the database, and the rules judged on the
         row as it will be (stored values with the file's over them); the preview's
-        totals and snapshot. Returns the rows that are still good."""
+        totals and snapshot. Returns the rows that are still good. With `judge` (a
+        counting.balance.Judge), the rows the file changes go to it as they will be."""
         candidates = [r for r in checked if type(r) is GoodRow]
         existing = self._existing(candidates)
-        good = []
+        good, changed = [], []
         for row in checked:
             if type(row) is not GoodRow:
                 preview.add(row)
                 continue
             current = existing.get((row.widget.pk, row.period_start))
             stored = None if current is None else current[1]
+            stored_note = "" if current is None else current[2]
+            note = stored_note if row.note is KEEP else (row.note or "")
             after = [
                 v if v is not KEEP else (None if stored is None else stored[i])
                 for i, v in enumerate(row.values)
@@ -258,9 +318,24 @@ class CountFile:
             if current is None:
                 row.status = "unchanged" if row.blank else "new"
             else:
-                row.status = "changes" if tuple(after) != stored else "unchanged"
-            preview.add_good(row, stored)
+                differs = tuple(after) != stored or note != stored_note
+                row.status = "changes" if differs else "unchanged"
+            preview.add_good(row, stored, stored_note)
             good.append(row)
+            if judge is not None and row.status != "unchanged":
+                values = dict(zip(counting.VALUE_FIELDS, after, strict=True))
+                before = None if stored is None else stored[_BACKLOG]
+                changed.append(
+                    (
+                        (row.number, row.status),
+                        Row(row.widget, row.period_start, values, note, before),
+                    )
+                )
+        if changed:
+            periods = {}
+            for _tag, row in changed:
+                periods.setdefault(row.widget, set()).add(row.period_start)
+            judge.add(changed, stored_around(periods))
         return good
 
     @staticmethod
@@ -282,8 +357,11 @@ class CountFile:
     def preview(self, fileobj, filename):
         """Totals, the first rows and the first errors; UploadError for a bad file."""
         preview = Preview()
+        judge = Judge(preview.warn_balance)
         for checked in self._checked_batches(fileobj, filename):
-            self._classify(checked, preview)
+            good = self._classify(checked, preview, judge)
+            preview.add_findings(_findings(good))
+        judge.finish()
         return preview
 
     def commit(self, fileobj, filename, *, snapshot):
@@ -304,6 +382,10 @@ class CountFile:
         upload = CountUpload.objects.create(
             agency=self.agency, uploaded_by=self.user, file_name=filename[:255]
         )
+        # Which fields apply to each widget, as now and held so until the commit
+        # (the set-based save does not go through save_counts, which would do it).
+        for pk, not_applicable in lock_not_applicable(self.by_id).items():
+            self.by_id[pk].not_applicable = not_applicable
         batches = self._checked_batches(fileobj, filename)
         if connection.vendor == "postgresql":
             preview = save_count_file(
@@ -328,7 +410,12 @@ class CountFile:
             if preview.errors:
                 raise UploadRejected(preview)
             changes = [
-                counting.CountChange(widget=r.widget, period_start=r.period_start, values=r.sent)
+                counting.CountChange(
+                    widget=r.widget,
+                    period_start=r.period_start,
+                    values=r.sent,
+                    balance_note="" if r.note is KEEP else r.note,
+                )
                 for r in good
                 if r.status in {"new", "changes"}
             ]

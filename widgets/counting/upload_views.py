@@ -8,6 +8,8 @@ of them saved by someone else since is refused and answered with the preview
 again, against what is saved now (409).
 """
 
+from django.template.defaultfilters import pluralize
+
 from agencies.errors import UploadRejected
 from agencies.models import Agency
 from agencies.permissions import SIGNED_IN, STAFF, grant
@@ -20,6 +22,7 @@ from ..models import CountUpload
 from .rows import Snapshot
 from .upload import COLUMNS, CountFile
 
+_LABELS = {**{n: label.lower() for n, label in counting.LABELS.items()}, "balance_note": "reason"}
 STATUSES = {"new": NEW, "changes": CHANGED, "unchanged": UNCHANGED, "error": ERROR}
 TEMPLATE_EXAMPLE = {
     "agency": "DEQ",
@@ -36,12 +39,18 @@ CONFLICT = (
 
 def as_preview(found):
     """The count file's preview (widgets.counting.upload.Preview) in the one protocol."""
+    by_row = {}
+    for number, finding in found.findings:
+        by_row.setdefault(number, []).append(f"{finding.grade_label}: {finding.message}")
     rows = [_row(r) for r in found.error_rows]
-    rows += [_row(r) for r in found.rows if r.status != "error"]
+    others = [r for r in found.rows if r.status != "error"] + found.warning_rows
+    rows += [_row(r, by_row.get(r.number, [])) for r in sorted(others, key=lambda r: r.number)]
     return Preview(
         rows=rows,
+        notes=_quality_notes(found, shown={r.number for r in found.rows}),
         data=found,
         total=found.total,
+        warned=found.warned,
         tally={
             ERROR: found.errors,
             NEW: found.new,
@@ -51,13 +60,34 @@ def as_preview(found):
     )
 
 
-def _row(row):
+def _quality_notes(found, *, shown, listed=20):
+    """What the file's rows would add to the data-quality page: how many findings, and
+    those of rows the preview does not list (the first `listed`)."""
+    if not found.finding_total:
+        return []
+    n = found.finding_total
+    notes = [
+        f"Data quality: saving this file would add {n} finding{pluralize(n)} to the "
+        "agency's data-quality page (a value far from its earlier periods, or the same "
+        "volume period after period). Check them before you save; they do not stop the save."
+    ]
+    unlisted = [(number, f) for number, f in found.findings if number not in shown]
+    notes += [
+        f"Row {number} ({f.widget.name}, {f.period_label}): {f.grade_label}: {f.message}"
+        for number, f in unlisted[:listed]
+    ]
+    return notes
+
+
+def _row(row, notes=()):
     return PreviewRow(
         number=row.number,
         label=", ".join(part for part in (row.widget, row.period) if part),
         status=STATUSES[row.status],
         messages=row.messages,
-        cells=[Cell(counting.LABELS[n].lower(), old, new) for n, old, new in row.cells],
+        notes=list(notes),
+        warnings=row.warnings,
+        cells=[Cell(_LABELS[n], old, new) for n, old, new in row.cells],
     )
 
 
@@ -69,9 +99,13 @@ class CountUploadView(UploadView):
         "A file changes only what it says. A blank cell, or a column the file does not have, "
         "leaves the stored number as it is; blank is never read as 0. To clear a stored "
         f"number (make it unknown again), write “{counting.CLEAR_WORD}” in its cell: the "
-        "preview shows each clear before anything is saved. Write numbers without thousands "
+        "preview shows each clear before anything is saved. A measure that does not apply "
+        f"to a widget (n/a in the grid) takes no number: leave it blank or write "
+        f"“{measures.NOT_APPLICABLE_SHORT}”. Write numbers without thousands "
         "separators. Give widget_id or widget; when a row has both, they must name the same "
-        "widget."
+        "widget. A row whose backlog does not balance with the period before (previous "
+        "backlog + demand \u2212 delivered \u2212 withdrawn) is saved with a warning; "
+        "its reason, in balance_note, is kept with it."
     )
     template_name = "widgets/counting/count_upload.html"
     template_url_name = "widgets:count-upload-template"

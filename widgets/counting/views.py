@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.errors import VERSION_MISSING
 from agencies.models import Agency
 from agencies.permissions import READ, STAFF, grant
 from agencies.scoping import can_change
@@ -116,13 +117,14 @@ def count_history(request, widget):
             else None
         )
         values = {n: getattr(count, n) for n in counting.VALUE_FIELDS}
-        gap = counting.balance_gap(values, previous)
+        balance = counting.balance_of(counting.balance_values(values, widget), previous)
         rows.append(
             {
                 "count": count,
+                "values": measures.with_not_applicable(values, widget.not_applicable_fields),
                 "label": describe_period(count.period_start, widget.reporting_frequency),
                 "measures": flow.period_measures(count, previous),
-                "balance_gap": gap,
+                "balance": None if balance is None or balance.balances else balance,
             }
         )
     fmt = request.GET.get("export")
@@ -160,9 +162,11 @@ def _history_export(widget, rows, fmt):
         [
             r["count"].period_start,
             r["label"],
-            *(getattr(r["count"], f.name) for f in fields),
-            *(r["measures"][m.name] for m in derived),
-            r["balance_gap"],
+            *(measures.exported(r["values"][f.name]) for f in fields),
+            *(measures.exported(r["measures"][m.name]) for m in derived),
+            # How much higher the backlog is than expected (below zero: lower); blank
+            # when it balances or a part is unknown.
+            r["balance"].difference if r["balance"] else None,
             r["count"].balance_note,
             r["count"].source,
         ]
@@ -183,12 +187,18 @@ class CountForm(forms.Form):
         label="Why the backlog does not balance (if it does not)",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Shown (as a checkbox) only when the save moves the balance of the period after.
+    confirm_later = forms.BooleanField(
+        required=False, label="The numbers are right", widget=forms.HiddenInput
+    )
+    # Required: an edit without it is refused with a message, never saved unchecked.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": VERSION_MISSING}
+    )
 
-    def __init__(self, *args, count, previous_backlog=None, **kwargs):
+    def __init__(self, *args, count, **kwargs):
         super().__init__(*args, **kwargs)
         self.count = count
-        self.previous_backlog = previous_backlog
         values = {
             spec.name: forms.CharField(
                 required=False,
@@ -202,6 +212,7 @@ class CountForm(forms.Form):
                 ),
             )
             for spec in measures.typed_fields()
+            if count.widget.applies(spec.name)
         }
         # The values first, in the registry's order; then the note and the version.
         self.fields = {**values, **self.fields}
@@ -209,21 +220,44 @@ class CountForm(forms.Form):
     def clean(self):
         data = super().clean()
         # Only the fields the form sent: one missing from the POST is left as it is.
-        sent = {n: data.get(n) for n in counting.VALUE_FIELDS if n in self.data}
+        sent = {
+            n: data.get(n) if n in self.fields else self.data.get(n)
+            for n in counting.VALUE_FIELDS
+            if n in self.data
+        }
         values, errors = counting.parse_values(sent, blank_clears=True)
+        values, not_applicable = counting.check_not_applicable(self.count.widget, values)
+        for messages_ in not_applicable.values():  # no field of its own: n/a is not typed
+            for message in messages_:
+                self.add_error(None, message)
         after = counting.merged(self.count, values)
         rules = {n: m for n, m in counting.check_rules(after).items() if n not in errors}
         for name, messages_ in {**errors, **rules}.items():
             for message in messages_:
                 self.add_error(name, message)
         self.values = values
-        gap = None if errors else counting.balance_gap(after, self.previous_backlog)
-        if gap and not data.get("balance_note", "").strip():
-            self.add_error(
-                "balance_note",
-                counting.balance_message(gap, self.previous_backlog, after)
-                + " Say why, or correct the numbers.",
-            )
+        if errors or rules:
+            return data
+        # The balance as it will be (counting.balance), with the note as typed: an
+        # emptied note clears the stored one.
+        note = data.get("balance_note", "").strip()
+        change = counting.CountChange(
+            widget=self.count.widget,
+            period_start=self.count.period_start,
+            values=values,
+            balance_note=note or None,
+        )
+        for finding in counting.balance_findings([change]):
+            if finding.later:
+                self.fields["confirm_later"].widget = forms.CheckboxInput()
+            if finding.later and not data.get("confirm_later"):
+                self.add_error(
+                    "confirm_later", f"{finding.message} Confirm it, or correct the numbers."
+                )
+            elif not finding.later and not note:
+                self.add_error(
+                    "balance_note", f"{finding.message} Say why, or correct the numbers."
+                )
         return data
 
 
@@ -231,25 +265,17 @@ class CountForm(forms.Form):
 def count_edit(request, count):
     """Edit one period's counts, refusing a save made from an older version."""
     widget = count.widget
-    previous = (
-        WidgetCount.objects.filter(
-            widget=widget,
-            period_start=previous_period_start(count.period_start, widget.reporting_frequency),
-        )
-        .values_list("backlog", flat=True)
-        .first()
-    )
     label = describe_period(count.period_start, widget.reporting_frequency)
     conflict = None
     if request.method == "POST":
-        form = CountForm(request.POST, count=count, previous_backlog=previous)
+        form = CountForm(request.POST, count=count)
         if form.is_valid():
             change = counting.CountChange(
                 widget=widget,
                 period_start=count.period_start,
                 values=form.values,
                 expected_version=form.cleaned_data["version"],
-                balance_note=form.cleaned_data["balance_note"].strip(),
+                balance_note=form.cleaned_data["balance_note"].strip() or None,
             )
             try:
                 counting.save_counts([change], by=request.user, source="form")
@@ -279,7 +305,6 @@ def count_edit(request, count):
         form = CountForm(
             initial={**initial, "balance_note": count.balance_note, "version": count.version},
             count=count,
-            previous_backlog=previous,
         )
     return render(
         request,

@@ -21,15 +21,15 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agencies.errors import NothingSaved
 
-from ..models import CountSource, WidgetCount
+from ..models import CountSource, Widget, WidgetCount
 from ..periods import describe_period
-from .rules import LABELS, MEASURE_FIELDS, check_rules, merged
+from .rules import LABELS, MEASURE_FIELDS, check_not_applicable, check_rules, merged
 
 # expected_version for a row the writer saw as not counted yet.
 SAW_NONE = 0
@@ -45,7 +45,7 @@ class CountChange:
     # The version the writer read: SAW_NONE for a row they saw absent; None for
     # an unconditional write.
     expected_version: int | None = None
-    balance_note: str = ""
+    balance_note: str | None = ""  # why it does not balance: "" says nothing, None clears
     status: str = ""  # new / changed / unchanged, set by save_counts
     count: WidgetCount | None = field(default=None, repr=False)
 
@@ -171,6 +171,29 @@ def _lost(changes):
     return lost
 
 
+def lock_not_applicable(widget_ids):
+    """{widget id: the count fields that do not apply to it}, as stored now.
+
+    On PostgreSQL the widgets' rows are share-locked until the write commits, so a
+    widget cannot be declared not applicable for a field while this write puts a
+    number in it: the declaration (save_widget, under the widget's row lock) waits
+    and then finds the number (Widget._clean_not_applicable), or this write waits
+    and then finds the declaration. Writers of counts do not wait for each other.
+    """
+    ids = sorted(widget_ids)
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        rows = Widget.objects.raw(
+            "SELECT id, not_applicable FROM widgets_widget WHERE id = ANY(%s) "
+            "ORDER BY id FOR SHARE",
+            [ids],
+        )
+    else:
+        rows = Widget.objects.filter(pk__in=ids).only("pk", "not_applicable")
+    return {w.pk: w.not_applicable for w in rows}
+
+
 def save_counts(changes, *, by, source, upload=None, api_token=None, reason=None):
     """Save the changes in one transaction: all of them, or none.
 
@@ -195,6 +218,7 @@ def _save_counts(changes, *, by, source, upload, api_token, reason):
             period_start__in={c.period_start for c in changes},
         )
     }
+    not_applicable = lock_not_applicable({c.widget.pk for c in changes})
     conflicts, rejected = [], []
     for change in changes:
         unknown = change.values.keys() - set(MEASURE_FIELDS)
@@ -203,6 +227,12 @@ def _save_counts(changes, *, by, source, upload, api_token, reason):
         current = existing.get(change.key)
         if not is_as_seen(change.expected_version, current):
             conflicts.append(Conflict(change, current))
+            continue
+        # As the widget is now, whatever the writer read of it.
+        change.widget.not_applicable = not_applicable.get(change.widget.pk, [])
+        change.values, errors = check_not_applicable(change.widget, change.values)
+        if errors:
+            rejected.append((change, errors))
             continue
         errors = check_rules(merged(current, change.values))
         if errors:
@@ -253,14 +283,14 @@ def _save_counts(changes, *, by, source, upload, api_token, reason):
 def _differs(count, change):
     if any(getattr(count, n) != v for n, v in change.values.items()):
         return True
-    return bool(change.balance_note) and change.balance_note != count.balance_note
+    return change.balance_note != "" and (change.balance_note or "") != count.balance_note
 
 
 def _apply(count, change, *, by, source, upload, api_token, now):
     for name, value in change.values.items():
         setattr(count, name, value)
-    if change.balance_note:
-        count.balance_note = change.balance_note
+    if change.balance_note != "":
+        count.balance_note = change.balance_note or ""
     count.source = source
     # The person who typed the numbers; an upload (its file and who sent it) or a
     # token says where the others came from, as history_user says who saved them.

@@ -10,7 +10,8 @@ are dropped. Counts saved here come from a published inventory, so they are
 kept for drafts too (the grid and uploads count only approved widgets).
 """
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -20,8 +21,10 @@ from agencies.models import Agency, Program
 from customers.models import CustomerSegment, SegmentKind
 
 from .. import counting
-from ..models import CountSource
+from ..models import CountSource, InventoryImport
+from . import gc_keep
 from .gc_inventory import DEFAULT_PROGRAM
+from .gc_reader import GRADES
 
 REASON = "Service inventory import"
 
@@ -33,13 +36,19 @@ class CommitSummary:
     widgets_changed: int = 0
     counts_created: int = 0
     counts_changed: int = 0
+    findings: dict = field(default_factory=dict)  # grade -> how many
+    inventory_import: InventoryImport | None = None  # None: nothing was written
 
     def __str__(self):
+        graded = ", ".join(
+            f"{n} {grade}{'s' if n != 1 else ''}" for grade, n in self.findings.items()
+        )
         return (
             f"{self.widgets_created} widget{'s' if self.widgets_created != 1 else ''} created, "
             f"{self.widgets_changed} changed; {self.counts_created} yearly count"
             f"{'s' if self.counts_created != 1 else ''} created, {self.counts_changed} changed; "
             f"{self.agencies_created} agenc{'ies' if self.agencies_created != 1 else 'y'} created."
+            + (f" Findings on the published rows: {graded}." if graded else "")
         )
 
 
@@ -118,9 +127,10 @@ def _save_segments(plan, segments):
         widget.customer_segments.set(chosen)
 
 
-def _save_counts(plan, *, by, summary):
-    """The plan's yearly counts through the one write of counts, each only as the
-    preview saw it (counting.CountConflict if someone saved it since)."""
+def _save_counts(plans, *, by, summary):
+    """The plans' yearly counts through the one write of counts (one call for the
+    whole import), each only as the preview saw it (counting.CountConflict if
+    someone saved it since)."""
     changes = [
         counting.CountChange(
             widget=plan.widget,
@@ -128,6 +138,7 @@ def _save_counts(plan, *, by, summary):
             values=change.values,
             expected_version=change.count.version if change.count else counting.SAW_NONE,
         )
+        for plan in plans
         for change in plan.counts
         if change.status != "unchanged"
     ]
@@ -138,7 +149,7 @@ def _save_counts(plan, *, by, summary):
             summary.counts_changed += 1
 
 
-def commit(preview, *, by=None):
+def commit(preview, *, by=None, files=("", "")):
     """Save a preview without errors; raises ValueError for one with errors.
 
     A write the database refuses (someone changed these widgets meanwhile) is an
@@ -147,7 +158,7 @@ def commit(preview, *, by=None):
     if preview.error_count:
         raise ValueError("Only a preview without errors can be saved.")
     try:
-        return _commit(preview, by=by)
+        return _commit(preview, by=by, files=(*files, "", "")[:2])
     except IntegrityError as exc:
         raise UploadRejected(
             message="Someone changed these widgets meanwhile. Nothing was saved: upload the "
@@ -156,7 +167,7 @@ def commit(preview, *, by=None):
 
 
 @transaction.atomic
-def _commit(preview, *, by):
+def _commit(preview, *, by, files):
     summary = CommitSummary(agencies_created=_agencies(preview))
     programs, segments = {}, _Segments()
     for plan in preview.plans:
@@ -166,5 +177,23 @@ def _commit(preview, *, by):
             else:
                 summary.widgets_changed += 1
         _save_segments(plan, segments)
-        _save_counts(plan, by=by, summary=summary)
+    _save_counts(preview.plans, by=by, summary=summary)
+    graded = Counter(i.grade for p in preview.plans for i in p.warnings)
+    summary.findings = {grade: graded[grade] for grade in GRADES if graded[grade]}
+
+    def record():
+        """The record of this import, made once something is written."""
+        if summary.inventory_import is None:
+            summary.inventory_import = InventoryImport.objects.create(
+                imported_by=by, services_file=files[0] or "", standards_file=files[1] or ""
+            )
+        return summary.inventory_import
+
+    gc_keep.keep(preview.plans, record=record)
+    changed = summary.widgets_created or summary.widgets_changed or summary.counts_created
+    if summary.inventory_import is None and (changed or summary.counts_changed):
+        record()
+    if summary.inventory_import is not None:
+        summary.inventory_import.summary = str(summary)
+        summary.inventory_import.save(update_fields=["summary", "updated_at"])
     return summary

@@ -11,6 +11,7 @@ the servers) may name an organisation that is not an agency yet, which is then
 created. Naming an existing agency one may not change is a PermissionDenied.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -22,12 +23,19 @@ from agencies.models import Agency
 from agencies.scoping import can_change, is_admin
 from agencies.tabular import UploadError, read_rows
 
-from ..counting import EARLIEST_PERIOD, check_rules
+from ..counting import EARLIEST_PERIOD, check_not_applicable, check_rules
 from ..models import CHANNEL_COUNT_FIELDS, Channel, Widget, WidgetCount, WidgetStatus
 from ..periods import Frequency
 from . import gc_layout as gc
 from .gc_layout import BLANK, NA, SERVICES_FILE
-from .gc_reader import InventoryReader, Issue, ServicePlan
+from .gc_reader import (
+    GRADES,
+    NAME_LENGTH,
+    SUGGESTION,
+    InventoryReader,
+    Issue,
+    ServicePlan,
+)
 
 __all__ = ["CountPlan", "InventoryImport", "InventoryPreview", "Issue", "ServicePlan"]
 
@@ -79,6 +87,14 @@ class InventoryPreview:
     @property
     def unchanged_count(self):
         return self.tally("unchanged")
+
+    def finding_summary(self):
+        """[(grade, column, rows)]: the findings grouped by kind, errors first."""
+        kinds = Counter((i.grade, i.column) for p in self.plans for i in p.flags)
+        return sorted(
+            ((grade, column, n) for (grade, column), n in kinds.items()),
+            key=lambda k: (GRADES.index(k[0]), -k[2], k[1]),
+        )
 
 
 class InventoryImport:
@@ -146,6 +162,9 @@ class InventoryImport:
             )
         elif len(code) > 20:
             plan.error(SERVICES_FILE, row, "owner_org", "An agency code has at most 20 characters.")
+        elif len(plan.agency_name) > 200:
+            message = "An agency's name has at most 200 characters."
+            plan.error(SERVICES_FILE, row, "owner_org_title", message)
         elif code.lower() not in {c.lower() for c in new_agencies}:
             clash = Agency.objects.filter(
                 Q(name=plan.agency_name) | Q(slug=slugify(code)[:60])
@@ -181,27 +200,35 @@ class InventoryImport:
         }
         seen_names = {}
         for plan in live:
-            agency_key = plan.agency.pk if plan.agency else plan.agency_code.lower()
-            if (agency_key, plan.name) in seen_names:
-                plan.error(
-                    SERVICES_FILE,
-                    plan.rows[0],
-                    "service_name_en",
-                    f"Service {seen_names[(agency_key, plan.name)]} has the same name.",
-                )
+            agency_id = plan.agency.pk if plan.agency else None
+            agency_key = agency_id or plan.agency_code.lower()
+            widget = existing.get((agency_id, plan.service_id))
+            twin = seen_names.get((agency_key, plan.name))
+            clash = names.get((agency_id, plan.name))
             seen_names.setdefault((agency_key, plan.name), plan.service_id)
-            widget = existing.get((plan.agency.pk if plan.agency else None, plan.service_id))
-            clash = names.get((plan.agency.pk if plan.agency else None, plan.name))
-            if clash is not None and clash != widget:
-                plan.error(
-                    SERVICES_FILE,
-                    plan.latest_row,
-                    "service_name_en",
-                    f"{plan.agency.abbreviation} already has a widget named “{plan.name}” that "
-                    "did not come from this service: rename one of them.",
-                )
+            if twin is not None or (clash is not None and clash != widget):
+                self._rename_duplicate(plan, twin, clash)
             self._plan_widget(plan, widget)
             self._plan_counts(plan, counts)
+
+    def _rename_duplicate(self, plan, twin, clash):
+        """Two services with one name are both imported: the second widget's name
+        gets its service id (a widget's name is unique in its agency), and both are
+        flagged as a possible duplicate. The export writes the published name."""
+        published = plan.name
+        plan.name = f"{published[: NAME_LENGTH - len(plan.service_id) - 4]} ({plan.service_id})"
+        if twin is not None:
+            other = f"service {twin} of this file"
+        else:
+            source = f" (service {clash.external_id})" if clash.external_id else ""
+            other = f"the widget “{clash.name}”{source}"
+        plan.warn(
+            SERVICES_FILE,
+            plan.latest_row,
+            "service_name_en",
+            f"Possible duplicate: {other} has the same name. Imported as “{plan.name}”; "
+            "if they are one service, keep one of them.",
+        )
 
     def _plan_widget(self, plan, widget):
         plan.is_new = widget is None
@@ -224,12 +251,13 @@ class InventoryImport:
             wanted["fee"] = None
         elif plan.fee == "Y":
             if not widget.fee:
-                plan.warn(
+                plan.flag(
                     SERVICES_FILE,
                     plan.latest_row,
                     "service_fee",
                     "A fee is charged, but the inventory does not say how much: "
                     "the widget's fee stays unknown.",
+                    SUGGESTION,
                 )
         elif plan.fee != BLANK:
             wanted["fee"] = plan.fee
@@ -299,16 +327,25 @@ class InventoryImport:
             fallback = (SERVICES_FILE, plan.latest_row, "fiscal_yr")
             where = plan.sources.get((year, "demand"), fallback)
             if start > today or start < EARLIEST_PERIOD:
-                plan.error(
+                plan.flag(
                     where[0],
                     where[1],
                     "fiscal_yr",
                     f"{gc.fiscal_year_label(year)} has not started yet, or is before 2000: "
-                    "its volumes are not kept.",
+                    "its volumes are kept as published, not counted.",
                 )
+                continue
             for name, messages in check_rules(values).items():
                 file, row, column = plan.sources.get((year, name), where)
-                plan.errors.extend(Issue(file, row, column, m) for m in messages)
+                for message in messages:
+                    plan.flag(file, row, column, f"{message} Kept as published, not counted.")
+                values[name] = getattr(current, name) if current else None
+            _kept, refused = check_not_applicable(widget, values)
+            for name, messages in refused.items():
+                file, row, column = plan.sources.get((year, name), where)
+                for message in messages:
+                    plan.flag(file, row, column, f"{message} Kept as published, not counted.")
+                values[name] = getattr(current, name) if current else None
             known = [values[n] for n in CHANNEL_COUNT_FIELDS if values[n] is not None]
             if values["demand"] is not None and known and sum(known) > values["demand"]:
                 plan.warn(*where[:2], gc.TOTAL_COLUMN, "The channels add up to more than this.")

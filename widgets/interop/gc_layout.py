@@ -4,6 +4,7 @@ Shared by the import (`gc_inventory`) and the export (`gc_export`) so that both
 directions read and write the same columns and codes. See docs/interop.md.
 """
 
+import csv
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -28,90 +29,221 @@ VOLUME_COLUMNS = {
     "num_applications_by_other": "channel_other",
 }
 TOTAL_COLUMN = "num_applications_total"
+# Every column of the published services file, in its order (the data dictionary,
+# "service" resource). The import keeps every cell as published; the export writes
+# them all in this order.
 SERVICE_COLUMNS = [
     "fiscal_yr",
     "service_id",
     "service_name_en",
+    "service_name_fr",
     "service_description_en",
+    "service_description_fr",
     "service_type",
+    "service_recipient_type",
+    "service_scope",
     "client_target_groups",
-    "service_fee",
+    "program_id",
     "program_name_en",
-    *VOLUME_COLUMNS,
+    "program_name_fr",
+    "client_feedback_channel",
+    "automated_decision_system",
+    "automated_decision_system_description_en",
+    "automated_decision_system_description_fr",
+    "service_fee",
+    "os_account_registration",
+    "os_authentication",
+    "os_application",
+    "os_decision",
+    "os_issuance",
+    "os_issue_resolution_feedback",
+    "os_comments_client_interaction_en",
+    "os_comments_client_interaction_fr",
+    "last_service_review",
+    "last_service_improvement",
+    "sin_usage",
+    "cra_bn_identifier_usage",
+    "num_phone_enquiries",
+    "num_applications_by_phone",
+    "num_website_visits",
+    "num_applications_online",
+    "num_applications_in_person",
+    "num_applications_by_mail",
+    "num_applications_by_email",
+    "num_applications_by_fax",
+    "num_applications_by_other",
     TOTAL_COLUMN,
+    "special_remarks_en",
+    "special_remarks_fr",
+    "service_uri_en",
+    "service_uri_fr",
     "owner_org",
     "owner_org_title",
 ]
 SERVICE_REQUIRED = ("fiscal_yr", "service_id", "service_name_en", "owner_org")
+# Every column of the published standards file, in its order ("service-std").
 STANDARD_COLUMNS = [
     "fiscal_yr",
     "service_id",
+    "service_name_en",
+    "service_name_fr",
     "service_standard_id",
     "service_standard_en",
+    "service_standard_fr",
     "type",
     "channel",
+    "channel_comments_en",
+    "channel_comments_fr",
     "target",
     "volume_meeting_target",
     "total_volume",
     "performance",
+    "comments_en",
+    "comments_fr",
     "target_met",
+    "standards_targets_uri_en",
+    "standards_targets_uri_fr",
+    "performance_results_uri_en",
+    "performance_results_uri_fr",
     "owner_org",
     "owner_org_title",
 ]
 STANDARD_REQUIRED = ("service_id", "service_standard_id", "type")
 
-# Client target group codes -> segment kinds. The published codes first (PP, ES,
-# IO, PTC, IG), then the words some departments write instead.
+# The data dictionary's longest texts ("character_limit"). A longer published text
+# is kept whole (it is stored as published) and is a finding on its row.
+TEXT_LIMITS = {
+    "service_name_en": 350,
+    "service_name_fr": 350,
+    "service_description_en": 1800,
+    "service_description_fr": 1800,
+    "automated_decision_system_description_en": 1800,
+    "automated_decision_system_description_fr": 1800,
+    "os_comments_client_interaction_en": 1000,
+    "os_comments_client_interaction_fr": 1000,
+    "special_remarks_en": 2000,
+    "special_remarks_fr": 2000,
+    "service_uri_en": 1500,
+    "service_uri_fr": 1500,
+    "service_standard_en": 500,
+    "service_standard_fr": 500,
+    "channel_comments_en": 1500,
+    "channel_comments_fr": 1500,
+    "comments_en": 2000,
+    "comments_fr": 2000,
+    "standards_targets_uri_en": 1500,
+    "standards_targets_uri_fr": 1500,
+    "performance_results_uri_en": 1500,
+    "performance_results_uri_fr": 1500,
+}
+
+# Client target group codes -> segment kinds: the data dictionary's codes, then
+# those of its earlier edition (PP, ES, IO, PTC, IG, FE) and the words some
+# departments write instead.
 TARGET_GROUPS = {
-    "PP": SegmentKind.INDIVIDUAL,
     "PERSON": SegmentKind.INDIVIDUAL,
+    "ECONOM": SegmentKind.BUSINESS,
+    "NGO": SegmentKind.NONPROFIT,
+    "PTC": SegmentKind.GOVERNMENT,
+    "INTERN_GOV": SegmentKind.INTERNAL,
+    "FOR": SegmentKind.FOREIGN,
+    "PP": SegmentKind.INDIVIDUAL,
     "PERSONS": SegmentKind.INDIVIDUAL,
     "ES": SegmentKind.BUSINESS,
     "ECON": SegmentKind.BUSINESS,
     "BUSINESS": SegmentKind.BUSINESS,
     "IO": SegmentKind.NONPROFIT,
-    "NGO": SegmentKind.NONPROFIT,
     "NONPROFIT": SegmentKind.NONPROFIT,
-    "PTC": SegmentKind.GOVERNMENT,
     "GOV": SegmentKind.GOVERNMENT,
     "IG": SegmentKind.INTERNAL,
     "INTERNAL": SegmentKind.INTERNAL,
+    "FE": SegmentKind.FOREIGN,
 }
-# Segment kind -> the code written on export.
+# Segment kind -> the code written on export (the data dictionary's).
 TARGET_GROUP_CODES = {
-    SegmentKind.INDIVIDUAL: "PP",
-    SegmentKind.BUSINESS: "ES",
-    SegmentKind.NONPROFIT: "IO",
+    SegmentKind.INDIVIDUAL: "PERSON",
+    SegmentKind.BUSINESS: "ECONOM",
+    SegmentKind.NONPROFIT: "NGO",
     SegmentKind.GOVERNMENT: "PTC",
-    SegmentKind.INTERNAL: "IG",
+    SegmentKind.INTERNAL: "INTERN_GOV",
+    SegmentKind.FOREIGN: "FOR",
 }
 
-# Service type -> the kind of a widget made by the import (existing widgets keep
-# theirs: the service types are families of services, not products).
+# Service type (a comma-joined list) -> the kind of a widget made by the import
+# (existing widgets keep theirs: the types are families of services, not
+# products). The first listed code with a kind decides. The data dictionary's
+# codes first, then those of its earlier edition.
 SERVICE_TYPES = {
-    "RES": WidgetKind.GRANT,
+    "APIR": WidgetKind.PERMIT,  # agreements, permissions, inspections, rulings
+    "REG_VOL": WidgetKind.PERMIT,  # high volume regulatory transactions
+    "GNC": WidgetKind.GRANT,  # grants and contributions
+    "RES": WidgetKind.PAYMENT,  # resources (benefits, loans, goods)
+    "INFO": WidgetKind.REPORT,  # information
+    "LRP": WidgetKind.DECISION,  # legislation, regulation, policy
+    "PPI": WidgetKind.INSPECTION,  # penalties, protection, intervention
+    "CER": WidgetKind.OTHER,  # care, education, recreation
     "HVRT": WidgetKind.PERMIT,
     "REG": WidgetKind.INSPECTION,
     "RU": WidgetKind.DECISION,
     "AD": WidgetKind.REPORT,
     "IM": WidgetKind.RECORD,
 }
-# Every service type code of the published list (those not above make "other").
+# Every service type code of the published lists (those without a kind make "other").
 GC_SERVICE_TYPES = {
-    "AC", "AD", "COM", "ED", "FIN", "HR", "HVRT", "IM", "IT", "LEG", "MAN", "MAT", "REG",
-    "RES", "RP", "RU",
+    "APIR", "CER", "GNC", "INFO", "LRP", "PPI", "REG_VOL", "RES",
+    "AC", "AD", "COM", "ED", "FIN", "HR", "HVRT", "IM", "IT", "LEG", "MAN", "MAT", "REG", "RP",
+    "RU",
 }  # fmt: skip
 KIND_SERVICE_TYPES = {
-    WidgetKind.GRANT: "RES",
+    WidgetKind.GRANT: "GNC",
     WidgetKind.PAYMENT: "RES",
-    WidgetKind.PERMIT: "HVRT",
-    WidgetKind.LICENSE: "HVRT",
-    WidgetKind.CERTIFICATE: "HVRT",
-    WidgetKind.REGISTRATION: "HVRT",
-    WidgetKind.INSPECTION: "REG",
-    WidgetKind.DECISION: "RU",
-    WidgetKind.REPORT: "AD",
-    WidgetKind.RECORD: "IM",
+    WidgetKind.PERMIT: "APIR",
+    WidgetKind.LICENSE: "APIR",
+    WidgetKind.CERTIFICATE: "APIR",
+    WidgetKind.REGISTRATION: "REG_VOL",
+    WidgetKind.INSPECTION: "PPI",
+    WidgetKind.DECISION: "APIR",
+    WidgetKind.REPORT: "INFO",
+    WidgetKind.RECORD: "INFO",
+}
+# The channel codes of client_feedback_channel and of a standard's channel, and
+# the widget channel each is (email, fax and other have no widget channel).
+CHANNELS = {
+    "ONL": "online",
+    "PERSON": "in_person",
+    "POST": "mail",
+    "TEL": "phone",
+    "EML": None,
+    "FAX": None,
+    "OTH": None,
+}
+YES_NO = {"Y", "N"}
+YES_NO_NA = {"Y", "N", "NA"}
+# Every coded column of the data dictionary: (several codes, comma-joined?, codes).
+# A code not listed is a warning on its row that names it; the cell is kept.
+CODED_COLUMNS = {
+    SERVICES_FILE: {
+        "service_type": (True, GC_SERVICE_TYPES),
+        "service_recipient_type": (False, {"CLIENT", "SOCIETY"}),
+        "service_scope": (True, {"CLUSTER", "ENTERPRISE", "EXTERN", "INTERN"}),
+        "client_target_groups": (True, set(TARGET_GROUPS)),
+        "client_feedback_channel": (True, {*CHANNELS, "NON"}),
+        "automated_decision_system": (False, YES_NO),
+        "service_fee": (False, YES_NO | {"NA"}),
+        "os_account_registration": (False, YES_NO_NA),
+        "os_authentication": (False, YES_NO_NA),
+        "os_application": (False, YES_NO_NA),
+        "os_decision": (False, YES_NO_NA),
+        "os_issuance": (False, YES_NO_NA),
+        "os_issue_resolution_feedback": (False, YES_NO_NA),
+        "sin_usage": (False, YES_NO_NA),
+        "cra_bn_identifier_usage": (False, YES_NO_NA),
+    },
+    STANDARDS_FILE: {
+        "type": (False, {"ACS", "ACY", "OTH", "TML", "TIME", "TIMELINESS"}),
+        "channel": (False, set(CHANNELS)),
+        "target_met": (False, YES_NO_NA),
+    },
 }
 TIMELINESS_TYPES = {"TML", "TIME", "TIMELINESS"}
 TIMELINESS_CODE = "TML"
@@ -228,4 +360,14 @@ def fee_cell(values, column):
 
 def organisation_name(title, code):
     """The English part of "English name | Nom français"."""
-    return (title.split("|")[0].strip() or code)[:200]
+    return title.split("|")[0].strip() or code
+
+
+def program_names(raw):
+    """The names of a comma-joined list of programs, as published: quoted
+    ("'Reaching Home', 'Skills for Success'") or not ("Licensing")."""
+    raw = raw.strip()
+    if raw[:1] not in ("'", '"'):
+        return [raw] if raw else []
+    names = next(csv.reader([raw], quotechar=raw[0], skipinitialspace=True), [])
+    return [name.strip().strip("'\"").strip() for name in names if name.strip()]

@@ -17,17 +17,76 @@ from ..models import Widget, WidgetKind
 from . import gc_layout as gc
 from .gc_layout import BLANK, NA, SERVICES_FILE, STANDARDS_FILE
 
+ERROR, WARNING, SUGGESTION = "error", "warning", "suggestion"
+GRADES = (ERROR, WARNING, SUGGESTION)
+UNKNOWN_CODE_EFFECT = {
+    "client_target_groups": "no customer segment is linked for it",
+    "service_type": "it gives a new widget no kind",
+}
+NAME_LENGTH = Widget._meta.get_field("name").max_length
+PROGRAM_LENGTH = 200
+
+
+@dataclass
+class PublishedStandard:
+    """One row of the standards file, every cell as published."""
+
+    fiscal_year: int
+    standard_id: str
+    row: int
+    values: dict
+    counted: bool = False  # its volumes become the year's delivered / within standard
+
+
+def published_values(values, columns):
+    """{column: text} of every published column of a row, as published."""
+    return {column: gc.text(values, column) for column in columns}
+
+
+def check_cells(plan, file, number, values):
+    """Coded cells and text lengths of one row against the data dictionary."""
+    for column, (several, codes) in gc.CODED_COLUMNS[file].items():
+        raw = gc.text(values, column)
+        if not raw or raw.upper() in gc.NO_DATA:
+            continue
+        found = gc.split_codes(raw) if several else [raw.upper()]
+        for code in found:
+            if code not in codes:
+                plan.warn(
+                    file,
+                    number,
+                    column,
+                    f"Unknown code “{code}”: not in the inventory's data dictionary; "
+                    f"{UNKNOWN_CODE_EFFECT.get(column, 'kept as published')}.",
+                )
+    for column, limit in gc.TEXT_LIMITS.items():
+        length = len(gc.text(values, column))
+        if length > limit:
+            plan.flag(
+                file,
+                number,
+                column,
+                f"{length:,} characters, more than the inventory's {limit:,}: kept whole.",
+                SUGGESTION,
+            )
+
 
 @dataclass
 class Issue:
+    """A problem at a file, row and column. Without a grade it blocks the import
+    (the row cannot be placed at all); with one ("error", "warning",
+    "suggestion") it is a finding on a row that is imported as published."""
+
     file: str
     row: int | None
     column: str
     message: str
+    grade: str | None = None
 
     def __str__(self):
         where = f"{self.file}, row {self.row}" if self.row else self.file
-        return f"{where}, column {self.column}: {self.message}"
+        graded = f"{self.grade.capitalize()}: " if self.grade else ""
+        return f"{graded}{where}, column {self.column}: {self.message}"
 
     @property
     def kind(self):
@@ -44,9 +103,9 @@ class ServicePlan:
     agency_code: str
     rows: list = field(default_factory=list)
     years: dict = field(default_factory=dict)  # fiscal year -> (row number, values)
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    findings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # blocking: the service cannot be placed
+    flags: list = field(default_factory=list)  # graded findings on rows imported as published
+    findings: list = field(default_factory=list)  # the definition coach's
     name: str = ""
     latest_row: int | None = None
     kind: str = WidgetKind.OTHER
@@ -55,6 +114,8 @@ class ServicePlan:
     agency: Agency | None = None
     agency_name: str = ""
     program_name: str = ""
+    published: dict = field(default_factory=dict)  # fiscal year -> (row, {column: text})
+    published_standards: list = field(default_factory=list)  # PublishedStandard
     widget: Widget | None = None  # the widget as it would be saved
     is_new: bool = True
     changed_fields: list = field(default_factory=list)
@@ -71,8 +132,16 @@ class ServicePlan:
     def error(self, file, row, column, message):
         self.errors.append(Issue(file, row, column, message))
 
+    def flag(self, file, row, column, message, grade=ERROR):
+        self.flags.append(Issue(file, row, column, message, grade))
+
     def warn(self, file, row, column, message):
-        self.warnings.append(Issue(file, row, column, message))
+        self.flag(file, row, column, message, WARNING)
+
+    @property
+    def warnings(self):
+        """The findings, errors first: shown with the row; none of them stops the save."""
+        return sorted(self.flags, key=lambda i: GRADES.index(i.grade))
 
     @property
     def status(self):
@@ -166,6 +235,8 @@ class InventoryReader:
                 )
                 continue
             plan.years[year] = (number, values)
+            plan.published[year] = (number, published_values(values, gc.SERVICE_COLUMNS))
+            check_cells(plan, SERVICES_FILE, number, values)
             self._read_volumes(plan, year, number, values)
         for plan in plans.values():
             if plan.years:
@@ -178,8 +249,8 @@ class InventoryReader:
             try:
                 value = gc.count_cell(values, column)
             except ValueError as exc:
-                plan.error(SERVICES_FILE, number, column, str(exc))
-                continue
+                plan.flag(SERVICES_FILE, number, column, f"{exc} Kept as published, not counted.")
+                value = BLANK
             plan.sources[(year, name)] = (SERVICES_FILE, number, column)
             # Fax and other add up; a blank one adds nothing, NA only when both are.
             previous = volumes.get(name, BLANK)
@@ -194,40 +265,49 @@ class InventoryReader:
         number, values = plan.years[max(plan.years)]
         plan.latest_row = number
         plan.name = gc.text(values, "service_name_en")
-        if not plan.name or len(plan.name) > 200:
-            message = "Enter the service's name." if not plan.name else "At most 200 characters."
-            plan.error(SERVICES_FILE, number, "service_name_en", message)
+        if not plan.name:
+            plan.error(SERVICES_FILE, number, "service_name_en", "Enter the service's name.")
+        elif len(plan.name) > NAME_LENGTH:
+            plan.flag(
+                SERVICES_FILE,
+                number,
+                "service_name_en",
+                f"The name has {len(plan.name):,} characters, more than the {NAME_LENGTH} a "
+                "widget's name holds: the widget's name ends in “…”; the export writes the "
+                "name as published.",
+            )
+            plan.name = plan.name[: NAME_LENGTH - 1] + "…"
         title = gc.text(values, "owner_org_title")
         plan.agency_name = gc.organisation_name(title, plan.agency_code)
-        plan.program_name = gc.text(values, "program_name_en")[:200]
-        plan.description = gc.marker(values, "service_description_en")
-        service_type = gc.text(values, "service_type").upper()
-        plan.kind = gc.SERVICE_TYPES.get(service_type, WidgetKind.OTHER)
-        if service_type not in {"", "NA", *gc.GC_SERVICE_TYPES}:
+        programs = gc.program_names(gc.text(values, "program_name_en"))
+        plan.program_name = programs[0] if programs else ""
+        if len(plan.program_name) > PROGRAM_LENGTH:
             plan.warn(
                 SERVICES_FILE,
                 number,
-                "service_type",
-                f"Unknown code “{service_type}”: a new widget is of kind “other”.",
+                "program_name_en",
+                f"The program's name has more than {PROGRAM_LENGTH} characters: a new widget "
+                "goes to the program “Service inventory”.",
             )
+            plan.program_name = ""
+        plan.description = gc.marker(values, "service_description_en")
+        plan.kind = WidgetKind.OTHER
+        for code in gc.split_codes(gc.text(values, "service_type")):
+            if gc.SERVICE_TYPES.get(code, WidgetKind.OTHER) != WidgetKind.OTHER:
+                plan.kind = gc.SERVICE_TYPES[code]
+                break
         try:
             plan.fee = gc.fee_cell(values, "service_fee")
         except ValueError as exc:
-            plan.error(SERVICES_FILE, number, "service_fee", str(exc))
+            plan.flag(SERVICES_FILE, number, "service_fee", f"{exc} The fee stays as it is.")
             plan.fee = BLANK
         groups = gc.marker(values, "client_target_groups")
         if groups is not BLANK and groups is not NA:
-            plan.segment_kinds = set()
-            for code in gc.split_codes(groups):
-                if code in gc.TARGET_GROUPS:
-                    plan.segment_kinds.add(gc.TARGET_GROUPS[code])
-                else:
-                    plan.warn(
-                        SERVICES_FILE,
-                        number,
-                        "client_target_groups",
-                        f"Unknown code “{code}”: no customer segment is linked for it.",
-                    )
+            plan.segment_kinds = {
+                gc.TARGET_GROUPS[code]
+                for code in gc.split_codes(groups)
+                if code in gc.TARGET_GROUPS
+            }
 
     def read_standards(self, plans, fileobj, filename):
         by_id = {}
@@ -278,51 +358,80 @@ class InventoryReader:
             )
             return
         seen[key] = number
+        if len(standard_id) > 100:
+            plan.error(STANDARDS_FILE, number, "service_standard_id", "At most 100 characters.")
+            return
+        standard = PublishedStandard(
+            year, standard_id, number, published_values(values, gc.STANDARD_COLUMNS)
+        )
+        plan.published_standards.append(standard)
+        check_cells(plan, STANDARDS_FILE, number, values)
         if gc.text(values, "type").upper() not in gc.TIMELINESS_TYPES:
-            plan.warn(
-                STANDARDS_FILE,
-                number,
-                "type",
-                f"Standard {standard_id} is not a timeliness standard; only timeliness "
-                "standards become the widget's service standard.",
-            )
-            return
+            return  # kept as published; only timeliness standards are counted
         if year in plan.timeliness:
-            plan.warn(
-                STANDARDS_FILE,
-                number,
-                "service_standard_id",
-                f"The service already has a timeliness standard for "
-                f"{gc.fiscal_year_label(year)} (row {plan.timeliness[year][0]}); "
-                f"standard {standard_id} is not imported.",
-            )
-            return
+            return  # kept as published: the year's first timeliness standard is counted
         plan.timeliness[year] = (number, values)
-        volumes = plan.volumes.setdefault(year, {})
+        standard.counted = self._read_standard_volumes(plan, year, number, values)
+
+    def _read_standard_volumes(self, plan, year, number, values):
+        """The year's delivered and within standard from a timeliness standard; a
+        pair that breaks the rules of counts stays on the published row, flagged."""
+        found = {}
         for column, name in (
             ("total_volume", "delivered"),
             ("volume_meeting_target", "within_standard"),
         ):
             try:
-                volumes[name] = gc.count_cell(values, column)
+                found[name] = gc.count_cell(values, column)
             except ValueError as exc:
-                plan.error(STANDARDS_FILE, number, column, str(exc))
+                plan.flag(STANDARDS_FILE, number, column, f"{exc} Kept as published, not counted.")
+                return False
+        delivered, within = found["delivered"], found["within_standard"]
+        if isinstance(within, int) and isinstance(delivered, int) and within > delivered:
+            plan.flag(
+                STANDARDS_FILE,
+                number,
+                "volume_meeting_target",
+                f"The volume meeting the target ({within:,}) is more than the total volume "
+                f"({delivered:,}). Kept as published on the standard, not counted: correct "
+                "it at the source.",
+            )
+            return False
+        if isinstance(within, int) and not isinstance(delivered, int):
+            plan.flag(
+                STANDARDS_FILE,
+                number,
+                "total_volume",
+                f"The volume meeting the target ({within:,}) is given without the total "
+                "volume. Kept as published on the standard, not counted.",
+            )
+            return False
+        volumes = plan.volumes.setdefault(year, {})
+        for column, name in (
+            ("total_volume", "delivered"),
+            ("volume_meeting_target", "within_standard"),
+        ):
+            volumes[name] = found[name]
             plan.sources[(year, name)] = (STANDARDS_FILE, number, column)
+        return True
 
     def _read_service_standard(self, plan, number, values):
         """The widget's standard: the latest fiscal year's first timeliness standard."""
         statement = gc.text(values, "service_standard_en")
         days = gc.standard_days(statement)
         if statement and days is None:
-            plan.warn(
+            plan.flag(
                 STANDARDS_FILE,
                 number,
                 "service_standard_en",
                 "States no number of days or weeks: the standard's days stay unknown.",
+                SUGGESTION,
             )
         try:
             share = gc.share_cell(values, "target")
         except ValueError as exc:
-            plan.error(STANDARDS_FILE, number, "target", str(exc))
+            plan.flag(
+                STANDARDS_FILE, number, "target", f"{exc} The standard's share stays unknown."
+            )
             share = BLANK
         plan.standard = {"days": days if days is not None else BLANK, "share": share}

@@ -1,13 +1,15 @@
 """Open data: everything an agency's public page shows, as CSV and JSON.
 
 Approved widgets of a publishing agency, with their standards and yearly
-volumes (demand by channel, delivered, delivered within the standard). No
+volumes (demand by channel, delivered, delivered within the standard), "not applicable"
+where a measure does not apply to the widget and null where it is unknown. No
 internal notes: no drafts, no review comments, no owners, no coach scores, no
 costs or balance notes.
 """
 
 from decimal import Decimal
 
+from .. import measures
 from ..models import CHANNEL_COUNT_FIELDS, Widget
 from ..periods import Frequency
 from .gc_export import VOLUME_FIELDS, service_id, yearly_volumes
@@ -28,8 +30,11 @@ WIDGET_FIELDS = [
     "standard_share_percent",
     "fee",
     "legal_authority",
+    "not_applicable",
 ]
-VOLUME_COLUMNS = ["fiscal_year", *VOLUME_FIELDS, "on_time_share"]
+# The measure a year's volumes carry: within standard / delivered.
+ON_TIME = next(m for m in measures.MEASURES if m.numerator == "within_standard")
+VOLUME_COLUMNS = ["fiscal_year", *VOLUME_FIELDS, ON_TIME.name]
 COLUMNS = ["agency", *WIDGET_FIELDS, *VOLUME_COLUMNS]
 
 
@@ -64,13 +69,18 @@ def _widget(widget):
         "standard_share_percent": _number(widget.standard_share),
         "fee": _number(widget.fee),
         "legal_authority": widget.legal_authority,
+        "not_applicable": list(widget.not_applicable or []),
     }
 
 
-def _volumes(year, values):
+def _volumes(widget, year, values):
+    """A year's volumes; "not applicable" for what does not apply to the widget
+    (on-time share too, without a within-standard count); unknown stays null."""
     delivered, within = values["delivered"], values["within_standard"]
     share = round(within / delivered, 4) if delivered and within is not None else None
-    return {"fiscal_year": year, **{n: values[n] for n in VOLUME_FIELDS}, "on_time_share": share}
+    found = {**{n: values[n] for n in VOLUME_FIELDS}, ON_TIME.name: share}
+    found = measures.with_not_applicable(found, widget.not_applicable_fields)
+    return {"fiscal_year": year, **{n: measures.exported(v) for n, v in found.items()}}
 
 
 def document(agency):
@@ -84,7 +94,8 @@ def document(agency):
             {
                 **_widget(w),
                 "yearly_volumes": [
-                    _volumes(year, values) for year, values in sorted(volumes.get(w.pk, {}).items())
+                    _volumes(w, year, values)
+                    for year, values in sorted(volumes.get(w.pk, {}).items())
                 ],
             }
             for w in widgets

@@ -19,6 +19,15 @@ from .definitions import (
     WidgetQuerySet,
     WidgetStatus,
 )
+from .inventory import (
+    Grade,
+    InventoryFile,
+    InventoryFinding,
+    InventoryImport,
+    InventoryImportJob,
+    JobStatus,
+    PublishedRow,
+)
 from .surveys import SCALE, Question, SurveyResult, answer_field
 
 __all__ = [
@@ -32,6 +41,13 @@ __all__ = [
     "Channel",
     "CountSource",
     "CountUpload",
+    "Grade",
+    "InventoryFile",
+    "InventoryFinding",
+    "InventoryImport",
+    "InventoryImportJob",
+    "JobStatus",
+    "PublishedRow",
     "Question",
     "SurveyResult",
     "Widget",

@@ -13,7 +13,7 @@ from agencies.models import Agency, Program, TimeStampedModel
 from agencies.scoping import ScopedQuerySet, agency_roles, is_admin
 from customers.models import CustomerSegment
 
-from .. import coach
+from .. import coach, measures
 from ..periods import Frequency
 
 
@@ -72,6 +72,12 @@ def _readable(queryset, user, widget=""):
     )
 
 
+def declares_not_applicable(name, widget=""):
+    """Q: the widget (`widget`: its path, "widget__") declares count field `name` not
+    applicable. Matched on the list's JSON text, which every database can read."""
+    return Q(**{f"{widget}not_applicable__icontains": f'"{name}"'})
+
+
 class WidgetQuerySet(ScopedQuerySet):
     agency_path = "agency"
 
@@ -116,8 +122,9 @@ class Widget(TimeStampedModel):
         related_name="widgets",
         help_text="The part of the agency that runs the system producing this widget.",
     )
+    # As long as a service name of the Government of Canada Service Inventory.
     name = models.CharField(
-        max_length=200,
+        max_length=350,
         help_text="A noun you can count and hand to someone, e.g. “Air quality permit”.",
     )
     kind = models.CharField(max_length=20, choices=WidgetKind.choices)
@@ -141,6 +148,17 @@ class Widget(TimeStampedModel):
     )
     reporting_frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.MONTH
+    )
+    # The count fields that do not apply to this widget (names from
+    # widgets.measures whose `may_be_not_applicable` is set): shown as n/a, never
+    # typed, left out of roll-ups and checks (docs/domain.md, "Unknown, zero and
+    # not applicable"). A property of the widget, not of a period.
+    not_applicable = models.JSONField(
+        "measures that do not apply",
+        default=list,
+        blank=True,
+        help_text="Counts this widget does not have: no cost tracked, no service standard, "
+        "a channel not offered. Shown as n/a and left out of totals.",
     )
     standard_days = models.PositiveIntegerField(
         "service standard: days",
@@ -276,6 +294,14 @@ class Widget(TimeStampedModel):
         super().save(*args, **kwargs)
 
     @property
+    def not_applicable_fields(self):
+        """The names of the count fields that do not apply to this widget."""
+        return frozenset(self.not_applicable or ())
+
+    def applies(self, name):
+        return name not in self.not_applicable_fields
+
+    @property
     def channel_labels(self):
         labels = dict(Channel.choices)
         return [labels.get(c, c) for c in self.channels or []]
@@ -286,3 +312,55 @@ class Widget(TimeStampedModel):
         unknown = set(self.channels or []) - set(Channel.values)
         if unknown:
             raise ValidationError({"channels": f"Unknown channel: {', '.join(sorted(unknown))}."})
+        self._clean_not_applicable()
+
+    def _clean_not_applicable(self):
+        """Only fields the registry allows; and never over numbers already counted:
+        declaring a field not applicable while counts hold values for it is refused
+        (the values would be hidden as n/a), until they are cleared."""
+        from .counts import WidgetCount  # counts.py imports this module
+
+        names = self.not_applicable
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValidationError({"not_applicable": "Give a list of count field names."})
+        allowed = {f.name for f in measures.may_be_not_applicable()}
+        wrong = sorted(set(names) - allowed)
+        if wrong:
+            raise ValidationError(
+                {
+                    "not_applicable": f"{', '.join(wrong)}: not a count field that may be "
+                    "declared not applicable (demand and delivered always apply)."
+                }
+            )
+        self.not_applicable = [f.name for f in measures.COUNT_FIELDS if f.name in names]
+        # The status compares the on-time share with the standard: a widget with a
+        # standard has something delivered within it to count.
+        has_standard = self.standard_days is not None or self.standard_share is not None
+        if "within_standard" in names and has_standard:
+            raise ValidationError(
+                {
+                    "not_applicable": "Within standard cannot be not applicable while the "
+                    "widget has a service standard: remove the standard (days and share), "
+                    "or count how many were delivered within it."
+                }
+            )
+        if not self.pk or not names:
+            return
+        held = WidgetCount.objects.filter(widget_id=self.pk).aggregate(
+            **{name: models.Count(name) for name in self.not_applicable}
+        )
+        if any(held.values()):
+            labels = measures.labels()
+            raise ValidationError(
+                {
+                    "not_applicable": " ".join(
+                        f"{labels[name]} holds values in {n} period{'s' if n != 1 else ''}: "
+                        "it cannot be declared not applicable while counts hold numbers for "
+                        f"it. Clear {labels[name].lower()} in those periods first (the word "
+                        "“clear” in an upload, or the count's edit page), or leave it "
+                        "applicable."
+                        for name, n in held.items()
+                        if n
+                    )
+                }
+            )

@@ -114,6 +114,8 @@ AGENCIES = [
                 "standard": (30, "90.00"),
                 "fee": None,
                 "authority": "State Water Quality Act, sec. 49-261",
+                # Inspectors' time is budgeted with the program, not per report.
+                "not_applicable": ["cost"],
                 "owner": "staff",
                 "flow": {
                     "base": 120,

@@ -381,7 +381,8 @@ def outcomes(seed, count, agency_rows, program_ids, items, months, end, created)
 def widget_row(item):
     """(id, agency, program, name, kind, description, done, unit, channels, frequency,
     standard_days, standard_share, fee, authority, owner, status, review_comment,
-    external_id, quality_score, problem_count, version, created, updated)."""
+    external_id, quality_score, problem_count, version, created, updated,
+    not_applicable: every count applies)."""
     comment = "Say what the customer receives." if item["status"] == "returned" else ""
     return (
         item["id"], item["agency_id"], item["program_id"], item["name"], item["kind"],
@@ -389,4 +390,5 @@ def widget_row(item):
         item["frequency"], item["standard_days"], item["standard_share"], item["fee"],
         item["authority"], item["owner_id"], item["status"], comment, "",
         item["quality_score"], item["problem_count"], 1, item["created"], item["created"],
+        "[]",
     )  # fmt: skip

@@ -59,7 +59,7 @@ TABLES = {  # table: columns, in the order of the tuples made by _scale_data
     "widgets_widget": "id, agency_id, program_id, name, kind, description, definition_of_done, "
     "unit_of_count, channels, reporting_frequency, standard_days, standard_share, fee, "
     "legal_authority, owner_id, status, review_comment, external_id, quality_score, "
-    "problem_count, version, created_at, updated_at",
+    "problem_count, version, created_at, updated_at, not_applicable",
     "widgets_widget_customer_segments": "widget_id, customersegment_id",
     "outcomes_outcome": "id, agency_id, program_id, name, measure, unit, direction, "
     "baseline_value, baseline_date, target_value, target_date, frequency, owner_id, version, "

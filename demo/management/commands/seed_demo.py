@@ -32,7 +32,7 @@ from outcomes.models import (
     ReviewStatus,
     StepChange,
 )
-from widgets import counting
+from widgets import counting, measures
 from widgets.flow import latest_due_period
 from widgets.models import (
     COUNTED_STATUSES,
@@ -251,6 +251,10 @@ class Command(BaseCommand):
 
     def widget(self, agency, item, programs, segments, people):
         days, share = item.get("standard", (None, None))
+        declared = [
+            f.name for f in measures.COUNT_FIELDS if f.name in item.get("not_applicable", [])
+        ]
+        self.clear_before_declaring(agency, item["name"], declared, people[item["owner"]])
         widget = self.upsert(
             Widget,
             {"agency": agency, "name": item["name"]},
@@ -269,12 +273,29 @@ class Command(BaseCommand):
                 "legal_authority": item.get("authority", ""),
                 "owner_id": people[item["owner"]].pk,
                 "review_comment": item.get("review_comment", ""),
+                "not_applicable": declared,
             },
         )
         wanted = {segments[name].pk for name in item.get("segments", [])}
         if set(widget.customer_segments.values_list("pk", flat=True)) != wanted:
             widget.customer_segments.set(wanted)
         return widget
+
+    def clear_before_declaring(self, agency, name, declared, by):
+        """A field is declared not applicable only over no numbers (Widget.clean):
+        a database seeded before the declaration has its values cleared first,
+        through the one write, with history."""
+        widget = Widget.objects.filter(agency=agency, name=name).first()
+        newly = set(declared) - widget.not_applicable_fields if widget else None
+        if not newly:
+            return
+        changes = [
+            counting.CountChange(
+                widget=widget, period_start=period, values=dict.fromkeys(newly, None)
+            )
+            for period in widget.counts.values_list("period_start", flat=True)
+        ]
+        counting.save_counts(changes, by=by, source=CountSource.FORM)
 
     def counts(self, widget, item, staff):
         frequency = widget.reporting_frequency
@@ -290,7 +311,7 @@ class Command(BaseCommand):
             counting.CountChange(
                 widget=widget,
                 period_start=row["period_start"],
-                values={n: row[n] for n in counting.VALUE_FIELDS if n in row},
+                values={n: row[n] for n in counting.VALUE_FIELDS if n in row and widget.applies(n)},
             )
             for row in rows
         ]

@@ -47,11 +47,11 @@ class Command(BaseCommand):
                 f.close()
         self._report(preview)
         if preview.error_count:
-            raise CommandError(f"{preview.error_count} error(s): nothing was saved.")
+            raise CommandError(f"{preview.error_count} blocking error(s): nothing was saved.")
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was saved.")
             return
-        summary = commit(preview)
+        summary = commit(preview, files=tuple(Path(p).name for p in paths))
         self.stdout.write(self.style.SUCCESS(f"Saved: {summary}"))
 
     def _report(self, preview):
@@ -63,8 +63,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{plan.status:9} {plan.service_id} {plan.name}")
             for issue in plan.errors:
                 self.stderr.write(f"  error: {issue}")
-            for issue in plan.warnings:
-                self.stdout.write(f"  warning: {issue}")
+            for issue in plan.warnings:  # findings, graded: the rows are imported
+                self.stdout.write(f"  {issue}")
         self.stdout.write(
             f"{len(preview.plans)} services: {preview.new_count} new, {preview.changed_count} "
             f"with changes, {preview.unchanged_count} unchanged, "

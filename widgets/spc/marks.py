@@ -104,7 +104,7 @@ def assurance(limits, *, target, direction):
         (limits.upper, limits.lower) if direction == UP else (limits.lower, limits.upper)
     )
     meets = (lambda v: v >= target) if direction == UP else (lambda v: v <= target)
-    figure = f"{round(target, 2).normalize():f}"
+    figure = f"{round(target, 2).normalize():,f}"  # as agencies numbers.number words it
     if meets(worse):
         return Mark(
             "meet",

@@ -1,4 +1,4 @@
-"""Process behaviour charts by the book (outcomes.spc), as worked examples.
+"""Process behaviour charts by the book (widgets.spc), as worked examples.
 
 Every example starts from the same stable baseline of 12 monthly points that
 alternate 10, 12, 10, 12, ...: centre line 11, every moving range 2, so mR-bar 2,
@@ -12,7 +12,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from outcomes import spc
+from widgets import spc
 
 BASELINE = [10, 12] * 6
 

@@ -1,0 +1,49 @@
+"""The published service inventory imported in a real browser: checked, confirmed,
+queued, and followed on its progress page while the real worker saves it."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories as f
+from tests.task_worker import finished, start_worker
+from widgets.models import InventoryImportJob, JobStatus, Widget
+
+from .conftest import assert_no_axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "interop" / "gc_sample"
+
+
+def test_the_published_inventory_is_saved_in_the_background_with_progress(
+    page, sign_in, base, settings
+):
+    settings.INVENTORY_INLINE_ROWS = 100
+    admin = f.AdminFactory(username="admin@gc")
+    sign_in(admin.username)
+    page.goto(f"{base}/widgets/inventory/import/")
+    page.locator("main input[name=services]").set_input_files(str(SAMPLE / "si_2024_sample.csv"))
+    page.locator("main input[name=standards]").set_input_files(str(SAMPLE / "ss_2024_sample.csv"))
+    page.get_by_role("button", name="Check the files").click()
+    # The department's own data errors are findings: they do not stop the import.
+    expect(page.get_by_text("do not stop the import")).to_be_visible()
+    page.get_by_role("button", name="Save 279 services").click()
+
+    # Queued: nothing saved by the request; the page shows the progress bar.
+    progress = page.get_by_label("Waiting for the worker…")
+    expect(progress).to_be_visible()
+    assert Widget.objects.count() == 0
+    assert_no_axe_violations(page)
+
+    worker = start_worker("--batch")
+    try:
+        # The page reloads itself until the result is there.
+        expect(page.get_by_role("heading", name="✓ Saved")).to_be_visible(timeout=300_000)
+    finally:
+        code, err = finished(worker)
+    assert code == 0, err
+    expect(page.get_by_role("status")).to_contain_text("279 widgets created")
+    assert_no_axe_violations(page)
+    assert InventoryImportJob.objects.get().status == JobStatus.DONE
+    assert Widget.objects.count() == 279

@@ -1,0 +1,164 @@
+"""The public page's open data (outcomes.open_data, outcomes.public_views): exactly what
+the page shows (approved widgets and outcomes of an agency that publishes), with
+columns that match the data dictionary, safe to open in a spreadsheet, cacheable by
+anyone; and each published measure's chart with its words and table."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from outcomes import open_data
+from tests import factories as f
+from widgets.models import WidgetStatus
+
+from .conftest import months_back
+
+pytestmark = pytest.mark.django_db
+
+NAMES = ["data", "widgets-csv", "outcomes-csv", "data-json", "dictionary-csv"]
+
+
+@pytest.fixture
+def published(world, agency_a, agency_b):
+    """Agency A publishes; beside its two approved widgets, a draft and a submitted one,
+    both with counts. Agency B (not publishing) has an approved widget with counts and
+    an outcome with a measurement."""
+    agency_a.publishes = True
+    agency_a.save()
+    for status, name in ((WidgetStatus.DRAFT, "Secret draft"), (WidgetStatus.SUBMITTED, "Pending")):
+        hidden = f.WidgetFactory(agency=agency_a, name=name, status=status)
+        f.WidgetCountFactory(widget=hidden, period_start=months_back(0))
+    other = f.WidgetFactory(
+        agency=agency_b, name="Other agency's permit", status=WidgetStatus.APPROVED
+    )
+    f.WidgetCountFactory(widget=other, period_start=months_back(0))
+    other_outcome = f.OutcomeFactory(agency=agency_b, name="Other agency's result")
+    f.MeasurementFactory(outcome=other_outcome, date=months_back(1), value=Decimal(3))
+    return agency_a
+
+
+def _csv(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_exports_hold_exactly_the_published_widgets_and_outcomes(client, published, world):
+    widgets = _csv(client.get(reverse("public:widgets-csv", args=[published.slug])))
+    assert {r["widget"] for r in widgets} == {"Air permit", "Water permit"}
+    assert len(widgets) == 6  # three months each
+    outcomes = _csv(client.get(reverse("public:outcomes-csv", args=[published.slug])))
+    assert {r["outcome"] for r in outcomes} == {"Cleaner air"}
+    assert len(outcomes) == 8
+    document = client.get(reverse("public:data-json", args=[published.slug])).json()
+    rows = document["datasets"]["widgets"]["rows"]
+    assert {r["widget"] for r in rows} == {"Air permit", "Water permit"}
+    assert {r["outcome"] for r in document["datasets"]["outcomes"]["rows"]} == {"Cleaner air"}
+    text = str(document) + str(widgets) + str(outcomes)
+    for secret in ("Secret draft", "Pending", "Other agency", "cost", "backlog"):
+        assert secret not in text
+
+
+def test_the_figures_are_the_counts_and_unknown_stays_blank(client, published, world):
+    f.WidgetCountFactory(
+        widget=world["good"], period_start=months_back(4), delivered=40, within_standard=None
+    )
+    rows = _csv(client.get(reverse("public:widgets-csv", args=[published.slug])))
+    air = [r for r in rows if r["widget"] == "Air permit"]
+    newest = air[-1]
+    assert newest["period_start"] == months_back(0).isoformat()
+    assert (newest["delivered"], newest["within_standard"], newest["on_time_share"]) == (
+        "100",
+        "95",
+        "95.0",
+    )
+    assert (newest["standard_days"], newest["standard_share"]) == ("30", "90")
+    unknown = air[0]
+    assert unknown["period_start"] == months_back(4).isoformat()
+    assert (unknown["delivered"], unknown["within_standard"], unknown["on_time_share"]) == (
+        "40",
+        "",
+        "",
+    )
+    document = client.get(reverse("public:data-json", args=[published.slug])).json()
+    first = document["datasets"]["widgets"]["rows"][0]
+    assert (first["within_standard"], first["on_time_share"]) == (None, None)
+    measured = document["datasets"]["outcomes"]["rows"]
+    assert [r["value"] for r in measured] == list(range(38, 46))
+    assert measured[0]["date"] == months_back(7).isoformat()
+
+
+def test_columns_match_the_data_dictionary(client, published):
+    for name, url in (("widgets", "public:widgets-csv"), ("outcomes", "public:outcomes-csv")):
+        response = client.get(reverse(url, args=[published.slug]))
+        header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert header == [c.name for c in open_data.DATASETS[name]]
+    document = client.get(reverse("public:data-json", args=[published.slug])).json()
+    for name, dataset in document["datasets"].items():
+        columns = [c["column"] for c in dataset["dictionary"]]
+        assert columns == [c.name for c in open_data.DATASETS[name]]
+        assert all(list(row) == columns for row in dataset["rows"])
+        assert all(c["meaning"] and c["unit"] for c in dataset["dictionary"])
+    dictionary = _csv(client.get(reverse("public:dictionary-csv", args=[published.slug])))
+    assert [(r["dataset"], r["column"]) for r in dictionary] == [
+        (name, c.name) for name, columns in open_data.DATASETS.items() for c in columns
+    ]
+    page = client.get(reverse("public:data", args=[published.slug])).text
+    for columns in open_data.DATASETS.values():
+        for c in columns:
+            assert f"<code>{c.name}</code>" in page
+
+
+def test_the_public_page_links_its_open_data(client, published):
+    html = client.get(reverse("public:agency", args=[published.slug])).text
+    for name in NAMES:
+        assert f'href="{reverse(f"public:{name}", args=[published.slug])}"' in html
+
+
+def test_downloads_say_what_they_are_and_may_be_cached_by_anyone(client, published):
+    for name, content_type in (
+        ("widgets-csv", "text/csv; charset=utf-8"),
+        ("outcomes-csv", "text/csv; charset=utf-8"),
+        ("dictionary-csv", "text/csv; charset=utf-8"),
+        ("data-json", "application/json"),
+    ):
+        response = client.get(reverse(f"public:{name}", args=[published.slug]))
+        assert response["Content-Type"] == content_type
+        assert response["Cache-Control"] == "public, max-age=3600"
+
+
+def test_a_signed_in_visitors_copy_is_not_stored(client, published, staff_a):
+    client.force_login(staff_a)
+    response = client.get(reverse("public:widgets-csv", args=[published.slug]))
+    assert "no-store" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_a_name_a_spreadsheet_would_run_is_neutralised(client, published, world):
+    world["good"].name = '=HYPERLINK("http://evil.example","x")'
+    world["good"].save()
+    rows = _csv(client.get(reverse("public:widgets-csv", args=[published.slug])))
+    assert {r["widget"] for r in rows} == {"'" + world["good"].name, "Water permit"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_agency_that_does_not_publish_has_no_open_data(client, world, agency_a, name):
+    assert client.get(reverse(f"public:{name}", args=[agency_a.slug])).status_code == 404
+
+
+def test_each_published_measure_has_a_chart_with_words_and_its_table(client, published, world):
+    response = client.get(reverse("public:agency", args=[published.slug]))
+    widgets = {w.name: w for w in response.context["widgets"]}
+    air = widgets["Air permit"].public_chart
+    assert air.summary.startswith(f"{months_back(0):%B %Y}: 95.0% delivered on time")
+    assert air.table.rows[-1] == [f"{months_back(0):%B %Y}", "100", "95", "95.0%"]
+    assert [d["On time"] for d in air.spec["data"]["values"]] == [95.0, 95.0, 95.0]
+    assert {d["Standard"] for d in air.spec["data"]["values"]} == {90.0}
+    [outcome] = response.context["outcomes"]
+    chart = outcome.public_chart
+    assert len(chart.table.rows) == 8 and chart.table.rows[-1][1] == "45"
+    assert [d["Measured"] for d in chart.spec["data"]["values"]] == list(range(38, 46))
+    html = response.text
+    assert html.count('class="chart__table"') == 3
+    assert html.count("data-vega-spec=") == 3

@@ -1,0 +1,111 @@
+"""A large service inventory import runs in the background worker, with progress.
+
+The real worker (`manage.py db_worker`, django-tasks' database backend) runs in
+its own process on the test database, as in production; so these tests commit
+their data (transaction=True) for it to see.
+"""
+
+import io
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.task_worker import finished, start_worker
+from widgets.models import InventoryImportJob, JobStatus, PublishedRow, Widget, WidgetCount
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "interop" / "gc_sample"
+URL = "/widgets/inventory/import/"
+
+
+def _upload(path):
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = path.name
+    return upload
+
+
+def _confirm(client, user, settings):
+    """Upload the sample, check it, confirm: the import is queued as a job."""
+    settings.INVENTORY_INLINE_ROWS = 100
+    client.force_login(user)
+    response = client.post(
+        URL,
+        {
+            "services": _upload(SAMPLE / "si_2024_sample.csv"),
+            "standards": _upload(SAMPLE / "ss_2024_sample.csv"),
+            "agency": "",
+        },
+    )
+    assert response.context["can_commit"]
+    response = client.post(URL, {"token": response.context["token"]})
+    assert response.status_code == 302
+    job = InventoryImportJob.objects.get()
+    assert response["Location"] == f"/widgets/inventory/import/jobs/{job.pk}/"
+    return job
+
+
+def _wait(job, statuses, seconds=300):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in statuses:
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"the job stayed {job.status}")
+
+
+def test_a_large_import_is_queued_and_the_worker_saves_it(client, admin_user, settings):
+    job = _confirm(client, admin_user, settings)
+    assert Widget.objects.count() == 0  # nothing was saved inside the request
+    page = client.get(f"/widgets/inventory/import/jobs/{job.pk}/").content.decode()
+    assert '<progress id="import-progress"' in page and "Waiting for the worker" in page
+    assert '<div id="job-state" data-poll>' in page  # js/import-job.js follows it
+
+    code, err = finished(start_worker("--batch"))
+    assert code == 0, err
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    assert job.filenames == ["si_2024_sample.csv", "ss_2024_sample.csv"]
+    assert Widget.objects.count() == 279
+    assert PublishedRow.objects.count() == 283 + 488
+    page = client.get(f"/widgets/inventory/import/jobs/{job.pk}/").content.decode()
+    assert "✓ Saved" in page and "279 widgets created" in page
+    assert "data-poll" not in page  # finished: nothing more to follow
+
+
+def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
+    client, admin_user, settings
+):
+    job = _confirm(client, admin_user, settings)
+    worker = start_worker()
+    try:
+        _wait(job, {JobStatus.SAVING})
+        time.sleep(1)  # inside the one transaction of the save
+        worker.send_signal(signal.SIGKILL)  # a crash, or a restart that does not wait
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        finished(worker, timeout=30)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SAVING
+    assert Widget.objects.count() == WidgetCount.objects.count() == 0  # nothing half saved
+    assert PublishedRow.objects.count() == 0
+    page = client.get(f"/widgets/inventory/import/jobs/{job.pk}/").content.decode()
+    assert "The worker stopped before the import finished" in page
+    assert "Nothing was saved" in page
+
+    assert client.post(f"/widgets/inventory/import/jobs/{job.pk}/").status_code == 302
+    code, err = finished(start_worker("--batch"))
+    assert code == 0, err
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.DONE, 2)
+    assert Widget.objects.count() == 279
+
+
+def test_only_whoever_started_an_import_sees_it(client, admin_user, staff_a, settings):
+    job = _confirm(client, admin_user, settings)
+    client.force_login(staff_a)
+    assert client.get(f"/widgets/inventory/import/jobs/{job.pk}/").status_code == 404
+    assert client.post(f"/widgets/inventory/import/jobs/{job.pk}/").status_code == 404

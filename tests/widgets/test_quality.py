@@ -1,0 +1,286 @@
+"""Data-quality findings (widgets.quality; docs/domain.md, "Data quality"): each check
+with a worked example, found and not found just across its boundary, and its grade."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+from widgets import quality
+from widgets.models import Widget, WidgetCount, WidgetStatus
+from widgets.periods import previous_period_start
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 20)  # November's period has started; October's counts are due
+OCTOBER = dt.date(2026, 10, 1)
+
+
+def months_before(month, n):
+    for _ in range(n):
+        month = previous_period_start(month, "month")
+    return month
+
+
+@pytest.fixture
+def widget(agency_a):
+    return f.WidgetFactory(agency=agency_a, name="Air permit", status=WidgetStatus.APPROVED)
+
+
+def count(widget, period, **values):
+    """A count that balances with nothing before it and repeats no volume by itself."""
+    values = {"withdrawn": None, "backlog": None, "rework": None, **values}
+    values.setdefault("within_standard", None)
+    return f.WidgetCountFactory(widget=widget, period_start=period, **values)
+
+
+def series(widget, values, *, field="demand", last=OCTOBER):
+    """Counts of `widget` with `field` = each of `values`, oldest first, ending at `last`."""
+    other = "delivered" if field == "demand" else "demand"
+    for n, value in enumerate(reversed(values)):
+        count(widget, months_before(last, n), **{field: value, other: 1000 + n})
+
+
+def found(widget, check=None, today=TODAY):
+    result = quality.findings(Widget.objects.filter(pk=widget.pk), today=today)
+    return [x for x in result if check is None or x.check == check]
+
+
+# --- a share above its whole: error ------------------------------------------------------
+
+
+@pytest.fixture
+def without_share_constraints():
+    """Rows stored before the rule: the constraints dropped inside the test's transaction
+    (PostgreSQL's DDL is transactional, so they are back after the test)."""
+    with connection.cursor() as cursor:
+        for name in ("within_standard", "rework"):
+            cursor.execute(
+                "ALTER TABLE widgets_widgetcount DROP CONSTRAINT "
+                f"widgets_widgetcount_{name}_lte_delivered"
+            )
+
+
+def test_within_standard_above_delivered_is_an_error(widget, without_share_constraints):
+    stored = count(widget, OCTOBER, demand=100, delivered=100, within_standard=100)
+    assert found(widget, "share-above-whole") == []  # equal is possible: all on time
+    WidgetCount.objects.filter(pk=stored.pk).update(within_standard=101)
+    [finding] = found(widget, "share-above-whole")
+    assert finding.grade == quality.ERROR
+    assert finding.period == OCTOBER and finding.count_id == stored.pk
+    assert finding.values == (("Within standard", 101), ("Delivered", 100))
+    assert (
+        finding.what == "Within standard (101) is more than delivered (100): it is a share of it."
+    )
+    assert quality.errors(Widget.objects.filter(pk=widget.pk), today=TODAY) == [finding]
+
+
+def test_rework_above_delivered_is_an_error(widget, without_share_constraints):
+    stored = count(widget, OCTOBER, demand=100, delivered=100, rework=100)
+    assert quality.errors(Widget.objects.all(), today=TODAY) == []
+    WidgetCount.objects.filter(pk=stored.pk).update(rework=130)
+    [finding] = quality.errors(Widget.objects.all(), today=TODAY)
+    assert (finding.grade, finding.check) == (quality.ERROR, "share-above-whole")
+    assert finding.values == (("Rework", 130), ("Delivered", 100))
+
+
+def test_a_share_above_its_whole_is_an_error_before_it_is_stored(widget):
+    """The check on values not saved (a preview): the database would refuse them."""
+    points = quality.Series(widget, points={OCTOBER: {"delivered": 10, "within_standard": 11}})
+    points.reported = {OCTOBER}
+    [finding] = quality.shares_above_whole(points)
+    assert finding.grade == quality.ERROR
+    points.points[OCTOBER]["within_standard"] = 10
+    assert quality.shares_above_whole(points) == []
+
+
+def test_an_unknown_whole_or_share_is_not_compared(widget):
+    points = quality.Series(widget, points={OCTOBER: {"delivered": None, "within_standard": 5}})
+    points.reported = {OCTOBER}
+    assert quality.shares_above_whole(points) == []
+
+
+# --- far from earlier periods: suggestion ------------------------------------------------
+
+
+def test_a_volume_more_than_20_standard_deviations_from_earlier_periods_is_a_suggestion(widget):
+    # Earlier: 100, 110, 120: mean 110, sample standard deviation 10. 311 is 20.1 away.
+    series(widget, [100, 110, 120, 311])
+    [finding] = found(widget, "far-from-earlier")
+    assert finding.grade == quality.SUGGESTION and finding.period == OCTOBER
+    assert finding.values == (
+        ("Demand", 311),
+        ("Mean of 3 earlier periods", 110.0),
+        ("Standard deviation", 10.0),
+        ("Standard deviations from the mean", 20.1),
+    )
+    assert "20.1 standard deviations from the mean of the 3 earlier periods (110)" in finding.what
+
+
+def test_a_volume_19_9_standard_deviations_away_is_not_reported(widget):
+    series(widget, [100, 110, 120, 309])
+    assert found(widget, "far-from-earlier") == []
+
+
+def test_two_earlier_periods_are_too_few_to_judge(widget):
+    series(widget, [100, 120, 100_000])
+    assert found(widget, "far-from-earlier") == []
+
+
+def test_three_earlier_periods_are_enough(widget):
+    series(widget, [100, 110, 120, 100_000])
+    assert [x.period for x in found(widget, "far-from-earlier")] == [OCTOBER]
+
+
+def test_earlier_periods_are_the_12_periods_before_at_the_widgets_frequency(widget):
+    """Thirteen and more periods back do not count; a missing period is not a zero."""
+    for n, value in ((13, 100), (14, 110), (15, 120)):
+        count(widget, months_before(OCTOBER, n), demand=value, delivered=n)
+    count(widget, OCTOBER, demand=100_000, delivered=1)
+    assert found(widget, "far-from-earlier") == []
+    count(widget, months_before(OCTOBER, 12), demand=110, delivered=5)
+    count(widget, months_before(OCTOBER, 11), demand=115, delivered=6)
+    count(widget, months_before(OCTOBER, 1), demand=105, delivered=7)
+    assert [x.period for x in found(widget, "far-from-earlier")] == [OCTOBER]
+
+
+def test_when_earlier_periods_are_all_equal_any_other_value_is_reported(widget):
+    """Standard deviation 0: a different value is infinitely many away (as the GC's check)."""
+    series(widget, [100, 100, 100, 101], field="delivered")
+    [finding] = found(widget, "far-from-earlier")
+    assert finding.what == "Delivered is 101; in each of the 3 earlier periods it was 100."
+    WidgetCount.objects.filter(widget=widget, period_start=OCTOBER).update(delivered=100)
+    assert found(widget, "far-from-earlier") == []
+
+
+# --- the same volume period after period: suggestion ----------------------------------
+
+
+def test_the_same_non_zero_volume_four_periods_running_is_a_suggestion(widget):
+    series(widget, [90, 120, 120, 120, 120])
+    [finding] = found(widget, "repeated-volume")
+    assert finding.grade == quality.SUGGESTION and finding.period == OCTOBER
+    assert finding.what == "Demand is 120 in each of the 4 periods from July 2026 to October 2026."
+    assert finding.values == (("Demand", 120), ("Periods running", 4))
+
+
+def test_three_periods_running_are_not_reported(widget):
+    series(widget, [90, 120, 120, 120])
+    assert found(widget, "repeated-volume") == []
+
+
+def test_zero_four_periods_running_is_not_reported(widget):
+    series(widget, [0, 0, 0, 0])
+    assert found(widget, "repeated-volume") == []
+
+
+def test_a_missing_period_ends_a_run(widget):
+    series(widget, [120, 120], last=months_before(OCTOBER, 3))
+    series(widget, [120, 120], last=OCTOBER)
+    assert found(widget, "repeated-volume") == []
+    count(widget, months_before(OCTOBER, 2), demand=120, delivered=3)
+    [finding] = found(widget, "repeated-volume")
+    assert finding.values == (("Demand", 120), ("Periods running", 5))
+
+
+# --- a standard but no volume: warning ---------------------------------------------------
+
+
+def test_a_widget_with_a_standard_but_no_volume_is_a_warning(widget):
+    count(widget, OCTOBER, demand=0, delivered=None)
+    [finding] = found(widget, "standard-without-volume")
+    assert finding.grade == quality.WARNING and finding.period is None
+    assert finding.values == (("Standard: days", 30), ("Standard: share (%)", Decimal("90.00")))
+    WidgetCount.objects.filter(widget=widget).update(delivered=1)
+    assert found(widget, "standard-without-volume") == []
+
+
+def test_a_widget_without_a_standard_needs_no_volume(widget):
+    Widget.objects.filter(pk=widget.pk).update(standard_days=None, standard_share=None)
+    widget.refresh_from_db()
+    assert found(widget, "standard-without-volume") == []
+
+
+# --- balance gaps and late counts: warnings --------------------------------------------
+
+
+def test_an_unexplained_balance_gap_is_a_warning_until_a_note_says_why(widget):
+    count(widget, months_before(OCTOBER, 1), demand=10, delivered=10, withdrawn=0, backlog=20)
+    october = count(widget, OCTOBER, demand=50, delivered=30, withdrawn=0, backlog=35)
+    [finding] = found(widget, "unexplained-balance-gap")
+    assert finding.grade == quality.WARNING and finding.count_id == october.pk
+    assert "(35) is not last period's backlog + demand - delivered - withdrawn (40)" in finding.what
+    WidgetCount.objects.filter(pk=october.pk).update(balance_note="Files moved to another office.")
+    assert found(widget, "unexplained-balance-gap") == []
+
+
+def test_a_late_count_is_a_warning(widget):
+    count(widget, months_before(OCTOBER, 1), demand=10, delivered=10)
+    [finding] = found(widget, "late-count")
+    assert finding.grade == quality.WARNING and finding.period == OCTOBER
+    count(widget, OCTOBER, demand=11, delivered=11)
+    assert found(widget, "late-count") == []
+
+
+# --- the whole --------------------------------------------------------------------------
+
+
+def test_findings_are_listed_errors_first_then_warnings_then_suggestions(
+    widget, without_share_constraints
+):
+    series(widget, [100, 110, 120, 100_000])
+    WidgetCount.objects.filter(widget=widget, period_start=OCTOBER).update(within_standard=2000)
+    Widget.objects.filter(pk=widget.pk).update(standard_days=None, standard_share=None)
+    count(
+        f.WidgetFactory(agency=widget.agency, name="Boat license", status=WidgetStatus.APPROVED),
+        months_before(OCTOBER, 1),
+        demand=1,
+        delivered=1,
+    )
+    grades = [x.grade for x in found(widget)] + [
+        x.grade for x in quality.findings(Widget.objects.all(), today=TODAY)
+    ]
+    assert grades == [
+        quality.ERROR,
+        quality.SUGGESTION,
+        quality.ERROR,
+        quality.WARNING,
+        quality.SUGGESTION,
+    ]
+
+
+def _queries(widgets):
+    with CaptureQueriesContext(connection) as captured:
+        quality.findings(widgets, today=TODAY)
+    return len(captured.captured_queries)
+
+
+def test_the_checks_read_a_fixed_number_of_queries_whatever_the_rows(agency_a):
+    def grow(n):
+        widgets = Widget.objects.bulk_create(
+            [
+                f.WidgetFactory.build(
+                    agency=agency_a,
+                    program=f.ProgramFactory(agency=agency_a),
+                    name=f"Widget {i}",
+                    status=WidgetStatus.APPROVED,
+                )
+                for i in range(Widget.objects.count(), Widget.objects.count() + n)
+            ]
+        )
+        WidgetCount.objects.bulk_create(
+            [
+                f.WidgetCountFactory.build(
+                    widget=w, period_start=months_before(OCTOBER, m), demand=m % 5, backlog=m
+                )
+                for w in widgets
+                for m in range(40)
+            ]
+        )
+
+    grow(1)
+    one = _queries(Widget.objects.filter(agency=agency_a))
+    grow(30)
+    assert _queries(Widget.objects.filter(agency=agency_a)) == one == 4

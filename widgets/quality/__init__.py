@@ -1,0 +1,244 @@
+"""Data-quality findings over widgets' counts (issue 18, point 5; docs/domain.md,
+"Data quality").
+
+Each check is a small function returning `Finding`s, graded as the Government of
+Canada service inventory's own checks grade theirs: an **error** is a number that
+cannot be true, a **warning** something missing or unexplained, a **suggestion**
+a number worth a second look. Each finding names the widget, the period, the
+check, what is wrong, how to fix it and the values involved.
+
+The checks read one bounded window of each widget's periods at its own reporting
+frequency: the findings are about the last REPORTED_PERIODS periods (up to the
+one today falls in), and the EARLIER_PERIODS before those are read too, so that
+every reported period is judged against its full set of earlier periods. All
+checks together read a fixed number of queries whatever the number of widgets
+and counts (`findings`: four; `errors`: one).
+
+Unknown is not zero: a blank value is never compared, averaged or counted in a
+run; a missing period breaks a run and is not an earlier period.
+"""
+
+import datetime as dt
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .. import measures
+from ..models import COUNTED_STATUSES, Widget, WidgetCount
+from ..periods import Frequency, next_period_start, period_start, previous_period_start
+from .checks import (
+    CHECKS,
+    EARLIER_PERIODS,
+    ERROR,
+    FAR_SD,
+    GRADE_SYMBOLS,
+    GRADES,
+    MIN_EARLIER,
+    REPEATED_RUN,
+    REPORTED_PERIODS,
+    SERIES_CHECKS,
+    SUGGESTION,
+    WARNING,
+    Finding,
+    Series,
+    far_from_earlier,
+    late_counts,
+    repeated_volumes,
+    share_fields,
+    shares_above_whole,
+    standard_without_volume,
+    unexplained_balance_gaps,
+    volume_fields,
+)
+
+__all__ = [
+    "CHECKS",
+    "EARLIER_PERIODS",
+    "ERROR",
+    "FAR_SD",
+    "GRADES",
+    "GRADE_SYMBOLS",
+    "MIN_EARLIER",
+    "REPEATED_RUN",
+    "REPORTED_PERIODS",
+    "SUGGESTION",
+    "WARNING",
+    "Finding",
+    "Series",
+    "checked_widgets",
+    "errors",
+    "far_from_earlier",
+    "findings",
+    "for_rows",
+    "in_order",
+    "late_counts",
+    "repeated_volumes",
+    "shares_above_whole",
+    "standard_without_volume",
+    "tally",
+    "unexplained_balance_gaps",
+    "volume_fields",
+]
+
+
+# --- the window ------------------------------------------------------------------------
+
+
+def _step_back(start, frequency, n):
+    for _ in range(n):
+        start = previous_period_start(start, frequency)
+    return start
+
+
+def _window(today, *, read):
+    """Q over counts: each widget's last `read` periods up to the one `today` is in."""
+    window = Q()
+    for frequency in Frequency.values:
+        current = period_start(today, frequency)
+        window |= Q(
+            widget__reporting_frequency=frequency,
+            period_start__gte=_step_back(current, frequency, read - 1),
+            period_start__lte=current,
+        )
+    return window
+
+
+def _reported_from(today, frequency):
+    return _step_back(period_start(today, frequency), frequency, REPORTED_PERIODS - 1)
+
+
+def checked_widgets(agency, reader):
+    """The agency's widgets that may hold counts and that `reader` may read (another
+    agency's reader: not its definitions under review): what its page and its
+    dashboard check."""
+    return Widget.objects.for_user(reader).filter(agency=agency, status__in=COUNTED_STATUSES)
+
+
+def findings(widgets, *, today=None):
+    """Every finding for `widgets` (a Widget queryset), errors first, then by widget
+    and newest period. Four queries whatever the number of widgets and counts: the
+    widgets, their counts in the window, the balance gaps, the late counts."""
+    today = today or timezone.localdate()
+    widgets = widgets.order_by()
+    by_id = {w.pk: Series(w) for w in widgets.select_related("agency")}
+    window = WidgetCount.objects.filter(
+        _window(today, read=REPORTED_PERIODS + EARLIER_PERIODS), widget_id__in=list(by_id)
+    )
+    reported = set()
+    names = measures.typed_names()
+    for row in window.order_by().values("pk", "widget_id", "period_start", *names):
+        series = by_id[row["widget_id"]]
+        series.points[row["period_start"]] = {n: row[n] for n in names}
+        series.count_ids[row["period_start"]] = row["pk"]
+    for series in by_id.values():
+        first = _reported_from(today, series.widget.reporting_frequency)
+        current = period_start(today, series.widget.reporting_frequency)
+        series.reported = set(_periods(first, current, series.widget))
+        reported.update((series.widget.pk, p) for p in series.points if p >= first)
+    found = [f for series in by_id.values() for check in SERIES_CHECKS for f in check(series)]
+    gaps = unexplained_balance_gaps(window.select_related("widget__agency"), reported)
+    found += gaps
+    found += late_counts(widgets, today)
+    return in_order(found)
+
+
+def _periods(first, last, widget):
+    found, period = [], first
+    while period <= last:
+        found.append(period)
+        period = next_period_start(period, widget.reporting_frequency)
+    return found
+
+
+def in_order(found):
+    rank = {grade: n for n, grade in enumerate(GRADES)}
+    return sorted(
+        found,
+        key=lambda f: (
+            rank[f.grade],
+            f.widget.name.lower(),
+            -(f.period or dt.date.min).toordinal(),
+            f.check,
+        ),
+    )
+
+
+def tally(found):
+    """{grade: how many}, every grade present (0 when none)."""
+    counts = dict.fromkeys(GRADES, 0)
+    for finding in found:
+        counts[finding.grade] += 1
+    return counts
+
+
+def errors(widgets, *, today=None):
+    """The error-graded findings (shares above their whole) in the reported periods,
+    found in the database: one query that returns only the rows in error."""
+    today = today or timezone.localdate()
+    above = Q()
+    for share, whole in share_fields():
+        above |= Q(**{f"{share.name}__gt": F(whole.name)})
+    rows = (
+        WidgetCount.objects.filter(_window(today, read=REPORTED_PERIODS), above)
+        .filter(widget__in=widgets)
+        .select_related("widget__agency")
+        .order_by()
+    )
+    found = []
+    for count in rows:
+        series = Series(count.widget)
+        series.points[count.period_start] = {n: getattr(count, n) for n in measures.typed_names()}
+        series.count_ids[count.period_start] = count.pk
+        series.reported = {count.period_start}
+        found += shares_above_whole(series)
+    return in_order(found)
+
+
+# --- a file's rows before they are saved --------------------------------------------------
+
+
+def for_rows(rows):
+    """Findings the rows would create once saved: [(widget, period, {field: value
+    sent})], each judged as it will be (the sent values over the stored ones) with the
+    stored periods around it and the other rows given. Suggestions from far_from_earlier
+    and repeated_volumes; a share above its whole is refused by the write rules
+    (widgets.counting.check_rules) before this. One query."""
+    rows = list(rows)
+    if not rows:
+        return []
+    spans = {}
+    for widget, period, _values in rows:
+        low, high = spans.get(widget.pk, (period, period))
+        spans[widget.pk] = (min(low, period), max(high, period))
+    widgets = {widget.pk: widget for widget, _period, _values in rows}
+    around = Q()
+    for pk, (low, high) in spans.items():
+        frequency = widgets[pk].reporting_frequency
+        around |= Q(
+            widget_id=pk,
+            period_start__gte=_step_back(low, frequency, EARLIER_PERIODS),
+            period_start__lte=_step_forward(high, frequency, REPEATED_RUN - 1),
+        )
+    names = measures.typed_names()
+    series = {pk: Series(widget) for pk, widget in widgets.items()}
+    stored = WidgetCount.objects.filter(around).order_by()
+    for row in stored.values("widget_id", "period_start", *names):
+        series[row["widget_id"]].points[row["period_start"]] = {n: row[n] for n in names}
+    for widget, period, sent in rows:
+        points = series[widget.pk].points
+        points[period] = {**points.get(period, {}), **sent}
+        series[widget.pk].reported.add(period)
+    return in_order(
+        [
+            f
+            for s in series.values()
+            for check in (far_from_earlier, repeated_volumes)
+            for f in check(s)
+        ]
+    )
+
+
+def _step_forward(start, frequency, n):
+    for _ in range(n):
+        start = next_period_start(start, frequency)
+    return start

@@ -1,0 +1,331 @@
+"""The data-quality checks (docs/domain.md, "Data quality"): each a small function
+over one widget's periods (a Series) or over a queryset, returning Findings.
+widgets.quality reads the periods and runs them."""
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+
+from agencies.templatetags import numbers
+
+from .. import flow, measures
+from ..models import LIVE_STATUSES
+from ..periods import describe_period, next_period_start, previous_period_start
+
+ERROR, WARNING, SUGGESTION = "error", "warning", "suggestion"
+# In the order pages list them; text and a symbol, never colour alone.
+GRADES = {ERROR: "Error", WARNING: "Warning", SUGGESTION: "Suggestion"}
+GRADE_SYMBOLS = {ERROR: "✗", WARNING: "!", SUGGESTION: "?"}
+
+REPORTED_PERIODS = 24  # findings are about the last 24 periods of each widget
+EARLIER_PERIODS = 12  # a value is compared with (up to) the 12 periods before it
+MIN_EARLIER = 3  # ... of which at least 3 must be known
+FAR_SD = 20  # more than this many standard deviations from their mean: a suggestion
+REPEATED_RUN = 4  # the same non-zero volume this many periods running: a suggestion
+
+# The checks, by name: what each looks for (the page's filter and docs/domain.md).
+CHECKS = {
+    "share-above-whole": "A share above its whole",
+    "far-from-earlier": "Far from earlier periods",
+    "repeated-volume": "The same volume period after period",
+    "standard-without-volume": "A service standard but no volume",
+    "unexplained-balance-gap": "Backlog does not balance, no reason given",
+    "late-count": "Late count",
+}
+
+
+def volume_fields():
+    """The volumes: the registry's headline flows (demand and delivered)."""
+    return [f for f in measures.COUNT_FIELDS if f.headline and not f.stock]
+
+
+def share_fields():
+    """(share, whole) count fields: within standard and rework, of delivered."""
+    return [(f, measures.field(f.share_of)) for f in measures.COUNT_FIELDS if f.share_of]
+
+
+@dataclass(frozen=True)
+class Finding:
+    grade: str
+    check: str
+    widget: object
+    period: dt.date | None  # None: about the widget's recent periods as a whole
+    what: str  # what is wrong
+    fix: str  # how to fix it
+    values: tuple = ()  # ((label, value), ...)
+    count_id: int | None = None  # the count to fix, when there is one
+
+    @property
+    def grade_label(self):
+        return GRADES[self.grade]
+
+    @property
+    def symbol(self):
+        return GRADE_SYMBOLS[self.grade]
+
+    @property
+    def check_label(self):
+        return CHECKS[self.check]
+
+    @property
+    def period_label(self):
+        if self.period is None:
+            return f"last {REPORTED_PERIODS} periods"
+        return describe_period(self.period, self.widget.reporting_frequency)
+
+    @property
+    def message(self):
+        """What is wrong and how to fix it, in one sentence each."""
+        return f"{self.what} {self.fix}"
+
+
+def _number(value):
+    """As the pages show numbers (agencies/templatetags/numbers.py), to one decimal."""
+    return "blank" if value is None else str(numbers.number(value, 1))
+
+
+# --- one widget's periods ----------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """One widget's counts by period in the window read, and which periods the
+    findings are about (the last REPORTED_PERIODS, or a file's rows)."""
+
+    widget: object
+    points: dict = field(default_factory=dict)  # period -> {field: value}
+    count_ids: dict = field(default_factory=dict)  # period -> pk of the stored count
+    reported: set = field(default_factory=set)
+
+    def earlier(self, period, n):
+        """The n periods before `period` at the widget's frequency, newest first."""
+        found, frequency = [], self.widget.reporting_frequency
+        for _ in range(n):
+            period = previous_period_start(period, frequency)
+            found.append(period)
+        return found
+
+    def value(self, period, name):
+        point = self.points.get(period)
+        return None if point is None else point.get(name)
+
+
+def shares_above_whole(series):
+    """Error: within standard (or rework) above delivered: more delivered on time
+    (or sent back) than were delivered at all."""
+    found = []
+    for period in sorted(series.reported, reverse=True):
+        for share, whole in share_fields():
+            part, total = series.value(period, share.name), series.value(period, whole.name)
+            if part is None or total is None or part <= total:
+                continue
+            found.append(
+                Finding(
+                    ERROR,
+                    "share-above-whole",
+                    series.widget,
+                    period,
+                    f"{share.label} ({_number(part)}) is more than {whole.label.lower()} "
+                    f"({_number(total)}): it is a share of it.",
+                    f"Correct {share.label.lower()} or {whole.label.lower()} for this period.",
+                    ((share.label, part), (whole.label, total)),
+                    series.count_ids.get(period),
+                )
+            )
+    return found
+
+
+def far_from_earlier(series):
+    """Suggestion: a volume more than FAR_SD sample standard deviations from the mean
+    of its known values in the EARLIER_PERIODS periods before it (at least
+    MIN_EARLIER of them). When those are all equal (standard deviation 0), any
+    other value is infinitely many standard deviations away and is reported."""
+    found = []
+    for period in sorted(series.reported, reverse=True):
+        for spec in volume_fields():
+            value = series.value(period, spec.name)
+            if value is None:
+                continue
+            earlier = [
+                v
+                for v in (
+                    series.value(p, spec.name) for p in series.earlier(period, EARLIER_PERIODS)
+                )
+                if v is not None
+            ]
+            if len(earlier) < MIN_EARLIER:
+                continue
+            mean = statistics.fmean(earlier)
+            sd = statistics.stdev(earlier)
+            if sd == 0:
+                if value == mean:
+                    continue
+                what = (
+                    f"{spec.label} is {_number(value)}; in each of the {len(earlier)} earlier "
+                    f"periods it was {_number(mean)}."
+                )
+                values = ((spec.label, value), (f"Earlier periods ({len(earlier)})", mean))
+            else:
+                distance = abs(value - mean) / sd
+                if distance <= FAR_SD:
+                    continue
+                what = (
+                    f"{spec.label} is {_number(value)}, {_number(distance)} standard deviations "
+                    f"from the mean of the {len(earlier)} earlier periods ({_number(mean)})."
+                )
+                values = (
+                    (spec.label, value),
+                    (f"Mean of {len(earlier)} earlier periods", round(mean, 1)),
+                    ("Standard deviation", round(sd, 1)),
+                    ("Standard deviations from the mean", round(distance, 1)),
+                )
+            found.append(
+                Finding(
+                    SUGGESTION,
+                    "far-from-earlier",
+                    series.widget,
+                    period,
+                    what,
+                    f"Check {spec.label.lower()} for this period: a typing slip (a digit too "
+                    "many, or a total for several periods) or a real change worth a note.",
+                    values,
+                    series.count_ids.get(period),
+                )
+            )
+    return found
+
+
+def repeated_volumes(series):
+    """Suggestion: the same non-zero volume in REPEATED_RUN or more consecutive periods
+    (a missing period or a blank value ends a run). One finding per run, at its latest
+    period among those the findings are about."""
+    found = []
+    frequency = series.widget.reporting_frequency
+    for spec in volume_fields():
+        run = []
+        periods = sorted(series.points)
+        if not periods:
+            continue
+        period, last = periods[0], periods[-1]
+        while period <= next_period_start(last, frequency):
+            value = series.value(period, spec.name)
+            if run and value == series.value(run[-1], spec.name):
+                run.append(period)
+            else:
+                found.extend(_run_finding(series, spec, run))
+                run = [period] if value else []
+            period = next_period_start(period, frequency)
+        found.extend(_run_finding(series, spec, run))
+    return found
+
+
+def _run_finding(series, spec, run):
+    reported = [p for p in run if p in series.reported]
+    if len(run) < REPEATED_RUN or not reported:
+        return []
+    value = series.value(run[-1], spec.name)
+    frequency = series.widget.reporting_frequency
+    first, last = describe_period(run[0], frequency), describe_period(run[-1], frequency)
+    return [
+        Finding(
+            SUGGESTION,
+            "repeated-volume",
+            series.widget,
+            reported[-1],
+            f"{spec.label} is {_number(value)} in each of the {len(run)} periods from "
+            f"{first} to {last}.",
+            f"Check that {spec.label.lower()} is counted each period, not copied from the "
+            "period before.",
+            ((spec.label, value), ("Periods running", len(run))),
+            series.count_ids.get(reported[-1]),
+        )
+    ]
+
+
+def standard_without_volume(series):
+    """Warning: a widget produced now (approved, or under review after a change) with a
+    service standard (days or share) but no non-zero volume in the periods the
+    findings are about: the standard cannot be measured."""
+    widget = series.widget
+    if widget.status not in LIVE_STATUSES:
+        return []
+    if widget.standard_days is None and widget.standard_share is None:
+        return []
+    if any(series.value(p, f.name) for p in series.reported for f in volume_fields()):
+        return []
+    values = []
+    if widget.standard_days is not None:
+        values.append(("Standard: days", widget.standard_days))
+    if widget.standard_share is not None:
+        values.append(("Standard: share (%)", widget.standard_share))
+    return [
+        Finding(
+            WARNING,
+            "standard-without-volume",
+            widget,
+            None,
+            f"{widget.name} has a service standard but no demand or delivered above 0 in "
+            f"its last {REPORTED_PERIODS} periods, so the standard cannot be measured.",
+            "Enter demand and delivered for its periods, or remove the standard if the "
+            "widget is not produced.",
+            tuple(values),
+        )
+    ]
+
+
+SERIES_CHECKS = (shares_above_whole, far_from_earlier, repeated_volumes, standard_without_volume)
+
+
+# --- checks that read the database ---------------------------------------------------
+
+
+def unexplained_balance_gaps(counts, reported):
+    """Warning: counts whose backlog does not balance with the period before and that
+    carry no note saying why (widgets.attention.unexplained_gaps, one query)."""
+    # Imported here: widgets.attention lists these findings on the home page
+    # (data_quality_errors) and so imports this module.
+    from ..attention import unexplained_gaps
+
+    found = []
+    for count in unexplained_gaps(counts):
+        if (count.widget_id, count.period_start) not in reported:
+            continue
+        expected = count.previous_backlog + count.demand - count.delivered - count.withdrawn
+        found.append(
+            Finding(
+                WARNING,
+                "unexplained-balance-gap",
+                count.widget,
+                count.period_start,
+                f"The backlog ({_number(count.backlog)}) is not last period's backlog + "
+                f"demand - delivered - withdrawn ({_number(expected)}), and no note says why.",
+                "Correct the numbers, or write in the balance note why they do not balance.",
+                (
+                    ("Previous backlog", count.previous_backlog),
+                    ("Demand", count.demand),
+                    ("Delivered", count.delivered),
+                    ("Withdrawn", count.withdrawn),
+                    ("Backlog", count.backlog),
+                ),
+                count.pk,
+            )
+        )
+    return found
+
+
+def late_counts(widgets, today):
+    """Warning: approved widgets with no delivered count for their latest due period
+    (widgets.flow.late_widgets, as the home page's late counts; one query)."""
+    return [
+        Finding(
+            WARNING,
+            "late-count",
+            widget,
+            widget.due_period,
+            f"No count for {describe_period(widget.due_period, widget.reporting_frequency)}, "
+            "which is past its due date.",
+            "Enter the period's counts in the entry grid or an upload.",
+            (),
+        )
+        for widget in flow.late_widgets(widgets, today).select_related("agency").order_by("name")
+    ]
