@@ -15,9 +15,8 @@ and colour: a triangle improving, a diamond concerning, a square a change in a
 measure with no better direction (widgets.spc judgements).
 """
 
-from django.template.defaultfilters import floatformat
-
 from agencies.charts import LIMIT, TARGET, Chart, Table, signal_scales, spec
+from agencies.templatetags.numbers import number
 
 MEASUREMENT = "#3d4551"
 
@@ -43,7 +42,7 @@ def _number(value):
 
 
 def _shown(value):
-    return "—" if value is None else floatformat(value, "-2")
+    return "—" if value is None else number(value)
 
 
 def chart_values(run):

@@ -19,7 +19,6 @@ import base64
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -173,7 +172,7 @@ def _widget_items(items):
             [
                 f"Off track: on time {_share(widget.flows['current'].on_time_share)}"
                 f" over {items.window.label}, against a standard of"
-                f" {floatformat(widget.standard_share, '-1')}%"
+                f" {percent(widget.standard_share, 100)}"
             ],
             widget.picture.measure,
         )
