@@ -14,7 +14,7 @@ SCALE ?= small
 # project's machines (2). `make test PYTEST_WORKERS=0` runs the suite in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run serve test test-fast screenshots install chromium migrate seed lint format lock clean backup restore-check audit bench mutate
+.PHONY: run serve test test-fast screenshots install chromium pango migrate seed lint format lock clean backup restore-check audit bench mutate
 
 # The background worker (manage.py db_worker: large imports, docs/adr/0004) runs
 # beside the server and stops with it.
@@ -42,9 +42,9 @@ mutate: install ## Mutation testing of the domain modules; scores into docs/test
 	nice $(PY) tools/mutate.py --jobs $(MUTATE_JOBS) $(MUTATE_ARGS) $(MODULES)
 
 screenshots: install chromium ## Retake the README's screenshots (docs/screenshots/)
-	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py tests/browser/test_huddle.py
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py tests/browser/test_huddle.py tests/browser/test_charts.py
 
-install: $(VENV)/.installed node_modules/.installed
+install: pango $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ node_modules/.installed: package.json package-lock.json
 # Chromium does, and is what the browser tests drive.
 chromium:
 	@test -x $(CHROMIUM) || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# The review pack's PDF is printed by WeasyPrint (docs/adr/0006-review-pack-pdf.md),
+# which draws text with Debian's Pango and needs a font.
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+pango:
+	@dpkg -s $(PANGO_PACKAGES) >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES))
 
 migrate: install
 	$(PY) manage.py migrate --noinput -v0

@@ -103,3 +103,13 @@ def signal_scales():
         "shape": {"domain": names, "range": [SIGNAL_SHAPES[n][0] for n in names]},
         "color": {"domain": names, "range": [SIGNAL_SHAPES[n][1] for n in names]},
     }
+
+
+def to_svg(chart_spec, *, width=640):
+    """Draw a spec on the server with vl-convert (the same Vega-Lite as vega-embed),
+    as SVG `width` pixels wide: a printed page has no container to fit."""
+    # vl_convert loads a 30 MB library with its own JavaScript runtime: only what
+    # prints charts (the review pack) pays for it, not every process at start-up.
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg({**chart_spec, "width": width})

@@ -339,7 +339,6 @@ STATICFILES_DIRS = [
         (f"uswds/{part}", NODE_MODULES / "@uswds" / "uswds" / "dist" / part)
         for part in ("css", "js", "img", "fonts")
     ],
-    ("chartjs", NODE_MODULES / "chart.js" / "dist"),
     # Vega-Lite charts (docs/adr/0005-charts-vega-lite.md): the same spec is drawn
     # here by vega-embed and on the server by vl-convert.
     *[(name, NODE_MODULES / name / "build") for name in ("vega", "vega-lite", "vega-embed")],
@@ -442,5 +441,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The review pack's PDF (outcomes.packs): WeasyPrint logs every layout step.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -9,6 +9,8 @@ import datetime as dt
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
+from agencies.charts import SERIES, Chart, spec
+
 from .models import CustomerSegment, SegmentKind
 from .satisfaction import SATISFACTION, SCALE, Csat, answer_fields
 
@@ -109,14 +111,59 @@ def survey_series(segment, user):
     return series
 
 
-def chart_data(series):
-    """What static/js/charts.js draws: labels and CSAT percentages (None is a gap)."""
-    return {
-        "title": "Customer satisfaction (CSAT), percent satisfied",
-        "labels": [row["period_start"].strftime("%b %Y") for row in series],
-        "values": [row["csat"].percent for row in series],
-        "low_sample": [row["csat"].low_sample for row in series],
+def satisfaction_chart(series, segment):
+    """CSAT by period as a Vega-Lite spec (docs/adr/0005): the line of percent
+    satisfied (None is a gap), low samples as hollow points (the table says so too)."""
+    colour = SERIES["Demand"]["color"]
+    data = [
+        {
+            "period": row["period_start"].isoformat(),
+            "csat": row["csat"].percent,
+            "low": row["csat"].low_sample,
+        }
+        for row in series
+    ]
+    x = {
+        "field": "period",
+        "type": "temporal",
+        "title": None,
+        "axis": {"format": "%b %Y", "labelAngle": 0, "labelOverlap": "greedy"},
     }
+    y = {
+        "field": "csat",
+        "type": "quantitative",
+        "title": "Percent satisfied",
+        "scale": {"domain": [0, 100]},
+    }
+    return Chart(
+        id="segment-chart",
+        title=f"Customer satisfaction (CSAT) of {segment.name}, percent satisfied, by period",
+        spec=spec(
+            data=data,
+            height=240,
+            layers=[
+                {
+                    "mark": {"type": "line", "color": colour, "strokeWidth": 2},
+                    "encoding": {"x": x, "y": y},
+                },
+                {
+                    "mark": {"type": "point", "shape": "circle", "size": 70, "strokeWidth": 2},
+                    "encoding": {
+                        "x": x,
+                        "y": y,
+                        "stroke": {"value": colour},
+                        "fill": {
+                            "condition": {"test": "datum.low", "value": "#ffffff"},
+                            "value": colour,
+                        },
+                        "fillOpacity": {"value": 1},
+                    },
+                },
+            ],
+        ),
+        summary="CSAT: share of respondents answering 4 or 5 to the satisfaction question. "
+        "Hollow points are low samples.",
+    )
 
 
 def statewide(user):

@@ -67,7 +67,7 @@ def segment_detail(request, segment):
             "segment": segment,
             "widgets": selectors.received_widgets(segment, request.user),
             "series": series,
-            "chart": selectors.chart_data(series),
+            "chart": selectors.satisfaction_chart(series, segment) if series else None,
             "months": selectors.ON_TIME_MONTHS,
             "may_change": can_change(request.user, segment.agency_id),
         },

@@ -265,6 +265,12 @@ class ReviewQuerySet(ScopedQuerySet):
     agency_path = "agency"
 
 
+def review_pack_path(review, filename):
+    """Where a review's pack is kept in media storage (never served from there:
+    outcomes.review_views.review_pack_pdf hands it to those who may read the review)."""
+    return f"review-packs/{review.agency.slug}/{review.month:%Y-%m}-review-pack.pdf"
+
+
 class Review(TimeStampedModel):
     """The monthly business review of one agency."""
 
@@ -280,6 +286,10 @@ class Review(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     countermeasures = models.ManyToManyField(Countermeasure, blank=True, related_name="reviews")
+    # The review pack as a PDF (outcomes.packs), made when the review closes (or on
+    # demand while it is open) and kept as it was, whatever the data do next.
+    pack = models.FileField(upload_to=review_pack_path, blank=True, max_length=200)
+    pack_made_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -295,6 +305,10 @@ class Review(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(status=ReviewStatus.OPEN) | Q(closed_at__isnull=False),
                 name="outcomes_review_closed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(pack="") | Q(pack_made_at__isnull=False),
+                name="outcomes_review_pack_has_time",
             ),
         ]
 

@@ -3,8 +3,11 @@ change them; every member reads them."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Agency
 from agencies.permissions import MANAGER, READ, grant
@@ -122,6 +125,35 @@ def review_pack(request, review):
             "countermeasures": open_countermeasures.select_related("outcome", "widget", "owner"),
         },
     )
+
+
+@require_GET
+@grant(READ, review=REVIEWS)
+def review_pack_pdf(request, review):
+    """The kept pack (outcomes.packs), for whoever may read the review: a download,
+    kept by no shared cache."""
+    if not review.pack:
+        raise Http404("No pack has been kept for this review yet.")
+    with review.pack.open("rb") as pack:  # a few hundred kB at most
+        response = HttpResponse(pack.read(), content_type="application/pdf")
+    name = f"{review.agency.abbreviation}-review-pack-{review.month:%Y-%m}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private"
+    return response
+
+
+@require_POST
+@grant(MANAGER, review=REVIEWS, to="make its review packs")
+def review_pack_make(request, review):
+    """Make the pack now and keep it (a draft while the review is open)."""
+    try:
+        review = services.keep_review_pack(review=review, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        made = timezone.localtime(review.pack_made_at)
+        messages.success(request, f"Made the review pack ({made:%-d %B %Y, %H:%M}).")
+    return redirect("outcomes:review-detail", pk=review.pk)
 
 
 @grant(MANAGER, agency=Agency, by="slug", to="set its countermeasures")

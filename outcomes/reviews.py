@@ -17,7 +17,7 @@ The agenda of a review for month M (docs/domain.md, "The monthly review"):
 from dataclasses import dataclass
 
 from widgets.flow import late_widgets
-from widgets.models import Widget
+from widgets.models import PUBLISHED_STATUSES, Widget
 
 from .dashboard import Window, add_months, dashboard_widgets, widget_flows
 from .models import Outcome
@@ -63,9 +63,13 @@ class Agenda:
         ]
 
 
-def agenda(review, *, reader, program=None):
+def agenda(review, *, reader, program=None, for_every_reader=False):
     """What the review goes through, as `reader` may see it (another agency's
-    reader: only the agency's approved widgets, as in its catalogue)."""
+    reader: only the agency's approved widgets, as in its catalogue).
+
+    `for_every_reader`: only what every reader of the review may see, whoever
+    `reader` is (no definition under review): the kept pack (outcomes.packs),
+    one file for everyone."""
     until = month_end(review.month)
     outcomes = Outcome.objects.filter(agency_id=review.agency_id).select_related("program")
     if program is not None:
@@ -74,10 +78,12 @@ def agenda(review, *, reader, program=None):
     signals = [(o, o.chart.latest_signal) for o in outcomes if o.chart.concerning]
     improving = [(o, o.chart.latest_signal) for o in outcomes if o.chart.improving]
     window = review_window(review)
-    widgets = widget_flows(
-        dashboard_widgets(review.agency, reader=reader, program=program), {"current": window}
-    )
+    visible = dashboard_widgets(review.agency, reader=reader, program=program)
     scope = Widget.objects.for_user(reader).filter(agency_id=review.agency_id)
+    if for_every_reader:
+        visible = visible.filter(status__in=PUBLISHED_STATUSES)
+        scope = scope.filter(status__in=PUBLISHED_STATUSES)
+    widgets = widget_flows(visible, {"current": window})
     if program is not None:
         scope = scope.filter(program=program)
     late = list(late_widgets(scope).order_by("name"))

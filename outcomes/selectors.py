@@ -95,9 +95,10 @@ def run_chart(outcome, measurements, *, steps=()):
 
     Limits and signals are judged on the whole series (the baseline is its first
     points); the chart and the table show the last CHART_POINTS. Returns a dict
-    with `data` (for json_script), `rows` (for the table beside the chart),
-    `analysis` (spc.Analysis: periods, signals, marks) and `signals` (those with a
-    point on the chart, listed in words beside it).
+    with `rows` (one per point shown: the chart's data and its table), `analysis`
+    (spc.Analysis: periods, signals, marks), `signals` (those with a point on the
+    chart, listed in words beside it) and `periods`; `outcomes.charts.outcome_chart`
+    draws it.
     """
     measurements = list(measurements)
     analysis = analyse_outcome(
@@ -112,6 +113,7 @@ def run_chart(outcome, measurements, *, steps=()):
         period = analysis.period_of(index)
         rows.append(
             {
+                "index": index,
                 "measurement": m,
                 "trajectory": trajectory_value(
                     baseline_value=outcome.baseline_value,
@@ -126,28 +128,8 @@ def run_chart(outcome, measurements, *, steps=()):
                 "step": period if index in period_starts and index > 0 else None,
             }
         )
-
-    def number(value):
-        return None if value is None else float(round(value, 4))
-
-    def line(name):
-        return [number(getattr(r["limits"], name)) if r["limits"] else None for r in rows]
-
-    data = {
-        "title": f"{outcome.measure} ({outcome.unit})",
-        "unit": outcome.unit,
-        "labels": [m.date.isoformat() for m in measurements[first:]],
-        "values": [number(m.value) for m in measurements[first:]],
-        "target": [number(r["trajectory"]) for r in rows],
-        "signals": [r["signal"].judgement if r["signal"] else None for r in rows],
-        "centre": line("centre"),
-        "upper": line("upper"),
-        "lower": line("lower"),
-        "periodStarts": [i - first for i in period_starts if i > first],
-    }
     signals = [s for s in analysis.signals if s.indices[-1] >= first]
     return {
-        "data": data,
         "rows": rows,
         "analysis": analysis,
         "signals": signals,

@@ -2,10 +2,12 @@
 
 Outcomes and countermeasures carry a `version` (optimistic locking): a save made
 from an older version raises EditConflict and writes nothing. A review closes
-only when every off-track item on its agenda has an open countermeasure.
+only when every off-track item on its agenda has an open countermeasure, and
+keeps its pack as a PDF when it closes (outcomes.packs).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from agencies.errors import EditConflict, require_version
 from agencies.scoping import MANAGER, can_change
 
 from .models import Countermeasure, Outcome, Review, ReviewStatus, StepChange
+from .packs import render_pack
 from .reviews import agenda
 
 
@@ -89,7 +92,8 @@ def update_review(*, review, attendees, decisions, by):
 
 @transaction.atomic
 def close_review(*, review, by):
-    """Close a review; refused while an off-track item has no open countermeasure."""
+    """Close a review and keep its pack (a PDF) as it stands at closing; refused
+    while an off-track item has no open countermeasure."""
     review = Review.objects.select_for_update().select_related("agency").get(pk=review.pk)
     if not can_change(by, review.agency_id, MANAGER):
         raise PermissionDenied("Only managers of the agency can close its reviews.")
@@ -115,8 +119,42 @@ def close_review(*, review, by):
     review.closed_at = timezone.now()
     review.closed_by = by
     review.full_clean()
+    _print_pack(review, by=by, made_at=review.closed_at)
     review.save()
     return review
+
+
+@transaction.atomic
+def keep_review_pack(*, review, by):
+    """Print the review's pack now and keep it with the review: on demand while the
+    review is open (a draft, replaced by the one made at closing), or for a review
+    closed before packs were kept. A closed review's kept pack never changes."""
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("agency", "closed_by")
+        .get(pk=review.pk)
+    )
+    if not can_change(by, review.agency_id, MANAGER):
+        raise PermissionDenied("Only managers of the agency can make its review packs.")
+    if review.status == ReviewStatus.CLOSED and review.pack:
+        raise ValidationError(
+            "This review is closed: its pack is kept as it was when the review closed."
+        )
+    _print_pack(review, by=by, made_at=timezone.now())
+    review.save(update_fields=["pack", "pack_made_at", "updated_at"])
+    return review
+
+
+def _print_pack(review, *, by, made_at):
+    """Render the pack and put it in media storage; the caller saves the review.
+    A replaced draft is deleted once the new one is committed."""
+    replaced = review.pack.name if review.pack else None
+    pdf = render_pack(review, by=by, made_at=made_at)
+    review.pack.save(f"{review.pk}.pdf", ContentFile(pdf), save=False)
+    review.pack_made_at = made_at
+    if replaced:
+        storage = review.pack.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
 
 
 @transaction.atomic

@@ -34,4 +34,6 @@ urlpatterns = [
     path("reviews/<int:pk>/", review_views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/close/", review_views.review_close, name="review-close"),
     path("reviews/<int:pk>/pack/", review_views.review_pack, name="review-pack"),
+    path("reviews/<int:pk>/pack.pdf", review_views.review_pack_pdf, name="review-pack-pdf"),
+    path("reviews/<int:pk>/pack/make/", review_views.review_pack_make, name="review-pack-make"),
 ]

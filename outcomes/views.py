@@ -16,6 +16,7 @@ from config.forms import refuse_stale_save
 from widgets.models import Widget
 
 from . import imports, open_data, public_charts, services
+from .charts import outcome_chart
 from .dashboard import public_widgets
 from .forms import ContributionFormSet, MeasurementForm, OutcomeForm, StepChangeForm
 from .models import Outcome
@@ -39,12 +40,14 @@ def outcome_detail(request, outcome):
     steps = list(outcome.step_changes.select_related("recorded_by"))
     may_manage = can_change(request.user, outcome.agency_id, MANAGER)
     step_form = StepChangeForm(outcome=outcome) if may_manage else None
+    run = run_chart(outcome, measurements, steps=steps)
     return render(
         request,
         "outcomes/outcome_detail.html",
         {
             "outcome": outcome,
-            "chart": run_chart(outcome, measurements, steps=steps),
+            "chart": run,
+            "drawing": outcome_chart(outcome, run),
             "step_changes": steps,
             "step_form": step_form if step_form and step_form.fields["starts_on"].choices else None,
             # Another agency reads only the definitions its catalogue shows it.

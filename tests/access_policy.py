@@ -369,6 +369,11 @@ POLICY = {
         get=post_only(), post=change(MANAGERS_OF_A), kwargs={"pk": "review"}
     ),
     "outcomes:review-pack": case(get=read(), post=read_post(), kwargs={"pk": "review"}),
+    # the kept PDF: whoever reads the review reads it (the sample review has one)
+    "outcomes:review-pack-pdf": case(get=read(), post=read_post(), kwargs={"pk": "review"}),
+    "outcomes:review-pack-make": case(
+        get=post_only(), post=change(MANAGERS_OF_A), kwargs={"pk": "review"}
+    ),
     "outcomes:countermeasure-create": case(
         get=change(MANAGERS_OF_A),
         post=change(MANAGERS_OF_A),

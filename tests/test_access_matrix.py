@@ -19,9 +19,11 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from agencies.models import Role
 from widgets.api import tokens as api_tokens
@@ -95,6 +97,9 @@ def build_world(agency_a, users):
     measurement = f.MeasurementFactory(outcome=outcome, value=Decimal("30"))
     countermeasure = f.CountermeasureFactory(outcome=outcome, owner=users[policy.MANAGER_A])
     review = f.ReviewFactory(agency=agency_a, month=dt.date(2026, 1, 1))
+    review.pack.save("sample.pdf", ContentFile(b"%PDF-1.7 sample"), save=False)
+    review.pack_made_at = timezone.now()
+    review.save()
     token, _plaintext = api_tokens.issue_token(
         agency=agency_a, name="Permit system", by=users[policy.MANAGER_A]
     )

@@ -234,6 +234,10 @@ BREAKERS = {
         status="pending", closed_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC)
     ),
     "outcomes_review_closed_has_time": lambda: f.ReviewFactory(status="closed", closed_at=None),
+    # A kept pack says when it was made.
+    "outcomes_review_pack_has_time": lambda: f.ReviewFactory(
+        pack="review-packs/a/2026-10-review-pack.pdf", pack_made_at=None
+    ),
 }
 
 

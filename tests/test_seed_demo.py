@@ -180,6 +180,10 @@ def test_a_held_review_with_its_decisions_and_countermeasures(seeded):
     assert "geologists" in review.decisions and review.attendees
     assert review.closed_by.username == "manager@deq"
     assert {c.outcome.name for c in review.countermeasures.all()} == {"Fewer leaking storage tanks"}
+    # Closed through services.close_review: its pack is kept, made as it closed.
+    assert review.pack.name.endswith(".pdf") and review.pack_made_at == review.closed_at
+    with review.pack.open("rb") as pack:
+        assert pack.read(5) == b"%PDF-"
 
 
 @pytest.mark.django_db

@@ -137,6 +137,8 @@ def _samples():
         "outcomes:review-detail": {"pk": review.pk},
         "outcomes:review-close": {"pk": review.pk},
         "outcomes:review-pack": {"pk": held.pk},
+        "outcomes:review-pack-pdf": {"pk": held.pk},
+        "outcomes:review-pack-make": {"pk": review.pk},
         "public:agency": slug,
         "public:data": slug,
         "public:widgets-csv": slug,

@@ -70,9 +70,10 @@ def test_segment_page_with_chart_survey_form_and_statewide_are_accessible(
 ):
     sign_in("staff@deq")
     page.goto(f"{base}/customers/{world['segment'].pk}/")
-    expect(page.locator("canvas#segment-chart")).to_be_visible()
-    # Chart.js drew on the canvas (it sets the canvas size when it renders).
-    page.wait_for_function("() => window.Chart && Chart.getChart('segment-chart') !== undefined")
+    # vega-embed drew the spec (docs/adr/0005).
+    drawing = page.locator("[data-vega-spec=segment-chart-spec]")
+    expect(drawing).to_have_attribute("data-vega-drawn", "true")
+    expect(drawing.locator("svg")).to_be_visible()
     expect(
         page.get_by_role("table", name="Survey results of Industrial facilities")
     ).to_be_visible()

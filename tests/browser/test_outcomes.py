@@ -77,7 +77,7 @@ def test_manager_covers_an_off_track_outcome_and_closes_the_review(page, sign_in
     attention.get_by_role("link", name="Cleaner air", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cleaner air")
     expect(page.locator(".status--off-track").first).to_contain_text("Off track")
-    page.wait_for_function("() => window.Chart && Chart.getChart('outcome-chart') !== undefined")
+    expect(page.locator("#outcome-chart-title + div[data-vega-drawn=true] svg")).to_have_count(1)
     latest = page.get_by_text(f"{months_back(0):%-d %b %Y}: above the upper process limit")
     expect(latest).to_be_visible()
     expect(page.locator("[data-mark=concerning-high]").first).to_contain_text(
@@ -172,13 +172,14 @@ def test_manager_records_a_step_change_and_the_chart_restarts_its_limits(
     expect(page.locator("#step-changes + p + ul")).to_contain_text(
         "New permit conditions for every large source"
     )
-    page.wait_for_function("() => window.Chart && Chart.getChart('outcome-chart') !== undefined")
+    expect(page.locator("#outcome-chart-title + div[data-vega-drawn=true] svg")).to_have_count(1)
     # Two periods of 6 points, each with its own trial limits.
     since = page.get_by_role("listitem").filter(
         has_text=f"From {months_back(5):%-d %b %Y} (step change: New permit conditions"
     )
     expect(since).to_contain_text("trial limits")
-    assert page.evaluate(
-        "() => JSON.parse(document.getElementById('outcome-chart-data').textContent).periodStarts"
-    ) == [6]
+    spec = page.evaluate(
+        "() => JSON.parse(document.getElementById('outcome-chart-spec').textContent)"
+    )
+    assert [v["segment"] for v in spec["data"]["values"]] == [0] * 6 + [1] * 6
     assert_no_axe_violations(page)

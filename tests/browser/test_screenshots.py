@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from outcomes.models import Outcome
 from widgets.models import Widget
@@ -80,7 +81,7 @@ def test_screenshots_of_a_process_behaviour_chart_after_a_step_change(page, base
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{base}/outcomes/{outcome.pk}/")
-    page.wait_for_function("() => window.Chart && Chart.getChart('outcome-chart') !== undefined")
+    expect(page.locator("#outcome-chart-title + div[data-vega-drawn=true] svg")).to_have_count(1)
     _shoot(page, "outcome-step-change", widths=(1920, 1280, 390))
 
 

@@ -107,11 +107,12 @@ def test_segment_page_shows_chart_data_and_table(client, staff_a, agency_a):
     client.force_login(staff_a)
     response = client.get(reverse("customers:detail", args=[segment.pk]))
     body = response.content.decode()
-    assert 'id="segment-chart-data"' in body and 'data-chart="segment-chart-data"' in body
-    assert response.context["chart"]["values"] == [50.0]
+    assert 'id="segment-chart-spec"' in body and 'data-vega-spec="segment-chart-spec"' in body
+    values = response.context["chart"].spec["data"]["values"]
+    assert [(v["csat"], v["low"]) for v in values] == [(50.0, True)]
     assert "Low sample" in body
     assert "Grazing permit" in body
-    assert "js/charts.js" in body and "<script>" not in body
+    assert "js/vega-charts.js" in body and "<script>" not in body
 
 
 def _detail_queries(client, segment):

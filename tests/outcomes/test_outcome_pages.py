@@ -123,18 +123,19 @@ def test_detail_has_a_chart_with_target_trial_limits_and_dated_signals(client, w
     client.force_login(staff_a)
     response = client.get(world["outcome"].get_absolute_url())
     html = response.content.decode()
-    assert 'data-run-chart="outcome-chart-data"' in html
-    data = response.context["chart"]["data"]
-    assert len(data["values"]) == len(data["target"]) == 8
+    assert 'data-vega-spec="outcome-chart-spec"' in html
+    # The chart is a Vega-Lite spec (outcomes.charts), one row per point.
+    values = response.context["drawing"].spec["data"]["values"]
+    assert len(values) == 8 and all(v["target"] is not None for v in values)
     # 38, 39, ..., 45: 8 points, so trial limits from all of them: centre 41.5,
     # average moving range 1, limits 38.84 to 44.16, one per point.
-    assert data["centre"] == [41.5] * 8
-    assert (data["lower"], data["upper"]) == ([38.84] * 8, [44.16] * 8)
+    assert [v["centre"] for v in values] == [41.5] * 8
+    assert [(v["lower"], v["upper"]) for v in values] == [(38.84, 44.16)] * 8
     assert "trial limits" in html
     # Down is better. 38 is below the lower limit, and 38 and 39 are beyond two sigma
     # (39.73): improving. The 8 rising in a row, 44 and 45 beyond two sigma (43.27)
     # and 45 above the upper limit: concerning. Each point shows its strongest rule.
-    assert data["signals"] == ["improving"] * 2 + ["concerning"] * 6
+    assert [v["signal"] for v in values] == ["improving"] * 2 + ["concerning"] * 6
     signals = response.context["chart"]["signals"]
     assert [(s.rule, s.judgement, s.indices) for s in signals] == [
         ("outside", "improving", (0,)),
@@ -150,10 +151,10 @@ def test_detail_has_a_chart_with_target_trial_limits_and_dated_signals(client, w
     assert "Special cause: concerning, high" in html  # the variation mark, explained
     assert "Will consistently miss the target" in html  # limits above the trajectory
     script = re.search(
-        r'<script id="outcome-chart-data" type="application/json">(.*?)</script>', html
+        r'<script id="outcome-chart-spec" type="application/json">(.*?)</script>', html
     )
     payload = json.loads(script.group(1))
-    assert payload["values"][-1] == 45.0
+    assert payload["data"]["values"][-1]["value"] == 45.0
     assert "<script>" not in html  # no inline script (CSP)
 
 
@@ -176,7 +177,9 @@ def test_a_manager_records_a_step_change_and_the_limits_restart_there(client, wo
     chart = page.context["chart"]
     # Two periods of 4 points: too few for limits after the step, too few before it.
     assert [(p.start, p.end) for p in chart["analysis"].periods] == [(0, 4), (4, 8)]
-    assert chart["data"]["periodStarts"] == [4]
+    # The lines break there: the points of each period carry its index.
+    segments = [v["segment"] for v in page.context["drawing"].spec["data"]["values"]]
+    assert segments == [0] * 4 + [1] * 4
     html = page.content.decode()
     assert "New permit rules from this month" in html
     assert "Recorded a step change" in html

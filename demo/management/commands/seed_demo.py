@@ -241,6 +241,8 @@ class Command(BaseCommand):
             review = services.create_review(agency=agency, month=month, by=manager)
             self.created[Review] += 1
         if review.status == ReviewStatus.CLOSED:
+            if not review.pack:  # closed before packs were kept
+                services.keep_review_pack(review=review, by=manager)
             return
         services.update_review(
             review=review, attendees=item["attendees"], decisions=item["decisions"], by=manager

@@ -1,0 +1,79 @@
+"""An outcome's process behaviour chart as a Vega-Lite spec (outcomes.charts): the
+data the page, the review pack and other pages draw, and the server's drawing."""
+
+import pytest
+
+from agencies.charts import SIGNAL_SHAPES, to_svg
+from outcomes.charts import outcome_chart, run_chart_spec
+from outcomes.selectors import run_chart
+from outcomes.services import record_step_change
+
+from .conftest import months_back
+
+pytestmark = pytest.mark.django_db
+
+
+def run_of(outcome):
+    return run_chart(
+        outcome, outcome.measurements.order_by("date"), steps=list(outcome.step_changes.all())
+    )
+
+
+def test_each_point_carries_its_value_trajectory_limits_and_signal(world):
+    outcome = world["outcome"]
+    run = run_of(outcome)
+    values = run_chart_spec(outcome, run)["data"]["values"]
+    assert [v["date"] for v in values] == [months_back(7 - n).isoformat() for n in range(8)]
+    assert [v["value"] for v in values] == [float(38 + n) for n in range(8)]
+    assert [v["target"] for v in values] == [float(round(r["trajectory"], 4)) for r in run["rows"]]
+    assert {(v["centre"], v["lower"], v["upper"]) for v in values} == {(41.5, 38.84, 44.16)}
+    assert [v["signal"] for v in values] == ["improving"] * 2 + ["concerning"] * 6
+
+
+def test_limits_and_measurements_break_at_a_step_change_the_target_runs_on(world, manager_a):
+    outcome = world["outcome"]
+    record_step_change(outcome=outcome, starts_on=months_back(3), reason="New rules", by=manager_a)
+    spec = run_chart_spec(outcome, run_of(outcome))
+    assert [v["segment"] for v in spec["data"]["values"]] == [0] * 4 + [1] * 4
+    lines = spec["layer"][0]
+    assert {"calculate": "datum.line === 'target' ? -1 : datum.segment", "as": "piece"} in (
+        lines["transform"]
+    )
+    assert lines["encoding"]["detail"][0]["field"] == "piece"
+
+
+def test_signals_are_shapes_as_well_as_colours(world):
+    spec = run_chart_spec(world["outcome"], run_of(world["outcome"]))
+    points = spec["layer"][1]["encoding"]
+    scale = points["shape"]["scale"]
+    shapes = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert shapes["improving"] == "triangle-up" and shapes["concerning"] == "diamond"
+    assert shapes["neutral"] == "square"
+    assert points["fill"]["scale"]["range"] == [SIGNAL_SHAPES[n][1] for n in SIGNAL_SHAPES]
+
+
+def test_the_chart_has_its_words_and_table_and_the_server_draws_it(world):
+    outcome = world["outcome"]
+    chart = outcome_chart(outcome, run_of(outcome))
+    assert chart.title == f"Process behaviour chart of {outcome.measure} ({outcome.unit})"
+    assert "orange diamonds concerning" in chart.summary
+    assert "purple squares" not in chart.summary  # the outcome has a better direction
+    assert chart.table.columns == ["Date", "Value", "Trajectory", "Status", "Limits", "Signal"]
+    last = chart.table.rows[-1]
+    assert last[0] == f"{months_back(0):%-d %b %Y}" and last[1] == "45"
+    assert last[4] == "38.84 to 44.16 (trial)"
+    assert last[5] == "Concerning: above the upper process limit"
+    svg = to_svg(chart.spec, width=500)
+    assert svg.startswith("<svg") and 'width="' in svg
+    for words in ("Measurements", "Target trajectory", "Centre line", "Process limits"):
+        assert words in svg  # the legend
+
+
+def test_without_measurements_the_spec_has_no_points(world, agency_a):
+    outcome = world["outcome"]
+    outcome.measurements.all().delete()
+    run = run_of(outcome)
+    assert run_chart_spec(outcome, run)["data"]["values"] == []
+    assert (
+        "Process limits appear once there are 6 measurements" in outcome_chart(outcome, run).summary
+    )
