@@ -76,6 +76,7 @@ def _dashboard_body(request, agency, may_manage, member):
             "widgets": widgets,
             "pictures": pictures.widget_pictures(list(widgets), windows["current"]),
             "picture_periods": pictures.PERIODS,
+            "outcome_pictures": pictures.outcome_pictures(list(outcomes)),
             "outcomes": outcomes,
             "measures": measures.flow_rows(),
             "trend_fields": trend_fields,

@@ -152,3 +152,33 @@ def test_the_dashboard_shows_each_chart_with_its_words_and_its_table(client, man
     assert f'aria-labelledby="measure-{widget.pk}-title"' in html
     assert "Air permit: counts by period" in html  # the table's caption
     assert "vega-embed.min.js" in html
+
+
+def test_outcomes_at_a_glance_draw_the_target_line_attention_first_in_two_queries(
+    client, manager_a, agency_a
+):
+    from outcomes.dashboard import dashboard_outcomes
+
+    month = reference_month()
+    shared = {"agency": agency_a, "baseline_value": Decimal(40), "target_value": Decimal(20)}
+    shared |= {"baseline_date": add_months(month, -12), "target_date": add_months(month, 24)}
+    worse = f.OutcomeFactory(name="A worse", direction="down", **shared)
+    better = f.OutcomeFactory(name="B better", direction="down", **shared)
+    empty = f.OutcomeFactory(name="C no data", direction="down", **shared)
+    for back in range(8):
+        day = add_months(month, -back)
+        f.MeasurementFactory(outcome=worse, date=day, value=Decimal(45 + back % 2))
+        f.MeasurementFactory(outcome=better, date=day, value=Decimal(20 + back % 2))
+    outcomes = list(dashboard_outcomes(agency_a))
+    with CaptureQueriesContext(connection) as queries:
+        ordered = pictures.outcome_pictures(outcomes)
+    assert len(queries) == 2
+    assert [o.name for o in ordered] == ["A worse", "B better", "C no data"]
+    assert ordered[2].pk == empty.pk and ordered[2].picture is None
+    layers = ordered[0].picture.spec["layer"]
+    assert any("trajectory" in str(layer) for layer in layers)
+    client.force_login(manager_a)
+    html = client.get(reverse("outcomes:dashboard", args=[agency_a.slug])).content.decode()
+    assert "Outcomes at a glance" in html
+    assert f'data-vega-spec="outcome-{worse.pk}-spec"' in html
+    assert html.index("A worse") < html.index("B better")
