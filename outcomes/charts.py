@@ -74,7 +74,13 @@ def _x():
         "field": "date",
         "type": "temporal",
         "title": None,
-        "axis": {"format": "%b %Y", "labelAngle": 0, "labelOverlap": "greedy", "tickCount": 6},
+        "axis": {
+            "format": "%b %Y",
+            "labelAngle": 0,
+            "labelOverlap": "greedy",
+            "labelSeparation": 10,
+            "tickCount": 4,
+        },
     }
 
 
