@@ -76,7 +76,7 @@ def test_signed_in_pages_have_no_axe_violations(page, sign_in, base, world, path
 def test_anonymous_visitor_reads_the_public_page_and_is_sent_to_sign_in(page, base, world):
     page.goto(f"{base}/public/deq/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("what we deliver")
-    expect(page.get_by_text("Air quality permit")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Air quality permit")).to_be_visible()
     assert_no_axe_violations(page)
     page.goto(f"{base}/widgets/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/widgets/"))
