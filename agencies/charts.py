@@ -96,6 +96,23 @@ def spec(*, layers, data, height=140, y_title=None, **more):
     }
 
 
+def time_axis(field):
+    """The x encoding of a series by date: month and year, a few labels kept apart
+    so that a narrow chart does not run them together."""
+    return {
+        "field": field,
+        "type": "temporal",
+        "title": None,
+        "axis": {
+            "format": "%b %Y",
+            "labelAngle": 0,
+            "labelOverlap": "greedy",
+            "labelSeparation": 10,
+            "tickCount": 4,
+        },
+    }
+
+
 def signal_scales():
     """Shape and colour scales for a field of signal judgements."""
     names = list(SIGNAL_SHAPES)

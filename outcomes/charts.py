@@ -15,7 +15,7 @@ and colour: a triangle improving, a diamond concerning, a square a change in a
 measure with no better direction (widgets.spc judgements).
 """
 
-from agencies.charts import LIMIT, TARGET, Chart, Table, signal_scales, spec
+from agencies.charts import LIMIT, TARGET, Chart, Table, signal_scales, spec, time_axis
 from agencies.templatetags.numbers import number
 
 MEASUREMENT = "#3d4551"
@@ -70,18 +70,7 @@ def chart_values(run):
 
 
 def _x():
-    return {
-        "field": "date",
-        "type": "temporal",
-        "title": None,
-        "axis": {
-            "format": "%b %Y",
-            "labelAngle": 0,
-            "labelOverlap": "greedy",
-            "labelSeparation": 10,
-            "tickCount": 4,
-        },
-    }
+    return time_axis("date")
 
 
 def run_chart_spec(outcome, run, *, height=260):

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from agencies.charts import LIMIT, SERIES, TARGET, Chart, Table, signal_scales, spec
+from agencies.charts import LIMIT, SERIES, TARGET, Chart, Table, signal_scales, spec, time_axis
 from agencies.templatetags import numbers
 from customers.satisfaction import is_low_sample, min_responses, share_agreeing
 
@@ -121,18 +121,7 @@ def value_text(value, fmt):
 
 
 def _x():
-    return {
-        "field": "period",
-        "type": "temporal",
-        "title": None,
-        "axis": {
-            "format": "%b %Y",
-            "labelAngle": 0,
-            "labelOverlap": "greedy",
-            "labelSeparation": 10,
-            "tickCount": 4,
-        },
-    }
+    return time_axis("period")
 
 
 def flow_chart(widget, rows):
