@@ -162,7 +162,7 @@ def test_digital_take_up_leaves_out_widgets_not_offered_online(agency_a):
     alone = counter.counts.all().channel_mix()
     assert alone.online_not_applicable and alone.online_share is None
     page = render_to_string("widgets/includes/channels.html", {"channel_mix": alone})
-    assert "Not offered online: digital take-up is <span aria-hidden=\"true\">n/a</span>" in page
+    assert 'Not offered online: digital take-up is <span aria-hidden="true">n/a</span>' in page
 
 
 # Exports
