@@ -93,3 +93,25 @@ def test_the_schema_documents_every_error_with_its_shape(client):
     put = schema["paths"]["/api/v1/widgets/{widget_id}/counts/{period}"]["put"]
     shapes = put["responses"]["422"]["content"]["application/json"]["schema"]["anyOf"]
     assert {"$ref": "#/components/schemas/CountRejected"} in shapes
+
+
+def test_n_a_for_a_share_of_a_widget_that_is_not_the_agencys_is_a_422(api):
+    """Found by schemathesis: "n/a" in a share beside delivered, on a widget the
+    token's agency does not have, was judged as a number (a 500)."""
+    widget, headers = api
+    body = [
+        {
+            "widget_id": widget.pk + 1000,
+            "period_start": PERIOD,
+            "delivered": 5,
+            "within_standard": "n/a",
+            "rework": "n/a",
+        },
+    ]
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        "/api/v1/counts", data=json.dumps(body), content_type="application/json", **headers
+    )
+    (row,) = _json(response, 422)["errors"]
+    assert "is not a widget of" in row["errors"]["widget_id"][0]
+    assert not WidgetCount.objects.exists()

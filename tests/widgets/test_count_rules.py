@@ -51,6 +51,15 @@ def test_within_standard_without_delivered_asks_for_delivered():
     }
 
 
+def test_a_share_that_does_not_apply_is_no_rule_among_numbers():
+    """Whether "n/a" may stand is the widget's declaration (check_not_applicable);
+    among numbers it is neither above nor below delivered (it was a TypeError)."""
+    from widgets.measures import NOT_APPLICABLE
+
+    values = {"delivered": 90, "within_standard": NOT_APPLICABLE, "rework": NOT_APPLICABLE}
+    assert check_rules(values) == {}
+
+
 @pytest.mark.parametrize(
     "status", [WidgetStatus.APPROVED, WidgetStatus.SUBMITTED, WidgetStatus.RETIRED]
 )

@@ -199,6 +199,10 @@ def check_rules(values):
     errors = {}
     for name, label, whole_name, whole_label in _SHARES:
         value, whole = values.get(name), values.get(whole_name)
+        if measures.is_not_applicable(value) or measures.is_not_applicable(whole):
+            # No share to judge: whether "n/a" may stand in this field is the
+            # widget's declaration (check_not_applicable), not a rule among numbers.
+            continue
         if value is not None and whole is not None and value > whole:
             errors[name] = [f"{label} ({value}) cannot be more than {whole_label} ({whole})."]
         elif value is not None and whole is None:
