@@ -6,7 +6,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
 from .history import WordedHistoryAdmin
-from .models import AccessRule, Agency, DataVersion, Membership, Program, SignInEvent
+from .models import (
+    AccessRule,
+    Agency,
+    DataVersion,
+    Membership,
+    PeriodicTask,
+    Program,
+    SignInEvent,
+    UploadJob,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -125,3 +134,32 @@ def _admin_login(request, extra_context=None):
 admin.site.login = _admin_login
 admin.site.site_header = "Widgets administration"
 admin.site.site_title = "Widgets admin"
+
+
+@admin.register(UploadJob)
+class UploadJobAdmin(admin.ModelAdmin):
+    """Uploads saved by the background worker (agencies.jobs): a record, read-only."""
+
+    list_display = ["pk", "title", "started_by", "status", "rows_read", "rows_total", "attempts"]
+    list_filter = ["status", "title"]
+    list_select_related = ["started_by"]
+    readonly_fields = [f.name for f in UploadJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(admin.ModelAdmin):
+    """The worker's schedule (agencies.schedule), made from settings.WORKER_SCHEDULE.
+    Only `next_run_at` may be changed: set it to now to run a task at the worker's
+    next look (within a minute)."""
+
+    list_display = ["name", "task_path", "at", "every", "next_run_at", "last_run_at"]
+    readonly_fields = ["name", "task_path", "at", "every", "last_run_at", "last_task_id"]
+
+    def has_add_permission(self, request):
+        return False

@@ -189,3 +189,79 @@ class Preview:
     def ordered_rows(self):
         """Rows with errors first, each part in file order: what the pages list."""
         return sorted(self.rows, key=lambda row: row.status != ERROR)
+
+
+# --- a preview kept to be shown later ------------------------------------------------
+# A save the background worker refused (agencies.jobs) is shown on the job's page as
+# the upload page shows a preview: the counts, the error summary and the notes whole,
+# and the first STORED_ROWS rows (errors first), as text.
+
+STORED_ROWS = 200
+
+
+def _stored_value(value):
+    return None if is_blank(value) else show(value)
+
+
+def stored(preview, *, limit=STORED_ROWS):
+    """The preview as JSON, to show again later (`restored`)."""
+    rows = [
+        {
+            "number": row.number,
+            "label": str(row.label or ""),
+            "status": row.status,
+            "messages": [str(m) for m in row.messages],
+            "warnings": [str(w) for w in row.warnings],
+            "notes": [str(n) for n in row.notes],
+            "cells": [
+                [str(c.column), _stored_value(c.old), _stored_value(c.new)] for c in row.cells
+            ],
+        }
+        for row in preview.ordered_rows()[:limit]
+    ]
+    return {
+        "rows": rows,
+        "notes": [str(n) for n in preview.notes],
+        "total": preview.total,
+        "tally": dict(preview.tally),
+        "warned": preview.warning_count,
+        "kinds": preview.error_kinds(),
+        "ignored_columns": [[where, list(names)] for where, names in preview.ignored_columns],
+        "filenames": list(preview.filenames),
+    }
+
+
+@dataclass
+class StoredPreview(Preview):
+    """A preview read back from JSON: its error summary is the one of the whole file."""
+
+    kinds: list = field(default_factory=list)
+
+    def error_kinds(self):
+        return self.kinds
+
+
+def restored(data):
+    """The Preview `stored` kept, ready for templates/uploads/preview.html."""
+    rows = [
+        PreviewRow(
+            number=r["number"],
+            label=r["label"],
+            status=r["status"],
+            messages=r["messages"],
+            warnings=r["warnings"],
+            notes=r["notes"],
+            cells=[Cell(*cell) for cell in r["cells"]],
+        )
+        for r in data["rows"]
+    ]
+    return StoredPreview(
+        rows=rows,
+        notes=data["notes"],
+        total=data["total"],
+        tally=data["tally"],
+        warned=data["warned"],
+        ignored_columns=[(where, names) for where, names in data["ignored_columns"]],
+        filenames=data["filenames"],
+        kinds=[(kind, n) for kind, n in data["kinds"]],
+    )

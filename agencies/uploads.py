@@ -9,7 +9,10 @@ checks every file gets and the page (templates/uploads/upload.html) are here.
                                  the preview (page 1) with a signed ticket
     GET ?preview=<ticket>&page=  another page of the same preview (read again)
     POST token=<ticket>          commit: read the stashed files again, check every
-                                 row again, save all or nothing; redirect
+                                 row again, save all or nothing; redirect. A file of
+                                 more than background_rows() rows is queued instead
+                                 (agencies.jobs): redirect to the job's page, which
+                                 follows the worker's progress, then the result
     POST token, action=cancel    discard the stashed files: nothing was saved
 
 A refused commit (agencies.errors.NothingSaved, UploadRejected with the
@@ -33,7 +36,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views import View
 
-from . import tabular
+from . import jobs, tabular
 from .errors import NothingSaved, UploadRejected
 from .previews import STATUS_LABELS, STATUS_TAGS
 from .tabular import UploadError
@@ -77,7 +80,13 @@ class UploadView(View):
     Hooks: preview(files, options), commit(preview,
     state=), extra_state(preview), get_success_url(); and, less often,
     get_stash_kind(), get_form_kwargs(), get_options(form), known_columns(field),
-    column_groups(), commit_files(files, options, state=), get_context_data().
+    column_groups(), commit_files(files, options, state=), get_context_data(),
+    background_rows().
+
+    In the background (agencies.jobs), the worker sets the view up as the
+    confirming request was (same URL and user, the @grant applied again) and
+    calls commit_files(); `progress` is then told the rows read so far. A hook
+    that may run there reads only `self.request.user` and `self.kwargs`.
     """
 
     title = ""
@@ -95,6 +104,7 @@ class UploadView(View):
     status_labels = {}
     label_heading = "Item"  # the preview's column for each row's label
     columns_note = ""  # a paragraph above the columns
+    progress = None  # in the worker: told the rows read so far (agencies.jobs)
 
     # --- hooks ---------------------------------------------------------------------
 
@@ -124,6 +134,11 @@ class UploadView(View):
 
     def get_success_url(self):
         return self.request.path
+
+    def background_rows(self):
+        """A confirmed file of more rows than this is saved by the background worker,
+        with a progress page; None: always inside the request."""
+        return settings.UPLOAD_BACKGROUND_ROWS
 
     def get_stash_kind(self):
         """Whose stash this is; a ticket made for another kind is refused."""
@@ -176,9 +191,13 @@ class UploadView(View):
         limit = self.get_max_rows()
         rows = tabular.read_rows(fileobj, filename, required=required, max_rows=limit)
         read = self._reads[field] = _Read(rows)
+        progress = self.progress
         try:
             for row in rows:
                 read.count += 1
+                if progress is not None:
+                    self._rows_read += 1
+                    progress.read(self._rows_read)
                 if read.count > limit:
                     raise UploadError(
                         f"The file has more than {limit:,} rows; at most {limit:,} are read "
@@ -191,10 +210,18 @@ class UploadView(View):
         finally:
             rows.close()  # now, while the file is open, even when the reading stopped early
 
+    def begin_reading(self, files):
+        """Forget what earlier reads saw; `files` ({field: file}) are read next."""
+        self._reads, self._failed_field, self._rows_read = {}, None, 0
+        self._field_of = {id(f): name for name, f in files.items()}
+
+    def rows_read(self, preview):
+        """How many rows the files held (all of them, whichever file), as last read."""
+        return sum(read.count for read in self._reads.values()) or preview.total
+
     def run_preview(self, files, options):
         """preview(), then the checks every file gets; UploadError names `failed_field`."""
-        self._reads, self._failed_field = {}, None
-        self._field_of = {id(f): name for name, f in files.items()}
+        self.begin_reading(files)
         preview = self.preview(files, options)
         primary = self._reads.get(self._primary)
         if (primary.count if primary else preview.total) == 0:
@@ -276,12 +303,24 @@ class UploadView(View):
             name: tabular.stash(f, user=request.user, kind=f"{self.get_stash_kind()}:{name}")
             for name, f in files.items()
         }
-        ticket = self.sign_ticket(tokens, options, self.extra_state(preview))
+        ticket = self.sign_ticket(
+            tokens,
+            options,
+            self.extra_state(preview),
+            rows=self.rows_read(preview),
+            names=preview.filenames,
+        )
         return self.render_page(preview=preview, ticket=ticket)
 
     def commit_ticket(self, ticket):
         try:
             data = self.open_ticket(ticket)
+        except UploadError as exc:
+            return self.render_page(refusal=str(exc), status=400)
+        limit = self.background_rows()
+        if limit is not None and data.get("rows", 0) > limit:
+            return redirect(jobs.start(self, data))
+        try:
             with self.open_files(data) as files:
                 message = self.commit_files(files, data["options"], state=data["state"])
         except UploadRejected as exc:
@@ -289,7 +328,13 @@ class UploadView(View):
                 self.discard(data)
                 return self.render_page(refusal=exc.message, status=exc.status_code)
             # The preview as the commit found it, with a ticket for what it shows.
-            again = self.sign_ticket(data["files"], data["options"], self.extra_state(exc.preview))
+            again = self.sign_ticket(
+                data["files"],
+                data["options"],
+                self.extra_state(exc.preview),
+                rows=data.get("rows", 0),
+                names=data.get("names", ()),
+            )
             return self.render_page(
                 preview=exc.preview, ticket=again, refusal=exc.message, status=exc.status_code
             )
@@ -313,13 +358,17 @@ class UploadView(View):
 
     # --- the ticket: the stashed files, the options and the state, signed --------------
 
-    def sign_ticket(self, tokens, options, state):
+    def sign_ticket(self, tokens, options, state, *, rows=0, names=()):
+        """The signed ticket of a preview: its stashed files, options and state, and
+        how many rows the files hold (a large file is saved in the background)."""
         payload = {
             "user": self.request.user.pk,
             "kind": self.get_stash_kind(),
             "files": tokens,
             "options": options,
             "state": state,
+            "rows": rows,
+            "names": list(names),
         }
         return signing.dumps(payload, salt=_TICKET_SALT, compress=True)
 
@@ -346,6 +395,7 @@ class UploadView(View):
                 fileobj, original = tabular.unstash(token, user=user, kind=f"{kind}:{name}")
                 opened.callback(fileobj.close)
                 files[name] = File(fileobj, name=original)
+            self.begin_reading(files)
             yield files
 
     def discard(self, data):
@@ -369,7 +419,7 @@ class UploadView(View):
     def get_context_data(self, **context):
         preview, ticket = context.get("preview"), context.get("token")
         if preview is not None:
-            context.update(self._preview_context(preview, ticket))
+            context.update(self.preview_context(preview, ticket))
         context.update(
             view=self,
             check_label="Check the files" if len(self.file_labels) > 1 else "Check the file",
@@ -381,7 +431,8 @@ class UploadView(View):
         )
         return context
 
-    def _preview_context(self, preview, ticket):
+    def preview_context(self, preview, ticket):
+        """The context of templates/uploads/preview.html: one page of rows, errors first."""
         labels = {**STATUS_LABELS, **self.status_labels}
         number = self.request.GET.get("page") if self.request.method == "GET" else 1
         page = Paginator(preview.ordered_rows(), self.page_size).get_page(number)

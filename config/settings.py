@@ -175,12 +175,28 @@ elif urlsplit(CACHE_URL).scheme in {"redis", "rediss", "unix"}:
 else:
     raise ImproperlyConfigured("CACHE_URL must name a Redis server, e.g. redis://host:6379/0.")
 
-# Work that may outlast a request (a large inventory import) is queued in the
-# database and run by `manage.py db_worker` (docs/operations.md, docs/adr/0004).
+# Work that may outlast a request (a large upload) is queued in the database and
+# run by `manage.py worker` (docs/operations.md, docs/adr/0004).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-# A confirmed service inventory import of more rows than this (both files) is
-# saved by the worker, with a progress page; a smaller one inside the request.
+# A confirmed upload of more rows than this (counts, survey results) is saved by the
+# worker, with a progress page; a smaller one inside the request (agencies.jobs).
+UPLOAD_BACKGROUND_ROWS = int(env("UPLOAD_BACKGROUND_ROWS", "2000"))
+# The same for a service inventory import (both files).
 INVENTORY_INLINE_ROWS = int(env("INVENTORY_INLINE_ROWS", "200"))
+# What the worker runs on a schedule (agencies.schedule, docs/adr/0007): a name ->
+# a django-tasks task and when, daily "at" HH:MM (TIME_ZONE) or "every" so many seconds.
+WORKER_SCHEDULE = {
+    # Uploads whose worker stopped in the middle are run again (agencies.jobs).
+    "stalled-uploads": {"task": "agencies.jobs.recover_stalled_jobs", "every": 60},
+}
+REMINDERS_AT = env("REMINDERS_AT", "07:00")
+if REMINDERS_AT:
+    WORKER_SCHEDULE["count-reminders"] = {
+        "task": "widgets.counting.reminders.send_reminders",
+        "at": REMINDERS_AT,
+    }
+# The site's address, for links in e-mails (count reminders), e.g. https://widgets.example.gov
+SITE_URL = env("SITE_URL", "").rstrip("/")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -30,3 +30,9 @@ MEDIA_ROOT = Path(  # noqa: F405
 # a process forked after an earlier run would otherwise prefix "test_" once more.
 if env("TEST_DATABASE_NAME", ""):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405
+
+# A worker started by a test that reads what it e-mailed (tests/agencies/test_schedule.py)
+# writes each message to a file in this folder.
+if env("TEST_EMAIL_DIR", ""):  # noqa: F405
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("TEST_EMAIL_DIR")  # noqa: F405

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include(build_provider_urlpatterns())),
     path("admin/", admin.site.urls),
     path("agencies/", include("agencies.urls")),
+    path("uploads/", include("agencies.job_urls")),
     path("customers/", include("customers.urls")),
     path("widgets/", include("widgets.urls")),
     path("outcomes/", include("outcomes.urls")),

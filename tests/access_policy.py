@@ -326,16 +326,22 @@ POLICY = {
     ),
     # --- widgets: interoperability -------------------------------------------------------
     "widgets:inventory-import": case(get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)),
-    # A queued import: only whoever started it (staff of A here) and admins see it,
-    # and may run it again; to anyone else it does not exist.
-    "widgets:inventory-import-job": case(
-        get=read(frozenset({STAFF_A, ADMIN})),
-        post=change(frozenset({STAFF_A, ADMIN}), readers=frozenset()),
-        kwargs={"pk": "import_job"},
-    ),
     "widgets:inventory-export-services": case(get=read(), post=read_post(), kwargs=AGENCY),
     "widgets:inventory-export-standards": case(get=read(), post=read_post(), kwargs=AGENCY),
     "widgets:a11-export": case(get=read(), post=read_post(), kwargs=AGENCY),
+    # --- uploads saved by the background worker ------------------------------------------
+    # Only whoever confirmed the upload (staff of A here) and admins see its page and its
+    # status, and may run it again; to anyone else it does not exist.
+    "uploads:job": case(
+        get=read(frozenset({STAFF_A, ADMIN})),
+        post=change(frozenset({STAFF_A, ADMIN}), readers=frozenset()),
+        kwargs={"pk": "upload_job"},
+    ),
+    "uploads:job-status": case(
+        get=read(frozenset({STAFF_A, ADMIN})),
+        post=signed_in(NOT_ALLOWED),
+        kwargs={"pk": "upload_job"},
+    ),
     # --- outcomes ----------------------------------------------------------------------------
     "outcomes:list": case(get=signed_in(OK), post=signed_in(READ_ONLY_POST)),
     "outcomes:detail": case(get=read(), post=read_post(), kwargs={"pk": "outcome"}),

@@ -25,9 +25,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from agencies.models import Role
+from agencies.models import JobStatus, Role, UploadJob
 from widgets.api import tokens as api_tokens
-from widgets.models import CountUpload, InventoryImportJob, JobStatus, WidgetStatus
+from widgets.models import CountUpload, WidgetStatus
 
 from . import access_policy as policy
 from . import factories as f
@@ -106,12 +106,16 @@ def build_world(agency_a, users):
     upload = CountUpload.objects.create(
         agency=agency_a, uploaded_by=users[policy.STAFF_A], file_name="counts.csv"
     )
-    import_job = InventoryImportJob.objects.create(
-        started_by=users[policy.STAFF_A], status=JobStatus.FAILED, message="Nothing was saved."
+    upload_job = UploadJob.objects.create(
+        started_by=users[policy.STAFF_A],
+        path="/widgets/surveys/import/",
+        title="Import survey results",
+        status=JobStatus.FAILED,
+        message="Nothing was saved.",
     )
     return {
         "agency_a": agency_a,
-        "import_job": import_job,
+        "upload_job": upload_job,
         "approved_widget": approved,
         "draft_widget": draft,
         "count": count,

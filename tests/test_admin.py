@@ -1,18 +1,20 @@
 """The Django admin loads for every registered model: list, add, change, history."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from agencies.models import AccessRule
+from agencies.models import AccessRule, PeriodicTask, UploadJob
 from widgets.models import (
     ApiToken,
     CountUpload,
     InventoryFinding,
     InventoryImport,
-    InventoryImportJob,
     PublishedRow,
 )
 
@@ -55,7 +57,13 @@ def one_of_everything(admin_user):
         column="target",
         message="Enter the target as a share between 0 and 1.",
     )
-    InventoryImportJob.objects.create(started_by=admin_user, status="done")
+    UploadJob.objects.create(started_by=admin_user, path="/widgets/surveys/import/", status="done")
+    PeriodicTask.objects.create(
+        name="count-reminders",
+        task_path="widgets.counting.reminders.send_reminders",
+        at=dt.time(7),
+        next_run_at=timezone.now(),
+    )
 
 
 @pytest.mark.parametrize("model", APP_MODELS, ids=lambda m: m._meta.label)

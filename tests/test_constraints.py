@@ -103,9 +103,15 @@ def _finding(**kwargs):
 
 
 def _job(**kwargs):
-    return lambda: apps.get_model("widgets", "InventoryImportJob").objects.create(
-        started_by=f.UserFactory(), **kwargs
+    return lambda: apps.get_model("agencies", "UploadJob").objects.create(
+        started_by=f.UserFactory(), path="/widgets/surveys/import/", **kwargs
     )
+
+
+def _periodic(**kwargs):
+    values = {"name": "reminders", "task_path": "x.y", "next_run_at": dt.datetime.now(dt.UTC)}
+    values.update(kwargs)
+    return lambda: apps.get_model("agencies", "PeriodicTask").objects.create(**values)
 
 
 def _duplicate_overall_survey():
@@ -178,6 +184,8 @@ BREAKERS = {
         )
         for agency in [f.AgencyFactory()] * 2
     ],
+    "agencies_uploadjob_status_valid": _job(status="lost"),
+    "agencies_periodictask_one_timing": _periodic(at=dt.time(7), every=dt.timedelta(days=1)),
     "customers_customersegment_unique_name_per_agency": _duplicate_segment,
     "customers_customersegment_kind_valid": lambda: f.CustomerSegmentFactory(kind="alien"),
     "widgets_widget_unique_name_per_agency": _duplicate_widget,
@@ -200,7 +208,6 @@ BREAKERS = {
     "widgets_publishedrow_file_valid": _published_row(file="fax"),
     "widgets_inventoryfinding_grade_valid": _finding(grade="fatal"),
     "widgets_inventoryfinding_file_valid": _finding(file="fax"),
-    "widgets_inventoryimportjob_status_valid": _job(status="lost"),
     "widgets_surveyresult_one_overall_per_period": _duplicate_overall_survey,
     "widgets_surveyresult_one_per_segment_and_period": _duplicate_segment_survey,
     "widgets_surveyresult_offered_lte_served": _survey(customers_served=10, offered=11),

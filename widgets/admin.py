@@ -16,7 +16,6 @@ from .models import (
     CountUpload,
     InventoryFinding,
     InventoryImport,
-    InventoryImportJob,
     PublishedRow,
     SurveyResult,
     Widget,
@@ -288,19 +287,3 @@ class InventoryFindingAdmin(_ReadOnly):
     list_select_related = ["widget"]
     search_fields = ["widget__name", "column", "message"]
     readonly_fields = [f.name for f in InventoryFinding._meta.fields]
-
-
-@admin.register(InventoryImportJob)
-class InventoryImportJobAdmin(_ReadOnly):
-    list_display = [
-        "pk",
-        "started_by",
-        "status",
-        "rows_read",
-        "rows_total",
-        "attempts",
-        "created_at",
-    ]
-    list_filter = ["status"]
-    list_select_related = ["started_by"]
-    readonly_fields = [f.name for f in InventoryImportJob._meta.fields]

@@ -18,14 +18,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from agencies.models import Agency
+from agencies.models import Agency, JobStatus, UploadJob
 from outcomes.models import Outcome, Review
 from tests import factories as f
 from widgets.api.tokens import issue_token
 from widgets.models import (
     CountUpload,
-    InventoryImportJob,
-    JobStatus,
     SurveyResult,
     Widget,
     WidgetCount,
@@ -88,9 +86,13 @@ def _samples():
     countermeasure = f.CountermeasureFactory(outcome=outcome, owner=None)
     survey = SurveyResult.objects.filter(widget__agency=deq).first()
     CountUpload.objects.create(agency=deq, file_name="counts.csv")
-    # A finished background import of the manager's (its progress state: test_inventory_import).
-    job = InventoryImportJob.objects.create(
+    # A finished background upload of the manager's (its progress and its refusal:
+    # tests/browser/test_count_upload_job.py).
+    job = UploadJob.objects.create(
         started_by=get_user_model().objects.get(username="manager@deq"),
+        path="/widgets/inventory/import/",
+        title="Import a service inventory",
+        success_url="/widgets/?status=draft",
         status=JobStatus.DONE,
         rows_total=771,
         rows_read=771,
@@ -117,7 +119,8 @@ def _samples():
         "widgets:survey-edit": {"pk": survey.pk},
         "widgets:api-tokens": slug,
         "widgets:api-token-revoke": {"slug": "deq", "pk": token.pk},
-        "widgets:inventory-import-job": {"pk": job.pk},
+        "uploads:job": {"pk": job.pk},
+        "uploads:job-status": {"pk": job.pk},
         "widgets:inventory-export-services": slug,
         "widgets:inventory-export-standards": slug,
         "widgets:a11-export": slug,

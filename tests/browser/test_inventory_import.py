@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from agencies.models import JobStatus, UploadJob
 from tests import factories as f
 from tests.task_worker import finished, start_worker
-from widgets.models import InventoryImportJob, JobStatus, Widget
+from widgets.models import Widget
 
 from .conftest import assert_no_axe_violations
 
@@ -45,5 +46,5 @@ def test_the_published_inventory_is_saved_in_the_background_with_progress(
     assert code == 0, err
     expect(page.get_by_role("status")).to_contain_text("279 widgets created")
     assert_no_axe_violations(page)
-    assert InventoryImportJob.objects.get().status == JobStatus.DONE
+    assert UploadJob.objects.get().status == JobStatus.DONE
     assert Widget.objects.count() == 279

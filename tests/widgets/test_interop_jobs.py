@@ -1,6 +1,6 @@
 """A large service inventory import runs in the background worker, with progress.
 
-The real worker (`manage.py db_worker`, django-tasks' database backend) runs in
+The real worker (`manage.py worker`, django-tasks' database backend) runs in
 its own process on the test database, as in production; so these tests commit
 their data (transaction=True) for it to see.
 """
@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from agencies.models import JobStatus, UploadJob
 from tests.task_worker import finished, start_worker
-from widgets.models import InventoryImportJob, JobStatus, PublishedRow, Widget, WidgetCount
+from widgets.models import PublishedRow, Widget, WidgetCount
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "interop" / "gc_sample"
@@ -41,8 +42,8 @@ def _confirm(client, user, settings):
     assert response.context["can_commit"]
     response = client.post(URL, {"token": response.context["token"]})
     assert response.status_code == 302
-    job = InventoryImportJob.objects.get()
-    assert response["Location"] == f"/widgets/inventory/import/jobs/{job.pk}/"
+    job = UploadJob.objects.get()
+    assert response["Location"] == f"/uploads/{job.pk}/"
     return job
 
 
@@ -59,9 +60,10 @@ def _wait(job, statuses, seconds=300):
 def test_a_large_import_is_queued_and_the_worker_saves_it(client, admin_user, settings):
     job = _confirm(client, admin_user, settings)
     assert Widget.objects.count() == 0  # nothing was saved inside the request
-    page = client.get(f"/widgets/inventory/import/jobs/{job.pk}/").content.decode()
-    assert '<progress id="import-progress"' in page and "Waiting for the worker" in page
-    assert '<div id="job-state" data-poll>' in page  # js/import-job.js follows it
+    page = client.get(f"/uploads/{job.pk}/").content.decode()
+    assert '<progress id="job-progress"' in page and "Waiting for the worker" in page
+    # js/upload-job.js follows its status
+    assert f'<div id="job-state" data-poll="/uploads/{job.pk}/status/">' in page
 
     code, err = finished(start_worker("--batch"))
     assert code == 0, err
@@ -70,7 +72,7 @@ def test_a_large_import_is_queued_and_the_worker_saves_it(client, admin_user, se
     assert job.filenames == ["si_2024_sample.csv", "ss_2024_sample.csv"]
     assert Widget.objects.count() == 279
     assert PublishedRow.objects.count() == 283 + 488
-    page = client.get(f"/widgets/inventory/import/jobs/{job.pk}/").content.decode()
+    page = client.get(f"/uploads/{job.pk}/").content.decode()
     assert "✓ Saved" in page and "279 widgets created" in page
     assert "data-poll" not in page  # finished: nothing more to follow
 
@@ -92,11 +94,11 @@ def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
     assert job.status == JobStatus.SAVING
     assert Widget.objects.count() == WidgetCount.objects.count() == 0  # nothing half saved
     assert PublishedRow.objects.count() == 0
-    page = client.get(f"/widgets/inventory/import/jobs/{job.pk}/").content.decode()
-    assert "The worker stopped before the import finished" in page
+    page = client.get(f"/uploads/{job.pk}/").content.decode()
+    assert "The worker stopped before the save finished" in page
     assert "Nothing was saved" in page
 
-    assert client.post(f"/widgets/inventory/import/jobs/{job.pk}/").status_code == 302
+    assert client.post(f"/uploads/{job.pk}/").status_code == 302
     code, err = finished(start_worker("--batch"))
     assert code == 0, err
     job.refresh_from_db()
@@ -107,5 +109,6 @@ def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
 def test_only_whoever_started_an_import_sees_it(client, admin_user, staff_a, settings):
     job = _confirm(client, admin_user, settings)
     client.force_login(staff_a)
-    assert client.get(f"/widgets/inventory/import/jobs/{job.pk}/").status_code == 404
-    assert client.post(f"/widgets/inventory/import/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/uploads/{job.pk}/").status_code == 404
+    assert client.get(f"/uploads/{job.pk}/status/").status_code == 404
+    assert client.post(f"/uploads/{job.pk}/").status_code == 404

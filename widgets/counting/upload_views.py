@@ -138,7 +138,9 @@ class CountUploadView(UploadView):
     def commit_files(self, files, options, *, state):
         upload = files["file"]
         try:
-            saved = self.count_file().commit(
+            # Read through the page's read_rows: the rows read are the job's progress
+            # when the worker saves a large file (agencies.jobs).
+            saved = self.count_file(read_rows=self.read_rows).commit(
                 upload, upload.name, snapshot=Snapshot.unsign(state.get("snapshot"))
             )
         except UploadRejected as exc:

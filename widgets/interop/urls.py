@@ -7,11 +7,6 @@ from . import views as interop_views
 interop_urlpatterns = [
     path("inventory/import/", interop_views.inventory_import, name="inventory-import"),
     path(
-        "inventory/import/jobs/<int:pk>/",
-        interop_views.inventory_import_job,
-        name="inventory-import-job",
-    ),
-    path(
         "inventory/<slug:slug>/services.csv",
         interop_views.inventory_export_services,
         name="inventory-export-services",

@@ -3,26 +3,27 @@
 The import (an agencies.uploads.UploadView) is previewed (every service new /
 changed / unchanged / error, with errors named by file, row and column, and the
 definition coach's findings) and committed second, all or nothing, from the same
-two files.
+two files; one of more than INVENTORY_INLINE_ROWS rows by the background worker
+(agencies.jobs), with a progress page.
 The open-data exports are public, like the public page: only for agencies that
 publish, and only what the public page shows.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from agencies.models import Agency
-from agencies.permissions import PUBLIC, READ, SIGNED_IN, STAFF, grant
+from agencies.permissions import PUBLIC, READ, STAFF, grant
 from agencies.previews import ERROR, NEW, Preview, PreviewRow
 from agencies.scoping import can_change, is_admin
-from agencies.tabular import UploadError, export_response
+from agencies.tabular import export_response
 from agencies.uploads import UploadView
 
-from ..models import InventoryImportJob, JobStatus
-from . import a11, gc_export, gc_jobs, gc_layout, opendata
+from . import a11, gc_export, gc_layout, opendata
 from .gc_commit import commit
 from .gc_inventory import InventoryImport
 
@@ -76,7 +77,7 @@ class InventoryUpload(UploadView):
         "nothing. New services become draft widgets that report yearly."
     )
     form_class = InventoryUploadForm
-    stash_kind = gc_jobs.STASH_KIND
+    stash_kind = "inventory"
     columns_note = (
         "The layout of the Government of Canada Service Inventory open data. A blank cell (or "
         "ND) is unknown and changes nothing; NA means not applicable. See the documentation "
@@ -86,7 +87,7 @@ class InventoryUpload(UploadView):
     label_heading = "Service"
     status_labels = {NEW: "+ New draft"}
     # A department's inventory runs to thousands of rows (services x fiscal years).
-    max_rows = gc_jobs.MAX_ROWS
+    max_rows = 50_000
 
     def post(self, request, *args, **kwargs):
         # Before the form: another agency's slug is a 403, not a form error.
@@ -136,27 +137,9 @@ class InventoryUpload(UploadView):
             )
         return Preview([*issues, *found.plans], notes=notes, data=found)
 
-    def extra_state(self, preview):
-        # How many rows the files hold: a large import is saved by the worker.
-        return {"rows": sum(len(p.rows) for p in preview.data.plans) + len(preview.data.issues)}
-
-    def commit_ticket(self, ticket):
-        """Save a small import now; queue a large one and follow it on its page."""
-        try:
-            data = self.open_ticket(ticket)
-        except UploadError as exc:
-            return self.render_page(refusal=str(exc), status=400)
-        rows = data["state"].get("rows", 0)
-        if rows <= gc_jobs.inline_rows():
-            return super().commit_ticket(ticket)
-        _target_agency(self.request.user, data["options"].get("agency"))
-        job = gc_jobs.start(
-            user=self.request.user,
-            files=data["files"],
-            options=data["options"],
-            rows=rows,
-        )
-        return redirect("widgets:inventory-import-job", pk=job.pk)
+    def background_rows(self):
+        # Both files' rows: a larger import is saved by the worker (agencies.jobs).
+        return settings.INVENTORY_INLINE_ROWS
 
     def commit(self, preview, *, state):
         summary = commit(preview.data, by=self.request.user, files=tuple(preview.filenames))
@@ -167,23 +150,6 @@ class InventoryUpload(UploadView):
 
 
 inventory_import = grant(STAFF, to="import a service inventory")(InventoryUpload.as_view())
-
-
-@grant(SIGNED_IN, job=InventoryImportJob)
-def inventory_import_job(request, job):
-    """The progress of a queued import, then its result; POST runs a failed or
-    stalled one again."""
-    stalled = gc_jobs.stalled(job)
-    if request.method == "POST":
-        if stalled or job.status == JobStatus.FAILED:
-            gc_jobs.retry(job)
-        return redirect("widgets:inventory-import-job", pk=job.pk)
-    context = {
-        "job": job,
-        "stalled": stalled,
-        "drafts_url": f"{reverse('widgets:list')}?status=draft",
-    }
-    return render(request, "widgets/interop/import_job.html", context)
 
 
 # --- exports for signed-in readers ---------------------------------------------

@@ -24,8 +24,6 @@ from .inventory import (
     InventoryFile,
     InventoryFinding,
     InventoryImport,
-    InventoryImportJob,
-    JobStatus,
     PublishedRow,
 )
 from .surveys import SCALE, Question, SurveyResult, answer_field
@@ -45,8 +43,6 @@ __all__ = [
     "InventoryFile",
     "InventoryFinding",
     "InventoryImport",
-    "InventoryImportJob",
-    "JobStatus",
     "PublishedRow",
     "Question",
     "SurveyResult",

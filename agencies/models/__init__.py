@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .scoping import ScopedQuerySet
+from ..scoping import ScopedQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -306,3 +306,7 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"agency {self.agency_id}: version {self.version}"
+
+
+# What the background worker keeps: queued uploads and the schedule (docs/adr/0004, 0007).
+from .jobs import JobStatus, PeriodicTask, UploadJob  # noqa: E402, F401
