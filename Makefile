@@ -16,9 +16,9 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run serve test test-fast screenshots install chromium pango migrate seed lint format lock clean backup restore-check audit bench mutate
 
-# The background worker (manage.py db_worker: large imports, docs/adr/0004) runs
-# beside the server and stops with it.
-WORKER = $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
+# The background worker (manage.py worker: large uploads, docs/adr/0004, and the
+# schedule, count reminders included, docs/adr/0007) runs beside the server and stops with it.
+WORKER = $(PY) manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
 run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000 (with the worker)
 	$(WORKER) $(PY) manage.py runserver $(HOST):$(PORT)
