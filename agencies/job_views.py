@@ -37,7 +37,8 @@ def upload_job(request, job):
     if refused and view is not None:
         preview = previews.restored(refused)
         view.page_size = max(len(preview.rows), 1)  # the rows kept, on one page
-        context.update(view.preview_context(preview, None), preview=preview)
+        # No ticket: nothing is saved from here (the link below opens the whole preview).
+        context.update(view.preview_context(preview, ""), preview=preview)
         ticket = job.result.get("ticket")
         if ticket:
             context["preview_url"] = f"{job.path}?preview={ticket}"

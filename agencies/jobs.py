@@ -55,6 +55,7 @@ UNEXPECTED = (
     "An unexpected error stopped the save, and nothing was saved. It has been logged "
     "for the administrators; run it again, and tell them if it happens again."
 )
+GONE = "You may no longer make this upload (your access to it has changed)."
 STOPPED = (
     "The worker stopped {n} times before the save finished (restarts or crashes). "
     "Nothing was saved: every row is saved in one transaction, or none. Run it again."
@@ -270,9 +271,10 @@ def _run(job):
         return JobStatus.FAILED, exc.message, {}
     except tabular.UploadError as exc:
         return JobStatus.FAILED, f"{exc} Nothing was saved.", {}
-    except (PermissionDenied, Http404) as exc:
-        reason = str(exc) or "You may no longer make this upload."
-        return JobStatus.FAILED, f"{reason} Nothing was saved.", {}
+    except PermissionDenied as exc:
+        return JobStatus.FAILED, f"{exc or GONE} Nothing was saved.", {}
+    except Http404:  # out of their scope now, or the page is no more
+        return JobStatus.FAILED, f"{GONE} Nothing was saved.", {}
     finally:
         progress.close()
     _discard(job)
