@@ -15,6 +15,7 @@ from agencies.models import Agency
 from agencies.permissions import SIGNED_IN, STAFF, grant
 from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview, PreviewRow
 from agencies.tabular import template_response
+from agencies.templatetags.numbers import whole
 from agencies.uploads import UploadView
 
 from .. import counting, measures
@@ -152,8 +153,8 @@ class CountUploadView(UploadView):
             again = self.run_preview(files, options)
             raise UploadRejected(again, CONFLICT, status_code=409) from exc
         return (
-            f"Saved {saved.file_name}: {saved.rows_new} new, {saved.rows_changed} changed, "
-            f"{saved.rows_unchanged} unchanged rows."
+            f"Saved {saved.file_name}: {whole(saved.rows_new)} new, "
+            f"{whole(saved.rows_changed)} changed, {whole(saved.rows_unchanged)} unchanged rows."
         )
 
     def get_context_data(self, **context):
