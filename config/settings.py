@@ -188,6 +188,9 @@ INVENTORY_INLINE_ROWS = int(env("INVENTORY_INLINE_ROWS", "200"))
 WORKER_SCHEDULE = {
     # Uploads whose worker stopped in the middle are run again (agencies.jobs).
     "stalled-uploads": {"task": "agencies.jobs.recover_stalled_jobs", "every": 60},
+    # Stashed files of previews nobody saved or cancelled (agencies.housekeeping).
+    "stale-uploads": {"task": "agencies.housekeeping.clear_stale_uploads", "every": 3600},
+    "old-task-results": {"task": "agencies.housekeeping.prune_task_results", "at": "03:30"},
 }
 REMINDERS_AT = env("REMINDERS_AT", "07:00")
 if REMINDERS_AT:

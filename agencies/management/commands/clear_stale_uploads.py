@@ -4,7 +4,8 @@ An upload waits in the default storage between its preview and its commit
 (agencies.tabular.stash) for at most STASH_MAX_AGE; after that its ticket has
 expired and the file is of no use. Every new stash clears the old ones too;
 this command is for a quiet site, and for storage shared by several hosts.
-Run it from cron, e.g. hourly: `python manage.py clear_stale_uploads`.
+The worker does it hourly (agencies.housekeeping); run it by hand:
+`python manage.py clear_stale_uploads`.
 """
 
 from django.core.management.base import BaseCommand
