@@ -1,8 +1,6 @@
 """Housekeeping the worker does on its schedule (settings.WORKER_SCHEDULE,
 docs/adr/0007), instead of cron: each is also a management command for a run by hand."""
 
-import io
-
 from django.core.management import call_command
 from django_tasks import task
 
@@ -17,7 +15,6 @@ def clear_stale_uploads():
 
 @task()
 def prune_task_results():
-    """Delete django-tasks' results of finished tasks older than its default age (weekly)."""
-    out = io.StringIO()
-    call_command("prune_db_task_results", stdout=out)
-    return out.getvalue().strip()
+    """Delete the results of tasks finished more than 14 days ago (django-tasks-db's
+    command and default age; daily). It logs how many it deleted."""
+    call_command("prune_db_task_results")

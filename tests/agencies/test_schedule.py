@@ -3,6 +3,7 @@ however many workers look, and survives their restarts."""
 
 import datetime as dt
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -157,3 +158,24 @@ def test_two_workers_send_the_days_reminders_once(agency_a, tmp_path):
     assert _emails(tmp_path) == ["To: late@example.gov"]
     row = PeriodicTask.objects.get(name="count-reminders")
     assert row.next_run_at > timezone.now() + dt.timedelta(hours=1)  # tomorrow, at 07:00
+
+
+@pytest.mark.django_db
+def test_the_housekeeping_tasks_run_as_their_commands_do(settings, tmp_path):
+    from agencies import housekeeping, tabular  # noqa: PLC0415 (the tasks under test)
+
+    settings.MEDIA_ROOT = tmp_path
+    stale = tmp_path / tabular.STASH_DIR / "old.csv"
+    stale.parent.mkdir()
+    stale.write_text("a,b\n")
+    old = time.time() - tabular.STASH_MAX_AGE - 60
+    os.utime(stale, (old, old))
+    assert housekeeping.clear_stale_uploads.call() == {"deleted": 1}
+    assert not stale.exists()
+    done = send_reminders.enqueue().id
+    DBTaskResult.objects.filter(id=done).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - dt.timedelta(days=15)
+    )
+    recent = send_reminders.enqueue().id
+    housekeeping.prune_task_results.call()
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)] == [recent]
