@@ -8,8 +8,10 @@ to its environment (e.g. TEST_EMAIL_DIR: e-mail written to files there).
 """
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.db import connection
@@ -39,3 +41,29 @@ def finished(worker, timeout=600):
     """The worker's exit code and what it wrote to stderr, its pipe closed."""
     _out, err = worker.communicate(timeout=timeout)
     return worker.returncode, err.decode()
+
+
+def wait_for(job, done, seconds=300):
+    """Read `job` (a model instance) again until `done(job)`; fails after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if done(job):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"the job stayed {job.status} for {seconds} s")
+
+
+def kill_worker_when(job, ready, *, before=None):
+    """Start a worker, wait until `ready(job)`, call `before()` if given, then SIGKILL the
+    worker (a crash, or a restart that does not wait) and wait until it is gone."""
+    worker = start_worker()
+    try:
+        wait_for(job, ready)
+        if before is not None:
+            before()
+        worker.send_signal(signal.SIGKILL)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        finished(worker, timeout=30)

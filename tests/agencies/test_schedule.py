@@ -162,7 +162,7 @@ def test_two_workers_send_the_days_reminders_once(agency_a, tmp_path):
 
 @pytest.mark.django_db
 def test_the_housekeeping_tasks_run_as_their_commands_do(settings, tmp_path):
-    from agencies import housekeeping, tabular  # noqa: PLC0415 (the tasks under test)
+    from agencies import housekeeping, tabular
 
     settings.MEDIA_ROOT = tmp_path
     stale = tmp_path / tabular.STASH_DIR / "old.csv"

@@ -8,8 +8,6 @@ where a test needs it, so those tests commit their data (transaction=True).
 import csv
 import datetime as dt
 import io
-import signal
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +17,7 @@ from django.utils import timezone
 from agencies import jobs, schedule
 from agencies.models import JobStatus, Membership, PeriodicTask, UploadJob
 from tests import factories as f
-from tests.task_worker import finished, start_worker
+from tests.task_worker import finished, kill_worker_when, start_worker, wait_for
 from widgets.models import CountUpload, SurveyResult, WidgetCount, WidgetStatus
 from widgets.surveys.results import IMPORT_COLUMNS
 
@@ -53,16 +51,6 @@ def _confirm(client, url, upload):
     preview = client.post(url, {"file": upload})
     assert preview.context["can_commit"], preview.context.get("refusal")
     return client.post(url, {"token": preview.context["token"], "action": "commit"})
-
-
-def _wait(job, done, seconds=300):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if done(job):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"the job stayed {job.status} ({job.rows_read} rows read)")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -180,16 +168,15 @@ def test_a_worker_killed_in_the_middle_saves_nothing_and_the_upload_is_run_again
     job = UploadJob.objects.get()
     assert job.rows_total == 12_000
 
-    worker = start_worker()
-    try:
-        # The page sees the rows read while the save's transaction is still open.
-        _wait(job, lambda j: j.status == JobStatus.READING and 0 < j.rows_read < j.rows_total)
+    def nothing_saved_yet():
         assert WidgetCount.objects.count() == CountUpload.objects.count() == 0
-        worker.send_signal(signal.SIGKILL)  # a crash, or a restart that does not wait
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        finished(worker, timeout=30)
+
+    # The page sees the rows read while the save's transaction is still open.
+    kill_worker_when(
+        job,
+        lambda j: j.status == JobStatus.READING and 0 < j.rows_read < j.rows_total,
+        before=nothing_saved_yet,
+    )
     job.refresh_from_db()
     assert job.status in (JobStatus.READING, JobStatus.SAVING)
     assert WidgetCount.objects.count() == CountUpload.objects.count() == 0  # nothing half saved
@@ -204,7 +191,7 @@ def test_a_worker_killed_in_the_middle_saves_nothing_and_the_upload_is_run_again
     PeriodicTask.objects.filter(name="stalled-uploads").update(next_run_at=timezone.now())
     worker = start_worker("--schedule-every", "0.1")
     try:
-        _wait(job, lambda j: j.finished)
+        wait_for(job, lambda j: j.finished)
     finally:
         worker.terminate()
         code, err = finished(worker, timeout=60)

@@ -5,7 +5,6 @@ and without it (a link asks again)."""
 import datetime as dt
 import os
 import signal
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +12,7 @@ from playwright.sync_api import expect
 from agencies import jobs
 from agencies.models import JobStatus, Role, UploadJob
 from tests import factories as f
-from tests.task_worker import finished, start_worker
+from tests.task_worker import finished, start_worker, wait_for
 from widgets.models import WidgetCount, WidgetStatus
 
 from .conftest import assert_no_axe_violations, fit_problems, upload
@@ -49,16 +48,6 @@ def _shoot(page, name):
     page.set_viewport_size(size)
 
 
-def _wait(job, done, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if done(job):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"the job stayed {job.status}")
-
-
 def test_a_large_count_upload_is_saved_in_the_background_with_a_progress_bar(
     page, browser, sign_in, base, settings, counts_file
 ):
@@ -92,7 +81,7 @@ def test_a_large_count_upload_is_saved_in_the_background_with_a_progress_bar(
     try:
         # Stopped in the middle of its transaction (SIGSTOP), the worker holds still while
         # the page shows how far it got, in place: the bar moves, the words follow.
-        _wait(job, lambda j: j.status == JobStatus.READING and j.rows_read > 0)
+        wait_for(job, lambda j: j.status == JobStatus.READING and j.rows_read > 0)
         worker.send_signal(signal.SIGSTOP)
         job.refresh_from_db()
         read = f"{job.rows_read:,} of 12,000 rows read."

@@ -6,14 +6,13 @@ their data (transaction=True) for it to see.
 """
 
 import io
-import signal
 import time
 from pathlib import Path
 
 import pytest
 
 from agencies.models import JobStatus, UploadJob
-from tests.task_worker import finished, start_worker
+from tests.task_worker import finished, kill_worker_when, start_worker
 from widgets.models import PublishedRow, Widget, WidgetCount
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,16 +46,6 @@ def _confirm(client, user, settings):
     return job
 
 
-def _wait(job, statuses, seconds=300):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status in statuses:
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"the job stayed {job.status}")
-
-
 def test_a_large_import_is_queued_and_the_worker_saves_it(client, admin_user, settings):
     job = _confirm(client, admin_user, settings)
     assert Widget.objects.count() == 0  # nothing was saved inside the request
@@ -81,15 +70,8 @@ def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
     client, admin_user, settings
 ):
     job = _confirm(client, admin_user, settings)
-    worker = start_worker()
-    try:
-        _wait(job, {JobStatus.SAVING})
-        time.sleep(1)  # inside the one transaction of the save
-        worker.send_signal(signal.SIGKILL)  # a crash, or a restart that does not wait
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-        finished(worker, timeout=30)
+    # Killed inside the one transaction of the save.
+    kill_worker_when(job, lambda j: j.status == JobStatus.SAVING, before=lambda: time.sleep(1))
     job.refresh_from_db()
     assert job.status == JobStatus.SAVING
     assert Widget.objects.count() == WidgetCount.objects.count() == 0  # nothing half saved
