@@ -3,6 +3,7 @@ small JSON status, which the page's script asks for while the worker runs it."""
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from . import jobs, previews
@@ -41,7 +42,7 @@ def upload_job(request, job):
         context.update(view.preview_context(preview, ""), preview=preview)
         ticket = job.result.get("ticket")
         if ticket:
-            context["preview_url"] = f"{job.path}?preview={ticket}"
+            context["preview_url"] = f"{job.path}?{urlencode({'preview': ticket})}"
     return render(request, "uploads/job.html", context)
 
 

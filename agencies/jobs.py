@@ -89,15 +89,17 @@ def _enqueue(job_id):
 
 
 def retry(job, *, message=""):
-    """Queue a failed or stalled job again (its files are still stashed)."""
-    UploadJob.objects.filter(pk=job.pk).update(
+    """Queue a failed or stalled job again (its files are still stashed), unless it has
+    moved on since `job` was read (another worker, or another retry, took it)."""
+    moved = UploadJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts)
+    if moved.update(
         status=JobStatus.QUEUED,
         rows_read=0,
         message=message,
         result={},
         updated_at=timezone.now(),
-    )
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    ):
+        transaction.on_commit(lambda: _enqueue(job.pk))
 
 
 def may_retry(job, *, stalled):

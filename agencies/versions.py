@@ -84,7 +84,8 @@ UNVERSIONED = {
     "agencies_dataversion": "the versions themselves",
     "agencies_signinevent": "the sign-in audit log, shown only in the admin",
     "widgets_inventoryimport": "who imported which files when; its rows are versioned",
-    "widgets_inventoryimportjob": "an import's progress, shown only to whoever started it",
+    "agencies_uploadjob": "an upload's progress, shown only to whoever started it",
+    "agencies_periodictask": "the worker's schedule, shown only in the admin",
 }
 
 SEQUENCE = "agencies_dataversion_seq"
