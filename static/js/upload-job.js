@@ -1,13 +1,15 @@
 // The page of an upload the background worker saves (templates/uploads/job.html): while
 // the job runs, ask its status (a small JSON answer, the URL in #job-state's data-poll)
-// every two seconds and move the bar and its words; once the job is finished (or its
-// worker stopped), ask for the page once and put its new #job-state in place. No timed
-// reload: that is an accessibility failure. Without this script, "Check progress" does it.
+// every two seconds and move the bar and its words; once the job is finished, or its
+// worker stopped (data-stalled), or it runs again after that, ask for the page once and
+// put its new #job-state in place. No timed reload: that is an accessibility failure.
+// Without this script, "Check progress" does it.
 (function () {
   "use strict";
   var state = document.getElementById("job-state");
   if (!state || !state.dataset.poll || !window.fetch || !window.DOMParser) { return; }
   var statusUrl = state.dataset.poll;
+  var stalled = state.hasAttribute("data-stalled");
   var EVERY = 2000;
 
   function showResult() {
@@ -36,7 +38,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (job) {
         if (!job) { window.setTimeout(poll, EVERY); return; }
-        if (job.finished || job.stalled) { showResult(); return; }
+        if (job.finished || job.stalled !== stalled) { stalled = job.stalled; showResult(); return; }
         show(job);
         window.setTimeout(poll, EVERY);
       })
