@@ -63,7 +63,9 @@ chromium:
 
 # The review pack's PDF is printed by WeasyPrint (docs/adr/0006-review-pack-pdf.md),
 # which draws text with Debian's Pango and needs a font.
-PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+# gettext: `manage.py makemessages` and the check that the committed .mo files are
+# their .po compiled (tests/test_translations.py, docs/adr/0007).
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation gettext
 pango:
 	@dpkg -s $(PANGO_PACKAGES) >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES))
 

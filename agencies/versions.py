@@ -64,6 +64,7 @@ TABLES = {
     "widgets_countupload": "agency",
     "widgets_widgetcount": "widget",
     "widgets_surveyresult": "widget",
+    "widgets_survey": "widget",
     "widgets_publishedrow": "widget",
     "widgets_inventoryfinding": "widget",
     "outcomes_outcome": "agency",
@@ -85,6 +86,11 @@ UNVERSIONED = {
     "agencies_signinevent": "the sign-in audit log, shown only in the admin",
     "widgets_inventoryimport": "who imported which files when; its rows are versioned",
     "widgets_inventoryimportjob": "an import's progress, shown only to whoever started it",
+    # Hosted surveys' answers and invitations: what cached pages show of them is the
+    # roll-up, widgets_surveyresult (versioned), written in the same transaction.
+    "widgets_invitationbatch": "rolled up into widgets_surveyresult, which is versioned",
+    "widgets_surveyinvitation": "rolled up into widgets_surveyresult, which is versioned",
+    "widgets_surveyresponse": "rolled up into widgets_surveyresult, which is versioned",
 }
 
 SEQUENCE = "agencies_dataversion_seq"

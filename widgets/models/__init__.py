@@ -19,6 +19,14 @@ from .definitions import (
     WidgetQuerySet,
     WidgetStatus,
 )
+from .hosted import (
+    InvitationBatch,
+    Language,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyStatus,
+)
 from .inventory import (
     Grade,
     InventoryFile,
@@ -28,7 +36,7 @@ from .inventory import (
     JobStatus,
     PublishedRow,
 )
-from .surveys import SCALE, Question, SurveyResult, answer_field
+from .surveys import SCALE, Question, ResultSource, SurveyResult, answer_field
 
 __all__ = [
     "CHANNEL_COUNT_FIELDS",
@@ -46,10 +54,17 @@ __all__ = [
     "InventoryFinding",
     "InventoryImport",
     "InventoryImportJob",
+    "InvitationBatch",
     "JobStatus",
+    "Language",
     "PublishedRow",
     "Question",
+    "ResultSource",
+    "Survey",
+    "SurveyInvitation",
+    "SurveyResponse",
     "SurveyResult",
+    "SurveyStatus",
     "Widget",
     "WidgetCount",
     "WidgetKind",
