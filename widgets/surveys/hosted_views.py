@@ -22,13 +22,14 @@ from agencies.scoping import can_change
 from config.forms import refuse_stale_save
 
 from ..models import InvitationBatch, Survey, SurveyResponse, SurveyStatus, Widget
-from ..periods import describe_period
+from ..periods import Frequency, describe_period
 from . import hosting, rollup
 from .funnel import funnel
 from .hosted_forms import InvitationForm, RedactionForm, SurveyForm
 
 SURVEYS = Survey.objects.select_related("widget__agency", "widget__program")
 COMMENTS_PER_PAGE = 50
+PERIOD_NAMES = {Frequency.MONTH: "month", Frequency.QUARTER: "fiscal quarter"}
 
 
 def short_link(request, survey):
@@ -114,7 +115,7 @@ def hosted_survey(request, survey):
             ],
             "actions": actions,
             "is_staff": is_staff,
-            "period_name": rollup.survey_frequency(survey.widget).label.lower(),
+            "period_name": PERIOD_NAMES[rollup.survey_frequency(survey.widget)],
         },
     )
 
