@@ -300,6 +300,13 @@ def test_the_survey_speaks_spanish_through_the_translation_catalogue(client, sur
     assert 'lang="en" hreflang="en">English</a>' in text  # the switch
 
 
+def test_the_language_header_is_a_plain_string_whichever_way_it_was_chosen(client, survey):
+    # wsgiref (runserver) refuses a header whose value is a str subclass, such as an enum.
+    url = reverse("answer:survey", args=[survey.code])
+    for response in (client.get(url), client.get(url, HTTP_ACCEPT_LANGUAGE="es")):
+        assert type(response.headers["Content-Language"]) is str
+
+
 def test_the_browser_language_chooses_spanish_and_the_link_overrides_it(client, survey):
     url = reverse("answer:survey", args=[survey.code])
     assert (

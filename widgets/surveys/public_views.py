@@ -38,7 +38,8 @@ def choose_language(request):
     if asked in LANGUAGES:
         return asked
     found = translation.get_language_from_request(request)
-    return Language.SPANISH if found.startswith("es") else Language.ENGLISH
+    # Plain strings: a header value must be exactly a str (WSGI servers check).
+    return Language.SPANISH.value if found.startswith("es") else Language.ENGLISH.value
 
 
 def _page(request, template, context, *, language, status=200):
@@ -52,7 +53,7 @@ def _page(request, template, context, *, language, status=200):
 def _context(survey, language, path):
     title, title_language = survey.text("title", language)
     intro, intro_language = survey.text("intro", language)
-    other = Language.SPANISH if language == Language.ENGLISH else Language.ENGLISH
+    other = Language.SPANISH.value if language == Language.ENGLISH else Language.ENGLISH.value
     return {
         "survey": survey,
         "agency": survey.widget.agency,
