@@ -29,6 +29,7 @@ from .hosted_forms import InvitationForm, RedactionForm, SurveyForm
 
 SURVEYS = Survey.objects.select_related("widget__agency", "widget__program")
 COMMENTS_PER_PAGE = 50
+BATCHES_SHOWN = 100
 PERIOD_NAMES = {Frequency.MONTH: "month", Frequency.QUARTER: "fiscal quarter"}
 
 
@@ -196,7 +197,13 @@ def hosted_survey_invitations(request, survey):
     return render(
         request,
         "widgets/surveys/hosted/invitations.html",
-        {"survey": survey, "widget": survey.widget, "form": form, "batches": batches},
+        {
+            "survey": survey,
+            "widget": survey.widget,
+            "form": form,
+            "batches": batches,
+            "batch_count": survey.batches.count() if len(batches) == BATCHES_SHOWN else None,
+        },
     )
 
 
