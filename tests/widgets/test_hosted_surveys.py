@@ -490,3 +490,26 @@ def test_the_qr_code_is_an_svg_of_the_short_link(client, survey, staff_b):
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.startswith(b"<svg")
     assert b"<title>" in response.content
+
+
+def test_the_admin_cannot_type_over_a_collected_result_or_mix_a_quarter(client, survey, admin_user):
+    answer(client, survey, {"satisfaction": 5})
+    result = collected(survey.widget)
+    client.force_login(admin_user)
+    change = reverse("admin:widgets_surveyresult_change", args=[result.pk])
+    client.post(
+        change, {"widget": survey.widget.pk, "period_start": result.period_start, "respondents": 99}
+    )
+    result.refresh_from_db()
+    assert result.respondents == 1
+    response = client.post(
+        reverse("admin:widgets_surveyresult_add"),
+        {
+            "widget": survey.widget.pk,
+            "period_start": rollup.quarter_of(result.period_start)[0],
+            "respondents": 5,
+        },
+    )
+    assert response.status_code == 200
+    assert "collected by the widget" in response.content.decode()
+    assert not SurveyResult.objects.filter(source=ResultSource.ENTERED).exists()

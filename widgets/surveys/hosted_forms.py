@@ -91,7 +91,8 @@ class InvitationForm(forms.Form):
         label="Customer segment",
         queryset=None,
         required=False,
-        empty_label="Not known (customers may say, if the survey asks)",
+        empty_label="Not known",
+        help_text="If the survey asks, customers may say it themselves.",
     )
 
     def __init__(self, *args, survey, **kwargs):

@@ -111,12 +111,13 @@ AGENCIES = [
                     "answered": 14,
                     "by_link": 6,
                     "mean": 3.8,
+                    # (comment, the language it was written in)
                     "comments": [
-                        "The online form saved my draft, which helped.",
-                        "Took three weeks longer than the letter said.",
-                        "La persona que me atendió explicó todo muy bien.",
-                        "I had to send the same map twice.",
-                        "Clear instructions.",
+                        ("The online form saved my draft, which helped.", "en"),
+                        ("Took three weeks longer than the letter said.", "en"),
+                        ("La persona que me atendió explicó todo muy bien.", "es"),
+                        ("I had to send the same map twice.", "en"),
+                        ("Clear instructions.", "en"),
                     ],
                 },
             },

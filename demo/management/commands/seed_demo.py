@@ -413,8 +413,9 @@ class Command(BaseCommand):
             }
             if invitation is None:
                 cleaned["channel"] = rng.choice(["online", "in_person", "mail"])
-            cleaned["comment"] = next(comments, "") if rng.random() < 0.4 else ""
             language = "es" if rng.random() < 0.3 else "en"
+            if rng.random() < 0.4:
+                cleaned["comment"], language = next(comments, ("", language))
             answering.record_answer(
                 survey=survey, invitation=invitation, cleaned=cleaned, language=language
             )
