@@ -188,8 +188,9 @@ class SurveyResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
-    """Hosted surveys are made and moved on their own pages (docs/surveys.md): read here."""
+class SurveyAdmin(WordedHistoryAdmin):
+    """Hosted surveys are made and moved on their own pages (docs/surveys.md): read here,
+    with their history (who made, edited, published, paused or closed them, and when)."""
 
     list_display = ["widget", "code", "status", "control_number", "control_expires"]
     list_filter = ["status", "widget__agency"]
