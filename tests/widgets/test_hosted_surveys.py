@@ -130,6 +130,39 @@ def test_an_invitation_answered_twice_counts_once(client, survey, staff_a):
     assert SurveyResponse.objects.get().channel == "online"  # the invitation's
 
 
+def test_a_segment_named_by_the_customer_is_not_one_of_its_invitations(
+    client, agency_a, survey, staff_a
+):
+    small = f.CustomerSegmentFactory(agency=agency_a, name="Small businesses")
+    survey.widget.customer_segments.add(small)
+    survey.ask_segment = True
+    survey.save()
+    today = timezone.localdate()
+    for_small = hosting.make_invitations(
+        survey=survey, period_start=today, channel="mail", segment=small, size=1, by=staff_a
+    )
+    for_anyone = hosting.make_invitations(
+        survey=survey, period_start=today, channel="mail", segment=None, size=2, by=staff_a
+    )
+    answer(
+        client,
+        survey,
+        {"satisfaction": 5},
+        path=reverse("answer:invitation", args=[for_small.invitations.get().token]),
+    )
+    # An invitation for no segment, whose customer says they are a small business.
+    answer(
+        client,
+        survey,
+        {"satisfaction": 4, "segment": small.pk},
+        path=reverse("answer:invitation", args=[for_anyone.invitations.first().token]),
+    )
+    overall, mine = collected(survey.widget), collected(survey.widget, segment=small)
+    assert (overall.offered, overall.respondents) == (3, 2)
+    assert (mine.offered, mine.respondents) == (None, 2)  # 1 invitation, 2 answers: unknown
+    assert mine.answers("satisfaction") == [0, 0, 0, 1, 1]
+
+
 def test_invitations_count_as_offered_at_once(survey, staff_a):
     hosting.make_invitations(
         survey=survey,

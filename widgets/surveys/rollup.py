@@ -124,11 +124,12 @@ def held_periods(widget):
     return [p for p in periods if quarter_of(p)[0] in entered_quarters]
 
 
-def _answer_counts(responses):
-    """One aggregate: respondents, answers by invitation, and answers at each point."""
+def _answer_counts(responses, invited):
+    """One aggregate: respondents, answers through the group's invitations (`invited`, a
+    Q), and answers at each point."""
     aggregates = {
         "respondents": Count("pk"),
-        "invited": Count("pk", filter=Q(invitation__isnull=False)),
+        "invited": Count("pk", filter=invited),
     }
     for question in Question.values:
         for point in SCALE:
@@ -136,8 +137,8 @@ def _answer_counts(responses):
     return responses.aggregate(**aggregates)
 
 
-def _figures(responses, invitations):
-    counts = _answer_counts(responses)
+def _figures(responses, invitations, invited):
+    counts = _answer_counts(responses, invited)
     offered = invitations.count()
     all_by_invitation = counts["invited"] == counts["respondents"]
     return {
@@ -160,9 +161,10 @@ def roll_up(*, widget, period):
     invitations = SurveyInvitation.objects.filter(
         batch__survey__widget=widget, batch__period_start=period
     )
-    groups = {None: (responses, invitations)}
+    groups = {None: (responses, invitations, Q(invitation__isnull=False))}
     # Per segment: answers that name it (through their invitation or the question), and
-    # the invitations made for it.
+    # the invitations made for it. An answer to an invitation made for no segment, whose
+    # customer named one, is not one of that segment's invitations: offered is unknown.
     segment_ids = set(responses.exclude(segment=None).values_list("segment_id", flat=True))
     segment_ids |= set(
         invitations.exclude(batch__segment=None).values_list("batch__segment_id", flat=True)
@@ -171,6 +173,7 @@ def roll_up(*, widget, period):
         groups[segment_id] = (
             responses.filter(segment_id=segment_id),
             invitations.filter(batch__segment_id=segment_id),
+            Q(invitation__batch__segment_id=segment_id),
         )
     stored = {
         r.segment_id: r
@@ -178,8 +181,8 @@ def roll_up(*, widget, period):
             widget=widget, period_start=period, source=ResultSource.COLLECTED
         )
     }
-    for segment_id, (group_responses, group_invitations) in groups.items():
-        figures = _figures(group_responses, group_invitations)
+    for segment_id, (group_responses, group_invitations, invited) in groups.items():
+        figures = _figures(group_responses, group_invitations, invited)
         result = stored.get(segment_id) or SurveyResult(
             widget=widget,
             period_start=period,
