@@ -17,7 +17,7 @@ PYTEST_WORKERS ?= 2
 .PHONY: run serve test test-fast screenshots install chromium pango migrate seed lint format lock clean backup restore-check audit bench mutate
 
 # The background worker (manage.py worker: large uploads, docs/adr/0004, and the
-# schedule, count reminders included, docs/adr/0007) runs beside the server and stops with it.
+# schedule, count reminders included, docs/adr/0008) runs beside the server and stops with it.
 WORKER = $(PY) manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
 run: install migrate seed ## Set up everything, load demo data and serve on http://127.0.0.1:8000 (with the worker)
@@ -63,7 +63,9 @@ chromium:
 
 # The review pack's PDF is printed by WeasyPrint (docs/adr/0006-review-pack-pdf.md),
 # which draws text with Debian's Pango and needs a font.
-PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+# gettext: `manage.py makemessages` and the check that the committed .mo files are
+# their .po compiled (tests/test_translations.py, docs/adr/0008).
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation gettext
 pango:
 	@dpkg -s $(PANGO_PACKAGES) >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES))
 

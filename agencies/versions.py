@@ -64,6 +64,7 @@ TABLES = {
     "widgets_countupload": "agency",
     "widgets_widgetcount": "widget",
     "widgets_surveyresult": "widget",
+    "widgets_survey": "widget",
     "widgets_publishedrow": "widget",
     "widgets_inventoryfinding": "widget",
     "outcomes_outcome": "agency",
@@ -86,6 +87,11 @@ UNVERSIONED = {
     "widgets_inventoryimport": "who imported which files when; its rows are versioned",
     "agencies_uploadjob": "an upload's progress, shown only to whoever started it",
     "agencies_periodictask": "the worker's schedule, shown only in the admin",
+    # Hosted surveys' answers and invitations: what cached pages show of them is the
+    # roll-up, widgets_surveyresult (versioned), written in the same transaction.
+    "widgets_invitationbatch": "rolled up into widgets_surveyresult, which is versioned",
+    "widgets_surveyinvitation": "rolled up into widgets_surveyresult, which is versioned",
+    "widgets_surveyresponse": "rolled up into widgets_surveyresult, which is versioned",
 }
 
 SEQUENCE = "agencies_dataversion_seq"

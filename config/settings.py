@@ -236,6 +236,12 @@ RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
 SIGN_IN_RATE = env("SIGN_IN_RATE", "20/m")
 API_RATE = env("API_RATE", "600/m")
+# Answers to hosted surveys (widgets.surveys.answering): per client address (an office
+# kiosk shares one address: raise it for such a deployment) and per survey.
+SURVEY_ADDRESS_RATE = env("SURVEY_ADDRESS_RATE", "20/h")
+SURVEY_RATE = env("SURVEY_RATE", "2000/h")
+# The largest answer a survey page reads (bytes of the request body).
+SURVEY_MAX_BODY_BYTES = int(env("SURVEY_MAX_BODY_BYTES", "16384"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -343,6 +349,10 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "en-us"
+# The staff pages are in English; a hosted survey's public pages are in English or
+# Spanish (widgets.surveys.public_views), translated through locale/.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

@@ -28,5 +28,7 @@ urlpatterns = [
     path("widgets/", include("widgets.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("public/", include("outcomes.public_urls")),
+    # Hosted surveys' public pages: short links (/s/<code>/) and invitations.
+    path("s/", include("widgets.surveys.public_urls")),
     path("api/v1/", api.urls),
 ]

@@ -10,7 +10,12 @@ Written from docs/domain.md, "Who may do what", not recorded from the code:
   agencies' drafts stay private"); a signed-in user with no agency reads
   nothing ("waiting for access");
 - staff of A change A's drafts, segments, counts, measurements (and survey
-  results, which are counts of what customers said);
+  results, which are counts of what customers said); they make A's hosted
+  surveys, pause and close them, invite customers, and alone read and redact
+  their comments (docs/surveys.md: comments stay inside the agency);
+- a manager of A publishes A's hosted surveys (and opens a paused one again);
+- anyone answers a published hosted survey: its short link, an invitation, the
+  thank-you page (no account);
 - a manager of A does all staff may, plus approve / return / retire,
   outcomes, countermeasures, reviews and API tokens for A;
 - admin: everything, and the Django admin;
@@ -198,6 +203,9 @@ def case(get, post, **kwargs):
 
 
 AGENCY = {"slug": "agency_a"}
+# The sample hosted survey's short code and invitation (test_access_matrix.build_world).
+SURVEY_CODE = "samplesurvey"
+INVITATION_TOKEN = "sample-invitation-token"
 
 POLICY = {
     # --- open without signing in ---------------------------------------------------
@@ -219,6 +227,16 @@ POLICY = {
     "public:dictionary-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
     "widgets:opendata-csv": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
     "widgets:opendata-json": case(get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs=AGENCY),
+    # hosted surveys' public pages: anyone answers (an empty answer: the form again)
+    "answer:survey": case(
+        get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs={"code": SURVEY_CODE}
+    ),
+    "answer:invitation": case(
+        get=everyone(OK), post=everyone(READ_ONLY_POST), kwargs={"token": INVITATION_TOKEN}
+    ),
+    "answer:thanks": case(
+        get=everyone(OK), post=everyone(NOT_ALLOWED), kwargs={"code": SURVEY_CODE}
+    ),
     # --- the token API: sessions do not count ---------------------------------------
     "api:openapi-json": case(get=everyone(OK), post=everyone(READ_ONLY_POST)),
     "api:api-root": case(get=everyone(NOT_FOUND), post=everyone(NOT_FOUND)),
@@ -315,6 +333,52 @@ POLICY = {
     ),
     "widgets:survey-import": case(get=page_for(STAFF_OF_ANY), post=page_for(STAFF_OF_ANY, DONE)),
     "widgets:survey-import-template": case(get=signed_in(OK), post=signed_in(NOT_ALLOWED)),
+    # --- widgets: hosted surveys (docs/surveys.md) -------------------------------------------
+    "widgets:hosted-survey-new": (
+        # the approved widget has a survey: its staff are sent on to it
+        case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "approved_widget"}),
+        case(get=change(OF_A, OF_A), post=change(OF_A, OF_A), kwargs={"pk": "draft_widget"}),
+    ),
+    "widgets:hosted-survey": case(get=read(), post=read_post(), kwargs={"pk": "survey"}),
+    "widgets:hosted-survey-edit": case(
+        get=change(OF_A), post=change(OF_A), kwargs={"pk": "survey"}
+    ),
+    "widgets:hosted-survey-action": (
+        case(
+            get=post_only(),
+            post=change(MANAGERS_OF_A),  # published already: refused with a message (302)
+            kwargs={"pk": "survey", "action": "publish"},
+        ),
+        case(
+            get=post_only(),
+            post=change(MANAGERS_OF_A),
+            kwargs={"pk": "survey", "action": "resume"},
+        ),
+        case(get=post_only(), post=change(OF_A), kwargs={"pk": "survey", "action": "pause"}),
+        case(get=post_only(), post=change(OF_A), kwargs={"pk": "survey", "action": "close"}),
+        case(
+            get=post_only(),
+            post=signed_in(NOT_FOUND),
+            kwargs={"pk": "survey", "action": "approve"},
+            note="no such action",
+        ),
+    ),
+    # the QR code and the poster: whoever reads the survey may print it
+    "widgets:hosted-survey-qr": case(get=read(), post=read_post(), kwargs={"pk": "survey"}),
+    "widgets:hosted-survey-print": case(get=read(), post=read_post(), kwargs={"pk": "survey"}),
+    # invitation links and comments: inside the agency only (403 to other members)
+    "widgets:hosted-survey-invitations": case(
+        get=change(OF_A), post=change(OF_A), kwargs={"pk": "survey"}
+    ),
+    "widgets:hosted-survey-invitations-csv": case(
+        get=change(OF_A), post=signed_in(NOT_ALLOWED), kwargs={"pk": "invitation_batch"}
+    ),
+    "widgets:hosted-survey-comments": case(
+        get=change(OF_A), post=signed_in(NOT_ALLOWED), kwargs={"pk": "survey"}
+    ),
+    "widgets:hosted-survey-redact": case(
+        get=post_only(), post=change(OF_A), kwargs={"pk": "survey_response"}
+    ),
     # --- widgets: API tokens (managers of the agency) -----------------------------------
     "widgets:api-tokens": case(
         get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs=AGENCY

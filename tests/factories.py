@@ -15,7 +15,15 @@ from outcomes.models import (
     Review,
     StepChange,
 )
-from widgets.models import SurveyResult, Widget, WidgetCount, WidgetKind, WidgetStatus
+from widgets.models import (
+    Survey,
+    SurveyResult,
+    SurveyStatus,
+    Widget,
+    WidgetCount,
+    WidgetKind,
+    WidgetStatus,
+)
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -122,6 +130,18 @@ class SurveyResultFactory(factory.django.DjangoModelFactory):
     customers_served = 1000
     offered = 500
     respondents = 100
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """A hosted survey, published, of an approved widget."""
+
+    class Meta:
+        model = Survey
+
+    widget = factory.SubFactory(WidgetFactory, status=WidgetStatus.APPROVED)
+    title = "How was getting your permit?"
+    title_es = "¿Cómo le fue con su permiso?"
+    status = SurveyStatus.PUBLISHED
 
 
 class OutcomeFactory(factory.django.DjangoModelFactory):

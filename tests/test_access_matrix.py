@@ -27,7 +27,13 @@ from django.utils import timezone
 
 from agencies.models import JobStatus, Role, UploadJob
 from widgets.api import tokens as api_tokens
-from widgets.models import CountUpload, WidgetStatus
+from widgets.models import (
+    CountUpload,
+    SurveyInvitation,
+    SurveyResponse,
+    WidgetStatus,
+)
+from widgets.surveys import hosting
 
 from . import access_policy as policy
 from . import factories as f
@@ -113,9 +119,32 @@ def build_world(agency_a, users):
         status=JobStatus.FAILED,
         message="Nothing was saved.",
     )
+    # A published hosted survey with a batch of invitations and an answer with a comment.
+    hosted = f.SurveyFactory(widget=approved, code=policy.SURVEY_CODE)
+    batch = hosting.make_invitations(
+        survey=hosted,
+        period_start=dt.date(2026, 1, 15),
+        channel="online",
+        segment=None,
+        size=2,
+        by=users[policy.STAFF_A],
+    )
+    SurveyInvitation.objects.filter(pk=batch.invitations.first().pk).update(
+        token=policy.INVITATION_TOKEN
+    )
+    survey_response = SurveyResponse.objects.create(
+        survey=hosted,
+        period_start=dt.date(2026, 1, 1),
+        language="en",
+        satisfaction=4,
+        comment="Quick.",
+    )
     return {
         "agency_a": agency_a,
         "upload_job": upload_job,
+        "survey": hosted,
+        "invitation_batch": batch,
+        "survey_response": survey_response,
         "approved_widget": approved,
         "draft_widget": draft,
         "count": count,

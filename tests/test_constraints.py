@@ -14,6 +14,7 @@ from django.db.models import UniqueConstraint
 
 from agencies.models import Membership
 from widgets import measures
+from widgets.models import InvitationBatch, SurveyResponse
 
 from . import factories as f
 
@@ -48,6 +49,27 @@ def _above_whole(spec):
 
 def _survey(**kwargs):
     return lambda: f.SurveyResultFactory(**kwargs)
+
+
+def _second_open_survey():
+    survey = f.SurveyFactory()
+    f.SurveyFactory(widget=survey.widget, status="draft")
+
+
+def _response(**kwargs):
+    def make():
+        survey = f.SurveyFactory()
+        SurveyResponse.objects.create(
+            survey=survey, period_start=dt.date(2026, 1, 1), language="en", **kwargs
+        )
+
+    return make
+
+
+def _empty_batch():
+    InvitationBatch.objects.create(
+        survey=f.SurveyFactory(), period_start=dt.date(2026, 1, 1), channel="online", size=0
+    )
 
 
 def _duplicate_program():
@@ -224,6 +246,28 @@ BREAKERS = {
             "helpfulness",
         )
     },
+    "widgets_surveyresult_source_known": _survey(source="guessed"),
+    "widgets_survey_one_open_per_widget": _second_open_survey,
+    "widgets_survey_control_number_with_expiry": lambda: f.SurveyFactory(
+        control_number="1234-5678", control_expires=None
+    ),
+    "widgets_survey_status_known": lambda: f.SurveyFactory(status="deleted"),
+    "widgets_invitationbatch_size_positive": _empty_batch,
+    **{
+        f"widgets_surveyresponse_{q}_on_scale": _response(**{q: 6})
+        for q in (
+            "satisfaction",
+            "trust",
+            "ease",
+            "efficiency",
+            "effectiveness",
+            "transparency",
+            "helpfulness",
+        )
+    },
+    "widgets_surveyresponse_redacted_comment_empty": _response(
+        comment="Jane Roe", comment_redacted_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+    ),
     "outcomes_outcome_unique_name_per_agency": _duplicate_outcome,
     "outcomes_outcome_target_after_baseline": lambda: f.OutcomeFactory(
         baseline_date=dt.date(2026, 1, 1), target_date=dt.date(2026, 1, 1)

@@ -327,6 +327,27 @@ def test_fuzz_survey_form(world):
     fuzz("survey form", fz.form_data(valid), lambda d: post_form(client, url, d))
 
 
+def test_fuzz_hosted_survey_answer(world, settings):
+    """The public answer form (no account): junk is a message or a 302 (saved, or the
+    honeypot's silent refusal), never a 500 and never half saved."""
+    settings.SURVEY_ADDRESS_RATE = settings.SURVEY_RATE = "100000/h"
+    survey = f.SurveyFactory(widget=world["approved"], ask_channel=True, ask_segment=True)
+    world["approved"].customer_segments.add(world["segment"])
+    url = reverse("answer:survey", args=[survey.code]) + "?lang=es"
+    valid = {
+        **dict.fromkeys(Question.values, "4"),
+        "channel": "online",
+        "segment": str(world["segment"].pk),
+        "comment": "Todo bien.",
+    }
+    fuzz(
+        "hosted survey answer",
+        fz.form_data(valid, extra_fields=["fax_number"]),
+        # 413: an answer larger than SURVEY_MAX_BODY_BYTES, refused unread
+        lambda d: post_form(Client(), url, d, refused=(200, 413)),
+    )
+
+
 # --- outcomes, measurements, countermeasures, reviews ---------------------------------------
 
 

@@ -40,6 +40,10 @@ PUBLIC = {
     "public:outcomes-csv",
     "public:data-json",
     "public:dictionary-csv",
+    # hosted surveys: customers answer with no account (docs/surveys.md)
+    "answer:survey",
+    "answer:invitation",
+    "answer:thanks",
     # token API: 401 without a token
     "api:api-root",
     "api:openapi-json",

@@ -24,7 +24,19 @@ from outcomes.dashboard import add_months, reference_month
 from outcomes.models import Contribution, Countermeasure, Measurement, Outcome
 from widgets.api import tokens as api_tokens
 from widgets.api.tokens import issue_token
-from widgets.models import ApiToken, CountUpload, SurveyResult, Widget, WidgetCount, WidgetStatus
+from widgets.models import (
+    ApiToken,
+    CountUpload,
+    InvitationBatch,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyResult,
+    SurveyStatus,
+    Widget,
+    WidgetCount,
+    WidgetStatus,
+)
 
 from . import factories as f
 
@@ -40,7 +52,7 @@ class World:
         self.agency, self.manager = agency, manager
         self.program = f.ProgramFactory(agency=agency)
         self.size = 0
-        self.widget = self.outcome = self.review = self.segment = None
+        self.widget = self.outcome = self.review = self.segment = self.survey = None
 
     def grow(self, n):
         agency, first = self.agency, self.size
@@ -88,6 +100,34 @@ class World:
         quarter = dt.date(last.year, (last.month - 1) // 3 * 3 + 1, 1)
         SurveyResult.objects.bulk_create(
             [f.SurveyResultFactory.build(widget=w, period_start=quarter) for w in widgets]
+        )
+        # The first widget's hosted survey: a batch of invitations and an answer with a
+        # comment in each of n months.
+        if self.survey is None:
+            self.survey = Survey.objects.create(
+                widget=self.widget, title="How was it?", status=SurveyStatus.PUBLISHED
+            )
+        batches = InvitationBatch.objects.bulk_create(
+            [
+                InvitationBatch(
+                    survey=self.survey, period_start=add_months(last, -i), channel="mail", size=1
+                )
+                for i in numbers
+            ]
+        )
+        SurveyInvitation.objects.bulk_create([SurveyInvitation(batch=b) for b in batches])
+        SurveyResponse.objects.bulk_create(
+            [
+                SurveyResponse(
+                    survey=self.survey,
+                    period_start=add_months(last, -i),
+                    channel="online" if i % 2 else "",
+                    language="es" if i % 3 else "en",
+                    satisfaction=i % 5 + 1,
+                    comment=f"Comment {i}",
+                )
+                for i in numbers
+            ]
         )
         outcomes = Outcome.objects.bulk_create(
             [f.OutcomeFactory.build(agency=agency, name=f"Outcome {i}") for i in numbers]
@@ -164,6 +204,11 @@ def pages(world):
         "public widgets CSV": reverse("public:widgets-csv", args=[slug]),
         "public outcomes CSV": reverse("public:outcomes-csv", args=[slug]),
         "public data JSON": reverse("public:data-json", args=[slug]),
+        "hosted survey": reverse("widgets:hosted-survey", args=[world.survey.pk]),
+        "survey invitations": reverse("widgets:hosted-survey-invitations", args=[world.survey.pk]),
+        "survey comments": reverse("widgets:hosted-survey-comments", args=[world.survey.pk]),
+        "survey print": reverse("widgets:hosted-survey-print", args=[world.survey.pk]),
+        "public survey": reverse("answer:survey", args=[world.survey.code]),
         "API widgets": "/api/v1/widgets",
         "API counts of a widget": f"/api/v1/widgets/{widget.pk}/counts",
     }

@@ -17,10 +17,13 @@ from .models import (
     InventoryFinding,
     InventoryImport,
     PublishedRow,
+    Survey,
+    SurveyResponse,
     SurveyResult,
     Widget,
     WidgetCount,
 )
+from .surveys.rollup import entry_refusal
 
 
 class WidgetCountInline(admin.TabularInline):
@@ -151,13 +154,70 @@ class WidgetCountAdmin(WordedHistoryAdmin):
         obj._state.adding = False
 
 
+class SurveyResultAdminForm(forms.ModelForm):
+    """An entered result, as the entry page checks it: not in a quarter of collected ones."""
+
+    class Meta:
+        model = SurveyResult
+        fields = "__all__"  # noqa: DJ007 - the admin shows every figure of a result
+
+    def clean(self):
+        cleaned = super().clean()
+        widget = cleaned.get("widget")
+        why = widget and entry_refusal(widget, cleaned.get("period_start"))
+        if why:
+            self.add_error("period_start", why)
+        return cleaned
+
+
 @admin.register(SurveyResult)
 class SurveyResultAdmin(admin.ModelAdmin):
-    list_display = ["widget", "period_start", "segment", "respondents"]
-    list_filter = ["widget__agency"]
+    form = SurveyResultAdminForm
+    list_display = ["widget", "period_start", "segment", "source", "respondents"]
+    list_filter = ["source", "widget__agency"]
     search_fields = ["widget__name", "segment__name"]
     list_select_related = ["widget", "segment"]
     raw_id_fields = ["widget", "segment"]
+
+    def has_change_permission(self, request, obj=None):
+        # Collected results are their answers' (widgets.surveys.rollup): never typed over.
+        if obj is not None and obj.collected:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(Survey)
+class SurveyAdmin(WordedHistoryAdmin):
+    """Hosted surveys are made and moved on their own pages (docs/surveys.md): read here,
+    with their history (who made, edited, published, paused or closed them, and when)."""
+
+    list_display = ["widget", "code", "status", "control_number", "control_expires"]
+    list_filter = ["status", "widget__agency"]
+    search_fields = ["widget__name", "code", "title"]
+    list_select_related = ["widget"]
+    readonly_fields = [f.name for f in Survey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    """Customers' answers: read-only (a comment is redacted on the survey's comments page)."""
+
+    list_display = ["survey", "period_start", "channel", "language", "created_at"]
+    list_filter = ["language", "channel", "survey__widget__agency"]
+    list_select_related = ["survey__widget"]
+    readonly_fields = [f.name for f in SurveyResponse._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CountUpload)

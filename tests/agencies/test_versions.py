@@ -22,6 +22,7 @@ from ..factories import (
     ProgramFactory,
     ReviewFactory,
     StepChangeFactory,
+    SurveyFactory,
     SurveyResultFactory,
     UserFactory,
     WidgetCountFactory,
@@ -62,6 +63,7 @@ def full_agency(db):
     upload = CountUpload.objects.create(agency=agency, file_name="counts.csv")
     WidgetCountFactory(widget=widget, upload=upload, api_token=token)
     SurveyResultFactory(widget=widget, segment=segment)
+    SurveyFactory(widget=widget)
     PublishedRow.objects.create(widget=widget, file="services", fiscal_year=2024, row_number=2)
     InventoryFinding.objects.create(
         widget=widget, grade="error", file="services", column="x", message="m"

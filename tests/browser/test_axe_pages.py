@@ -24,6 +24,8 @@ from tests import factories as f
 from widgets.api.tokens import issue_token
 from widgets.models import (
     CountUpload,
+    Survey,
+    SurveyInvitation,
     SurveyResult,
     Widget,
     WidgetCount,
@@ -61,6 +63,10 @@ FORM_PAGES = {
     "outcomes:measurement-import",
     "outcomes:countermeasure-create",
     "outcomes:review-create",
+    "widgets:hosted-survey-new",
+    "widgets:hosted-survey-edit",
+    "widgets:hosted-survey-invitations",
+    "answer:survey",
 }
 
 
@@ -99,6 +105,9 @@ def _samples():
         filenames=["si_2024.csv", "ss_2024.csv"],
         message="Service inventory saved: 279 widgets created, 0 changed.",
     )
+    # The demo's hosted survey (seed_demo), one of its invitations not yet answered.
+    hosted = Survey.objects.get(widget__agency=deq)
+    invitation = SurveyInvitation.objects.filter(batch__survey=hosted, response=None).first()
     slug = {"slug": "deq"}
     return {
         "agencies:detail": slug,
@@ -142,6 +151,19 @@ def _samples():
         "outcomes:review-pack": {"pk": held.pk},
         "outcomes:review-pack-pdf": {"pk": held.pk},
         "outcomes:review-pack-make": {"pk": review.pk},
+        "widgets:hosted-survey-new": {"pk": widget.pk},  # a widget with no survey: the form
+        "widgets:hosted-survey": {"pk": hosted.pk},
+        "widgets:hosted-survey-edit": {"pk": hosted.pk},
+        "widgets:hosted-survey-action": {"pk": hosted.pk, "action": "pause"},
+        "widgets:hosted-survey-qr": {"pk": hosted.pk},
+        "widgets:hosted-survey-print": {"pk": hosted.pk},
+        "widgets:hosted-survey-invitations": {"pk": hosted.pk},
+        "widgets:hosted-survey-invitations-csv": {"pk": hosted.batches.first().pk},
+        "widgets:hosted-survey-comments": {"pk": hosted.pk},
+        "widgets:hosted-survey-redact": {"pk": hosted.responses.first().pk},
+        "answer:survey": {"code": hosted.code},
+        "answer:invitation": {"token": invitation.token},
+        "answer:thanks": {"code": hosted.code},
         "public:agency": slug,
         "public:data": slug,
         "public:widgets-csv": slug,

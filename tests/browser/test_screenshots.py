@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from outcomes.models import Outcome
-from widgets.models import Widget
+from widgets.models import Survey, Widget
 
 from .conftest import SCREENSHOTS as OUT
 from .conftest import assert_no_axe_violations, measurement_files, upload
@@ -33,6 +33,8 @@ def _pages():
         "dashboard": "/outcomes/agency/deq/",
         "scorecard": "/outcomes/scorecard/",
         "outcome": f"/outcomes/{Outcome.objects.filter(agency__slug='deq').first().pk}/",
+        # A hosted survey's page: its links, QR code and funnel (docs/surveys.md).
+        "survey": f"/widgets/survey/{Survey.objects.get(widget__agency__slug='deq').pk}/",
     }
 
 
@@ -60,6 +62,9 @@ def test_screenshots_of_the_main_pages(page, base):
         " === document.querySelectorAll('[data-vega-spec]').length"
     )
     _shoot(page, "public", widths=(1920, 1280, 390))
+    # What a customer answers, in Spanish, with no account (docs/surveys.md).
+    page.goto(f"{base}/s/{Survey.objects.get(widget__agency__slug='deq').code}/?lang=es")
+    _shoot(page, "survey-answer-es", widths=(390, 1280, 1920))
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill("manager@deq")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
@@ -67,7 +72,7 @@ def test_screenshots_of_the_main_pages(page, base):
     for name, path in _pages().items():
         page.goto(base + path)
         _shoot(page, name)
-    assert len(list(OUT.glob("*-390.png"))) >= len(_pages()) + 1
+    assert len(list(OUT.glob("*-390.png"))) >= len(_pages()) + 2
 
 
 def test_screenshots_of_a_process_behaviour_chart_after_a_step_change(page, base):

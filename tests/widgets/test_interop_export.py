@@ -148,7 +148,7 @@ def test_a11_export_columns_and_values(client, agency_a, staff_a):
         "respondents",
     ]
     assert header[10:15] == [f"satisfaction_{p}" for p in range(1, 6)]
-    assert header[-1] == "helpfulness_5"
+    assert header[-2:] == ["helpfulness_5", "source"]  # entered or collected
     (row,) = _rows(response)
     assert (row["organization"], row["service"], row["channel"]) == (
         "Department of A",

@@ -28,7 +28,7 @@ from config.forms import refuse_stale_save
 from .. import measures, pictures
 from ..models import Widget, WidgetStatus
 from ..periods import next_period_start, period_start
-from ..surveys.results import survey_summary_for_widget
+from ..surveys.results import current_survey, survey_summary_for_widget
 from . import selectors, services
 from .filters import WidgetFilter
 from .forms import TransitionForm, WidgetForm
@@ -173,6 +173,7 @@ def widget_detail(request, widget):
             # The service inventory's data errors on the rows this widget was imported from.
             "inventory_findings": list(widget.inventory_findings.all()),
             "may_change_surveys": _may_change(request.user, widget),
+            "hosted_survey": current_survey(widget),
         },
     )
 

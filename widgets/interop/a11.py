@@ -6,6 +6,11 @@ number of answers at each point of the 1-5 scale.
 Results for all customers of a widget are exported (per-segment results are
 the agency's own breakdown). Several results in one quarter (monthly surveys)
 are added up; a figure unknown in every one of them stays blank.
+
+Results entered by staff and results collected by a hosted survey come out the
+same way; the last column, `source`, says which ("entered" or "collected"). They
+are never added together: a quarter holds one or the other (widgets.surveys.rollup),
+and the grouping keeps them apart all the same.
 """
 
 from django.conf import settings
@@ -26,7 +31,7 @@ BASE_COLUMNS = [
     "respondents",
 ]
 ANSWER_COLUMNS = [answer_field(q, p) for q in Question.values for p in SCALE]
-COLUMNS = BASE_COLUMNS + ANSWER_COLUMNS
+COLUMNS = [*BASE_COLUMNS, *ANSWER_COLUMNS, "source"]
 SUMMED = ["customers_served", "offered", "respondents", *ANSWER_COLUMNS]
 
 
@@ -55,6 +60,7 @@ def rows(agency, *, user):
             result.widget_id,
             fiscal_year(result.period_start),
             fiscal_quarter(result.period_start),
+            result.source,
         )
         if key not in grouped:
             grouped[key] = {"widget": result.widget, **dict.fromkeys(SUMMED)}
@@ -62,7 +68,7 @@ def rows(agency, *, user):
         for name in SUMMED:
             totals[name] = _add(totals[name], getattr(result, name))
     table = []
-    for (_, year, quarter), totals in grouped.items():
+    for (_, year, quarter, source), totals in grouped.items():
         widget = totals["widget"]
         table.append(
             [
@@ -77,6 +83,7 @@ def rows(agency, *, user):
                 totals["offered"],
                 totals["respondents"],
                 *[totals[name] for name in ANSWER_COLUMNS],
+                source,
             ]
         )
     return COLUMNS, table

@@ -19,6 +19,14 @@ from .definitions import (
     WidgetQuerySet,
     WidgetStatus,
 )
+from .hosted import (
+    InvitationBatch,
+    Language,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyStatus,
+)
 from .inventory import (
     Grade,
     InventoryFile,
@@ -26,7 +34,7 @@ from .inventory import (
     InventoryImport,
     PublishedRow,
 )
-from .surveys import SCALE, Question, SurveyResult, answer_field
+from .surveys import SCALE, Question, ResultSource, SurveyResult, answer_field
 
 __all__ = [
     "CHANNEL_COUNT_FIELDS",
@@ -43,9 +51,16 @@ __all__ = [
     "InventoryFile",
     "InventoryFinding",
     "InventoryImport",
+    "InvitationBatch",
+    "Language",
     "PublishedRow",
     "Question",
+    "ResultSource",
+    "Survey",
+    "SurveyInvitation",
+    "SurveyResponse",
     "SurveyResult",
+    "SurveyStatus",
     "Widget",
     "WidgetCount",
     "WidgetKind",

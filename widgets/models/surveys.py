@@ -21,6 +21,15 @@ class Question(models.TextChoices):
     HELPFULNESS = "helpfulness", "Employee helpfulness"
 
 
+class ResultSource(models.TextChoices):
+    """Where a survey result came from. Entered results (typed or imported by staff) and
+    results collected here (rolled up from answers to a hosted survey) are never mixed:
+    a widget's fiscal quarter holds one kind or the other (widgets.surveys.rollup)."""
+
+    ENTERED = "entered", "Entered by staff"
+    COLLECTED = "collected", "Collected here"
+
+
 # The 1-5 agreement scale, strongly disagree .. strongly agree.
 SCALE = (1, 2, 3, 4, 5)
 
@@ -58,6 +67,9 @@ class SurveyResult(TimeStampedModel):
     customers_served = models.PositiveIntegerField(null=True, blank=True)
     offered = models.PositiveIntegerField("customers offered the survey", null=True, blank=True)
     respondents = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(
+        max_length=10, choices=ResultSource.choices, default=ResultSource.ENTERED, editable=False
+    )
 
     objects = OfWidgetQuerySet.as_manager()
 
@@ -87,10 +99,18 @@ class SurveyResult(TimeStampedModel):
                 name="widgets_surveyresult_respondents_lte_offered",
             ),
             *[_answers_within_respondents(q) for q in Question.values],
+            models.CheckConstraint(
+                condition=Q(source__in=ResultSource.values),
+                name="widgets_surveyresult_source_known",
+            ),
         ]
 
     def __str__(self):
         return f"{self.widget} — survey {self.period_start:%Y-%m-%d}"
+
+    @property
+    def collected(self):
+        return self.source == ResultSource.COLLECTED
 
     def answers(self, question):
         """Counts at points 1..5 for a question (None where unknown)."""

@@ -8,7 +8,8 @@ no more than the respondents.
 
 from django import forms
 
-from ..models import SCALE, Question, SurveyResult, answer_field
+from ..models import SCALE, Question, ResultSource, SurveyResult, answer_field
+from .rollup import entry_refusal
 
 COUNT_FIELDS = ("customers_served", "offered", "respondents")
 POINT_LABELS = {
@@ -104,6 +105,9 @@ class SurveyResultForm(forms.ModelForm):
                     "respondents", "Enter the number of respondents when you enter answers."
                 )
         self._check_unique(cleaned)
+        why = entry_refusal(self.widget, cleaned.get("period_start"))
+        if why and "period_start" not in self.errors:
+            self.add_error("period_start", why)
         return cleaned
 
     def _check_unique(self, cleaned):
@@ -111,7 +115,10 @@ class SurveyResultForm(forms.ModelForm):
         if self.known_unique or period is None:
             return
         others = SurveyResult.objects.filter(
-            widget=self.widget, period_start=period, segment=cleaned.get("segment")
+            widget=self.widget,
+            period_start=period,
+            segment=cleaned.get("segment"),
+            source=ResultSource.ENTERED,
         ).exclude(pk=self.instance.pk)
         if others.exists():
             self.add_error(

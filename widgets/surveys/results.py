@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, When
 
 from agencies.errors import UploadRejected
 from agencies.previews import CHANGED, ERROR, NEW, UNCHANGED, Cell, Preview
@@ -24,8 +25,17 @@ from agencies.tabular import cell_text
 from customers.models import CustomerSegment
 from customers.satisfaction import Csat, is_low_sample, mean_score, response_rate, share_agreeing
 
-from ..models import SCALE, Question, SurveyResult, Widget, answer_field
+from ..models import (
+    SCALE,
+    Question,
+    ResultSource,
+    SurveyResult,
+    SurveyStatus,
+    Widget,
+    answer_field,
+)
 from .forms import COUNT_FIELDS, SurveyResultForm
+from .rollup import entry_refusal, lock_widget
 
 ANSWER_FIELDS = [answer_field(q, p) for q in Question.values for p in SCALE]
 IMPORT_COLUMNS = ["widget_id", "period_start", "segment", *COUNT_FIELDS, *ANSWER_FIELDS]
@@ -86,6 +96,13 @@ class SurveySummary:
     @property
     def response_rate_percent(self):
         return None if self.response_rate is None else round(self.response_rate * 100, 1)
+
+
+def current_survey(widget):
+    """The widget's hosted survey that is not closed, or the latest closed one (or None)."""
+    return widget.surveys.order_by(
+        Case(When(status=SurveyStatus.CLOSED, then=1), default=0), "-created_at"
+    ).first()
 
 
 def survey_summary_for_widget(widget, *, limit=SUMMARY_LIMIT):
@@ -156,7 +173,9 @@ def preview_import(rows, *, user):
     }
     existing = {
         (r.widget_id, r.period_start, r.segment_id): r
-        for r in SurveyResult.objects.filter(widget__in=widgets.values())
+        for r in SurveyResult.objects.filter(
+            widget__in=widgets.values(), source=ResultSource.ENTERED
+        )
     }
     seen = {}
     return Preview([_preview_row(n, data, widgets, segments, existing, seen) for n, data in rows])
@@ -227,7 +246,16 @@ def commit_import(preview):
         )
     try:
         with transaction.atomic():
+            # With the widgets locked, no answer can start a quarter's collected results
+            # between this check and the save (widgets.surveys.rollup).
+            for widget in sorted(
+                {r.widget.pk: r.widget for r in preview.to_save}.values(), key=lambda w: w.pk
+            ):
+                lock_widget(widget)
             for row in preview.to_save:
+                why = entry_refusal(row.widget, row.period_start)
+                if why:
+                    raise ImportRefused(preview, f"Row {row.number}: {why} Nothing was saved.")
                 row.instance.save()
     except IntegrityError as exc:
         raise ImportRefused(

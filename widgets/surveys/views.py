@@ -9,9 +9,14 @@ from agencies import tabular
 from agencies.permissions import SIGNED_IN, STAFF, grant
 from agencies.uploads import UploadView
 
-from ..models import SurveyResult, Widget
+from ..models import ResultSource, SurveyResult, Widget
 from .forms import SurveyResultForm
 from .results import IMPORT_COLUMNS, REQUIRED_COLUMNS, commit_import, preview_import
+from .rollup import entry_refusal, lock_widget
+
+
+class EntryRefused(Exception):
+    pass
 
 
 def _entry(request, *, widget, result):
@@ -19,7 +24,14 @@ def _entry(request, *, widget, result):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
+                # Checked again with the widget locked: answers may have come meanwhile.
+                lock_widget(widget)
+                why = entry_refusal(widget, form.cleaned_data["period_start"])
+                if why:
+                    raise EntryRefused(why)
                 form.save()
+        except EntryRefused as exc:
+            form.add_error("period_start", str(exc))
         except IntegrityError:
             form.add_error(
                 None,
@@ -43,7 +55,10 @@ def survey_create(request, widget):
 
 @grant(
     STAFF,
-    result=SurveyResult.objects.select_related("widget__agency", "segment"),
+    # Collected results are the answers' (widgets.surveys.rollup): not edited by hand.
+    result=SurveyResult.objects.filter(source=ResultSource.ENTERED).select_related(
+        "widget__agency", "segment"
+    ),
     to="change its survey results",
 )
 def survey_edit(request, result):

@@ -100,6 +100,26 @@ AGENCIES = [
                     "unbalanced": (7, 11),
                 },
                 "survey": None,
+                # Customers answer for themselves (docs/surveys.md): a hosted survey.
+                "hosted_survey": {
+                    "title": "How was getting your water discharge permit?",
+                    "title_es": "¿Cómo le fue al obtener su permiso de descarga de agua?",
+                    "intro": "Two minutes, no name needed. We read every answer.",
+                    "intro_es": "Dos minutos, sin dar su nombre. Leemos cada respuesta.",
+                    "control_number": "2040-0117",
+                    "invitations": 60,
+                    "answered": 14,
+                    "by_link": 6,
+                    "mean": 3.8,
+                    # (comment, the language it was written in)
+                    "comments": [
+                        ("The online form saved my draft, which helped.", "en"),
+                        ("Took three weeks longer than the letter said.", "en"),
+                        ("La persona que me atendió explicó todo muy bien.", "es"),
+                        ("I had to send the same map twice.", "en"),
+                        ("Clear instructions.", "en"),
+                    ],
+                },
             },
             {
                 "name": "Water discharge inspection report",

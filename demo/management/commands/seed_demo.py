@@ -39,6 +39,8 @@ from widgets.models import (
     SCALE,
     CountSource,
     Question,
+    Survey,
+    SurveyResponse,
     SurveyResult,
     Widget,
     WidgetCount,
@@ -50,6 +52,7 @@ from widgets.periods import (
     fiscal_year_start,
     period_start,
 )
+from widgets.surveys import answering, hosting
 
 from ._demo_data import ADMIN, AGENCIES, QUESTION_OFFSET
 from ._simulate import answers_for, outcome_values, recent_periods, simulate_counts
@@ -202,6 +205,9 @@ class Command(BaseCommand):
             widget = widgets[item["name"]]
             if widget.status in COUNTED_STATUSES and "flow" in item:
                 self.counts(widget, item, people["staff"])
+        for item in spec["widgets"]:
+            if "hosted_survey" in item:
+                self.hosted_survey(widgets[item["name"]], item["hosted_survey"], people)
         outcomes = {}
         for item in spec["outcomes"]:
             outcomes[item["name"]] = self.outcome(agency, item, programs, widgets, people)
@@ -355,6 +361,65 @@ class Command(BaseCommand):
                     **answers,
                 },
             )
+
+    def hosted_survey(self, widget, spec, people):
+        """A published hosted survey with invitations and answers, made once through the
+        domain's services (widgets.surveys): staff make it, the manager publishes it,
+        invitations go out for last month's online deliveries, and customers answer, some
+        by invitation, some through the short link, some in Spanish."""
+        if widget.surveys.exists():
+            return
+        staff, manager = people["staff"], people["manager"]
+        survey = Survey(
+            widget=widget,
+            title=spec["title"],
+            title_es=spec["title_es"],
+            intro=spec["intro"],
+            intro_es=spec["intro_es"],
+            ask_channel=True,
+            ask_segment=True,
+            control_number=spec["control_number"],
+            control_expires=self.today.replace(year=self.today.year + 2, day=1),
+        )
+        survey = hosting.create_survey(survey=survey, by=staff)
+        hosting.transition_survey(survey=survey, action="publish", by=manager)
+        last_month = period_start(self.today.replace(day=1) - dt.timedelta(days=1), "month")
+        # One invitation per widget delivered online last month (the counts say how many).
+        delivered = (
+            widget.counts.filter(period_start=last_month)
+            .values_list("delivered", flat=True)
+            .first()
+        )
+        size = min(delivered or spec["invitations"], spec["invitations"])
+        batch = hosting.make_invitations(
+            survey=survey,
+            period_start=last_month,
+            channel="online",
+            segment=None,
+            size=size,
+            by=staff,
+        )
+        rng = self.rng("hosted survey", widget.agency.slug, widget.name)
+        answered = min(spec["answered"], max(1, size * 3 // 10))  # about three in ten answer
+        invitations = list(batch.invitations.order_by("pk")[:answered])
+        comments = iter(spec["comments"])
+        for n in range(len(invitations) + spec["by_link"]):
+            invitation = invitations[n] if n < len(invitations) else None
+            centre = spec["mean"] + rng.gauss(0, 0.9)
+            cleaned = {
+                q: min(5, max(1, round(centre + QUESTION_OFFSET[q] + rng.gauss(0, 0.5))))
+                for q in Question.values
+                if rng.random() > 0.08  # now and then a question left unanswered
+            }
+            if invitation is None:
+                cleaned["channel"] = rng.choice(["online", "in_person", "mail"])
+            language = "es" if rng.random() < 0.3 else "en"
+            if rng.random() < 0.4:
+                cleaned["comment"], language = next(comments, ("", language))
+            answering.record_answer(
+                survey=survey, invitation=invitation, cleaned=cleaned, language=language
+            )
+        self.created[SurveyResponse] += len(invitations) + spec["by_link"]
 
     def outcome(self, agency, item, programs, widgets, people):
         months = recent_periods(self.today, Frequency.MONTH, MONTHS)
