@@ -54,9 +54,11 @@ def test_a_large_count_upload_is_saved_in_the_background_with_a_progress_bar(
     settings.UPLOAD_BACKGROUND_ROWS = 1000
     sign_in("staff@deq")
     page.goto(f"{base}/widgets/counts/deq/upload/")
+    page.set_default_timeout(120_000)  # the preview reads 12,000 rows inside the request
     upload(page, counts_file)
     with page.expect_navigation():
         page.get_by_role("button", name="Save 12,000 rows").click()
+    page.set_default_timeout(10_000)
 
     # Queued: nothing saved by the request; the page shows the bar and how to follow it.
     job = UploadJob.objects.get()
