@@ -377,6 +377,13 @@ def test_staff_cannot_enter_a_result_for_a_quarter_with_collected_answers(client
     assert not SurveyResult.objects.filter(source=ResultSource.ENTERED).exists()
 
 
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
+def test_the_quarter_rule_holds_at_the_ends_of_the_calendar(survey, day):
+    # Found by the fuzz test of the survey form: year 10000 does not exist.
+    assert rollup.entry_refusal(survey.widget, day) is None
+    assert rollup.quarter_of(day)[0] <= day
+
+
 def test_answers_for_a_quarter_with_entered_results_are_kept_but_held(client, survey):
     today = timezone.localdate()
     entered = f.SurveyResultFactory(

@@ -68,9 +68,13 @@ def survey_period(widget, day):
 
 
 def quarter_of(day):
-    """(first day, first day of the next) of the fiscal quarter that holds `day`."""
+    """(first day, first day of the next) of the fiscal quarter that holds `day`; the
+    next is None for the last quarter a date can name (year 9999: no year 10000)."""
     start = period_start(day, Frequency.QUARTER)
-    return start, next_period_start(start, Frequency.QUARTER)
+    try:
+        return start, next_period_start(start, Frequency.QUARTER)
+    except (ValueError, OverflowError):
+        return start, None
 
 
 def lock_widget(widget):
@@ -80,6 +84,8 @@ def lock_widget(widget):
 
 def _in_quarter(day):
     start, end = quarter_of(day)
+    if end is None:
+        return Q(period_start__gte=start)
     return Q(period_start__gte=start, period_start__lt=end)
 
 
