@@ -28,7 +28,10 @@ fails for a model of these apps that is neither in TABLES nor in UNVERSIONED.
 """
 
 import hashlib
+import time
+import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -248,6 +251,9 @@ def in_app_transaction():
 # A cached page is never stale (its key changes with the data); this only bounds
 # how long an entry nobody asks for again takes memory.
 CACHE_SECONDS = 3600
+# How long a reader waiting for another's build sleeps between looks at the cache:
+# short at first (most builds take 20-300 ms), then every POLL_MAX seconds.
+POLL_FIRST, POLL_MAX = 0.005, 0.05
 
 
 def scope_key(user):
@@ -267,6 +273,11 @@ def cached(name, parts, build, *, agency_ids=None, timeout=CACHE_SECONDS):
     string, today's date...): any value with a stable repr. The versions are read
     before `build()` runs, so an entry is never older than its key. Inside a
     transaction the app opened, nothing is read from or written to the cache.
+
+    Readers who miss the same key at once build it once between them
+    (`_build_once`): the others wait for it. A waiting reader gets the page
+    built for the versions it read, never an older one: there is no stale page to
+    serve, since an older page is under another key.
     """
     if in_app_transaction():
         return build()
@@ -274,6 +285,54 @@ def cached(name, parts, build, *, agency_ids=None, timeout=CACHE_SECONDS):
     key = f"page:{name}:{token(agency_ids)}:{digest}"
     value = cache.get(key)
     if value is None:
-        value = build()
-        cache.set(key, value, timeout)
+        value = _build_once(key, build, timeout)
+    return value
+
+
+def _build_once(key, build, timeout):
+    """Build the page under `key` in one of the readers who miss it at once, and let
+    the others wait for it.
+
+    After a write, the first readers of a page all miss it together (every worker,
+    and every host when CACHE_URL is shared). The one that takes the lock (cache
+    `add`: atomic on every backend, SET NX on Redis) builds; the others look for
+    the page it stores. The lock expires after PAGE_BUILD_LOCK_SECONDS, so a
+    builder that died (gunicorn's timeout, out of memory) holds nobody up longer
+    than that: a waiting reader then takes the lock and builds. A reader that has
+    waited PAGE_BUILD_WAIT_SECONDS for a builder still at work builds the page
+    itself, as it does when the cache does not answer.
+    """
+    lock, me = f"{key}:building", uuid.uuid4().hex
+    deadline = time.monotonic() + settings.PAGE_BUILD_WAIT_SECONDS
+    pause, looked_again = POLL_FIRST, False
+    while True:
+        if cache.add(lock, me, settings.PAGE_BUILD_LOCK_SECONDS):
+            try:
+                # Another reader may have stored it between our miss and our lock.
+                value = cache.get(key)
+                if value is None:
+                    value = build()
+                    cache.set(key, value, timeout)
+                return value
+            finally:
+                if cache.get(lock) == me:  # not a lock taken over after ours expired
+                    cache.delete(lock)
+        value = cache.get(key)
+        if value is not None:
+            return value
+        if not cache.has_key(lock):
+            # Neither the page nor a lock: the builder failed (the error is its own
+            # reader's) or its lock just expired, so try for the lock once more
+            # at once; or the cache does not answer (agencies.shared_cache: `add`
+            # then fails too), so build here rather than wait on nothing.
+            if looked_again:
+                break
+            looked_again = True
+            continue
+        if time.monotonic() >= deadline:
+            break  # a builder still at work: keep this reader waiting no longer
+        time.sleep(pause)
+        pause = min(pause * 2, POLL_MAX)
+    value = build()
+    cache.set(key, value, timeout)
     return value

@@ -175,6 +175,14 @@ elif urlsplit(CACHE_URL).scheme in {"redis", "rediss", "unix"}:
 else:
     raise ImproperlyConfigured("CACHE_URL must name a Redis server, e.g. redis://host:6379/0.")
 
+# After a write, the readers who miss a page at once build it once between them: one
+# builds under a lock kept in the cache, the others wait for its page
+# (agencies.versions). The lock expires after PAGE_BUILD_LOCK_SECONDS (a builder
+# that died holds no one up longer); a reader waits PAGE_BUILD_WAIT_SECONDS at most
+# for a builder still at work, then builds the page itself. Whole seconds (Redis).
+PAGE_BUILD_LOCK_SECONDS = int(env("PAGE_BUILD_LOCK_SECONDS", "5"))
+PAGE_BUILD_WAIT_SECONDS = int(env("PAGE_BUILD_WAIT_SECONDS", "5"))
+
 # Work that may outlast a request (a large upload) is queued in the database and
 # run by `manage.py worker` (docs/operations.md, docs/adr/0004).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,4 +1,5 @@
-"""A real OpenID Connect provider (tests/oidc/provider.mjs) for the sign-in tests."""
+"""A real OpenID Connect provider (tests/oidc/provider.mjs) for the sign-in tests, and
+the real Redis for the tests of the shared cache (tests/redis_cache.py)."""
 
 from urllib.parse import urljoin, urlsplit
 
@@ -6,6 +7,7 @@ import pytest
 import requests
 
 from tests.oidc.server import OIDCProvider
+from tests.redis_cache import prefix, redis_client, shared  # noqa: F401 - fixtures
 
 CALLBACK = "http://testserver/accounts/oidc/test/login/callback/"
 AFTER_LOGOUT = "http://testserver/accounts/login/"

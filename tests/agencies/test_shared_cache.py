@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -22,43 +21,11 @@ from django.urls import reverse
 from widgets.api import tokens as api_tokens
 
 from ..factories import TEST_PASSWORD
+from ..redis_cache import BACKEND, REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-BACKEND = "agencies.shared_cache.RedisCache"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def redis_client():
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError as exc:
-        if "TEST_REDIS_URL" in os.environ:
-            pytest.fail(f"TEST_REDIS_URL={REDIS_URL} does not answer: {exc}")
-        pytest.skip(f"no Redis answers at {REDIS_URL} ({exc}); .ci/run starts one")
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def prefix(redis_client):
-    """A key prefix of this test's own; its keys are deleted afterwards."""
-    name = f"widgets-test-{uuid.uuid4().hex}"
-    yield name
-    keys = list(redis_client.scan_iter(match=f"{name}:*", count=1000))
-    if keys:
-        redis_client.delete(*keys)
-
-
-@pytest.fixture
-def shared(settings, prefix):
-    """This process's caches on Redis, as CACHE_URL sets them (config/settings.py)."""
-    config = {"BACKEND": BACKEND, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
-    settings.CACHES = {"default": config, "ratelimit": config}
-    return prefix
 
 
 def test_settings_put_pages_and_rate_limits_on_the_redis_cache_url_names():
