@@ -9,7 +9,10 @@ agencies and widgets with a tenth of the history) with `generate_scale`, reusing
 them when complete (`--rebuild` to start again); runs collectstatic; starts
 gunicorn with DJANGO_ENV=production on 127.0.0.1; and measures, all in one run:
 
-- each page under 4 concurrent users (wrk: 2 threads, 4 connections, signed in);
+- each page under 4 concurrent users (wrk: 2 threads, 4 connections, signed in),
+  while nobody writes and while bench/writer.py saves counts through the app's
+  write path (1 a second in the measured agency, 5 a second statewide), with the
+  per-process cache and with the shared cache on Redis (bench/under_writes.py);
 - queries per page (test client + CaptureQueriesContext, bench/workers.py);
 - the agency dashboard at 10% and 100% of the data;
 - a 100,000-row count CSV through CountFile preview + commit, against COPY of
@@ -19,8 +22,8 @@ With `--only import` it measures the import alone (no gunicorn, no wrk, no 10%
 database; an existing database is reused whatever its end date) and prints its
 figures without touching bench/results.json.
 
-Results go to bench/results.json and a table. It is a measurement: targets are
-marked PASS/FAIL and the exit status is 0 whatever they say.
+Results go to bench/results.json and a table (bench/report.py). It is a
+measurement: targets are marked PASS/FAIL and the exit status is 0 whatever they say.
 """
 
 import argparse
@@ -29,17 +32,17 @@ import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psycopg
+import report
+import serving
+import under_writes
 from common import PYTHON, ROOT, SEED, log, production_env, run, worker
 from count_import import measure_import, print_import
 
@@ -48,16 +51,6 @@ PRESETS = {  # generate_scale presets, and how long to load each page
     "small": {"preset": "small", "seconds": 4, "dashboard_runs": 8},
     "state": {"preset": "state", "seconds": 12, "dashboard_runs": 8},
 }
-WORKERS = 4
-TARGETS = [  # (figure, label, comparison, limit)
-    ("list_vs_healthz", "widget list rps / healthz rps", ">=", 0.12),
-    ("dashboard_p95_ms", "agency dashboard p95 (ms)", "<=", 150),
-    ("scorecard_p95_ms", "statewide scorecard p95 (ms)", "<=", 300),
-    ("dashboard_100_vs_10", "dashboard time 100% / 10% data", "<=", 1.5),
-    ("import_vs_copy", "CSV import rows/s / bare COPY rows/s", ">=", 0.30),
-    ("import_vs_copy_into_table", "import / COPY into the counts table", ">=", 0.30),
-    ("import_memory_growth", "import peak RSS 100k / 10k rows", "<=", 1.25),
-]
 
 
 # -- databases --------------------------------------------------------------------------
@@ -110,85 +103,6 @@ def ensure_database(name, params, env, rebuild):
     return url, database_state(name)[1], time.monotonic() - started
 
 
-# -- the server and the load generator --------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(env, port, logdir):
-    log(f"gunicorn: {WORKERS} workers on 127.0.0.1:{port}")
-    process = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--access-logfile",
-            str(logdir / "access.log"),
-            "--error-logfile",
-            str(logdir / "error.log"),
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.3)
-    stop(process)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s; see its error.log")
-
-
-def stop(process):
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-def get(url, cookie):
-    headers = {"X-Forwarded-Proto": "https"}
-    if cookie:
-        headers["Cookie"] = f"sessionid={cookie}"
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-        response.read()
-        return response.status
-
-
-def load_page(wrk, base, path, cookie, seconds):
-    status = get(base + path, cookie)
-    # Warm every worker (templates, and the page cache: each process keeps its own)
-    # under the same load, so that the measured run is the steady state. What a page
-    # costs when its cache is cold is measured apart (`cold_ms`, in-process).
-    subprocess.run(  # noqa: S603
-        [wrk, "-t2", "-c4", "-d2s", "--timeout", "30s",
-         "-s", str(ROOT / "bench" / "session.lua"), base + path],
-        env={**os.environ, "BENCH_COOKIE": cookie},
-        capture_output=True, check=True, timeout=60,
-    )  # fmt: skip
-    result = subprocess.run(  # noqa: S603
-        [wrk, "-t2", "-c4", f"-d{seconds}s", "--timeout", "30s", "--latency",
-         "-s", str(ROOT / "bench" / "session.lua"), base + path],
-        env={**os.environ, "BENCH_COOKIE": cookie},
-        capture_output=True, text=True, check=True, timeout=seconds + 60,
-    )  # fmt: skip
-    line = [x for x in result.stdout.splitlines() if x.startswith("BENCH_JSON ")][-1]
-    return {"status_before": status, **json.loads(line.removeprefix("BENCH_JSON "))}
-
-
 def dashboard_scaling(env, url10, agency, runs, rounds=3):
     """The dashboard built cold at 100% and at 10% of the data, in alternating rounds
     (so that the machine's drift falls on both alike); medians of all the runs."""
@@ -235,57 +149,17 @@ def machine(url):
         "python": platform.python_version(),
         "postgresql": postgres,
         "wrk": (wrk.stdout or wrk.stderr).split("\n")[0].strip(),
-        "gunicorn_workers": WORKERS,
+        "gunicorn_workers": serving.WORKERS,
         # Other work on the machine skews every figure: the 1-minute load average
         # should be near 0 before the run.
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
 
-def verdicts(figures):
-    rows = []
-    for key, label, comparison, limit in TARGETS:
-        value = figures.get(key)
-        ok = value is not None and (value >= limit if comparison == ">=" else value <= limit)
-        rows.append({"figure": key, "label": label, "value": value,
-                     "target": f"{comparison} {limit}", "pass": ok})  # fmt: skip
-    return rows
-
-
-def print_table(results):
-    print(f"\nBenchmark, scale {results['scale']} ({results['timestamp']}):")
-    print(f"{'page':<20} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'queries':>8}"
-          f" {'cold ms':>8} {'cold queries':>13}")  # fmt: skip
-    for name, page in results["pages"].items():
-        print(f"{name:<20} {page['rps']:>8.1f} {page['p50_ms']:>8.1f} {page['p95_ms']:>8.1f} "
-              f"{page['p99_ms']:>8.1f} {page['cached_queries']:>8} {page['cold_ms']:>8.0f} "
-              f"{page['queries']:>13}")  # fmt: skip
-    print(
-        "(rps and latency: steady state under load, caches warm; cold: one request in-process"
-        " with the page cache empty, as after a write)"
-    )
-    imp, dash = results["import"], results["dashboard_scaling"]
-    print(f"\nCSV import {imp['rows']:,} rows: {imp['import_rows_per_s']:,.0f} rows/s "
-          f"(commit alone {imp['commit_rows_per_s']:,.0f}); COPY {imp['copy_rows_per_s']:,.0f} "
-          f"rows/s (into an indexed copy {imp['copy_indexed_rows_per_s']:,.0f}, into the counts "
-          f"table {imp['copy_table_rows_per_s']:,.0f}); peak RSS "
-          f"{imp['peak_rss_mb']} MB")  # fmt: skip
-    print(f"Dashboard median: {dash['10pct']['median_ms']:.0f} ms at 10% of the data, "
-          f"{dash['100pct']['median_ms']:.0f} ms at 100%\n")  # fmt: skip
-    print(f"{'target':<36} {'value':>9} {'target':>9}  result")
-    for row in results["verdicts"]:
-        value = "n/a" if row["value"] is None else f"{row['value']:.3g}"
-        print(f"{row['label']:<36} {value:>9} {row['target']:>9}  "
-              f"{'PASS' if row['pass'] else 'FAIL'}")  # fmt: skip
-    print("\nA measurement, not a gate: the exit status is 0 whatever the verdicts.")
-    if results["scale"] != "state":
-        print("The latency targets are for SCALE=state; at other scales they are indicative.")
-
-
 # -- main -------------------------------------------------------------------------------
 
 
-def main():
+def options_of(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=sorted(PRESETS), default="small")
     parser.add_argument("--rebuild", action="store_true", help="Build the databases again.")
@@ -293,7 +167,30 @@ def main():
     parser.add_argument(
         "--only", choices=["import"], help="Measure only this part (the count import)."
     )
-    options = parser.parse_args()
+    parser.add_argument(
+        "--database",
+        help="Name of the database to build or reuse (default widgets_bench_<scale>; "
+        "the 10%% one is its name + _10pct): two people measuring on one server.",
+    )
+    parser.add_argument(
+        "--cache",
+        choices=["both", *report.CACHES],
+        default="both",
+        help="Measure the pages with the per-process cache, Redis, or both (default).",
+    )
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_CACHE_URL", under_writes.DEFAULT_CACHE_URL),
+        help="The Redis for the shared cache (BENCH_CACHE_URL; keys under a prefix of "
+        "the run, deleted at the end). Not answering: only the per-process cache.",
+    )
+    options = parser.parse_args(argv)
+    options.database = options.database or f"widgets_bench_{options.scale}"
+    return options
+
+
+def main():
+    options = options_of()
     if options.only == "import":
         return main_import_only(options)
     wrk = shutil.which("wrk") or "/usr/bin/wrk"
@@ -303,13 +200,18 @@ def main():
     load_before = [round(x, 2) for x in os.getloadavg()]
     scale = PRESETS[options.scale]
     seconds = options.seconds or scale["seconds"]
+    caches = list(report.CACHES) if options.cache == "both" else [options.cache]
+    if "redis" in caches and not under_writes.redis_answers(options.cache_url):
+        caches.remove("redis")
+    if not caches:
+        raise SystemExit("--cache redis, and no Redis answers at --cache-url")
     sys.path.insert(0, str(ROOT))
     from demo.management.commands._scale_data import PRESETS as SIZES
 
     params = {**SIZES[scale["preset"]], "seed": SEED}
     params["end"] = str(dt.date.today() - dt.timedelta(days=1))
     env = production_env()
-    name = f"widgets_bench_{options.scale}"
+    name = options.database
     url, recorded, build_seconds = ensure_database(name, params, env, options.rebuild)
     small = {**params, "years": round(params["years"] * 0.1, 3), "end": recorded["end"]}
     url10, _, build10_seconds = ensure_database(f"{name}_10pct", small, env, options.rebuild)
@@ -323,37 +225,35 @@ def main():
         raise SystemExit(f"pages that do not answer 200: {bad}")
     with tempfile.TemporaryDirectory(prefix="widgets-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = start_gunicorn(env, port, tmp)
-        pages = {}
-        try:
-            for page, path in prepared["pages"].items():
-                log(f"wrk {seconds}s: {page} {path}")
-                # Load balancers probe /healthz without a session; pages are signed in.
-                cookie = "" if page == "healthz" else prepared["cookie"]
-                pages[page] = load_page(wrk, base, path, cookie, seconds)
-                pages[page].update(
-                    path=path,
-                    queries=prepared["queries"][page],
-                    cached_queries=prepared["cached_queries"][page],
-                    cold_ms=prepared["cold_ms"][page],
-                )
-        finally:
-            stop(server)
+        phases = under_writes.measure(wrk, env, prepared, seconds, caches, tmp, options.cache_url)
         log("dashboard at 10% and 100% of the data")
         dash = dashboard_scaling(env, url10, prepared["agency"], scale["dashboard_runs"])
         imported = measure_import(env, prepared, tmp, url)
+    # The first table: the page cache as it comes (per process), nobody writing.
+    pages = phases[caches[0]]["idle"]
+    for page, figures in pages.items():
+        figures.update(
+            queries=prepared["queries"][page],
+            cached_queries=prepared["cached_queries"][page],
+            cold_ms=prepared["cold_ms"][page],
+        )
     healthz = pages["healthz"]["rps"]
     results = {
         "scale": options.scale,
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": name,
         "parameters": recorded,
         "agency": prepared["agency"],
         "agency_widgets": prepared["agency_widgets"],
         "user": prepared["user"],
-        "load": {"threads": 2, "connections": 4, "seconds_per_page": seconds},
+        "load": {
+            "threads": serving.THREADS,
+            "connections": serving.CONNECTIONS,
+            "seconds_per_page": seconds,
+            "writes_per_s": under_writes.WRITES,
+        },
         "pages": pages,
+        "phases": phases,
         "ratios": {
             f"{p}_rps_vs_healthz": pages[p]["rps"] / healthz for p in pages if p != "healthz"
         },
@@ -362,20 +262,11 @@ def main():
         "build_seconds": {"100pct": build_seconds, "10pct": build10_seconds},
         "machine": {**machine(url), "load_average_at_start": load_before},
     }
-    figures = {
-        "list_vs_healthz": pages["widget list"]["rps"] / healthz,
-        "dashboard_p95_ms": pages["agency dashboard"]["p95_ms"],
-        "scorecard_p95_ms": pages["statewide scorecard"]["p95_ms"],
-        "dashboard_100_vs_10": dash["100pct"]["median_ms"] / dash["10pct"]["median_ms"],
-        "import_vs_copy": imported["ratio_import_vs_copy"],
-        "import_vs_copy_into_table": imported["ratio_import_vs_copy_into_table"],
-        "import_memory_growth": imported["memory_growth"],
-    }
-    results["figures"] = figures
-    results["verdicts"] = verdicts(figures)
+    results["figures"] = report.figures(phases, dash, imported)
+    results["verdicts"] = report.verdicts(results["figures"], caches)
     results["total_seconds"] = time.monotonic() - started
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    print_table(results)
+    report.print_table(results)
     log(f"done in {results['total_seconds']:.0f}s; bench/results.json written")
 
 
@@ -386,7 +277,7 @@ def main_import_only(options):
 
     scale = PRESETS[options.scale]
     env = production_env()
-    name = f"widgets_bench_{options.scale}"
+    name = options.database
     params = {**SIZES[scale["preset"]], "seed": SEED}
     exists, recorded = database_state(name)
     if not exists or not recorded or options.rebuild:
