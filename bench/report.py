@@ -126,3 +126,31 @@ def print_phases(phases):
         asked, got = w["asked_per_s"], w["achieved_per_s"]
         if any(got[k] < 0.9 * asked[k] for k in asked if asked[k]):
             print(f"  WARNING: the writer fell behind its rate under {CACHES[cache]}")
+
+
+def markdown(results):
+    """The table of docs/performance.md ("Under writes"): p95 ms (rps) of every page in
+    each of the four loads, from a results.json."""
+    phases = results["phases"]
+    columns = [(cache, load) for cache in phases for load in ("idle", "writes")]
+    heads = [f"{CACHES[c]}, {'writes' if w == 'writes' else 'nobody writing'}" for c, w in columns]
+    lines = ["| page | " + " | ".join(heads) + " |", "| --- |" + " --: |" * len(columns)]
+    for page in phases[next(iter(phases))]["idle"]:
+        cells = []
+        for cache, load in columns:
+            cell = phases[cache][load][page]
+            why = failed(cell)
+            cells.append(
+                f"none finished in {cell['seconds']:.0f} s" if not cell["requests"]
+                else f"{cell['p95_ms']:,.0f} ({cell['rps']:,.1f})" + (f", {why}" if why else "")
+            )  # fmt: skip
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python bench/report.py bench/results.json: the docs' table
+    import json
+    import sys
+    from pathlib import Path
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())))
