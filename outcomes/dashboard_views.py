@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies import versions
@@ -139,8 +140,8 @@ def huddle(request, agency):
         request,
         "outcomes/huddle.html",
         {
-            "agency": agency,
-            "program": program,
+            "title": f"{agency.name}: {program.name}" if program else agency.name,
+            "back": (reverse("outcomes:dashboard", args=[agency.slug]), "Dashboard"),
             "window": windows["current"],
             "board": board,
             "refresh_seconds": REFRESH_SECONDS,

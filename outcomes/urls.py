@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import dashboard_views, review_views, views
+from .huddles import views as board_views
 
 app_name = "outcomes"
 urlpatterns = [
@@ -15,6 +16,10 @@ urlpatterns = [
         views.measurement_import_template,
         name="measurement-import-template",
     ),
+    path("boards/", board_views.board_index, name="boards"),
+    path("boards/<int:pk>/", board_views.board_page, name="board"),
+    path("boards/<int:pk>/tv/", board_views.board_tv, name="board-tv"),
+    path("boards/<int:pk>/measures/", board_views.board_measures, name="board-measures"),
     path("scorecard/", dashboard_views.scorecard, name="scorecard"),
     path("agency/<slug:slug>/", dashboard_views.agency_dashboard, name="dashboard"),
     path("agency/<slug:slug>/huddle/", dashboard_views.huddle, name="huddle"),

@@ -357,6 +357,21 @@ POLICY = {
     "outcomes:scorecard": case(get=page_for(MEMBERS), post=page_for(MEMBERS, READ_ONLY_POST)),
     "outcomes:dashboard": case(get=read(), post=read_post(), kwargs=AGENCY),
     "outcomes:huddle": case(get=read(), post=read_post(), kwargs=AGENCY),
+    # huddle boards of every tier: every member reads them; managers of the board's
+    # agency choose its measures (the state's board has no agency: admins)
+    "outcomes:boards": case(get=page_for(MEMBERS), post=page_for(MEMBERS, READ_ONLY_POST)),
+    "outcomes:board": (
+        case(get=read(), post=read_post(), kwargs={"pk": "team_board"}),
+        case(get=read(), post=read_post(), kwargs={"pk": "state_board"}),
+    ),
+    "outcomes:board-tv": (
+        case(get=read(), post=read_post(), kwargs={"pk": "team_board"}),
+        case(get=read(), post=read_post(), kwargs={"pk": "state_board"}),
+    ),
+    "outcomes:board-measures": (
+        case(get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs={"pk": "team_board"}),
+        case(get=change({ADMIN}), post=change({ADMIN}), kwargs={"pk": "state_board"}),
+    ),
     # reviews and countermeasures: managers of the agency change them
     "outcomes:review-list": case(get=read(), post=read_post(), kwargs=AGENCY),
     "outcomes:review-create": case(

@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from agencies.models import Role
+from outcomes.models import Board
 from widgets.api import tokens as api_tokens
 from widgets.models import CountUpload, InventoryImportJob, JobStatus, WidgetStatus
 
@@ -109,8 +110,11 @@ def build_world(agency_a, users):
     import_job = InventoryImportJob.objects.create(
         started_by=users[policy.STAFF_A], status=JobStatus.FAILED, message="Nothing was saved."
     )
+    team = f.TeamFactory(program=approved.program, name="Permit writers")
     return {
         "agency_a": agency_a,
+        "team_board": team.board,
+        "state_board": Board.objects.state(),
         "import_job": import_job,
         "approved_widget": approved,
         "draft_widget": draft,

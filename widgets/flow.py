@@ -77,6 +77,19 @@ Flow = make_dataclass(
 )
 
 
+def add_rows(rows):
+    """Rows of FLOW_AGGREGATES (several widgets' sums) added into one, as SQL's SUM
+    adds: unknown (None) where every row is unknown, else the sum of the known.
+    Every aggregate is a sum, and each ratio keeps its numerator and denominator
+    apart, so a ratio of the added row is the ratio of the totals, never an
+    average of ratios."""
+    added = {}
+    for name in FLOW_AGGREGATES:
+        known = [row[name] for row in rows if row.get(name) is not None]
+        added[name] = sum(known) if known else None
+    return added
+
+
 def flow_from(row, *, backlog=None, days=None, not_applicable=frozenset()):
     """A Flow from a row of FLOW_AGGREGATES, the window's closing backlog and its days.
 

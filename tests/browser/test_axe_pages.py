@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agencies.models import Agency
-from outcomes.models import Outcome, Review
+from outcomes.models import Board, Outcome, Review
 from tests import factories as f
 from widgets.api.tokens import issue_token
 from widgets.models import (
@@ -63,6 +63,7 @@ FORM_PAGES = {
     "outcomes:measurement-import",
     "outcomes:countermeasure-create",
     "outcomes:review-create",
+    "outcomes:board-measures",
 }
 
 
@@ -98,6 +99,7 @@ def _samples():
         message="Service inventory saved: 279 widgets created, 0 changed.",
     )
     slug = {"slug": "deq"}
+    team_board = Board.objects.get(team__name="Permit writers")
     return {
         "agencies:detail": slug,
         "customers:detail": {"pk": deq.segments.first().pk},
@@ -129,6 +131,9 @@ def _samples():
         "outcomes:measurement-create": {"pk": outcome.pk},
         "outcomes:dashboard": slug,
         "outcomes:huddle": slug,
+        "outcomes:board": {"pk": team_board.pk},
+        "outcomes:board-tv": {"pk": team_board.pk},
+        "outcomes:board-measures": {"pk": team_board.pk},
         "outcomes:create": slug,
         "outcomes:review-list": slug,
         "outcomes:review-create": slug,
