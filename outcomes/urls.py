@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import dashboard_views, review_views, views
+from .huddles import problem_views
 from .huddles import views as board_views
 
 app_name = "outcomes"
@@ -20,6 +21,22 @@ urlpatterns = [
     path("boards/<int:pk>/", board_views.board_page, name="board"),
     path("boards/<int:pk>/tv/", board_views.board_tv, name="board-tv"),
     path("boards/<int:pk>/measures/", board_views.board_measures, name="board-measures"),
+    path("boards/<int:pk>/problems/new/", problem_views.problem_create, name="problem-create"),
+    path("problems/<int:pk>/", problem_views.problem_detail, name="problem"),
+    path("problems/<int:pk>/edit/", problem_views.problem_edit, name="problem-edit"),
+    path(
+        "problems/<int:pk>/actions/new/",
+        problem_views.action_create,
+        name="problem-action-create",
+    ),
+    path("problems/actions/<int:pk>/done/", problem_views.action_done, name="problem-action-done"),
+    path("problems/<int:pk>/escalate/", problem_views.problem_escalate, name="problem-escalate"),
+    path(
+        "problems/<int:pk>/solve/<slug:depth>/",
+        problem_views.problem_solve,
+        name="problem-solve",
+    ),
+    path("problems/<int:pk>/a3/", problem_views.problem_a3, name="problem-a3"),
     path("scorecard/", dashboard_views.scorecard, name="scorecard"),
     path("agency/<slug:slug>/", dashboard_views.agency_dashboard, name="dashboard"),
     path("agency/<slug:slug>/huddle/", dashboard_views.huddle, name="huddle"),

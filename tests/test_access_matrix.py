@@ -111,7 +111,13 @@ def build_world(agency_a, users):
         started_by=users[policy.STAFF_A], status=JobStatus.FAILED, message="Nothing was saved."
     )
     team = f.TeamFactory(program=approved.program, name="Permit writers")
+    problem = f.ProblemFactory(
+        board=team.board, widget=approved, depth="a3", owner=users[policy.STAFF_A]
+    )
+    problem_action = f.ProblemActionFactory(problem=problem)
     return {
+        "problem": problem,
+        "problem_action": problem_action,
         "agency_a": agency_a,
         "team_board": team.board,
         "state_board": Board.objects.state(),

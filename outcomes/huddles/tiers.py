@@ -44,6 +44,7 @@ STATUS_ORDER = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.UNKNOW
 ROLLUP_FIELDS, ROLLUP_MEASURES = measures.across_widgets()
 ROLLUP_COLUMNS = [*ROLLUP_FIELDS, *ROLLUP_MEASURES]
 PLURALS = {Tier.TEAM: "teams", Tier.PROGRAM: "programs", Tier.AGENCY: "agencies"}
+TIER_BELOW = {Tier.STATE: Tier.AGENCY, Tier.AGENCY: Tier.PROGRAM, Tier.PROGRAM: Tier.TEAM}
 
 
 def may_manage(user, board):

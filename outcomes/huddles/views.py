@@ -12,7 +12,7 @@ from config.forms import refuse_stale_save
 from .. import huddle
 from ..dashboard_views import REFRESH_SECONDS
 from ..models import Board, Tier
-from . import boards, tiers
+from . import boards, log, problems, tiers
 from .forms import BoardMeasuresForm
 
 BOARDS = Board.objects.select_related("agency", "program", "team")
@@ -22,6 +22,9 @@ BOARDS = Board.objects.select_related("agency", "program", "team")
 def board_index(request):
     """Every board, by tier: the state's, then each agency with its programs and teams."""
     found = list(BOARDS.order_by("agency__name", "program__name", "team__name"))
+    active = problems.active_counts(found)
+    for board in found:
+        board.active_problems = active.get(board.pk, 0)
     state = next((b for b in found if b.tier == Tier.STATE), None)
     agencies = []
     for agency_board in (b for b in found if b.tier == Tier.AGENCY):
@@ -52,6 +55,9 @@ def board_page(request, board):
             "tiles": own,
             "rollups": tiers.rollups(board, reader=request.user, windows=own.windows),
             "may_manage": tiers.may_manage(request.user, board),
+            "log": log.log(board),
+            "may_raise": problems.may_raise(request.user, board),
+            "below_word": tiers.PLURALS.get(tiers.TIER_BELOW.get(board.tier)),
         },
     )
 

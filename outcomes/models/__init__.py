@@ -4,6 +4,7 @@ boards with their problem logs (`outcomes.models.huddles`). One app label, as ev
 import them from here."""
 
 from .huddles import (
+    ACTIVE_STATUSES,
     TIER_ABOVE,
     Board,
     Depth,
@@ -27,6 +28,7 @@ from .outcomes import (
 )
 
 __all__ = [
+    "ACTIVE_STATUSES",
     "TIER_ABOVE",
     "Board",
     "Contribution",

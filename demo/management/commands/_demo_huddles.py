@@ -1,11 +1,15 @@
 """The demo's tiered huddles (seed_demo): teams in some programs, each program run
-by its agency's manager, the measures each board huddles on, and the state's."""
+by its agency's manager, the measures each board huddles on, the state's, and
+problems on the boards at every depth and tier."""
+
+import datetime as dt
 
 from django.db.models import Q
 
 from agencies.models import Agency, Program, Role, Team
 from outcomes.huddles import boards
-from outcomes.models import Board, Outcome
+from outcomes.huddles import problems as problem_log
+from outcomes.models import Board, Depth, Outcome, Problem
 
 AGENCY_SLUGS = ("deq", "dmv", "des")
 
@@ -57,11 +61,101 @@ STATE_OUTCOMES = [
 ]
 
 
+# Problems raised at the huddles, each through the problem log's own writes: on
+# (agency slug, board: team name, program name, or None for the agency's), by whom
+# ("staff" or "manager"), and how far it has gone. Days are counted back from today.
+PROBLEMS = [
+    {
+        "agency": "deq",
+        "team": "Permit writers",
+        "what": "Air permit applications wait 12 days at intake before a writer picks them "
+        "up, against 5.",
+        "where": "Intake queue, Phoenix office",
+        "since_days": 60,
+        "widget": "Air quality permit",
+        "actions": [
+            ("Sort the intake queue by date received, oldest first", -25, -27),
+            ("Pair a senior writer with intake on Monday mornings", 7, None),
+        ],
+    },
+    {
+        "agency": "deq",
+        "team": "Vehicle testing",
+        "what": "Test lane 4 at the Tempe station is down two mornings a week.",
+        "where": "Tempe test station, lane 4",
+        "since_days": 30,
+        "widget": "Vehicle emissions test certificate",
+        "quick_fix": ("Replaced the analyser's sample pump; a spare pump is now kept on site.", 10),
+    },
+    {
+        "agency": "deq",
+        "team": "Discharge permits",
+        "what": "Lab results for discharge samples come back three weeks late, so "
+        "inspection reports wait.",
+        "where": "State lab, sample intake",
+        "since_days": 45,
+        "widget": "Water discharge inspection report",
+        "escalate": 1,  # to the Water Quality Division's board
+    },
+    {
+        "agency": "deq",
+        "program": "Waste Programs Division",
+        "what": "Leaking tank sites close slower than new leaks are found: open sites have "
+        "risen for two years.",
+        "where": "Statewide, abandoned tank sites",
+        "since_days": 400,
+        "outcome": "Fewer leaking storage tanks",
+        "escalate": 1,  # to the agency's board, where its A3 is written
+        "a3": {
+            "background": "Each open leaking tank site can reach groundwater; the target is "
+            "to close 170 sites by 2028.",
+            "current_condition": "Open sites have risen every quarter for two years; new "
+            "leaks are found faster than sites are closed.",
+            "goal": "More sites closed than found each quarter from next spring.",
+            "why_1": "Why do sites stay open? Cleanups wait for a geologist's sign-off.",
+            "why_2": "Why do they wait? One geologist per region oversees every cleanup.",
+            "why_3": "Why one? The positions were cut in 2019 and not refilled.",
+            "why_4": "Why do abandoned sites wait longest? Their owners cannot pay for cleanup.",
+            "root_cause": "Cleanup oversight is one geologist per region, and abandoned "
+            "sites have no one to pay.",
+            "countermeasure": "Contract two field geologists for the backlog of closures; ask "
+            "the legislature to release the tank cleanup fund for abandoned sites.",
+            "actions": [
+                ("Contract two field geologists", 30, None),
+                ("Brief the legislature on the cleanup fund", 45, None),
+            ],
+        },
+    },
+    {
+        "agency": "dmv",
+        "team": "Field offices",
+        "what": "Waits at the Phoenix office run past 30 minutes on Mondays.",
+        "where": "Phoenix West field office",
+        "since_days": 90,
+        "outcome": "Less time at a field office",
+        "four_box": {
+            "root_cause": "Renewals that could be done online come to the counter, because "
+            "the notice does not say they can.",
+            "countermeasure": "Text a renewal link 30 days before a license expires.",
+            "result": "Walk-in renewals down 18%; Monday waits down from 31 to 25 minutes.",
+        },
+    },
+    {
+        "agency": "des",
+        "team": "Claims",
+        "what": "Identity checks hold 1 in 5 new claims for more than 10 days.",
+        "where": "Claims intake, identity verification",
+        "since_days": 20,
+        "widget": "Unemployment eligibility decision",
+    },
+]
+
+
 class HuddleSeeding:
     """seed_demo's part for the huddles (a mixin of the command: `upsert`, the
     counters and `today` are the command's)."""
 
-    huddle_models = (Team, Board)
+    huddle_models = (Team, Board, Problem)
 
     def huddles(self):
         """Teams with the widgets they huddle on, every program run by its agency's
@@ -79,6 +173,7 @@ class HuddleSeeding:
                         Team, {"program": program, "name": name}, {"description": text}
                     )
                     self.choose(team.board, widgets=agency.widgets.filter(name__in=widget_names))
+        self.problems()
         state = Board.objects.state()
         self.choose(
             state,
@@ -88,6 +183,73 @@ class HuddleSeeding:
                     _connector=Q.OR,
                 )
             ),
+        )
+
+    def problems(self):
+        """The demo's problems, each raised, worked and escalated through the problem
+        log's writes; one that is already there is left as it is."""
+        for item in PROBLEMS:
+            agency = Agency.objects.get(slug=item["agency"])
+            staff = agency.memberships.get(role=Role.STAFF).user
+            manager = agency.memberships.get(role=Role.MANAGER).user
+            if "team" in item:
+                board = Board.objects.get(team__program__agency=agency, team__name=item["team"])
+            else:
+                board = Board.objects.get(
+                    tier="program", program__agency=agency, program__name=item["program"]
+                )
+            if Problem.objects.filter(board=board, what=item["what"]).exists():
+                continue
+            problem = problem_log.raise_problem(
+                board=board,
+                what=item["what"],
+                where=item["where"],
+                since=self.today - dt.timedelta(days=item["since_days"]),
+                widget=agency.widgets.get(name=item["widget"]) if "widget" in item else None,
+                outcome=agency.outcomes.get(name=item["outcome"]) if "outcome" in item else None,
+                by=staff,
+            )
+            self.created[Problem] += 1
+            for _ in range(item.get("escalate", 0)):
+                problem = problem_log.escalate(
+                    problem=problem, by=manager, expected_version=problem.version
+                )
+                self.created[Problem] += 1
+            self.work(problem, item, staff=staff, manager=manager)
+
+    def work(self, problem, item, *, staff, manager):
+        a3 = item.get("a3", {})
+        for what, due_days, done_days in item.get("actions", []) + a3.get("actions", []):
+            action = problem_log.add_action(
+                problem=problem,
+                what=what,
+                owner=manager if a3 else staff,
+                due_date=self.today + dt.timedelta(days=due_days),
+                by=manager if a3 else staff,
+            )
+            if done_days is not None:
+                problem_log.complete_action(
+                    action=action, done_on=self.today + dt.timedelta(days=done_days), by=staff
+                )
+        problem.refresh_from_db()
+        if "quick_fix" in item:
+            note, days_ago = item["quick_fix"]
+            values = {"fix_note": note, "fix_date": self.today - dt.timedelta(days=days_ago)}
+            depth, close = Depth.QUICK_FIX, True
+        elif "four_box" in item:
+            values, depth, close = {"what": problem.what, **item["four_box"]}, Depth.FOUR_BOX, True
+        elif a3:
+            values = {k: v for k, v in a3.items() if k != "actions"}
+            depth, close = Depth.A3, False
+        else:
+            return
+        problem_log.solve(
+            problem=problem,
+            depth=depth,
+            values=values,
+            by=manager if a3 else staff,
+            expected_version=problem.version,
+            close=close,
         )
 
     def choose(self, board, *, widgets=(), outcomes=()):
