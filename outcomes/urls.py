@@ -37,6 +37,11 @@ urlpatterns = [
         name="problem-solve",
     ),
     path("problems/<int:pk>/a3/", problem_views.problem_a3, name="problem-a3"),
+    path(
+        "problems/<int:pk>/countermeasure/",
+        problem_views.problem_countermeasure,
+        name="problem-countermeasure",
+    ),
     path("scorecard/", dashboard_views.scorecard, name="scorecard"),
     path("agency/<slug:slug>/", dashboard_views.agency_dashboard, name="dashboard"),
     path("agency/<slug:slug>/huddle/", dashboard_views.huddle, name="huddle"),

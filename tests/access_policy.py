@@ -403,6 +403,10 @@ POLICY = {
     ),
     # the A3 to print: whoever reads the problem (the sample problem is worked as one)
     "outcomes:problem-a3": case(get=read(), post=read_post(), kwargs={"pk": "problem"}),
+    # a problem as the countermeasure of its outcome or widget: managers (countermeasures)
+    "outcomes:problem-countermeasure": case(
+        get=post_only(), post=change(MANAGERS_OF_A), kwargs={"pk": "problem"}
+    ),
     # reviews and countermeasures: managers of the agency change them
     "outcomes:review-list": case(get=read(), post=read_post(), kwargs=AGENCY),
     "outcomes:review-create": case(

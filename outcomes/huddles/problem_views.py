@@ -254,3 +254,18 @@ def problem_a3(request, problem):
         "outcomes/huddles/a3.html",
         {"problem": problem, "sheet": a3.sheet(problem)},
     )
+
+
+@require_POST
+@grant(MANAGER, problem=PROBLEMS, to="make its problems countermeasures")
+def problem_countermeasure(request, problem):
+    """Make the problem the countermeasure of its outcome or widget."""
+    try:
+        countermeasure = problems.work_as_countermeasure(problem=problem, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"It is now the countermeasure for “{countermeasure.subject.name}”."
+        )
+    return redirect(problem)

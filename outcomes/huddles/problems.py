@@ -13,6 +13,8 @@ Problems carry a `version`: a save from a form opened before someone else's is
 refused (EditConflict) and nothing is written.
 """
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -21,6 +23,7 @@ from django.utils import timezone
 from agencies.errors import EditConflict, require_version
 from agencies.scoping import MANAGER, STAFF, can_change
 
+from .. import services
 from ..models import (
     ACTIVE_STATUSES,
     TIER_ABOVE,
@@ -332,3 +335,42 @@ def active_counts(boards):
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+@transaction.atomic
+def work_as_countermeasure(*, problem, by):
+    """Make the problem the countermeasure of its outcome or widget (for an item off
+    track: the monthly review closes only when each has an open one). The
+    countermeasure says the problem, its root cause and countermeasure as far as
+    they are written, and is due with the problem's last pending action (else in
+    30 days); solving the problem marks it done."""
+    problem = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("board__agency", "outcome", "widget")
+        .get(pk=problem.pk)
+    )
+    measure = problem.outcome or problem.widget
+    if measure is None:
+        raise ValidationError("Say which outcome or widget shows the problem first.")
+    if not can_change(by, measure.agency_id, MANAGER):
+        raise PermissionDenied("Only managers of the agency set the countermeasures of its items.")
+    if not problem.active:
+        raise ValidationError("Only a problem still open or being solved becomes a countermeasure.")
+    if problem.countermeasures.filter(state=CountermeasureState.OPEN).exists():
+        raise ValidationError("This problem is already an open countermeasure.")
+    pending = list(problem.actions.filter(done_on__isnull=True).values_list("due_date", flat=True))
+    depth = f"a {problem.get_depth_display().lower()}" if problem.depth else "a problem"
+    countermeasure = Countermeasure(
+        agency_id=measure.agency_id,
+        outcome=problem.outcome,
+        widget=problem.widget,
+        problem=problem.what,
+        root_cause=problem.root_cause,
+        action=problem.countermeasure
+        or f"Worked as {depth} on the huddle board of {problem.board.full_name}.",
+        owner=problem.owner,
+        due_date=max(pending) if pending else timezone.localdate() + dt.timedelta(days=30),
+        huddle_problem=problem,
+    )
+    countermeasure._change_reason = f"Worked as a problem on {problem.board.full_name}"
+    return services.save_countermeasure(countermeasure=countermeasure, by=by)

@@ -147,6 +147,7 @@ def _samples():
         "outcomes:problem-escalate": {"pk": problem.pk},
         "outcomes:problem-solve": {"pk": a3_problem.pk, "depth": "a3"},
         "outcomes:problem-a3": {"pk": a3_problem.pk},
+        "outcomes:problem-countermeasure": {"pk": problem.pk},
         "outcomes:create": slug,
         "outcomes:review-list": slug,
         "outcomes:review-create": slug,

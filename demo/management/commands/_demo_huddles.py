@@ -112,10 +112,11 @@ PROBLEMS = [
             "current_condition": "Open sites have risen every quarter for two years; new "
             "leaks are found faster than sites are closed.",
             "goal": "More sites closed than found each quarter from next spring.",
-            "why_1": "Why do sites stay open? Cleanups wait for a geologist's sign-off.",
-            "why_2": "Why do they wait? One geologist per region oversees every cleanup.",
-            "why_3": "Why one? The positions were cut in 2019 and not refilled.",
-            "why_4": "Why do abandoned sites wait longest? Their owners cannot pay for cleanup.",
+            # Each answers "why?" of the one before, from "why do sites stay open?".
+            "why_1": "Cleanups wait for a geologist's sign-off.",
+            "why_2": "One geologist per region oversees every cleanup.",
+            "why_3": "The positions were cut in 2019 and not refilled.",
+            "why_4": "Abandoned sites wait longest: their owners cannot pay for cleanup.",
             "root_cause": "Cleanup oversight is one geologist per region, and abandoned "
             "sites have no one to pay.",
             "countermeasure": "Contract two field geologists for the backlog of closures; ask "
