@@ -357,6 +357,7 @@ POLICY = {
     "outcomes:scorecard": case(get=page_for(MEMBERS), post=page_for(MEMBERS, READ_ONLY_POST)),
     "outcomes:dashboard": case(get=read(), post=read_post(), kwargs=AGENCY),
     "outcomes:huddle": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "outcomes:engagement": case(get=read(), post=read_post(), kwargs=AGENCY),
     # huddle boards of every tier: every member reads them; managers of the board's
     # agency choose its measures (the state's board has no agency: admins)
     "outcomes:boards": case(get=page_for(MEMBERS), post=page_for(MEMBERS, READ_ONLY_POST)),

@@ -303,6 +303,21 @@ def describe_lags():
     return "; ".join(parts)
 
 
+def due_date(start, frequency):
+    """The day the counts of the period beginning `start` are due: the period's
+    last day plus the reporting lag of its frequency."""
+    return period_end(start, frequency) + dt.timedelta(days=reporting_lag(frequency))
+
+
+def due_periods(frequency, n, today=None):
+    """The first days of the latest `n` periods whose counts are due by `today`,
+    newest first."""
+    found = [latest_due_period(frequency, today)]
+    while len(found) < n:
+        found.append(previous_period_start(found[-1], frequency))
+    return found
+
+
 def latest_due_period(frequency, today=None):
     """The latest period whose counts are due by `today` (its lag after it ends)."""
     today = today or timezone.localdate()

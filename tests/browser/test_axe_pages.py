@@ -136,6 +136,7 @@ def _samples():
         "outcomes:measurement-create": {"pk": outcome.pk},
         "outcomes:dashboard": slug,
         "outcomes:huddle": slug,
+        "outcomes:engagement": slug,
         "outcomes:board": {"pk": team_board.pk},
         "outcomes:board-tv": {"pk": team_board.pk},
         "outcomes:board-measures": {"pk": team_board.pk},

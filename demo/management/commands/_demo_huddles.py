@@ -5,11 +5,15 @@ problems on the boards at every depth and tier."""
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 
-from agencies.models import Agency, Program, Role, Team
+from agencies.models import Agency, Membership, Program, Role, Team
 from outcomes.huddles import boards
 from outcomes.huddles import problems as problem_log
-from outcomes.models import Board, Depth, Outcome, Problem
+from outcomes.models import Board, Depth, Measurement, Outcome, Problem
+from widgets.flow import due_date
+from widgets.models import Widget, WidgetCount
+from widgets.periods import period_start
 
 AGENCY_SLUGS = ("deq", "dmv", "des")
 
@@ -152,6 +156,13 @@ PROBLEMS = [
 ]
 
 
+# When the demo's numbers were first saved, by their owner's role: a staff member
+# enters most counts a few days before they are due and one in five a few days late;
+# a manager is late every other period (outcomes.engagement reads it).
+DEFINED_DAYS_AGO = 800  # the demo's widgets and outcomes exist from before its counts
+ENTERED = {"staff": (-3, 4, 5), "manager": (-2, 6, 2)}  # days from due: on time, late, 1 in n
+
+
 class HuddleSeeding:
     """seed_demo's part for the huddles (a mixin of the command: `upsert`, the
     counters and `today` are the command's)."""
@@ -175,6 +186,7 @@ class HuddleSeeding:
                     )
                     self.choose(team.board, widgets=agency.widgets.filter(name__in=widget_names))
         self.problems()
+        self.entered_when()
         state = Board.objects.state()
         self.choose(
             state,
@@ -252,6 +264,65 @@ class HuddleSeeding:
             expected_version=problem.version,
             close=close,
         )
+
+    def entered_when(self):
+        """Give the demo's numbers the days they were entered, as people would have
+        (they were all saved just now): the created and updated times of the counts
+        and measurements, and the widgets and outcomes defined before them. Only
+        what differs is written, so a second run writes nothing."""
+        defined = timezone.make_aware(
+            dt.datetime.combine(self.today - dt.timedelta(days=DEFINED_DAYS_AGO), dt.time(9))
+        )
+        self.entered_by = timezone.make_aware(dt.datetime.combine(self.today, dt.time(0)))
+        for model in (Widget, Outcome):
+            model.objects.filter(agency__slug__in=AGENCY_SLUGS, created_at__gt=defined).update(
+                created_at=defined
+            )
+        roles = dict(
+            Membership.objects.filter(agency__slug__in=AGENCY_SLUGS).values_list("user_id", "role")
+        )
+        counts = WidgetCount.objects.filter(widget__agency__slug__in=AGENCY_SLUGS).select_related(
+            "widget"
+        )
+        self.backdate(
+            counts,
+            lambda c: (c.widget.owner_id, c.period_start, c.widget.reporting_frequency),
+            roles,
+        )
+        measurements = Measurement.objects.filter(
+            outcome__agency__slug__in=AGENCY_SLUGS
+        ).select_related("outcome")
+        self.backdate(
+            measurements,
+            lambda m: (
+                m.outcome.owner_id,
+                period_start(m.date, m.outcome.frequency),
+                m.outcome.frequency,
+            ),
+            roles,
+        )
+
+    def backdate(self, rows, owner_period, roles):
+        changed = []
+        for row in rows:
+            owner, start, frequency = owner_period(row)
+            early, late, every = ENTERED["manager" if roles.get(owner) == "manager" else "staff"]
+            index = (start.year * 12 + start.month) // (3 if frequency != "month" else 1)
+            days = late if index % every == 0 else early
+            when = timezone.make_aware(
+                dt.datetime.combine(
+                    due_date(start, frequency) + dt.timedelta(days=days), dt.time(9)
+                )
+            )
+            # Never after today: a number not yet due was entered early, by today.
+            when = min(when, self.entered_by)
+            if row.created_at != when:
+                row.created_at = row.updated_at = when
+                changed.append(row)
+        if changed:
+            type(changed[0]).objects.bulk_update(
+                changed, ["created_at", "updated_at"], batch_size=500
+            )
 
     def choose(self, board, *, widgets=(), outcomes=()):
         """A board's measures, set only when they differ."""
