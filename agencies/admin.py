@@ -14,6 +14,7 @@ from .models import (
     PeriodicTask,
     Program,
     SignInEvent,
+    Team,
     UploadJob,
 )
 
@@ -42,12 +43,27 @@ class AgencyAdmin(WordedHistoryAdmin):
     inlines = [ProgramInline, MembershipInline]
 
 
+class TeamInline(admin.TabularInline):
+    model = Team
+    extra = 0
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "agency", "updated_at"]
+    list_display = ["name", "agency", "manager", "updated_at"]
     list_filter = ["agency"]
     search_fields = ["name", "description", "agency__name"]
-    list_select_related = ["agency"]
+    list_select_related = ["agency", "manager"]
+    raw_id_fields = ["manager"]
+    inlines = [TeamInline]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "program", "updated_at"]
+    list_filter = ["program__agency"]
+    search_fields = ["name", "description", "program__name"]
+    list_select_related = ["program"]
 
 
 @admin.register(Membership)

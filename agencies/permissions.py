@@ -119,6 +119,8 @@ class Grant:
             raise PermissionDenied(f"Only an agency's {_WHO[role]} can {self.to}.")
 
     def _refusal(self, role, agency_id):
+        if agency_id is None:  # the state's own (a huddle board): no agency's people
+            return f"You can read this, but only administrators can {self.to}."
         name = Agency.objects.filter(pk=agency_id).values_list("name", flat=True).first()
         return f"You can read this, but only {_WHO[role]} of {name} can {self.to}."
 

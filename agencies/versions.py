@@ -40,6 +40,10 @@ from django.db import connection
 PATHS = {
     "self": ("SELECT r.id FROM {rows} r", "{row}.id"),
     "agency": ("SELECT r.agency_id FROM {rows} r", "{row}.agency_id"),
+    "program": (
+        "SELECT p.agency_id FROM {rows} r JOIN agencies_program p ON p.id = r.program_id",
+        "(SELECT agency_id FROM agencies_program WHERE id = {row}.program_id)",
+    ),
     "widget": (
         "SELECT w.agency_id FROM {rows} r JOIN widgets_widget w ON w.id = r.widget_id",
         "(SELECT agency_id FROM widgets_widget WHERE id = {row}.widget_id)",
@@ -47,6 +51,16 @@ PATHS = {
     "outcome": (
         "SELECT o.agency_id FROM {rows} r JOIN outcomes_outcome o ON o.id = r.outcome_id",
         "(SELECT agency_id FROM outcomes_outcome WHERE id = {row}.outcome_id)",
+    ),
+    "board": (
+        "SELECT b.agency_id FROM {rows} r JOIN outcomes_board b ON b.id = r.board_id",
+        "(SELECT agency_id FROM outcomes_board WHERE id = {row}.board_id)",
+    ),
+    "problem": (
+        "SELECT b.agency_id FROM {rows} r JOIN outcomes_problem p ON p.id = r.problem_id"
+        " JOIN outcomes_board b ON b.id = p.board_id",
+        "(SELECT b.agency_id FROM outcomes_problem p JOIN outcomes_board b ON b.id = p.board_id"
+        " WHERE p.id = {row}.problem_id)",
     ),
     "review": (
         "SELECT v.agency_id FROM {rows} r JOIN outcomes_review v ON v.id = r.review_id",
@@ -58,6 +72,7 @@ PATHS = {
 TABLES = {
     "agencies_agency": "self",
     "agencies_program": "agency",
+    "agencies_team": "program",
     "agencies_membership": "agency",
     "agencies_accessrule": "agency",
     "customers_customersegment": "agency",
@@ -77,6 +92,13 @@ TABLES = {
     "outcomes_countermeasure": "agency",
     "outcomes_review": "agency",
     "outcomes_review_countermeasures": "review",
+    # Huddle boards: the state's has no agency, and its problems bump none (a page
+    # that shows them is not cached by agency versions).
+    "outcomes_board": "agency",
+    "outcomes_board_widgets": "board",
+    "outcomes_board_outcomes": "board",
+    "outcomes_problem": "board",
+    "outcomes_problemaction": "problem",
 }
 # People's names and e-mail addresses appear on every agency's pages: a change
 # to them gives every agency a new version. (Signing in updates only last_login.)

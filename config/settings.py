@@ -443,6 +443,10 @@ def _due_days_by_frequency(items):
 COUNTS_DUE_DAYS_BY_FREQUENCY = _due_days_by_frequency(
     env_list("COUNTS_DUE_DAYS_BY_FREQUENCY", "day=1,week=3")
 )
+# Late counts are reminded to their widget's owner from the day after they were due,
+# and to the owner's manager (the program's, else the agency's managers) once they
+# are this many days late (widgets.reminders, `manage.py send_reminders`).
+REMINDER_MANAGER_AFTER_DAYS = int(env("REMINDER_MANAGER_AFTER_DAYS", "7"))
 # Fewer survey responses than this are labelled "low sample".
 SURVEY_MIN_RESPONSES = int(env("SURVEY_MIN_RESPONSES", "30"))
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -8,3 +8,8 @@ class OutcomesConfig(AppConfig):
         # The home page (widgets) lists the outcome kinds of the attention list
         # through the provider this registers (widgets.attention).
         from . import attention  # noqa: F401
+
+        # Every agency, program and team gets its huddle board when it is made.
+        from .huddles import boards
+
+        boards.connect()

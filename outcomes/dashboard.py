@@ -108,14 +108,8 @@ def widget_flows(widgets, named_windows):
         .order_by("program__name", "name")
     )
     ids = [w.pk for w in widgets]
-    span = Q(*[_in(w) for w in named_windows.values()], _connector=Q.OR)
-    flow_rows = (
-        WidgetCount.objects.filter(span, widget_id__in=ids)
-        .values("widget_id")
-        .annotate(**_per_window(FLOW_AGGREGATES, named_windows))
-        .order_by()
-    )
-    flows = {r["widget_id"]: r for r in flow_rows}
+    span = _span(named_windows)
+    flows = flow_rows(ids, named_windows)
     answers = {f"s{p}": Sum(f"satisfaction_{p}") for p in range(1, 6)}
     answers["results"] = Count("pk")
     survey_rows = (
@@ -128,7 +122,7 @@ def widget_flows(widgets, named_windows):
     for widget in widgets:
         widget.flows, widget.csat = {}, {}
         for name, window in named_windows.items():
-            row = _of_window(flows.get(widget.pk, {}), name)
+            row = flows.get(widget.pk, {}).get(name, {})
             widget.flows[name] = flow_from(
                 row,
                 backlog=getattr(widget, f"backlog_{name}"),
@@ -148,6 +142,23 @@ def widget_flows(widgets, named_windows):
             widget.status == Status.OFF_TRACK and not widget.has_open_countermeasure
         )
     return widgets
+
+
+def _span(named_windows):
+    return Q(*[_in(w) for w in named_windows.values()], _connector=Q.OR)
+
+
+def flow_rows(widget_ids, named_windows):
+    """{widget id: {window name: row of FLOW_AGGREGATES}}: one grouped query for
+    any number of widgets and windows. Rows add up (`widgets.flow.add_rows`), so
+    they also make the roll-ups of several widgets (outcomes.huddles.tiers)."""
+    rows = (
+        WidgetCount.objects.filter(_span(named_windows), widget_id__in=widget_ids)
+        .values("widget_id")
+        .annotate(**_per_window(FLOW_AGGREGATES, named_windows))
+        .order_by()
+    )
+    return {r["widget_id"]: {name: _of_window(r, name) for name in named_windows} for r in rows}
 
 
 def trend_coverage(widgets, specs):

@@ -3,8 +3,10 @@ huddle view. Every signed-in member reads every agency's dashboards."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies import versions
@@ -16,6 +18,8 @@ from widgets import measures, quality
 from . import dashboard, pictures
 from . import huddle as huddle_board
 from .attention import attention
+from .engagement import PERIODS as ENGAGEMENT_PERIODS
+from .engagement import engagement
 from .forms import DashboardFilterForm
 
 # The huddle board reloads itself (static/js/dashboard.js reads it from a data attribute).
@@ -139,11 +143,28 @@ def huddle(request, agency):
         request,
         "outcomes/huddle.html",
         {
-            "agency": agency,
-            "program": program,
+            "title": f"{agency.name}: {program.name}" if program else agency.name,
+            "back": (reverse("outcomes:dashboard", args=[agency.slug]), "Dashboard"),
             "window": windows["current"],
             "board": board,
             "refresh_seconds": REFRESH_SECONDS,
             "refresh_minutes": REFRESH_SECONDS // 60,
+        },
+    )
+
+
+@grant(READ, agency=Agency, by="slug")
+def engagement_page(request, agency):
+    """Who keeps their numbers alive: each owner's measures, share on time and last
+    update; the owners who never updated; the engagement score with its formula
+    (outcomes.engagement)."""
+    return render(
+        request,
+        "outcomes/engagement.html",
+        {
+            "agency": agency,
+            "found": engagement(agency),
+            "periods": ENGAGEMENT_PERIODS,
+            "manager_after_days": settings.REMINDER_MANAGER_AFTER_DAYS,
         },
     )

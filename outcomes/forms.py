@@ -2,12 +2,21 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.forms import inlineformset_factory
 
 from agencies.errors import VersionedForm
 from widgets.models import Widget, WidgetStatus
 
-from .models import Contribution, Countermeasure, Measurement, Outcome, Review
+from .models import (
+    ACTIVE_STATUSES,
+    Contribution,
+    Countermeasure,
+    Measurement,
+    Outcome,
+    Problem,
+    Review,
+)
 from .periods import GRAINS, counts_of, earliest_month, month_choices, period_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -145,7 +154,7 @@ class CountermeasureForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Countermeasure
-        fields = ["problem", "root_cause", "action", "owner", "due_date", "state"]
+        fields = ["problem", "root_cause", "action", "owner", "due_date", "state", "huddle_problem"]
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 2}),
             "root_cause": forms.Textarea(attrs={"rows": 2}),
@@ -164,6 +173,27 @@ class CountermeasureForm(VersionedForm, forms.ModelForm):
         self.fields["owner"].queryset = _members(agency)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        # Worked as a problem of one of the agency's huddle boards, about the same
+        # outcome or widget, and solved there: a quick fix, a four-box or an A3.
+        cm = self.instance
+        about = {"outcome_id": cm.outcome_id} if cm.outcome_id else {"widget_id": cm.widget_id}
+        field = self.fields["huddle_problem"]
+        field.queryset = Problem.objects.filter(
+            Q(status__in=ACTIVE_STATUSES) | Q(pk=cm.huddle_problem_id),
+            board__agency=agency,
+            **about,
+        ).select_related("board__agency", "board__program", "board__team")
+        field.label_from_instance = _problem_choice
+        field.empty_label = "Not worked as a huddle problem"
+        field.help_text = (
+            "A problem about the same outcome or widget on one of the agency's huddle boards: "
+            "solving it there marks this countermeasure done."
+        )
+
+
+def _problem_choice(problem):
+    depth = problem.get_depth_display().lower() if problem.depth else "not yet worked"
+    return f"{problem.what[:70]} ({problem.board.full_name}; {depth})"
 
 
 class ReviewCreateForm(forms.Form):

@@ -7,7 +7,9 @@ when it was held, who attended), the agenda built from the data
 (outcomes.reviews.agenda), one page per agenda item with its chart (the same
 Vega-Lite spec as the page, drawn by vl-convert) and its figures, every outcome
 and widget at a glance, the countermeasures with owner and due date, and the
-decisions; "Page N of M" on every page. `services.keep_review_pack` stores it.
+decisions, and each A3 of the agency's huddle boards worked in the month or since on a
+landscape page of its own (outcomes.huddles.a3); "Page N of M" on every page.
+`services.keep_review_pack` stores it.
 
 The pack shows what every reader of the review may see, whoever made it: one
 file is handed to all of them (outcomes.review_views.review_pack_pdf), so a
@@ -27,7 +29,8 @@ from agencies.templatetags.numbers import percent
 from widgets.models import PUBLISHED_STATUSES, Widget
 
 from .charts import outcome_chart
-from .models import Countermeasure, Measurement, ReviewStatus, StepChange
+from .huddles import a3
+from .models import Countermeasure, Depth, Measurement, Problem, ReviewStatus, StepChange
 from .pictures import widget_pictures
 from .reviews import agenda
 from .selectors import run_chart
@@ -81,7 +84,24 @@ def pack_contents(review, *, by, made_at):
         "held": review.closed_at if review.status == ReviewStatus.CLOSED else None,
         "at_closing": review.status == ReviewStatus.CLOSED and made_at == review.closed_at,
         "attendees": [line.strip() for line in review.attendees.splitlines() if line.strip()],
+        "a3s": [(problem, a3.sheet(problem, drawn=True)) for problem in review_a3s(review)],
     }
+
+
+def review_a3s(review):
+    """The A3s of the agency's huddle boards not solved before the review's month
+    began: those still being worked when the pack is made, and those solved in the
+    month or since. Only those every reader may see (none about a definition under
+    review)."""
+    return (
+        Problem.objects.filter(board__agency_id=review.agency_id, depth=Depth.A3)
+        .filter(Q(solved_at__isnull=True) | Q(solved_at__date__gte=review.month))
+        .filter(Q(widget__isnull=True) | Q(widget__status__in=PUBLISHED_STATUSES))
+        .select_related(
+            "board__agency", "board__program", "board__team", "owner", "widget", "outcome"
+        )
+        .order_by("since", "pk")
+    )
 
 
 def render_pack(review, *, by, made_at=None):
@@ -109,7 +129,7 @@ def _countermeasures(review):
         found = Countermeasure.objects.open().filter(agency_id=review.agency_id)
     return (
         found.filter(Q(widget__isnull=True) | Q(widget__status__in=PUBLISHED_STATUSES))
-        .select_related("outcome", "widget", "owner")
+        .select_related("outcome", "widget", "owner", "huddle_problem__board__agency")
         .order_by("due_date", "pk")
     )
 

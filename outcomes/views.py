@@ -54,7 +54,9 @@ def outcome_detail(request, outcome):
             "contributions": outcome.contributions.filter(
                 widget__in=Widget.objects.for_user(request.user).values("pk")
             ).select_related("widget"),
-            "countermeasures": outcome.countermeasures.select_related("owner"),
+            "countermeasures": outcome.countermeasures.select_related(
+                "owner", "huddle_problem__board__agency"
+            ),
             "may_manage": may_manage,
             "may_measure": can_change(request.user, outcome.agency_id, STAFF),
         },

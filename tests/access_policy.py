@@ -427,6 +427,57 @@ POLICY = {
     "outcomes:scorecard": case(get=page_for(MEMBERS), post=page_for(MEMBERS, READ_ONLY_POST)),
     "outcomes:dashboard": case(get=read(), post=read_post(), kwargs=AGENCY),
     "outcomes:huddle": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "outcomes:engagement": case(get=read(), post=read_post(), kwargs=AGENCY),
+    # huddle boards of every tier: every member reads them; managers of the board's
+    # agency choose its measures (the state's board has no agency: admins)
+    "outcomes:boards": case(get=page_for(MEMBERS), post=page_for(MEMBERS, READ_ONLY_POST)),
+    "outcomes:board": (
+        case(get=read(), post=read_post(), kwargs={"pk": "team_board"}),
+        case(get=read(), post=read_post(), kwargs={"pk": "state_board"}),
+    ),
+    "outcomes:board-tv": (
+        case(get=read(), post=read_post(), kwargs={"pk": "team_board"}),
+        case(get=read(), post=read_post(), kwargs={"pk": "state_board"}),
+    ),
+    "outcomes:board-measures": (
+        case(get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs={"pk": "team_board"}),
+        case(get=change({ADMIN}), post=change({ADMIN}), kwargs={"pk": "state_board"}),
+    ),
+    # problem logs: staff of the board's agency raise and work problems, its managers
+    # escalate them (the state's board: admins)
+    "outcomes:problem-create": (
+        case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "team_board"}),
+        case(get=change({ADMIN}), post=change({ADMIN}), kwargs={"pk": "state_board"}),
+    ),
+    "outcomes:problem": case(get=read(), post=read_post(), kwargs={"pk": "problem"}),
+    "outcomes:problem-edit": case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "problem"}),
+    "outcomes:problem-action-create": case(
+        get=post_only(), post=change(OF_A), kwargs={"pk": "problem"}
+    ),
+    "outcomes:problem-action-done": case(
+        get=post_only(), post=change(OF_A), kwargs={"pk": "problem_action"}
+    ),
+    "outcomes:problem-escalate": case(
+        get=post_only(), post=change(MANAGERS_OF_A), kwargs={"pk": "problem"}
+    ),
+    "outcomes:problem-solve": (
+        *(
+            case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "problem", "depth": depth})
+            for depth in ("quick-fix", "four-box", "a3")
+        ),
+        case(
+            get=signed_in(NOT_FOUND),
+            post=signed_in(NOT_FOUND),
+            kwargs={"pk": "problem", "depth": "five-box"},
+            note="no such depth",
+        ),
+    ),
+    # the A3 to print: whoever reads the problem (the sample problem is worked as one)
+    "outcomes:problem-a3": case(get=read(), post=read_post(), kwargs={"pk": "problem"}),
+    # a problem as the countermeasure of its outcome or widget: managers (countermeasures)
+    "outcomes:problem-countermeasure": case(
+        get=post_only(), post=change(MANAGERS_OF_A), kwargs={"pk": "problem"}
+    ),
     # reviews and countermeasures: managers of the agency change them
     "outcomes:review-list": case(get=read(), post=read_post(), kwargs=AGENCY),
     "outcomes:review-create": case(

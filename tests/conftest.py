@@ -16,6 +16,7 @@ SAME_WORKER = {
     "tests/browser/test_outcomes.py": "screenshots",
     "tests/browser/test_screenshots.py": "screenshots",
     "tests/browser/test_charts.py": "screenshots",
+    "tests/browser/test_huddles.py": "screenshots",
 }
 
 

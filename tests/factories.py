@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from agencies.models import Agency, Membership, Program, Role
+from agencies.models import Agency, Membership, Program, Role, Team
 from customers.models import CustomerSegment, SegmentKind
 from outcomes.models import (
     Contribution,
@@ -12,6 +12,8 @@ from outcomes.models import (
     Direction,
     Measurement,
     Outcome,
+    Problem,
+    ProblemAction,
     Review,
     StepChange,
 )
@@ -204,3 +206,32 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
     agency = factory.SubFactory(AgencyFactory)
     month = dt.date(2026, 10, 1)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class ProblemFactory(factory.django.DjangoModelFactory):
+    """A problem on a board (a team's board, unless given one)."""
+
+    class Meta:
+        model = Problem
+
+    board = factory.LazyFunction(lambda: TeamFactory().board)
+    what = "Renewals wait 20 days at intake, against 5."
+    where = "Intake, Phoenix office"
+    since = dt.date(2026, 10, 1)
+
+
+class ProblemActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProblemAction
+
+    problem = factory.SubFactory(ProblemFactory)
+    what = "Sort the intake queue by date received."
+    due_date = dt.date(2026, 12, 15)

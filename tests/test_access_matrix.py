@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from agencies.models import JobStatus, Role, UploadJob
+from outcomes.models import Board
 from widgets.api import tokens as api_tokens
 from widgets.models import (
     CountUpload,
@@ -139,12 +140,21 @@ def build_world(agency_a, users):
         satisfaction=4,
         comment="Quick.",
     )
+    team = f.TeamFactory(program=approved.program, name="Permit writers")
+    problem = f.ProblemFactory(
+        board=team.board, widget=approved, depth="a3", owner=users[policy.STAFF_A]
+    )
+    problem_action = f.ProblemActionFactory(problem=problem)
     return {
+        "problem": problem,
+        "problem_action": problem_action,
         "agency_a": agency_a,
         "upload_job": upload_job,
         "survey": hosted,
         "invitation_batch": batch,
         "survey_response": survey_response,
+        "team_board": team.board,
+        "state_board": Board.objects.state(),
         "approved_widget": approved,
         "draft_widget": draft,
         "count": count,

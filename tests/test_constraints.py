@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import UniqueConstraint
 
 from agencies.models import Membership
+from outcomes.models import Board, Tier
 from widgets import measures
 from widgets.models import InvitationBatch, SurveyResponse
 
@@ -290,6 +291,65 @@ BREAKERS = {
         pack="review-packs/a/2026-10-review-pack.pdf", pack_made_at=None
     ),
 }
+
+
+def _duplicate_team():
+    team = f.TeamFactory()
+    f.TeamFactory(program=team.program, name=team.name)
+
+
+def _board(**kwargs):
+    return lambda: Board.objects.create(**kwargs)
+
+
+def _second_board(tier):
+    """A second board of a program or an agency (each got its first when made)."""
+
+    def make():
+        program = f.ProgramFactory()
+        unit = {"program": program} if tier == Tier.PROGRAM else {}
+        Board.objects.create(tier=tier, agency=program.agency, **unit)
+
+    return make
+
+
+def _second_state_board():
+    Board.objects.state()
+    Board.objects.create(tier=Tier.STATE)
+
+
+def _problem(**kwargs):
+    return lambda: f.ProblemFactory(**kwargs)
+
+
+def _problem_of_two_measures():
+    outcome = f.OutcomeFactory()
+    f.ProblemFactory(widget=f.WidgetFactory(agency=outcome.agency), outcome=outcome)
+
+
+SOLVED = {"status": "solved", "solved_at": dt.datetime(2026, 11, 2, tzinfo=dt.UTC)}
+
+BREAKERS.update(
+    {
+        "agencies_team_unique_name_per_program": _duplicate_team,
+        "outcomes_board_tier_names_its_unit": lambda: _board(
+            tier=Tier.STATE, agency=f.AgencyFactory()
+        )(),
+        "outcomes_board_one_per_program": _second_board(Tier.PROGRAM),
+        "outcomes_board_one_per_agency": _second_board(Tier.AGENCY),
+        "outcomes_board_one_state": _second_state_board,
+        "outcomes_problem_status_valid": _problem(status="lost"),
+        "outcomes_problem_depth_valid": _problem(depth="deep"),
+        "outcomes_problem_one_measure": _problem_of_two_measures,
+        # Solved says how at its depth: an A3 closes only with the measure after.
+        "outcomes_problem_solved_says_how": _problem(
+            **SOLVED, depth="a3", follow_up="Checked in March.", measure_after=None
+        ),
+        "outcomes_problem_solved_has_time": _problem(
+            status="solved", depth="four_box", result="Down to 5 days.", solved_at=None
+        ),
+    }
+)
 
 
 @pytest.mark.parametrize("name", sorted(BREAKERS))

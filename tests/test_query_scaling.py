@@ -18,10 +18,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies import middleware
-from agencies.models import Membership, Role
+from agencies.models import Membership, Role, Team
 from customers.models import CustomerSegment
 from outcomes.dashboard import add_months, reference_month
-from outcomes.models import Contribution, Countermeasure, Measurement, Outcome
+from outcomes.models import (
+    Board,
+    Contribution,
+    Countermeasure,
+    Measurement,
+    Outcome,
+    Problem,
+    ProblemAction,
+    Tier,
+)
 from widgets.api import tokens as api_tokens
 from widgets.api.tokens import issue_token
 from widgets.models import (
@@ -53,6 +62,7 @@ class World:
         self.program = f.ProgramFactory(agency=agency)
         self.size = 0
         self.widget = self.outcome = self.review = self.segment = self.survey = None
+        self.team_board = self.problem = None
 
     def grow(self, n):
         agency, first = self.agency, self.size
@@ -168,6 +178,34 @@ class World:
                 for u in get_user.bulk_create(people)
             ]
         )
+        # Huddles: a team per row, each board showing a widget and holding a problem
+        # with an action, all on the first team's board too.
+        teams = Team.objects.bulk_create(
+            [Team(program=self.program, name=f"Team {i}") for i in numbers]
+        )
+        boards = Board.objects.bulk_create(
+            [Board(tier=Tier.TEAM, team=t, program=self.program, agency=agency) for t in teams]
+        )
+        self.team_board = self.team_board or boards[0]
+        shown = Board.widgets.through
+        shown.objects.bulk_create(
+            [shown(board=b, widget=w) for b, w in zip(boards, widgets, strict=True)]
+            + [shown(board=self.team_board, widget=w) for w in widgets[1:]]
+        )
+        problems = Problem.objects.bulk_create(
+            [
+                Problem(board=b, what=f"Problem {i}", where="Intake", since=last, widget=w)
+                for i, b, w in zip(numbers, boards, widgets, strict=True)
+            ]
+            + [
+                Problem(board=self.team_board, what=f"Also {i}", where="Intake", since=last)
+                for i in numbers
+            ]
+        )
+        self.problem = self.problem or problems[0]
+        ProblemAction.objects.bulk_create(
+            [ProblemAction(problem=p, what="Look", due_date=last) for p in problems]
+        )
         self.size += n
 
 
@@ -195,6 +233,15 @@ def pages(world):
         "outcome detail": reverse("outcomes:detail", args=[outcome.pk]),
         "agency dashboard": reverse("outcomes:dashboard", args=[slug]),
         "huddle board": reverse("outcomes:huddle", args=[slug]),
+        "huddle boards": reverse("outcomes:boards"),
+        "program board": reverse(
+            "outcomes:board", args=[world.program.boards.get(tier="program").pk]
+        ),
+        "agency board": reverse("outcomes:board", args=[agency.boards.get(tier="agency").pk]),
+        "team board": reverse("outcomes:board", args=[world.team_board.pk]),
+        "team board on a TV": reverse("outcomes:board-tv", args=[world.team_board.pk]),
+        "problem": reverse("outcomes:problem", args=[world.problem.pk]),
+        "who keeps their numbers alive": reverse("outcomes:engagement", args=[slug]),
         "scorecard": reverse("outcomes:scorecard"),
         "review list": reverse("outcomes:review-list", args=[slug]),
         "review detail": reverse("outcomes:review-detail", args=[world.review.pk]),

@@ -77,6 +77,19 @@ Flow = make_dataclass(
 )
 
 
+def add_rows(rows):
+    """Rows of FLOW_AGGREGATES (several widgets' sums) added into one, as SQL's SUM
+    adds: unknown (None) where every row is unknown, else the sum of the known.
+    Every aggregate is a sum, and each ratio keeps its numerator and denominator
+    apart, so a ratio of the added row is the ratio of the totals, never an
+    average of ratios."""
+    added = {}
+    for name in FLOW_AGGREGATES:
+        known = [row[name] for row in rows if row.get(name) is not None]
+        added[name] = sum(known) if known else None
+    return added
+
+
 def flow_from(row, *, backlog=None, days=None, not_applicable=frozenset()):
     """A Flow from a row of FLOW_AGGREGATES, the window's closing backlog and its days.
 
@@ -288,6 +301,21 @@ def describe_lags():
         named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
         parts.append(f"{days} day{'s' if days != 1 else ''} after a {named} ends")
     return "; ".join(parts)
+
+
+def due_date(start, frequency):
+    """The day the counts of the period beginning `start` are due: the period's
+    last day plus the reporting lag of its frequency."""
+    return period_end(start, frequency) + dt.timedelta(days=reporting_lag(frequency))
+
+
+def due_periods(frequency, n, today=None):
+    """The first days of the latest `n` periods whose counts are due by `today`,
+    newest first."""
+    found = [latest_due_period(frequency, today)]
+    while len(found) < n:
+        found.append(previous_period_start(found[-1], frequency))
+    return found
 
 
 def latest_due_period(frequency, today=None):

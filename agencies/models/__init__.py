@@ -70,6 +70,15 @@ class Program(TimeStampedModel):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_programs",
+        help_text="Who runs the program: reminders about its widgets' late counts go to "
+        "them after the owner (blank: the agency's managers).",
+    )
 
     objects = ProgramQuerySet.as_manager()
 
@@ -78,6 +87,32 @@ class Program(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "name"], name="agencies_program_unique_name_per_agency"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamQuerySet(ScopedQuerySet):
+    agency_path = "program__agency"
+
+
+class Team(TimeStampedModel):
+    """A unit of a program: the people who huddle daily at one board (the first tier
+    of the huddles: team, program, agency, state; docs/outcomes.md, "Tiered huddles")."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program__agency__name", "program__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "name"], name="agencies_team_unique_name_per_program"
             )
         ]
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies import versions
 from agencies.models import AccessRule, Agency, DataVersion
+from outcomes.models import Board
 from widgets.models import ApiToken, CountUpload, InventoryFinding, PublishedRow, WidgetCount
 
 from ..factories import (
@@ -19,11 +20,14 @@ from ..factories import (
     CustomerSegmentFactory,
     MeasurementFactory,
     MembershipFactory,
+    ProblemActionFactory,
+    ProblemFactory,
     ProgramFactory,
     ReviewFactory,
     StepChangeFactory,
     SurveyFactory,
     SurveyResultFactory,
+    TeamFactory,
     UserFactory,
     WidgetCountFactory,
     WidgetFactory,
@@ -74,6 +78,13 @@ def full_agency(db):
     countermeasure = CountermeasureFactory(outcome=contribution.outcome)
     review = ReviewFactory(agency=agency, month=dt.date(2026, 1, 1))
     review.countermeasures.add(countermeasure)
+    team = TeamFactory(program=widget.program)
+    team.board.widgets.add(widget)
+    team.board.outcomes.add(contribution.outcome)
+    ProblemActionFactory(problem=ProblemFactory(board=team.board, widget=widget))
+    # The other agency has its board from the start (outcomes.huddles.boards): without
+    # it, it holds no row of these tables, so an UPDATE of one cannot bump it.
+    Board.objects.filter(agency=other).delete()
     return agency, other, user
 
 

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agencies.models import Agency, JobStatus, UploadJob
-from outcomes.models import Outcome, Review
+from outcomes.models import Board, Outcome, Problem, Review
 from tests import factories as f
 from widgets.api.tokens import issue_token
 from widgets.models import (
@@ -67,6 +67,10 @@ FORM_PAGES = {
     "widgets:hosted-survey-edit",
     "widgets:hosted-survey-invitations",
     "answer:survey",
+    "outcomes:board-measures",
+    "outcomes:problem-create",
+    "outcomes:problem-edit",
+    "outcomes:problem-solve",
 }
 
 
@@ -109,6 +113,9 @@ def _samples():
     hosted = Survey.objects.get(widget__agency=deq)
     invitation = SurveyInvitation.objects.filter(batch__survey=hosted, response=None).first()
     slug = {"slug": "deq"}
+    team_board = Board.objects.get(team__name="Permit writers")
+    problem = Problem.objects.filter(board=team_board).first()  # with its actions
+    a3_problem = Problem.objects.get(board__tier="agency", board__agency=deq, depth="a3")
     return {
         "agencies:detail": slug,
         "customers:detail": {"pk": deq.segments.first().pk},
@@ -141,6 +148,19 @@ def _samples():
         "outcomes:measurement-create": {"pk": outcome.pk},
         "outcomes:dashboard": slug,
         "outcomes:huddle": slug,
+        "outcomes:engagement": slug,
+        "outcomes:board": {"pk": team_board.pk},
+        "outcomes:board-tv": {"pk": team_board.pk},
+        "outcomes:board-measures": {"pk": team_board.pk},
+        "outcomes:problem-create": {"pk": team_board.pk},
+        "outcomes:problem": {"pk": problem.pk},
+        "outcomes:problem-edit": {"pk": problem.pk},
+        "outcomes:problem-action-create": {"pk": problem.pk},
+        "outcomes:problem-action-done": {"pk": problem.actions.first().pk},
+        "outcomes:problem-escalate": {"pk": problem.pk},
+        "outcomes:problem-solve": {"pk": a3_problem.pk, "depth": "a3"},
+        "outcomes:problem-a3": {"pk": a3_problem.pk},
+        "outcomes:problem-countermeasure": {"pk": problem.pk},
         "outcomes:create": slug,
         "outcomes:review-list": slug,
         "outcomes:review-create": slug,

@@ -1,4 +1,5 @@
-"""Count reminders: e-mail each widget owner the counts they are late with.
+"""Count reminders: e-mail each widget owner the counts they are late with, then
+their manager once a count stays missing (widgets.reminders: who, in what order).
 
 The background worker sends them daily at settings.REMINDERS_AT (the scheduled
 task `send_reminders`, agencies.schedule: once a day however many workers run);
@@ -8,44 +9,70 @@ task `send_reminders`, agencies.schedule: once a day however many workers run);
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from .. import flow
 from ..models import Widget
 from ..periods import describe_period
+from ..reminders import OWNER, agency_managers, reminder_order
 
 
 def reminders(*, today=None, base_url=""):
-    """[(owner, [late widgets], e-mail message)]: one per owner with counts past due."""
-    late = (
-        flow.late_widgets(Widget.objects.filter(owner__isnull=False, owner__is_active=True), today)
-        .exclude(owner__email="")
-        .select_related("owner", "agency")
-        .order_by("owner_id", "agency__name", "name")
+    """[(recipient, [late widgets], e-mail message)], owners' first: each owner the
+    counts they are late with, then, once a count is REMINDER_MANAGER_AFTER_DAYS
+    late (or its widget has no owner), the owner's manager (widgets.reminders
+    says who, in what order)."""
+    today = today or timezone.localdate()
+    late = list(
+        flow.late_widgets(Widget.objects.all(), today)
+        .select_related("owner", "agency", "program__manager")
+        .order_by("agency__name", "name")
     )
-    by_owner = {}
-    for widget in late:
-        by_owner.setdefault(widget.owner, []).append(widget)
-    found = []
-    for owner, widgets in by_owner.items():
-        lines = [
+    order = reminder_order(
+        late, today=today, agency_managers=agency_managers({w.agency_id for w in late})
+    )
+    return [(r.to, r.widgets, _message(r, base_url)) for r in order]
+
+
+def _message(reminder, base_url):
+    lines = []
+    for w in reminder.widgets:
+        owner = "" if reminder.role == OWNER else f", owner {_name(w.owner)}"
+        lines.append(
             f"- {w.name} ({w.agency.abbreviation}): "
             f"{describe_period(w.due_period, w.reporting_frequency)} counts, "
+            f"{w.days_late} day{'s' if w.days_late != 1 else ''} late{owner}, "
             f"{base_url}{reverse('widgets:count-entry', args=[w.agency.slug])}"
             f"?frequency={w.reporting_frequency}&period={w.due_period:%Y-%m-%d}"
-            for w in widgets
-        ]
-        body = (
-            f"Hello {owner.get_full_name() or owner.get_username()},\n\n"
-            f"These counts are past due (counts are due {flow.describe_lags()}). "
-            "Please enter them, or leave a cell blank where a number is not known:\n\n"
-            + "\n".join(lines)
-            + "\n\nThank you. This reminder comes from Widgets.\n"
         )
-        subject = f"Widgets: {len(widgets)} count{'s' if len(widgets) > 1 else ''} past due"
-        message = (subject, body, settings.DEFAULT_FROM_EMAIL, [owner.email])
-        found.append((owner, widgets, message))
-    return found
+    if reminder.role == OWNER:
+        intro = (
+            f"These counts are past due (counts are due {flow.describe_lags()}). "
+            "Please enter them, or leave a cell blank where a number is not known:"
+        )
+    else:
+        intro = (
+            "These counts of your program or agency are still missing, "
+            f"{settings.REMINDER_MANAGER_AFTER_DAYS} days or more after they were due "
+            "(or their widget has no owner to remind). Their owners have been reminded:"
+        )
+    body = (
+        f"Hello {_name(reminder.to)},\n\n{intro}\n\n"
+        + "\n".join(lines)
+        + "\n\nThank you. This reminder comes from Widgets.\n"
+    )
+    n = len(reminder.widgets)
+    subject = f"Widgets: {n} count{'s' if n > 1 else ''} past due"
+    if reminder.role != OWNER:
+        subject += ", for you to follow up"
+    return (subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.to.email])
+
+
+def _name(user):
+    if user is None:
+        return "nobody"
+    return user.get_full_name() or user.get_username()
 
 
 @task()

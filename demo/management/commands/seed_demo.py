@@ -55,6 +55,7 @@ from widgets.periods import (
 from widgets.surveys import answering, hosting
 
 from ._demo_data import ADMIN, AGENCIES, QUESTION_OFFSET
+from ._demo_huddles import HuddleSeeding
 from ._simulate import answers_for, outcome_values, recent_periods, simulate_counts
 
 DEMO_PASSWORD = "widgets-demo-2026"  # noqa: S105 - documented demo login, never production
@@ -64,7 +65,7 @@ PERIODS_PER_FREQUENCY = {Frequency.MONTH: MONTHS, Frequency.QUARTER: MONTHS // 3
 SURVEY_QUARTERS = 4
 
 
-class Command(BaseCommand):
+class Command(HuddleSeeding, BaseCommand):
     help = "Load demo agencies, widgets, counts, surveys, outcomes and logins (idempotent)."
 
     def add_arguments(self, parser):
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             logins = [(admin.username, "Administrator (Django admin)")]
             for spec in AGENCIES:
                 logins += self.agency(spec)
+            self.huddles()
         self.report(logins, time.monotonic() - started)
 
     def rng(self, *parts):
@@ -470,7 +472,7 @@ class Command(BaseCommand):
     def report(self, logins, seconds):
         models = (Agency, Program, get_user_model(), Membership, CustomerSegment, Widget)
         models += (WidgetCount, SurveyResult, Outcome, Measurement, StepChange, Contribution)
-        models += (Countermeasure, Review)
+        models += (Countermeasure, Review, *self.huddle_models)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {seconds:.1f}s (seed {self.seed}).")
         )

@@ -1,4 +1,5 @@
-"""E-mail each widget owner the counts they are late with, now.
+"""E-mail the counts that are late, now: each owner theirs first, then the owners'
+managers (widgets.counting.reminders).
 
 The background worker already does it daily at REMINDERS_AT (docs/operations.md);
 this command is for a run by hand, or from cron where no worker runs:
@@ -14,7 +15,7 @@ from widgets.counting.reminders import reminders
 
 
 class Command(BaseCommand):
-    help = "E-mail widget owners whose latest due counts are missing."
+    help = "E-mail late counts to their owners, then to the owners' managers."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -29,8 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, dry_run=False, base_url="", **options):
         found = reminders(today=today, base_url=base_url)
-        for owner, widgets, _message in found:
-            self.stdout.write(f"{owner.email}: {len(widgets)} late")
+        for to, widgets, _message in found:
+            self.stdout.write(f"{to.email}: {len(widgets)} late")
         if not dry_run and found:
             send_mass_mail([message for _, _, message in found], fail_silently=False)
         self.stdout.write(

@@ -224,6 +224,17 @@ class Countermeasure(TimeStampedModel):
     state = models.CharField(
         max_length=10, choices=CountermeasureState.choices, default=CountermeasureState.OPEN
     )
+    # Worked as a problem of a huddle board at one of the three depths (a quick fix,
+    # a four-box or an A3; outcomes.models.huddles): solving it marks this done.
+    huddle_problem = models.ForeignKey(
+        "outcomes.Problem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="countermeasures",
+        verbose_name="worked as",
+        help_text="The huddle problem (quick fix, four-box or A3) it is worked as.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = CountermeasureQuerySet.as_manager()
