@@ -51,9 +51,7 @@ def test_the_writer_moves_the_latest_count_of_widgets_whose_measures_apply(
     assert (people[agency_a.pk], people[agency_b.pk]) == (staff_a, manager_b)
 
 
-def test_each_save_goes_through_the_write_path_and_the_next_puts_it_back(
-    writer, agency_a, staff_a
-):
+def test_each_save_goes_through_the_write_path_and_the_next_puts_it_back(writer, agency_a, staff_a):
     widget = f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED)
     count = f.WidgetCountFactory(widget=widget, demand=100, backlog=20)
     people = {agency_a.pk: staff_a}
