@@ -1,8 +1,11 @@
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 
 from agencies.models import Role
 
@@ -42,10 +45,65 @@ def pytest_xdist_make_scheduler(config, log):
 ID_STEP = 1_000_000
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        start_ids_apart()
+# make mutate (tools/mutate.py, docs/testing.md) runs a pytest session per mutant,
+# two at a time, all on one test database it has made and migrated beforehand
+# (named here). See MUTATE_DATABASE below for what changes then.
+MUTATE_DATABASE = os.environ.get("MUTATE_TEST_DATABASE", "")
+
+if not MUTATE_DATABASE:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock():
+            start_ids_apart()
+
+else:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup():
+        """Only point at the database make mutate made (its ids already apart).
+
+        The usual setup runs migrate even on a reused database, and migrate's
+        post_migrate handler re-creates the data version triggers
+        (agencies/apps.py): two sessions that start together collide on that
+        ("tuple concurrently updated", or a deadlock with the other session's
+        test), and then every test of one session errors, which mutmut counts as
+        a killed mutant. Every mutant of a module died so, in seconds."""
+        from django.conf import settings
+        from django.db import connections
+
+        connections["default"].close()
+        settings.DATABASES["default"]["NAME"] = MUTATE_DATABASE
+        connections["default"].settings_dict["NAME"] = MUTATE_DATABASE
+
+    # The same examples in every run, and none shrunk: a mutant is killed by what it
+    # breaks, not by the luck of a draw, and a failing example needs no minutes of
+    # shrinking to count.
+    hypothesis_settings.register_profile(
+        "mutate", derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate]
+    )
+    hypothesis_settings.load_profile("mutate")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under make mutate, leave out the tests that commit (transaction=True, a live
+    server): their flush empties the shared database under the other session's test."""
+    if not MUTATE_DATABASE:
+        return
+    committing = {"transactional_db", "live_server", "django_db_reset_sequences"}
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        commits = marker is not None and any(
+            marker.kwargs.get(k) for k in ("transaction", "reset_sequences", "serialized_rollback")
+        )
+        if commits or committing & set(getattr(item, "fixturenames", ())):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def start_ids_apart():
