@@ -3,7 +3,17 @@ from django.contrib import admin
 from agencies.admin_versions import VersionCheckedAdmin
 from agencies.history import WordedHistoryAdmin
 
-from .models import Contribution, Countermeasure, Measurement, Outcome, Review, StepChange
+from .models import (
+    Board,
+    Contribution,
+    Countermeasure,
+    Measurement,
+    Outcome,
+    Problem,
+    ProblemAction,
+    Review,
+    StepChange,
+)
 
 
 class ContributionInline(admin.TabularInline):
@@ -74,3 +84,22 @@ class StepChangeAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
     list_select_related = ["outcome", "recorded_by"]
     raw_id_fields = ["outcome", "recorded_by"]
     readonly_fields = ["version", "created_at", "updated_at"]
+
+
+# Huddle boards and their problems are worked on their own pages (outcomes/huddles/);
+# the admin lists them for support, as it does every domain model.
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    pass
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    list_display = ["what", "board", "status"]
+    search_fields = ["what", "where"]
+
+
+@admin.register(ProblemAction)
+class ProblemActionAdmin(admin.ModelAdmin):
+    list_display = ["what", "problem", "due_date"]
+    search_fields = ["what"]

@@ -57,6 +57,7 @@ def one_of_everything(admin_user):
         column="target",
         message="Enter the target as a share between 0 and 1.",
     )
+    f.ProblemActionFactory(problem=f.ProblemFactory(board=f.TeamFactory().board))
     UploadJob.objects.create(started_by=admin_user, path="/widgets/surveys/import/", status="done")
     PeriodicTask.objects.create(
         name="count-reminders",
