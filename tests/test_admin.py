@@ -15,7 +15,10 @@ from widgets.models import (
     CountUpload,
     InventoryFinding,
     InventoryImport,
+    InvitationBatch,
     PublishedRow,
+    SurveyInvitation,
+    SurveyResponse,
 )
 
 from . import factories as f
@@ -64,6 +67,19 @@ def one_of_everything(admin_user):
         task_path="widgets.counting.reminders.send_reminders",
         at=dt.time(7),
         next_run_at=timezone.now(),
+    )
+    survey = f.SurveyFactory(widget=widget)
+    batch = InvitationBatch.objects.create(
+        survey=survey, period_start=dt.date(2026, 1, 1), channel="mail", size=1
+    )
+    invitation = SurveyInvitation.objects.create(batch=batch)
+    SurveyResponse.objects.create(
+        survey=survey,
+        invitation=invitation,
+        period_start=batch.period_start,
+        language="es",
+        satisfaction=5,
+        comment="Muy bien.",
     )
 
 

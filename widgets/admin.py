@@ -16,8 +16,10 @@ from .models import (
     CountUpload,
     InventoryFinding,
     InventoryImport,
+    InvitationBatch,
     PublishedRow,
     Survey,
+    SurveyInvitation,
     SurveyResponse,
     SurveyResult,
     Widget,
@@ -202,6 +204,31 @@ class SurveyAdmin(WordedHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InvitationBatch)
+class InvitationBatchAdmin(ReadOnlyAdmin):
+    """Invitations are made on the survey's invitations page (each one counts as offered)."""
+
+    list_display = ["survey", "period_start", "channel", "segment", "size", "created_at"]
+    list_filter = ["channel", "survey__widget__agency"]
+    search_fields = ["survey__widget__name", "survey__code"]
+    list_select_related = ["survey__widget", "segment"]
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(ReadOnlyAdmin):
+    list_display = ["batch", "created_at"]
+    search_fields = ["token"]
+    list_select_related = ["batch__survey__widget"]
 
 
 @admin.register(SurveyResponse)
