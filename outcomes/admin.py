@@ -63,7 +63,7 @@ class CountermeasureAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
     list_filter = ["state", "agency"]
     search_fields = ["problem", "root_cause", "action"]
     list_select_related = ["agency", "outcome", "widget", "owner"]
-    raw_id_fields = ["outcome", "widget"]
+    raw_id_fields = ["outcome", "widget", "huddle_problem"]
     autocomplete_fields = ["owner"]
 
 
@@ -87,19 +87,45 @@ class StepChangeAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
 
 
 # Huddle boards and their problems are worked on their own pages (outcomes/huddles/);
-# the admin lists them for support, as it does every domain model.
+# the admin lists them for support, as it does every domain model, and its edits
+# of a board or a problem are version-checked as the pages' are.
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
-    pass
+class BoardAdmin(VersionCheckedAdmin, admin.ModelAdmin):
+    """Boards are made with their team, program and agency (outcomes.huddles.boards);
+    here an admin may change what a board shows."""
+
+    list_display = ["__str__", "tier", "agency", "program", "team"]
+    list_filter = ["tier", "agency"]
+    search_fields = ["agency__name", "program__name", "team__name"]
+    list_select_related = ["agency", "program", "team"]
+    raw_id_fields = ["agency", "program", "team"]
+    filter_horizontal = ["widgets", "outcomes"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+
+
+class ProblemActionInline(admin.TabularInline):
+    model = ProblemAction
+    extra = 0
+    fields = ["what", "owner", "due_date", "done_on"]
+    raw_id_fields = ["owner"]
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
-    list_display = ["what", "board", "status"]
-    search_fields = ["what", "where"]
+class ProblemAdmin(VersionCheckedAdmin, WordedHistoryAdmin):
+    list_display = ["what", "board", "status", "depth", "owner", "since"]
+    list_filter = ["status", "depth", "board__tier", "board__agency"]
+    search_fields = ["what", "where", "root_cause", "countermeasure"]
+    list_select_related = ["board__agency", "board__program", "board__team", "owner"]
+    raw_id_fields = ["board", "widget", "outcome", "escalated_from", "raised_by"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["version", "created_at", "updated_at", "solved_at"]
+    inlines = [ProblemActionInline]
 
 
 @admin.register(ProblemAction)
-class ProblemActionAdmin(admin.ModelAdmin):
-    list_display = ["what", "problem", "due_date"]
-    search_fields = ["what"]
+class ProblemActionAdmin(WordedHistoryAdmin):
+    list_display = ["what", "problem", "owner", "due_date", "done_on"]
+    list_filter = ["problem__board__agency"]
+    search_fields = ["what", "problem__what"]
+    list_select_related = ["problem", "owner"]
+    raw_id_fields = ["problem", "owner"]

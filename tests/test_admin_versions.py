@@ -5,7 +5,7 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
-from outcomes.models import Countermeasure, Outcome, StepChange
+from outcomes.models import Countermeasure, Outcome, Problem, StepChange
 from widgets.admin import WidgetAdmin
 from widgets.models import Widget
 
@@ -19,6 +19,7 @@ VERSIONED = [
     (Outcome, f.OutcomeFactory, "measure"),
     (Countermeasure, f.CountermeasureFactory, "problem"),
     (StepChange, f.StepChangeFactory, "reason"),
+    (Problem, f.ProblemFactory, "where"),
 ]
 NAMES = [model._meta.model_name for model, *_ in VERSIONED]
 
