@@ -1,4 +1,4 @@
 """Tiered huddles and problem solving (docs/outcomes.md, "Tiered huddles and problem
-solving"): the boards of each tier and what they show (`tiers`), their problem logs
-and the three depths of solving (`problems`), who keeps their numbers alive
-(`engagement`), and the pages (`views`, `problem_views`)."""
+solving"): every board exists (`boards`), what each tier's board shows (`tiers`),
+the problem logs' writes and the three depths of solving (`problems`), their reads
+(`log`), the A3 (`a3`), and the pages (`views`, `problem_views`, `forms`)."""

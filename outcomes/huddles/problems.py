@@ -233,7 +233,7 @@ def escalate(*, problem, by, expected_version):
         )
     if current.board.tier not in TIER_ABOVE:
         raise ValidationError("The state's board is the top tier: there is no board above it.")
-    above = tiers.above(current.board)
+    above = tiers.above(current.board, make=True)
     moved = Problem(
         board=above,
         what=current.what,

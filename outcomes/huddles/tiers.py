@@ -64,14 +64,15 @@ def below(board):
     return Board.objects.none()
 
 
-def above(board):
-    """The board one tier up, or None for the state's."""
+def above(board, *, make=False):
+    """The board one tier up, or None for the state's. Pages only read; `make`
+    (an escalation) makes the state's board if a fresh database has none yet."""
     if board.tier == Tier.TEAM:
         return Board.objects.filter(tier=Tier.PROGRAM, program_id=board.program_id).first()
     if board.tier == Tier.PROGRAM:
         return Board.objects.filter(tier=Tier.AGENCY, agency_id=board.agency_id).first()
     if board.tier == Tier.AGENCY:
-        return Board.objects.state()
+        return Board.objects.state() if make else Board.objects.filter(tier=Tier.STATE).first()
     return None
 
 
