@@ -157,7 +157,10 @@ def test_two_workers_send_the_days_reminders_once(agency_a, tmp_path):
     assert [(r.status, r.return_value) for r in runs] == [("SUCCESSFUL", {"reminders sent": 1})]
     assert _emails(tmp_path) == ["To: late@example.gov"]
     row = PeriodicTask.objects.get(name="count-reminders")
-    assert row.next_run_at > timezone.now() + dt.timedelta(hours=1)  # tomorrow, at 07:00
+    # moved on to the next 07:00 (local) after the run: later today when the run
+    # was before 07:00, else tomorrow (CI once ran this at 06:20 New York time)
+    assert timezone.localtime(row.next_run_at).time() == dt.time(7, 0)
+    assert row.last_run_at < row.next_run_at <= row.last_run_at + dt.timedelta(days=1)
 
 
 @pytest.mark.django_db
