@@ -445,7 +445,7 @@ COUNTS_DUE_DAYS_BY_FREQUENCY = _due_days_by_frequency(
 )
 # Late counts are reminded to their widget's owner from the day after they were due,
 # and to the owner's manager (the program's, else the agency's managers) once they
-# are this many days late (widgets.reminders, `manage.py send_reminders`).
+# are this many days late (widgets.counting.reminder_order, `manage.py send_reminders`).
 REMINDER_MANAGER_AFTER_DAYS = int(env("REMINDER_MANAGER_AFTER_DAYS", "7"))
 # Fewer survey responses than this are labelled "low sample".
 SURVEY_MIN_RESPONSES = int(env("SURVEY_MIN_RESPONSES", "30"))

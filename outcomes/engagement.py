@@ -33,6 +33,7 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 
+from agencies.people import display_name
 from widgets.flow import due_date, due_periods
 from widgets.models import Widget, WidgetCount, WidgetStatus
 from widgets.periods import period_start
@@ -120,7 +121,7 @@ def engagement(agency, *, today=None):
         owner_of(outcome.owner).measures.append(owned)
     found = sorted(
         owners.values(),
-        key=lambda o: (o.share is None, o.share or 0, o.user.get_full_name() or o.user.username),
+        key=lambda o: (o.share is None, o.share or 0, display_name(o.user)),
     )
     counted = [o for o in found if o.share is not None]
     score = sum((o.share for o in counted), Decimal(0)) / len(counted) * 100 if counted else None

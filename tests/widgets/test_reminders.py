@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from widgets import flow
+from widgets.counting.reminder_order import agency_managers, reminder_order
 from widgets.models import Widget, WidgetStatus
-from widgets.reminders import agency_managers, reminder_order
 
 from .. import factories as f
 
@@ -55,7 +55,7 @@ def test_home_page_lists_missing_counts(client, owners, staff_a, settings):
     assert "counts." in body
 
 
-# --- who is reminded, in what order (widgets.reminders) ---------------------------------
+# --- who is reminded, in what order (widgets.counting.reminder_order) ---
 # October's counts were due 10 November: on 13 November they are 3 days late, on the
 # 20th 10 days late.
 

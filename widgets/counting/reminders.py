@@ -1,5 +1,5 @@
 """Count reminders: e-mail each widget owner the counts they are late with, then
-their manager once a count stays missing (widgets.reminders: who, in what order).
+their manager once a count stays missing (reminder_order: who, in what order).
 
 The background worker sends them daily at settings.REMINDERS_AT (the scheduled
 task `send_reminders`, agencies.schedule: once a day however many workers run);
@@ -12,16 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from agencies.people import display_name
+
 from .. import flow
 from ..models import Widget
 from ..periods import describe_period
-from ..reminders import OWNER, agency_managers, reminder_order
+from .reminder_order import OWNER, agency_managers, reminder_order
 
 
 def reminders(*, today=None, base_url=""):
     """[(recipient, [late widgets], e-mail message)], owners' first: each owner the
     counts they are late with, then, once a count is REMINDER_MANAGER_AFTER_DAYS
-    late (or its widget has no owner), the owner's manager (widgets.reminders
+    late (or its widget has no owner), the owner's manager (reminder_order
     says who, in what order)."""
     today = today or timezone.localdate()
     late = list(
@@ -38,7 +40,7 @@ def reminders(*, today=None, base_url=""):
 def _message(reminder, base_url):
     lines = []
     for w in reminder.widgets:
-        owner = "" if reminder.role == OWNER else f", owner {_name(w.owner)}"
+        owner = "" if reminder.role == OWNER else f", owner {display_name(w.owner)}"
         lines.append(
             f"- {w.name} ({w.agency.abbreviation}): "
             f"{describe_period(w.due_period, w.reporting_frequency)} counts, "
@@ -58,7 +60,7 @@ def _message(reminder, base_url):
             "(or their widget has no owner to remind). Their owners have been reminded:"
         )
     body = (
-        f"Hello {_name(reminder.to)},\n\n{intro}\n\n"
+        f"Hello {display_name(reminder.to)},\n\n{intro}\n\n"
         + "\n".join(lines)
         + "\n\nThank you. This reminder comes from Widgets.\n"
     )
@@ -67,12 +69,6 @@ def _message(reminder, base_url):
     if reminder.role != OWNER:
         subject += ", for you to follow up"
     return (subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.to.email])
-
-
-def _name(user):
-    if user is None:
-        return "nobody"
-    return user.get_full_name() or user.get_username()
 
 
 @task()

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from agencies.models import Membership, Role
+from agencies.people import display_name
 
-from .flow import due_date
+from ..flow import due_date
 
 OWNER = "owner"
 MANAGER = "manager"
@@ -69,7 +70,7 @@ def reminder_order(late, *, today, agency_managers, manager_after_days=None):
                 managers.setdefault(manager.pk, Reminder(manager, MANAGER)).widgets.append(widget)
 
     def by_name(reminder):
-        return (reminder.to.get_full_name() or reminder.to.get_username(), reminder.to.pk)
+        return (display_name(reminder.to), reminder.to.pk)
 
     return sorted(owners.values(), key=by_name) + sorted(managers.values(), key=by_name)
 
