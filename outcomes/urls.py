@@ -32,6 +32,11 @@ urlpatterns = [
     path("problems/actions/<int:pk>/done/", problem_views.action_done, name="problem-action-done"),
     path("problems/<int:pk>/escalate/", problem_views.problem_escalate, name="problem-escalate"),
     path(
+        "problems/<int:pk>/send-back/",
+        problem_views.problem_send_back,
+        name="problem-send-back",
+    ),
+    path(
         "problems/<int:pk>/solve/<slug:depth>/",
         problem_views.problem_solve,
         name="problem-solve",

@@ -460,6 +460,10 @@ POLICY = {
     "outcomes:problem-escalate": case(
         get=post_only(), post=change(MANAGERS_OF_A), kwargs={"pk": "problem"}
     ),
+    # sending a problem that came up back down: the managers of the board it is on
+    "outcomes:problem-send-back": case(
+        get=change(MANAGERS_OF_A), post=change(MANAGERS_OF_A), kwargs={"pk": "came_up_problem"}
+    ),
     "outcomes:problem-solve": (
         *(
             case(get=change(OF_A), post=change(OF_A), kwargs={"pk": "problem", "depth": depth})

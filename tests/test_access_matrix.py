@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from agencies.models import JobStatus, Role, UploadJob
+from outcomes.huddles import tiers
 from outcomes.models import Board
 from widgets.api import tokens as api_tokens
 from widgets.models import (
@@ -145,9 +146,13 @@ def build_world(agency_a, users):
         board=team.board, widget=approved, depth="a3", owner=users[policy.STAFF_A]
     )
     problem_action = f.ProblemActionFactory(problem=problem)
+    # A problem that came up from the team's board to the program's, still worked there.
+    sent_up = f.ProblemFactory(board=team.board, status="escalated")
+    came_up = f.ProblemFactory(board=tiers.above(team.board, make=True), escalated_from=sent_up)
     return {
         "problem": problem,
         "problem_action": problem_action,
+        "came_up_problem": came_up,
         "agency_a": agency_a,
         "upload_job": upload_job,
         "survey": hosted,

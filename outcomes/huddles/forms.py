@@ -150,3 +150,15 @@ def solve_form(depth):
         widgets={n: w for n, w in SolveForm.Meta.widgets.items() if n in fields},
         labels={**SolveForm.Meta.labels, **labels},
     )
+
+
+class SendBackForm(forms.Form):
+    """Why a problem that came up goes back to the board below, and with what help."""
+
+    sent_back_note = forms.CharField(
+        label="Why it goes back down",
+        help_text=Problem._meta.get_field("sent_back_note").help_text,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

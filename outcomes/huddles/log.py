@@ -40,7 +40,11 @@ class Log:
     escalated: list  # sent up, each with where it went and how it stands there
     closed: list  # solved, newest first (RECENTLY_CLOSED of them)
     closed_total: int
-    came_up: int = 0  # of the active, how many came up from the tier below
+    came_up: int = 0
+    # given back to the board below, newest first (RECENTLY_CLOSED of them)
+    sent_back: list = field(
+        default_factory=list
+    )  # of the active, how many came up from the tier below
 
 
 def _with_actions(problems):
@@ -66,7 +70,9 @@ def log(board, *, today=None):
         PROBLEMS.filter(board=board, status=ProblemStatus.ESCALATED).order_by("-updated_at")
     )
     closed = PROBLEMS.filter(board=board, status=ProblemStatus.SOLVED).order_by("-solved_at")
+    sent_back = PROBLEMS.filter(board=board, status=ProblemStatus.SENT_BACK).order_by("-updated_at")
     return Log(
+        sent_back=list(sent_back[:RECENTLY_CLOSED]),
         active=active,
         escalated=escalated,
         closed=list(closed[:RECENTLY_CLOSED]),

@@ -15,8 +15,8 @@ from agencies.permissions import MANAGER, READ, STAFF, grant
 from config.forms import refuse_stale_save
 
 from ..models import Depth, ProblemAction
-from . import a3, log, problems, tiers
-from .forms import ActionForm, ProblemForm, solve_form
+from . import a3, escalation, log, problems, tiers
+from .forms import ActionForm, ProblemForm, SendBackForm, solve_form
 from .views import BOARDS
 
 PROBLEMS = log.PROBLEMS
@@ -90,6 +90,9 @@ def problem_detail(request, problem):
             and problem.active
             and tiers.above(problem.board) is not None,
             "above": tiers.above(problem.board),
+            "may_send_back": problems.may_escalate(request.user, problem)
+            and problem.active
+            and problem.escalated_from_id is not None,
             "today": timezone.localdate(),
         },
     )
@@ -179,7 +182,7 @@ def action_done(request, action):
 def problem_escalate(request, problem):
     """Send the problem up one tier, in one action."""
     try:
-        moved = problems.escalate(
+        moved = escalation.escalate(
             problem=problem, by=request.user, expected_version=_version(request.POST)
         )
     except problems.EditConflict:
@@ -196,6 +199,44 @@ def problem_escalate(request, problem):
         messages.success(request, f"Escalated to {moved.board.full_name}.")
         return redirect(moved)
     return redirect(problem)
+
+
+@grant(MANAGER, problem=PROBLEMS, to="send its problems back down")
+def problem_send_back(request, problem):
+    """Give a problem that came up back to the board below, saying why (a page of its
+    own: the reason is required, and a missing one is said beside its field)."""
+    if problem.escalated_from_id is None:
+        raise Http404("This problem did not come up from a board below.")
+    below = problem.escalated_from
+    conflict = None
+    form = SendBackForm(request.POST or None, initial={"version": problem.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation.send_back(
+                problem=problem,
+                note=form.cleaned_data["sent_back_note"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except problems.EditConflict as exc:
+            conflict = refuse_stale_save(form, current=exc.current, noun="this problem")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Sent back down to {below.board.full_name}.")
+            return redirect(below)
+    return render(
+        request,
+        "outcomes/huddles/problem_send_back.html",
+        {
+            "problem": problem,
+            "below": below,
+            "board": problem.board,
+            "path": tiers.path_to(problem.board),
+            "form": form,
+            "conflict": conflict,
+        },
+    )
 
 
 @grant(_depth_of, problem=PROBLEMS, to="solve its problems")

@@ -1,7 +1,7 @@
 """Writes to a board's problem log (docs/outcomes.md, "The problem log"): raise a
-problem, edit it, give it dated actions, escalate it to the board above, solve it
-at one of the three depths, and work an outcome's or widget's countermeasure as
-one.
+problem, edit it, give it dated actions, solve it at one of the three depths, and
+work an outcome's or widget's countermeasure as one. Escalating it to the board
+above, and sending it back down, are in .escalation.
 
 Who: staff of the board's agency raise and work its problems; its managers
 escalate them (a manager may do all staff may). The state's board has no agency:
@@ -26,7 +26,6 @@ from agencies.scoping import MANAGER, STAFF, can_change
 from .. import services
 from ..models import (
     ACTIVE_STATUSES,
-    TIER_ABOVE,
     Countermeasure,
     CountermeasureState,
     Depth,
@@ -34,7 +33,6 @@ from ..models import (
     ProblemAction,
     ProblemStatus,
 )
-from . import tiers
 
 __all__ = ["EditConflict"]
 
@@ -120,12 +118,21 @@ def _locked(problem, expected_version):
     return current
 
 
+# django-simple-history keeps a change's reason in 100 characters.
+REASON_LENGTH = 100
+
+
 def _save(problem, reason):
     problem.version += 1
-    problem._change_reason = reason
+    problem._change_reason = _fitted(reason)
     problem.full_clean()
     problem.save()
     return problem
+
+
+def _fitted(reason):
+    """The reason as history keeps it: a long board name is cut short, said with "…"."""
+    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
 
 
 @transaction.atomic
@@ -216,46 +223,6 @@ def complete_action(*, action, done_on, by):
 
 
 @transaction.atomic
-def escalate(*, problem, by, expected_version):
-    """Send a problem to the board above, in one action.
-
-    The problem stays on its board, escalated, and a new problem on the board above
-    carries what, where, since when and which measure, with a link back
-    (`escalated_from`); each keeps its own history, and each page shows the other.
-    Managers of the board's agency escalate (admins, from the state: there is no
-    board above it)."""
-    current = _locked(problem, expected_version)
-    _require(by, current.board, MANAGER, "escalate problems from this board")
-    if not current.active:
-        raise ValidationError(
-            f"Only an open problem, or one being solved, is escalated; this one is "
-            f"{current.get_status_display().lower()}."
-        )
-    if current.board.tier not in TIER_ABOVE:
-        raise ValidationError("The state's board is the top tier: there is no board above it.")
-    above = tiers.above(current.board, make=True)
-    moved = Problem(
-        board=above,
-        what=current.what,
-        where=current.where,
-        since=current.since,
-        widget=current.widget,
-        outcome=current.outcome,
-        owner=by,
-        raised_by=by,
-        status=ProblemStatus.OPEN,
-        escalated_from=current,
-        version=1,
-    )
-    moved._change_reason = f"Came up from {current.board.full_name}"
-    moved.full_clean()
-    moved.save()
-    current.status = ProblemStatus.ESCALATED
-    _save(current, f"Escalated to {above.full_name}")
-    return moved
-
-
-@transaction.atomic
 def solve(*, problem, depth, values, by, expected_version, close=False):
     """Write the problem's solving at one depth (a quick fix, a four-box or an A3).
 
@@ -323,7 +290,9 @@ def _countermeasures_done(problem, by):
     ):
         countermeasure.state = CountermeasureState.DONE
         countermeasure.version += 1
-        countermeasure._change_reason = f"Done: its problem was solved on {problem.board.full_name}"
+        countermeasure._change_reason = _fitted(
+            f"Done: its problem was solved on {problem.board.full_name}"
+        )
         countermeasure.save()
 
 
@@ -372,5 +341,5 @@ def work_as_countermeasure(*, problem, by):
         due_date=max(pending) if pending else timezone.localdate() + dt.timedelta(days=30),
         huddle_problem=problem,
     )
-    countermeasure._change_reason = f"Worked as a problem on {problem.board.full_name}"
+    countermeasure._change_reason = _fitted(f"Worked as a problem on {problem.board.full_name}")
     return services.save_countermeasure(countermeasure=countermeasure, by=by)

@@ -147,6 +147,9 @@ class ProblemStatus(models.TextChoices):
     SOLVING = "solving", "Solving"
     SOLVED = "solved", "Solved"
     ESCALATED = "escalated", "Escalated"
+    # The tier above gave a problem that came up back to the board below it to solve
+    # (with the help it decided on): open again below, no longer worked above.
+    SENT_BACK = "sent_back", "Sent back down"
 
 
 # Still the board's to work on.
@@ -213,6 +216,11 @@ class Problem(TimeStampedModel):
         blank=True,
         related_name="escalated_to",
     )
+    sent_back_note = models.TextField(
+        "why it goes back down",
+        blank=True,
+        help_text="What the tier above decided, and the help it gives the board below.",
+    )
     depth = models.CharField(
         "how it is solved", max_length=10, choices=Depth.choices, blank=True, default=""
     )
@@ -278,6 +286,12 @@ class Problem(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status=ProblemStatus.SOLVED) | Q(solved_at__isnull=False),
                 name="outcomes_problem_solved_has_time",
+            ),
+            # Sent back down says why, and only a problem that came up goes back.
+            models.CheckConstraint(
+                condition=~Q(status=ProblemStatus.SENT_BACK)
+                | ~Q(sent_back_note="") & Q(escalated_from__isnull=False),
+                name="outcomes_problem_sent_back_says_why",
             ),
         ]
 

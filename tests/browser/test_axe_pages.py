@@ -71,6 +71,7 @@ FORM_PAGES = {
     "outcomes:problem-create",
     "outcomes:problem-edit",
     "outcomes:problem-solve",
+    "outcomes:problem-send-back",
 }
 
 
@@ -116,6 +117,10 @@ def _samples():
     team_board = Board.objects.get(team__name="Permit writers")
     problem = Problem.objects.filter(board=team_board).first()  # with its actions
     a3_problem = Problem.objects.get(board__tier="agency", board__agency=deq, depth="a3")
+    # A problem that came up and is still worked above (the demo's lab results).
+    came_up = Problem.objects.filter(
+        board__agency=deq, escalated_from__isnull=False, status__in=("open", "solving")
+    ).first()
     return {
         "agencies:detail": slug,
         "customers:detail": {"pk": deq.segments.first().pk},
@@ -158,6 +163,7 @@ def _samples():
         "outcomes:problem-action-create": {"pk": problem.pk},
         "outcomes:problem-action-done": {"pk": problem.actions.first().pk},
         "outcomes:problem-escalate": {"pk": problem.pk},
+        "outcomes:problem-send-back": {"pk": came_up.pk},
         "outcomes:problem-solve": {"pk": a3_problem.pk, "depth": "a3"},
         "outcomes:problem-a3": {"pk": a3_problem.pk},
         "outcomes:problem-countermeasure": {"pk": problem.pk},

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from outcomes import packs, services
-from outcomes.huddles import problems
+from outcomes.huddles import escalation, problems
 from outcomes.models import Board, CountermeasureState, Depth, Problem, Tier
 from tests import factories as f
 
@@ -107,7 +107,7 @@ def test_solved_higher_up_the_countermeasure_below_is_done_too(
     )
     countermeasure = problems.work_as_countermeasure(problem=low, by=manager_a)
     low.refresh_from_db()
-    high = problems.escalate(problem=low, by=manager_a, expected_version=low.version)
+    high = escalation.escalate(problem=low, by=manager_a, expected_version=low.version)
     problems.solve(
         problem=high,
         depth=Depth.QUICK_FIX,

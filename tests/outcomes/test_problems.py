@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.errors import EditConflict
-from outcomes.huddles import log, problems, tiers
+from outcomes.huddles import escalation, log, problems, tiers
 from outcomes.models import Board, Depth, Problem, ProblemStatus, Tier
 from tests import factories as f
 from widgets.models import WidgetStatus
@@ -139,7 +139,7 @@ def test_escalation_goes_up_one_tier_with_the_history_kept_in_both_places(
 def test_only_managers_escalate(client, team, staff_a):
     problem = _raise(team.board, staff_a)
     with pytest.raises(PermissionDenied):
-        problems.escalate(problem=problem, by=staff_a, expected_version=problem.version)
+        escalation.escalate(problem=problem, by=staff_a, expected_version=problem.version)
     client.force_login(staff_a)
     response = client.post(
         reverse("outcomes:problem-escalate", args=[problem.pk]), {"version": problem.version}
@@ -157,7 +157,7 @@ def test_up_to_the_state_and_no_further_where_only_admins_work_it(
 ):
     problem = _raise(team.board, staff_a)
     for tier in (Tier.PROGRAM, Tier.AGENCY, Tier.STATE):
-        problem = problems.escalate(
+        problem = escalation.escalate(
             problem=problem,
             by=manager_a,
             expected_version=problem.version,
@@ -167,13 +167,13 @@ def test_up_to_the_state_and_no_further_where_only_admins_work_it(
     with pytest.raises(PermissionDenied):  # the state's problems are the admins'
         problems.add_action(problem=problem, what="x", due_date=SINCE, by=manager_a)
     with pytest.raises(ValidationError, match="top tier"):
-        problems.escalate(problem=problem, by=admin_user, expected_version=problem.version)
+        escalation.escalate(problem=problem, by=admin_user, expected_version=problem.version)
     assert len(log.chain(problem)) == 4
 
 
 def test_solved_at_the_top_the_boards_below_see_it_solved(client, team, widget, staff_a, manager_a):
     problem = _raise(team.board, staff_a, widget=widget)
-    above = problems.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
     problems.solve(
         problem=above,
         depth=Depth.FOUR_BOX,
@@ -195,7 +195,7 @@ def test_a_stale_page_cannot_escalate_or_solve(team, staff_a, manager_a):
     stale = problem.version
     problems.update_problem(problem=problem, by=staff_a, expected_version=stale, where="Counter")
     with pytest.raises(EditConflict):
-        problems.escalate(problem=problem, by=manager_a, expected_version=stale)
+        escalation.escalate(problem=problem, by=manager_a, expected_version=stale)
     with pytest.raises(EditConflict):
         problems.solve(
             problem=problem,
@@ -308,7 +308,7 @@ def test_a_boards_log_reads_the_same_queries_for_one_problem_or_many(team, staff
         problem = _raise(team.board, staff_a, what=f"Problem {n}")
         problems.add_action(problem=problem, what="Look", due_date=SINCE, by=staff_a)
         if n % 3 == 0:
-            problems.escalate(problem=problem, by=manager_a, expected_version=problem.version + 1)
+            escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version + 1)
     assert queries() == few
 
 
@@ -319,3 +319,137 @@ def test_the_board_index_counts_each_boards_open_problems(client, team, staff_a)
     assert response.status_code == 200
     assert "team, 1 open" in response.text
     assert tiers.above(team.board).name in response.text
+
+
+# --- sent back down: escalation the other way ---------------------------------------
+
+NOTE = "Intake is the team's to fix: the program lends a second writer on Mondays."
+
+
+def test_the_tier_above_sends_a_problem_back_down_saying_why_and_both_boards_keep_it(
+    client, team, widget, staff_a, manager_a
+):
+    problem = _raise(team.board, staff_a, widget=widget)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    program_board = above.board
+    client.force_login(manager_a)
+    url = reverse("outcomes:problem-send-back", args=[above.pk])
+    assert f"Send back down to {team.board.full_name}" in client.get(above.get_absolute_url()).text
+    response = client.post(url, {"sent_back_note": NOTE, "version": above.version})
+    problem.refresh_from_db()
+    above.refresh_from_db()
+    assert response.status_code == 302 and response.url == problem.get_absolute_url()
+    # Below: open again, the team's to solve; above: no longer worked, and why.
+    assert (problem.status, above.status) == (ProblemStatus.OPEN, ProblemStatus.SENT_BACK)
+    assert above.sent_back_note == NOTE
+    assert _reasons(problem)[-1] == f"Sent back down from {program_board.full_name}"
+    assert _reasons(above)[-1] == f"Sent back down to {team.board.full_name}"
+    team_log, program_log = log.log(team.board), log.log(program_board)
+    assert [p.pk for p in team_log.active] == [problem.pk] and not team_log.escalated
+    assert not program_log.active and [p.pk for p in program_log.sent_back] == [above.pk]
+    board_page = client.get(reverse("outcomes:board", args=[program_board.pk])).text
+    assert "Sent back down lately" in board_page
+    page = client.get(above.get_absolute_url()).text
+    assert "Sent back down to" in page and "lends a second writer" in page
+    # Either page tells the step, on both boards, and why.
+    history = client.get(problem.get_absolute_url()).context["history"]
+    reasons = [e.reason for e in history]
+    assert f"Sent back down to {team.board.full_name}" in reasons
+    assert f"Sent back down from {program_board.full_name}" in reasons
+    assert NOTE in str([e.changes for e in history])
+
+
+def test_a_problem_being_worked_goes_back_being_solved_and_may_come_up_again(
+    team, widget, staff_a, manager_a
+):
+    problem = _raise(team.board, staff_a, widget=widget)
+    problems.add_action(problem=problem, what="Count the queue daily", due_date=SINCE, by=staff_a)
+    problem.refresh_from_db()
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    back = escalation.send_back(
+        problem=above, note=NOTE, by=manager_a, expected_version=above.version
+    )
+    assert back.pk == problem.pk and back.status == ProblemStatus.SOLVING
+    # It did not work out below: up again, to the same problem above, one story.
+    again = escalation.escalate(problem=back, by=manager_a, expected_version=back.version)
+    assert again.pk == above.pk
+    assert (again.status, again.sent_back_note) == (ProblemStatus.OPEN, "")
+    assert _reasons(again)[-1] == f"Came up again from {team.board.full_name}"
+    assert [p.pk for p in log.chain(problem)] == [problem.pk, above.pk]
+    assert Problem.objects.count() == 2
+
+
+def test_sending_back_needs_a_reason_said_beside_its_field_and_changes_nothing(
+    client, team, staff_a, manager_a
+):
+    problem = _raise(team.board, staff_a)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    client.force_login(manager_a)
+    url = reverse("outcomes:problem-send-back", args=[above.pk])
+    response = client.post(url, {"sent_back_note": "  ", "version": above.version})
+    assert response.status_code == 200
+    assert response.context["form"].errors["sent_back_note"] == ["This field is required."]
+    with pytest.raises(ValidationError, match="Say why it goes back down"):
+        escalation.send_back(problem=above, note="", by=manager_a, expected_version=above.version)
+    above.refresh_from_db()
+    problem.refresh_from_db()
+    assert (above.status, problem.status) == (ProblemStatus.OPEN, ProblemStatus.ESCALATED)
+
+
+def test_only_managers_send_back_and_only_what_came_up(client, team, staff_a, manager_a):
+    problem = _raise(team.board, staff_a)
+    with pytest.raises(ValidationError, match="came up"):  # raised here: nowhere to go back
+        escalation.send_back(
+            problem=problem, note=NOTE, by=manager_a, expected_version=problem.version
+        )
+    client.force_login(manager_a)
+    assert client.get(reverse("outcomes:problem-send-back", args=[problem.pk])).status_code == 404
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    with pytest.raises(PermissionDenied):
+        escalation.send_back(problem=above, note=NOTE, by=staff_a, expected_version=above.version)
+    client.force_login(staff_a)
+    url = reverse("outcomes:problem-send-back", args=[above.pk])
+    response = client.post(url, {"sent_back_note": NOTE, "version": above.version})
+    assert response.status_code == 403
+    assert "Send back down" not in client.get(above.get_absolute_url()).text
+    above.refresh_from_db()
+    assert above.status == ProblemStatus.OPEN
+
+
+def test_a_stale_page_cannot_send_back(client, team, staff_a, manager_a):
+    problem = _raise(team.board, staff_a)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    stale = above.version
+    problems.update_problem(problem=above, by=manager_a, expected_version=stale, where="Counter")
+    client.force_login(manager_a)
+    url = reverse("outcomes:problem-send-back", args=[above.pk])
+    response = client.post(url, {"sent_back_note": NOTE, "version": stale})
+    assert response.status_code == 200 and "Someone else saved this problem" in response.text
+    above.refresh_from_db()
+    problem.refresh_from_db()
+    assert (above.status, problem.status) == (ProblemStatus.OPEN, ProblemStatus.ESCALATED)
+
+
+def test_the_database_refuses_a_problem_sent_back_without_why(team, staff_a, manager_a):
+    from django.db import IntegrityError, transaction
+
+    problem = _raise(team.board, staff_a)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Problem.objects.filter(pk=above.pk).update(status=ProblemStatus.SENT_BACK)
+    with pytest.raises(IntegrityError), transaction.atomic():  # raised here: nothing to go back to
+        Problem.objects.filter(pk=problem.pk).update(
+            status=ProblemStatus.SENT_BACK, sent_back_note=NOTE
+        )
+
+
+def test_a_long_board_name_is_cut_short_in_the_history_not_refused(agency_a, staff_a, manager_a):
+    """History keeps a reason in 100 characters; program and team names may be 200."""
+    program = f.ProgramFactory(agency=agency_a, name="Program " + "p" * 180)
+    team = f.TeamFactory(program=program, name="Team " + "t" * 180)
+    problem = _raise(team.board, staff_a)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    escalation.send_back(problem=above, note=NOTE, by=manager_a, expected_version=above.version)
+    reasons = _reasons(problem) + _reasons(above)
+    assert all(len(r) <= problems.REASON_LENGTH for r in reasons)
+    assert _reasons(problem)[1].startswith("Escalated to Program pp") and reasons[1].endswith("…")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies.models import Agency, Membership, Program, Role, Team
-from outcomes.huddles import boards
+from outcomes.huddles import boards, escalation
 from outcomes.huddles import problems as problem_log
 from outcomes.models import Board, Depth, Measurement, Outcome, Problem
 from widgets.flow import due_date
@@ -90,6 +90,20 @@ PROBLEMS = [
         "since_days": 30,
         "widget": "Vehicle emissions test certificate",
         "quick_fix": ("Replaced the analyser's sample pump; a spare pump is now kept on site.", 10),
+    },
+    {
+        "agency": "deq",
+        "team": "Vehicle testing",
+        "what": "Drivers leave the Mesa station queue: the wait shown at the gate is an hour "
+        "out of date.",
+        "where": "Mesa test station, entry gate",
+        "since_days": 21,
+        "widget": "Vehicle emissions test certificate",
+        "escalate": 1,  # to the Air Quality Division's board, which sends it back
+        "send_back": "The gate sign cannot be replaced before next year's budget. Post the "
+        "wait by hand every half hour; the division pays a greeter on Saturday mornings "
+        "from next week.",
+        "actions": [("Post the wait at the gate every half hour", 3, None)],
     },
     {
         "agency": "deq",
@@ -224,10 +238,17 @@ class HuddleSeeding:
             )
             self.created[Problem] += 1
             for _ in range(item.get("escalate", 0)):
-                problem = problem_log.escalate(
+                problem = escalation.escalate(
                     problem=problem, by=manager, expected_version=problem.version
                 )
                 self.created[Problem] += 1
+            if "send_back" in item:
+                problem = escalation.send_back(
+                    problem=problem,
+                    note=item["send_back"],
+                    by=manager,
+                    expected_version=problem.version,
+                )
             self.work(problem, item, staff=staff, manager=manager)
 
     def work(self, problem, item, *, staff, manager):
