@@ -156,11 +156,12 @@ def fiscal_quarter_expression(field="period_start"):
 GRAINS = ("month", "quarter", "fiscal_year")
 
 
-def rollup(counts, grain):
+def rollup(counts, grain, aggregates=None):
     """Sum counts to month, fiscal quarter or fiscal year, in one query.
 
     Returns rows with `fiscal_year` (and `quarter` or `month`) plus the
-    FLOW_AGGREGATES, oldest first.
+    FLOW_AGGREGATES, oldest first. `counts` may be month roll-ups instead, with
+    `aggregates=widgets.months.MONTH_AGGREGATES` (the same names).
     """
     counts = counts.annotate(fiscal_year=fiscal_year_expression())
     keys = ["fiscal_year"]
@@ -172,7 +173,7 @@ def rollup(counts, grain):
         keys.append("quarter")
     elif grain != "fiscal_year":
         raise ValueError(f"unknown grain {grain!r}")
-    return counts.values(*keys).annotate(**FLOW_AGGREGATES).order_by(*keys)
+    return counts.values(*keys).annotate(**(aggregates or FLOW_AGGREGATES)).order_by(*keys)
 
 
 # --- balance check and late data ----------------------------------------------

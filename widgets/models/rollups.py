@@ -21,7 +21,7 @@ from django.db import models
 from agencies.models import TimeStampedModel
 
 from .. import measures
-from .definitions import Widget
+from .definitions import OfWidgetQuerySet, Widget
 
 
 class Grain(models.TextChoices):
@@ -65,6 +65,9 @@ class CountRollup(TimeStampedModel):
     # Its newest count, and its newest count with delivered known.
     last_period = models.DateField()
     last_delivered_period = models.DateField(null=True, blank=True)
+
+    # Readable with their widget, as its counts are (another agency's draft stays private).
+    objects = OfWidgetQuerySet.as_manager()
 
     class Meta:
         constraints = [
