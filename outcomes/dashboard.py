@@ -23,7 +23,7 @@ from agencies.models import Agency
 from customers.satisfaction import Csat
 from widgets import measures, months
 from widgets.flow import flow_from, rollup
-from widgets.models import CountRollup, Grain, SurveyResult, Widget, WidgetCount
+from widgets.models import CountRollup, Grain, SurveyResult, Widget
 from widgets.periods import fiscal_year, fiscal_year_start
 
 from .models import Countermeasure, Outcome
@@ -206,7 +206,7 @@ def scorecard(user, today=None):
     agency the user reads. Only the counts of widgets the user may read: not another
     agency's drafts.
     """
-    latest = latest_month(WidgetCount.objects.for_user(user), today)
+    latest = latest_month(CountRollup.objects.for_user(user).filter(grain=Grain.MONTH), today)
     fy_start = fiscal_year_start(fiscal_year(latest))
     # Delivered this fiscal year to date: the sums of its months (widgets.months).
     agency_months = (

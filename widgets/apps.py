@@ -30,7 +30,8 @@ def _install_rollup_triggers(using, **kwargs):
     from .models import CountRollup, WidgetCount
 
     with connections[using].schema_editor() as schema_editor:
-        rollups.install(schema_editor)
+        if not rollups.install(schema_editor):
+            return
     counts, made = WidgetCount.objects.using(using), CountRollup.objects.using(using)
     if counts.exists() and not made.exists():
         rollups.rebuild()

@@ -346,9 +346,9 @@ def newest_period(frequency, counts, today=None):
     """The newest period at `frequency` whose counts are due or already entered.
 
     The latest due period (`latest_due_period`), or a later one that has ended
-    when `counts` (any WidgetCount queryset: an agency's, a reader's) already
-    hold a delivered figure for an ended period of a widget counted at that
-    frequency or a finer one that starts in it: on 1 December, with November's
+    when `counts` (any WidgetCount queryset, or month roll-ups: an agency's, a
+    reader's) already hold a delivered figure for an ended period of a widget
+    counted at that frequency or a finer one that starts in it: on 1 December, with November's
     counts entered, November, though they are not due until the 11th. One query
     at most, reading only the rows since the due period.
     """
@@ -357,18 +357,24 @@ def newest_period(frequency, counts, today=None):
     ended = latest_ended_period(frequency, today)
     if ended <= due:
         return due
+    # Month roll-ups (widgets.months) stand for their counts: a month holds an
+    # ended period with delivered known when its oldest such period has ended.
+    months = counts.model is not WidgetCount
+    if months and frequency not in (Frequency.MONTH, Frequency.QUARTER, Frequency.YEAR):
+        raise ValueError("month roll-ups answer only for months, quarters and years")
+    delivered = "first_delivered_period" if months else "period_start"
     finished = Q()
     for finer in _FINER[Frequency(frequency)]:
         finished |= Q(
             widget__reporting_frequency=finer,
-            period_start__lte=latest_ended_period(finer, today),
+            **{f"{delivered}__lte": latest_ended_period(finer, today)},
         )
     newest = (
         counts.filter(
             finished,
             period_start__gte=next_period_start(due, frequency),
             period_start__lt=next_period_start(ended, frequency),
-            delivered__isnull=False,
+            **{f"{delivered}__isnull": False},
         )
         .order_by()
         .aggregate(newest=Max("period_start"))["newest"]

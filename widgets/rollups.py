@@ -46,6 +46,7 @@ COLUMNS = [
     *SUM_COLUMNS,
     "closing_backlog",
     "last_period",
+    "first_delivered_period",
     "last_delivered_period",
     "created_at",
     "updated_at",
@@ -121,6 +122,7 @@ def _select(grain, vendor, start, where):
         *_sums(),
         closing,
         "MAX(c.period_start)",
+        "MIN(CASE WHEN c.delivered IS NOT NULL THEN c.period_start END)",
         "MAX(CASE WHEN c.delivered IS NOT NULL THEN c.period_start END)",
         now,
         now,
@@ -244,7 +246,8 @@ def _sqlite():
 
 
 def install(schema_editor):
-    """Create (or replace) the triggers (after every migrate: widgets.apps)."""
+    """Create (or replace) the triggers (after every migrate: widgets.apps); only
+    drop them when the roll-up table is not there. Returns whether it is."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         statements = _postgresql()
@@ -252,8 +255,12 @@ def install(schema_editor):
         statements = _sqlite()
     else:  # pragma: no cover - the stack is PostgreSQL and SQLite
         raise NotImplementedError(f"roll-up triggers for {vendor}")
+    # Migrated back to before the roll-up table: no triggers (they would write to it).
+    present = TABLE in schema_editor.connection.introspection.table_names()
     for statement in statements:
-        schema_editor.execute(statement, params=None)
+        if present or statement.startswith("DROP TRIGGER"):
+            schema_editor.execute(statement, params=None)
+    return present
 
 
 @transaction.atomic
@@ -275,7 +282,14 @@ _FREQUENCY = {
     Grain.QUARTER: Frequency.QUARTER,
     Grain.FISCAL_YEAR: Frequency.YEAR,
 }
-_CHECKED = ["rows", *SUM_COLUMNS, "closing_backlog", "last_period", "last_delivered_period"]
+_CHECKED = [
+    "rows",
+    *SUM_COLUMNS,
+    "closing_backlog",
+    "last_period",
+    "first_delivered_period",
+    "last_delivered_period",
+]
 
 
 def _add(total, value):
@@ -307,6 +321,7 @@ def fresh(counts):
                 row["closing_backlog"], closing_period[key] = count.backlog, day
             row["last_period"] = max(row["last_period"] or day, day)
             if count.delivered is not None:
+                row["first_delivered_period"] = min(row["first_delivered_period"] or day, day)
                 row["last_delivered_period"] = max(row["last_delivered_period"] or day, day)
     return dict(found)
 

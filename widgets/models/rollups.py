@@ -62,8 +62,9 @@ class CountRollup(TimeStampedModel):
     locals().update({name: _sum_field(money) for name, money in SUM_COLUMNS.items()})
     # The backlog of its newest period with a known backlog (a level, never summed).
     closing_backlog = models.BigIntegerField(null=True, blank=True)
-    # Its newest count, and its newest count with delivered known.
+    # Its newest count, and its oldest and newest counts with delivered known.
     last_period = models.DateField()
+    first_delivered_period = models.DateField(null=True, blank=True)
     last_delivered_period = models.DateField(null=True, blank=True)
 
     # Readable with their widget, as its counts are (another agency's draft stays private).
