@@ -98,39 +98,55 @@ def _after(start, grain, vendor):
 
 
 def _select(grain, vendor, start, where):
-    """SELECT of the roll-ups at `grain` of the counts `c` matching `where`, grouped by
-    widget and `start` (SQL of the period's first day)."""
+    """INSERT of the roll-ups at `grain` of the rows `c` that `where` names (FROM ...),
+    grouped by widget and `start` (SQL of the period's first day). A month sums its
+    counts; a quarter or a fiscal year sums its months (at most 12 rows, not 366)."""
+    months = grain != Grain.MONTH
+    table, level, day = (
+        (TABLE, "closing_backlog", "period_start")
+        if months
+        else (COUNTS, "backlog", "period_start")
+    )
     if vendor == "postgresql":
         closing = (
-            "(array_agg(c.backlog ORDER BY c.period_start DESC) "
-            "FILTER (WHERE c.backlog IS NOT NULL))[1]"
+            f"(array_agg(c.{level} ORDER BY c.{day} DESC) FILTER (WHERE c.{level} IS NOT NULL))[1]"
         )
         now = "now()"
     else:
+        only_months = f"AND b.grain = '{Grain.MONTH}' " if months else ""
         closing = (
-            f"(SELECT b.backlog FROM {COUNTS} b WHERE b.widget_id = c.widget_id "  # noqa: S608
-            f"AND b.backlog IS NOT NULL AND b.period_start >= {start} "
+            f"(SELECT b.{level} FROM {table} b WHERE b.widget_id = c.widget_id "  # noqa: S608
+            f"{only_months}AND b.{level} IS NOT NULL AND b.period_start >= {start} "
             f"AND b.period_start < {_after(start, grain, vendor)} "
             "ORDER BY b.period_start DESC LIMIT 1)"
         )
         now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
-    values = [
-        "c.widget_id",
-        f"'{grain}'",
-        start,
-        "COUNT(*)",
-        *_sums(),
-        closing,
-        "MAX(c.period_start)",
-        "MIN(CASE WHEN c.delivered IS NOT NULL THEN c.period_start END)",
-        "MAX(CASE WHEN c.delivered IS NOT NULL THEN c.period_start END)",
-        now,
-        now,
-    ]
+    if months:
+        sums = ["SUM(c.rows)", *(f"SUM(c.{name})" for name in SUM_COLUMNS)]
+        newest = [
+            "MAX(c.last_period)",
+            "MIN(c.first_delivered_period)",
+            "MAX(c.last_delivered_period)",
+        ]
+    else:
+        sums = ["COUNT(*)", *_sums()]
+        newest = [
+            "MAX(c.period_start)",
+            "MIN(CASE WHEN c.delivered IS NOT NULL THEN c.period_start END)",
+            "MAX(CASE WHEN c.delivered IS NOT NULL THEN c.period_start END)",
+        ]
+    values = ["c.widget_id", f"'{grain}'", start, *sums, closing, *newest, now, now]
     return (
         f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT {', '.join(values)} "
         f"{where} GROUP BY c.widget_id, {start}"
     )
+
+
+def _source(grain):
+    """The rows a roll-up at `grain` sums, as `c`: counts for a month, else months."""
+    if grain == Grain.MONTH:
+        return f"{COUNTS} c", ""
+    return f"{TABLE} c", f"c.grain = '{Grain.MONTH}' AND "
 
 
 # --- PostgreSQL ------------------------------------------------------------------
@@ -148,12 +164,13 @@ def _postgresql_refresh(grain):
         f"WITH t AS ({periods}) DELETE FROM {TABLE} r USING t "  # noqa: S608
         f"WHERE r.widget_id = t.widget_id AND r.grain = '{grain}' AND r.period_start = t.start"
     )
+    source, only = _source(grain)
     insert = _select(
         grain,
         vendor,
         "t.start",
-        f"FROM t JOIN {COUNTS} c ON c.widget_id = t.widget_id AND c.period_start >= t.start "
-        f"AND c.period_start < {_after('t.start', grain, vendor)}",
+        f"FROM t JOIN {source} ON {only}c.widget_id = t.widget_id "
+        f"AND c.period_start >= t.start AND c.period_start < {_after('t.start', grain, vendor)}",
     )
     update = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[3:] if c != "created_at")
     insert = (
@@ -225,9 +242,10 @@ def _sqlite_refresh(row):
             f"DELETE FROM {TABLE} WHERE widget_id = {row}.widget_id "  # noqa: S608
             f"AND grain = '{grain}' AND period_start = {start};"
         )
+        source, only = _source(grain)
         where = (
-            f"FROM {COUNTS} c WHERE c.widget_id = {row}.widget_id AND c.period_start >= {start} "
-            f"AND c.period_start < {_after(start, grain, vendor)}"
+            f"FROM {source} WHERE {only}c.widget_id = {row}.widget_id "
+            f"AND c.period_start >= {start} AND c.period_start < {_after(start, grain, vendor)}"
         )
         found.append(_select(grain, vendor, start, where) + ";")
     return " ".join(found)
@@ -269,9 +287,11 @@ def rebuild():
     vendor = connection.vendor
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constants
-        for grain in Grain:
+        for grain in Grain:  # months first: quarters and years sum them
             start = bucket("c.period_start", grain, vendor)
-            cursor.execute(_select(grain, vendor, start, f"FROM {COUNTS} c"))
+            source, only = _source(grain)
+            where = f"FROM {source}" + (f" WHERE {only.removesuffix(' AND ')}" if only else "")
+            cursor.execute(_select(grain, vendor, start, where))
     return CountRollup.objects.count()
 
 
