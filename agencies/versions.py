@@ -112,6 +112,9 @@ UNVERSIONED = {
     "widgets_inventoryimport": "who imported which files when; its rows are versioned",
     "agencies_uploadjob": "an upload's progress, shown only to whoever started it",
     "agencies_periodictask": "the worker's schedule, shown only in the admin",
+    # Written only by triggers on widgets_widgetcount, in the same statement as the
+    # count write that bumps the agency (docs/adr/0009-roll-ups-kept-by-triggers.md).
+    "widgets_countrollup": "sums of widgets_widgetcount, which is versioned",
     # Hosted surveys' answers and invitations: what cached pages show of them is the
     # roll-up, widgets_surveyresult (versioned), written in the same transaction.
     "widgets_invitationbatch": "rolled up into widgets_surveyresult, which is versioned",

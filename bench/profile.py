@@ -1,11 +1,16 @@
 """Time (and optionally profile) one page in-process against a benchmark database.
 
     .venv/bin/python bench/profile.py /widgets/?agency= --scale state [--runs 30] [--pyinstrument]
+    .venv/bin/python bench/profile.py /outcomes/scorecard/ --scale state --cold
+
 
 Signed in as the benchmark's user (the manager of the publishing agency with the
 most widgets), production settings, the test client: what one gunicorn worker
 does for the page, without the network. Prints the median, the SQL time and the
-query count; with --pyinstrument, the profile of one request. Needs the database
+query count; with --pyinstrument, the profile of one request. With --cold the page
+cache is emptied before every request (outside the time), as after a write: the
+build, not the cache (the list, the dashboard and the scorecard are otherwise
+served from it after the first request). Needs the database
 `make bench SCALE=<scale>` built.
 """
 
@@ -23,6 +28,7 @@ parser.add_argument("--scale", default="state")
 parser.add_argument("--runs", type=int, default=30)
 parser.add_argument("--pyinstrument", action="store_true")
 parser.add_argument("--anonymous", action="store_true")
+parser.add_argument("--cold", action="store_true", help="empty the page cache before each")
 options = parser.parse_args()
 
 os.environ.update(
@@ -30,6 +36,7 @@ os.environ.update(
     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/widgets_bench_{options.scale}",
 )
 sys.argv = sys.argv[:1]  # workers.py reads nothing from argv
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -41,17 +48,27 @@ for _ in range(3):
     response = client.get(options.path)
     if response.status_code != 200:
         raise SystemExit(f"{options.path} answered {response.status_code}")
+
+
+def empty_cache():
+    if options.cold:
+        cache.clear()
+
+
+empty_cache()
 with CaptureQueriesContext(connection) as captured:
     client.get(options.path)
 queries = captured.captured_queries
 sql_ms = sum(float(q["time"]) for q in queries) * 1000
 times = []
 for _ in range(options.runs):
+    empty_cache()
     started = time.perf_counter()
     client.get(options.path)
     times.append((time.perf_counter() - started) * 1000)
 print(
-    f"{options.path}: median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, "
+    f"{options.path}{' (cold)' if options.cold else ''}: "
+    f"median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, "
     f"{len(queries)} queries, {sql_ms:.1f} ms SQL, {len(response.content):,} bytes"
 )
 for query in sorted(queries, key=lambda q: -float(q["time"]))[:5]:
@@ -62,5 +79,6 @@ if options.pyinstrument:
     profiler = Profiler(interval=0.0005)
     with profiler:
         for _ in range(5):
+            empty_cache()
             client.get(options.path)
     print(profiler.output_text(unicode=True, color=False, show_all=False))

@@ -1,11 +1,13 @@
 """What the agency dashboard, the review, the scorecard and the huddle view read.
 
-Computed in the database: the flow of every widget for three windows (this
-period, the one before, the same period last year) is one grouped aggregate
-over the counts (widgets.flow.FLOW_AGGREGATES), the closing backlog a subquery,
-CSAT one grouped aggregate over survey results, the agency's trend one
-`widgets.flow.rollup`. Python only loops over the widgets and outcomes of the
-page, never over count rows, so the query count is the same for 1 widget or 100.
+Computed in the database from the monthly roll-ups of counts (widgets.months),
+never from the count rows: the flow of every widget for three windows (this
+period, the one before, the same period last year) is one grouped aggregate of
+their sums (named as widgets.flow.FLOW_AGGREGATES), the closing backlog a
+subquery, CSAT one grouped aggregate over survey results, the agency's trend one
+`widgets.flow.rollup` of the months. Python only loops over the widgets and
+outcomes of the page, never over count rows, so the query count is the same for
+1 widget or 100, and the time does not grow with the years of daily counts.
 
 Periods: which month the pages show and the windows they compare are
 `outcomes.periods`' (docs/outcomes.md, "Dashboard periods"). The windows may
@@ -19,14 +21,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 
 from agencies.models import Agency
 from customers.satisfaction import Csat
-from widgets import measures
-from widgets.flow import (
-    FLOW_AGGREGATES,
-    flow_from,
-    rollup,
-    window_totals,
-)
-from widgets.models import SurveyResult, Widget, WidgetCount
+from widgets import measures, months
+from widgets.flow import flow_from, rollup
+from widgets.models import CountRollup, Grain, SurveyResult, Widget
 from widgets.periods import fiscal_year, fiscal_year_start
 
 from .models import Countermeasure, Outcome
@@ -75,10 +72,7 @@ def _of_window(row, window_name):
 
 
 def _closing_backlog(window):
-    latest = WidgetCount.objects.filter(
-        _in(window), widget=OuterRef("pk"), backlog__isnull=False
-    ).order_by("-period_start")
-    return Subquery(latest.values("backlog")[:1])
+    return months.closing_backlog(window.start, window.end)
 
 
 def dashboard_widgets(agency, *, reader, program=None):
@@ -153,9 +147,10 @@ def flow_rows(widget_ids, named_windows):
     any number of widgets and windows. Rows add up (`widgets.flow.add_rows`), so
     they also make the roll-ups of several widgets (outcomes.huddles.tiers)."""
     rows = (
-        WidgetCount.objects.filter(_span(named_windows), widget_id__in=widget_ids)
+        months.months(widget_id__in=widget_ids)
+        .filter(_span(named_windows))
         .values("widget_id")
-        .annotate(**_per_window(FLOW_AGGREGATES, named_windows))
+        .annotate(**_per_window(months.MONTH_AGGREGATES, named_windows))
         .order_by()
     )
     return {r["widget_id"]: {name: _of_window(r, name) for name in named_windows} for r in rows}
@@ -176,13 +171,11 @@ def trend_coverage(widgets, specs):
 
 def agency_trend(widgets, window):
     """The agency's flow per period at the window's grain, oldest first (one rollup)."""
-    months = GRAIN_MONTHS[window.grain] * TREND_PERIODS[window.grain]
-    first = add_months(window.start, -months + GRAIN_MONTHS[window.grain])
-    counts = WidgetCount.objects.filter(
-        widget__in=widgets, period_start__gte=first, period_start__lt=window.end
-    )
+    shown = GRAIN_MONTHS[window.grain] * TREND_PERIODS[window.grain]
+    first = add_months(window.start, -shown + GRAIN_MONTHS[window.grain])
+    sums = months.months(widget__in=widgets, period_start__gte=first, period_start__lt=window.end)
     rows = []
-    for row in rollup(counts, window.grain):
+    for row in rollup(sums, window.grain, months.MONTH_AGGREGATES):
         if window.grain == "month":
             label = f"{row['month']:%B %Y}"
         elif window.grain == "quarter":
@@ -213,27 +206,26 @@ def scorecard(user, today=None):
     agency the user reads. Only the counts of widgets the user may read: not another
     agency's drafts.
     """
-    readable = WidgetCount.objects.for_user(user)
-    latest = latest_month(readable, today)
+    latest = latest_month(CountRollup.objects.for_user(user).filter(grain=Grain.MONTH), today)
     fy_start = fiscal_year_start(fiscal_year(latest))
-    agency_counts = readable.filter(widget__agency=OuterRef("pk")).order_by()
+    # Delivered this fiscal year to date: the sums of its months (widgets.months).
+    agency_months = (
+        CountRollup.objects.for_user(user)
+        .filter(grain=Grain.MONTH, widget__agency=OuterRef("pk"))
+        .order_by()
+    )
     delivered = (
-        agency_counts.filter(period_start__gte=fy_start, period_start__lt=add_months(latest, 1))
+        agency_months.filter(period_start__gte=fy_start, period_start__lt=add_months(latest, 1))
         .values("widget__agency")
-        .annotate(total=Sum("delivered"))
+        .annotate(total=Sum("total_delivered"))
         .values("total")
     )
-    # Freshness: the newest count of any widget, found widget by widget with the
-    # (widget, period_start) index rather than by reading every count.
-    widget_latest = (
-        WidgetCount.objects.filter(widget=OuterRef("pk"))
-        .order_by("-period_start")
-        .values("period_start")[:1]
-    )
+    # Freshness: the newest count of any widget, found widget by widget from its
+    # newest month (the (widget, grain, period_start) index).
     latest = (
         Widget.objects.for_user(user)
         .filter(agency=OuterRef("pk"))
-        .annotate(last=Subquery(widget_latest))
+        .annotate(last=months.newest_period())
         .order_by(F("last").desc(nulls_last=True))
         .values("last")[:1]
     )
@@ -259,8 +251,9 @@ def public_widgets(agency, today=None):
         .filter(agency=agency)
         .select_related("program")
         .annotate(
-            **window_totals(
-                {"on_time_num": "within_standard", "on_time_den": "delivered"},
+            # Within standard and delivered over the periods where both are known.
+            **months.window_sums(
+                {"on_time_num": "on_time_share_num", "on_time_den": "on_time_share_den"},
                 start=start,
                 end=end,
             )

@@ -19,7 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from widgets.flow import latest_due_period, latest_ended_period, newest_period
-from widgets.models import WidgetCount
+from widgets.months import months
 from widgets.periods import (
     Frequency,
     describe_period,
@@ -59,7 +59,9 @@ def reference_month(today=None):
 
 
 def counts_of(agency):
-    return WidgetCount.objects.filter(widget__agency=agency)
+    """The agency's month roll-ups (widgets.months): what its latest and earliest
+    months are read from, as from its counts, without reading the counts."""
+    return months(widget__agency=agency)
 
 
 def latest_month(counts, today=None):

@@ -15,7 +15,7 @@ from django.db.models import UniqueConstraint
 from agencies.models import Membership
 from outcomes.models import Board, Tier
 from widgets import measures
-from widgets.models import InvitationBatch, SurveyResponse
+from widgets.models import CountRollup, InvitationBatch, SurveyResponse
 
 from . import factories as f
 
@@ -327,6 +327,17 @@ def _problem_of_two_measures():
     f.ProblemFactory(widget=f.WidgetFactory(agency=outcome.agency), outcome=outcome)
 
 
+def _rollup(**kwargs):
+    """A roll-up beside the one the triggers made of a count (widgets.rollups)."""
+
+    def make():
+        count = f.WidgetCountFactory(period_start=dt.date(2026, 1, 1))
+        row = {"grain": "month", "period_start": count.period_start, "rows": 1, **kwargs}
+        CountRollup.objects.create(widget=count.widget, last_period=count.period_start, **row)
+
+    return make
+
+
 SOLVED = {"status": "solved", "solved_at": dt.datetime(2026, 11, 2, tzinfo=dt.UTC)}
 
 BREAKERS.update(
@@ -339,6 +350,8 @@ BREAKERS.update(
         "outcomes_board_one_per_agency": _second_board(Tier.AGENCY),
         "outcomes_board_one_state": _second_state_board,
         "outcomes_problem_status_valid": _problem(status="lost"),
+        "widgets_countrollup_one_per_period": _rollup(),
+        "widgets_countrollup_grain_valid": _rollup(grain="week"),
         "outcomes_problem_depth_valid": _problem(depth="deep"),
         "outcomes_problem_one_measure": _problem_of_two_measures,
         # Solved says how at its depth: an A3 closes only with the measure after.

@@ -22,9 +22,10 @@ from outcomes.models import (
 )
 from outcomes.selectors import with_latest, with_status
 from outcomes.status import Status
+from widgets import rollups
 from widgets.attention import unexplained_gaps
 from widgets.flow import late_widgets, latest_due_period
-from widgets.models import SurveyResult, Widget, WidgetCount, WidgetStatus
+from widgets.models import CountRollup, SurveyResult, Widget, WidgetCount, WidgetStatus
 from widgets.periods import Frequency
 
 User = get_user_model()
@@ -103,6 +104,12 @@ def test_each_agency_has_an_approved_widget_with_two_years_of_counts(seeded):
             .filter(n__gte=24)
         )
         assert counted.exists(), agency.abbreviation
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_every_roll_up_of_its_counts_exact(seeded):
+    assert CountRollup.objects.exists()
+    assert rollups.differences(WidgetCount.objects.all(), CountRollup.objects.all()) == []
 
 
 @pytest.mark.django_db

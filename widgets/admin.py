@@ -13,6 +13,7 @@ from .api.tokens import issue_token, revoke_token
 from .catalogue.selectors import history_formats as widget_history_formats
 from .models import (
     ApiToken,
+    CountRollup,
     CountUpload,
     InventoryFinding,
     InventoryImport,
@@ -154,6 +155,25 @@ class WidgetCountAdmin(WordedHistoryAdmin):
         # The form refuses a blank new count, so the write always leaves one.
         obj.pk, obj.version = written.count.pk, written.count.version
         obj._state.adding = False
+
+
+@admin.register(CountRollup)
+class CountRollupAdmin(admin.ModelAdmin):
+    """Sums of counts kept by the database (widgets.rollups): read here, never typed."""
+
+    list_display = ["widget", "grain", "period_start", "rows", "total_delivered"]
+    list_filter = ["grain", "widget__agency"]
+    list_select_related = ["widget"]
+    raw_id_fields = ["widget"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class SurveyResultAdminForm(forms.ModelForm):

@@ -156,11 +156,12 @@ def fiscal_quarter_expression(field="period_start"):
 GRAINS = ("month", "quarter", "fiscal_year")
 
 
-def rollup(counts, grain):
+def rollup(counts, grain, aggregates=None):
     """Sum counts to month, fiscal quarter or fiscal year, in one query.
 
     Returns rows with `fiscal_year` (and `quarter` or `month`) plus the
-    FLOW_AGGREGATES, oldest first.
+    FLOW_AGGREGATES, oldest first. `counts` may be month roll-ups instead, with
+    `aggregates=widgets.months.MONTH_AGGREGATES` (the same names).
     """
     counts = counts.annotate(fiscal_year=fiscal_year_expression())
     keys = ["fiscal_year"]
@@ -172,7 +173,7 @@ def rollup(counts, grain):
         keys.append("quarter")
     elif grain != "fiscal_year":
         raise ValueError(f"unknown grain {grain!r}")
-    return counts.values(*keys).annotate(**FLOW_AGGREGATES).order_by(*keys)
+    return counts.values(*keys).annotate(**(aggregates or FLOW_AGGREGATES)).order_by(*keys)
 
 
 # --- balance check and late data ----------------------------------------------
@@ -345,9 +346,9 @@ def newest_period(frequency, counts, today=None):
     """The newest period at `frequency` whose counts are due or already entered.
 
     The latest due period (`latest_due_period`), or a later one that has ended
-    when `counts` (any WidgetCount queryset: an agency's, a reader's) already
-    hold a delivered figure for an ended period of a widget counted at that
-    frequency or a finer one that starts in it: on 1 December, with November's
+    when `counts` (any WidgetCount queryset, or month roll-ups: an agency's, a
+    reader's) already hold a delivered figure for an ended period of a widget
+    counted at that frequency or a finer one that starts in it: on 1 December, with November's
     counts entered, November, though they are not due until the 11th. One query
     at most, reading only the rows since the due period.
     """
@@ -356,18 +357,24 @@ def newest_period(frequency, counts, today=None):
     ended = latest_ended_period(frequency, today)
     if ended <= due:
         return due
+    # Month roll-ups (widgets.months) stand for their counts: a month holds an
+    # ended period with delivered known when its oldest such period has ended.
+    months = counts.model is not WidgetCount
+    if months and frequency not in (Frequency.MONTH, Frequency.QUARTER, Frequency.YEAR):
+        raise ValueError("month roll-ups answer only for months, quarters and years")
+    delivered = "first_delivered_period" if months else "period_start"
     finished = Q()
     for finer in _FINER[Frequency(frequency)]:
         finished |= Q(
             widget__reporting_frequency=finer,
-            period_start__lte=latest_ended_period(finer, today),
+            **{f"{delivered}__lte": latest_ended_period(finer, today)},
         )
     newest = (
         counts.filter(
             finished,
             period_start__gte=next_period_start(due, frequency),
             period_start__lt=next_period_start(ended, frequency),
-            delivered__isnull=False,
+            **{f"{delivered}__isnull": False},
         )
         .order_by()
         .aggregate(newest=Max("period_start"))["newest"]

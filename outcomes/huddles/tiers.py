@@ -30,7 +30,7 @@ from agencies.scoping import MANAGER, can_change
 from agencies.templatetags import numbers
 from widgets import measures
 from widgets.flow import add_rows, flow_from
-from widgets.models import Widget, WidgetCount
+from widgets.models import CountRollup, Grain, Widget
 
 from .. import dashboard, huddle
 from ..models import Board, Outcome, Problem, ProblemStatus, Tier
@@ -136,7 +136,7 @@ def month_of(board, reader, today=None):
     """The month a board shows: its agency's (outcomes.periods), or for the state's
     the newest month due or entered in any count the reader may read."""
     if board.agency_id is None:
-        return latest_month(WidgetCount.objects.for_user(reader), today)
+        return latest_month(CountRollup.objects.for_user(reader).filter(grain=Grain.MONTH), today)
     return agency_month(board.agency, today)
 
 

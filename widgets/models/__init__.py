@@ -34,6 +34,7 @@ from .inventory import (
     InventoryImport,
     PublishedRow,
 )
+from .rollups import CountRollup, Grain
 from .surveys import SCALE, Question, ResultSource, SurveyResult, answer_field
 
 __all__ = [
@@ -45,9 +46,11 @@ __all__ = [
     "SCALE",
     "ApiToken",
     "Channel",
+    "CountRollup",
     "CountSource",
     "CountUpload",
     "Grade",
+    "Grain",
     "InventoryFile",
     "InventoryFinding",
     "InventoryImport",

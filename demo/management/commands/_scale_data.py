@@ -314,7 +314,8 @@ def survey_rows(seed, item, quarters, delivered_by_quarter, created):
         values = []
         for offset in (0, 0.1, -0.3, -0.2, 0.1, -0.1, 0.2):  # satisfaction, trust, ..., helpful
             values += answers(rng, respondents, min(max(mean + offset, 1.0), 5.0))
-        rows.append((item["id"], quarter, served, offered, respondents, *values, created, created))
+        counts = (served, offered, respondents, *values)
+        rows.append((item["id"], quarter, *counts, "entered", created, created))
     return rows
 
 

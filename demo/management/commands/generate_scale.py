@@ -7,10 +7,11 @@ of realistic data, fast, for measuring the app at scale (bench/run.py).
 Rows are made by `_scale_data` (deterministic by --seed and --end) and loaded with
 PostgreSQL COPY through psycopg 3 (`cursor.copy()`), in one transaction. The
 secondary indexes of the counts table are dropped during the load and built again
-after it; then VACUUM ANALYZE. History: each definition (agency, membership,
-widget, outcome, countermeasure) gets one "created" record, as a save would
-write; the bulk rows (counts, measurements) get none, as if their history had
-been switched on after the load.
+after it; the roll-ups of counts (widgets.rollups) are made once after it; then
+VACUUM ANALYZE. History: each definition (agency, membership, widget, outcome,
+countermeasure) gets one "created" record, as a save would write; the bulk rows
+(counts, measurements) get none, as if their history had been switched on after
+the load.
 
 Everyone's password is BENCH_PASSWORD (hashed once); user names are
 `staff@<agency-slug>` and `manager@<agency-slug>`.
@@ -25,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from widgets import rollups
 from widgets.periods import Frequency, period_start
 
 from . import _scale_data as data
@@ -46,7 +48,7 @@ SURVEY_QUESTIONS = (
 SURVEY_COLUMNS = ", ".join(
     ["widget_id", "period_start", "customers_served", "offered", "respondents"]
     + [f"{q}_{p}" for q in SURVEY_QUESTIONS for p in range(1, 6)]
-    + ["created_at", "updated_at"]
+    + ["source", "created_at", "updated_at"]
 )
 TABLES = {  # table: columns, in the order of the tuples made by _scale_data
     "agencies_agency": "id, name, abbreviation, slug, mission, publishes, created_at, updated_at",
@@ -71,6 +73,7 @@ TABLES = {  # table: columns, in the order of the tuples made by _scale_data
     "widgets_surveyresult": SURVEY_COLUMNS,
     "widgets_widgetcount": COUNT_COLUMNS,
 }
+LOAD_TRIGGERS_OFF = ("widgets_widgetcount_dv_insert", "widgets_widgetcount_rollup_insert")
 # Definitions get one "created" history record each; counts and measurements none.
 HISTORY = {
     "agencies_agency": "agencies_historicalagency",
@@ -186,14 +189,14 @@ class Command(BaseCommand):
             # The data-version trigger would keep millions of counts in a transition
             # table to find the agencies the definitions above have already bumped in
             # this transaction (agencies.versions); it is off for this COPY only.
-            cursor.execute(
-                "ALTER TABLE widgets_widgetcount DISABLE TRIGGER widgets_widgetcount_dv_insert"
-            )
+            # The roll-up trigger likewise: the roll-ups are made once, after the load.
+            for trigger in LOAD_TRIGGERS_OFF:
+                cursor.execute(f"ALTER TABLE widgets_widgetcount DISABLE TRIGGER {trigger}")
             self.step("counts and surveys", self.load_counts, params, starts)
-            cursor.execute(
-                "ALTER TABLE widgets_widgetcount ENABLE TRIGGER widgets_widgetcount_dv_insert"
-            )
+            for trigger in LOAD_TRIGGERS_OFF:
+                cursor.execute(f"ALTER TABLE widgets_widgetcount ENABLE TRIGGER {trigger}")
             self.step("indexes", self.create_indexes, cursor, dropped)
+            self.step("roll-ups", rollups.rebuild)
             self.step("outcomes", self.load_outcomes, params, starts, created)
             self.step("history", self.created_history, cursor)
             for table in TABLES:
@@ -340,6 +343,7 @@ class Command(BaseCommand):
         # starting on the new rows in the middle of a measurement.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE) widgets_widgetcount")
+            cursor.execute("VACUUM (ANALYZE) widgets_countrollup")
             cursor.execute("ANALYZE")
 
     def report(self, params, seconds):

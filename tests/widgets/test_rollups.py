@@ -1,0 +1,213 @@
+"""Roll-ups of counts (widgets.rollups): after every kind of write, each roll-up is
+exactly a fresh sum of the counts (made in Python, apart from the triggers' SQL),
+and no roll-up is missing or left over. A path that forgot them would fail here.
+
+Run on PostgreSQL (statement-level triggers) as CI does, and on SQLite
+(row-level triggers) with DATABASE_URL=sqlite:///...: the same tests.
+"""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from widgets import rollups
+from widgets.api.tokens import issue_token
+from widgets.models import CountRollup, Grain, WidgetCount, WidgetStatus
+
+from .. import factories as f
+
+pytestmark = pytest.mark.django_db
+VALUES = {
+    "demand": 100,
+    "delivered": 90,
+    "within_standard": 80,
+    "withdrawn": 5,
+    "backlog": 30,
+    "rework": 3,
+    "cost": Decimal("9000.00"),
+}
+
+
+def assert_exact():
+    """Every roll-up equals a fresh sum of the counts, and there is one per period."""
+    assert rollups.differences(WidgetCount.objects.all(), CountRollup.objects.all()) == []
+
+
+@pytest.fixture
+def daily(agency_a):
+    return f.WidgetFactory(
+        agency=agency_a, name="Air permit", status=WidgetStatus.APPROVED, reporting_frequency="day"
+    )
+
+
+@pytest.fixture
+def monthly(agency_a):
+    return f.WidgetFactory(agency=agency_a, name="Boat title", status=WidgetStatus.APPROVED)
+
+
+@pytest.fixture
+def history(daily, monthly):
+    """Counts over two fiscal years (July starts one), some of them unknown."""
+    for day in (dt.date(2026, 6, 29), dt.date(2026, 6, 30), dt.date(2026, 7, 1)):
+        f.WidgetCountFactory(widget=daily, period_start=day, **VALUES)
+    f.WidgetCountFactory(widget=daily, period_start=dt.date(2026, 7, 2), **{**VALUES, "cost": None})
+    for month in (5, 6, 7, 8):
+        f.WidgetCountFactory(widget=monthly, period_start=dt.date(2026, month, 1), **VALUES)
+    assert_exact()
+    return daily, monthly
+
+
+def test_roll_ups_sum_each_month_quarter_and_fiscal_year(history):
+    daily, _ = history
+    july = CountRollup.objects.get(widget=daily, grain=Grain.MONTH, period_start="2026-07-01")
+    assert (july.rows, july.total_demand, july.total_cost) == (2, 200, Decimal("9000.00"))
+    # Cost per widget sums only the periods where both cost and delivered are known.
+    assert (july.cost_per_widget_num, july.cost_per_widget_den) == (Decimal("9000.00"), 90)
+    assert (july.closing_backlog, july.last_period) == (30, dt.date(2026, 7, 2))
+    fy26 = CountRollup.objects.get(widget=daily, grain=Grain.FISCAL_YEAR, period_start="2025-07-01")
+    assert fy26.rows == 2  # 29 and 30 June; 1 July starts FY27
+    q1 = CountRollup.objects.get(widget=daily, grain=Grain.QUARTER, period_start="2026-07-01")
+    assert q1.rows == 2
+
+
+def test_exact_after_the_grid(client, agency_a, staff_a, history):
+    daily, _ = history
+    client.force_login(staff_a)
+    url = reverse("widgets:count-entry", args=[agency_a.slug]) + "?frequency=day&period=2026-07-03"
+    response = client.post(url, {f"w{daily.pk}-version": "", f"w{daily.pk}-demand": "140"})
+    assert response.status_code == 302
+    assert WidgetCount.objects.get(widget=daily, period_start="2026-07-03").demand == 140
+    assert_exact()
+
+
+def test_exact_after_the_edit_page(client, staff_a, history):
+    daily, _ = history
+    count = WidgetCount.objects.get(widget=daily, period_start="2026-06-30")
+    client.force_login(staff_a)
+    shown = {n: str(v) for n, v in VALUES.items()}
+    response = client.post(
+        reverse("widgets:count-edit", args=[count.pk]),
+        {**shown, "delivered": "95", "backlog": "", "version": count.version},
+    )
+    assert response.status_code == 302
+    assert_exact()
+
+
+def test_exact_after_an_upload(client, agency_a, staff_a, history):
+    daily, monthly = history
+    client.force_login(staff_a)
+    url = reverse("widgets:count-upload", args=[agency_a.slug])
+    text = (
+        "widget_id,period_start,demand,delivered,within_standard,backlog,rework\n"
+        f"{daily.pk},2026-07-02,7,6,5,clear,\n"
+        f"{daily.pk},2026-09-30,8,8,8,31,1\n"
+        f"{monthly.pk},2026-08-01,,120,,,\n"
+        f"{monthly.pk},2026-10-01,50,40,30,10,0\n"
+    )
+    response = client.post(url, {"file": SimpleUploadedFile("counts.csv", text.encode())})
+    assert response.context["can_commit"], response.context["preview"].error_rows
+    assert client.post(url, {"token": response.context["token"]}).status_code == 302
+    assert WidgetCount.objects.filter(widget=daily).count() == 5
+    assert_exact()
+
+
+def test_exact_after_an_api_batch(client, agency_a, manager_a, history):
+    daily, monthly = history
+    _, plaintext = issue_token(agency=agency_a, name="Permit system", by=manager_a)
+    rows = [
+        {"widget_id": daily.pk, "period_start": "2026-07-01", "delivered": 95, "rework": 1},
+        {"widget_id": daily.pk, "period_start": "2026-07-03", "demand": 9},
+        {"widget_id": monthly.pk, "period_start": "2026-09-01", "demand": 4, "delivered": 2},
+    ]
+    response = client.post(
+        "/api/v1/counts",
+        data=json.dumps(rows),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {plaintext}"},
+    )
+    assert response.status_code == 200, response.content
+    assert_exact()
+
+
+def test_exact_after_the_admin_saves_and_deletes(client, admin_user, history):
+    daily, _ = history
+    count = WidgetCount.objects.get(widget=daily, period_start="2026-07-02")
+    client.force_login(admin_user)
+    url = reverse("admin:widgets_widgetcount_change", args=[count.pk])
+    form = client.get(url).context["adminform"].form
+    shown = {n: "" if v is None else v for n, v in form.initial.items() if n in VALUES}
+    data = {**shown, "balance_note": "", "seen_version": form["seen_version"].initial}
+    assert client.post(url, {**data, "withdrawn": 9, "backlog": 12}).status_code == 302
+    assert_exact()
+
+    delete = reverse("admin:widgets_widgetcount_delete", args=[count.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not WidgetCount.objects.filter(pk=count.pk).exists()
+    assert_exact()
+
+
+def test_exact_after_deletes_of_one_count_and_of_many(history):
+    daily, monthly = history
+    WidgetCount.objects.get(widget=daily, period_start="2026-07-01").delete()
+    assert_exact()
+    WidgetCount.objects.filter(widget=monthly).delete()
+    assert not CountRollup.objects.filter(widget=monthly).exists()
+    assert_exact()
+
+
+def test_exact_after_a_history_restore(history):
+    """django-simple-history restores a deleted count by saving its last record's
+    instance; and a count is set back to an earlier record the same way."""
+    daily, _ = history
+    pk = WidgetCount.objects.get(widget=daily, period_start="2026-06-30").pk
+    WidgetCount.objects.get(pk=pk).delete()
+    assert_exact()
+    WidgetCount.history.filter(id=pk).latest("history_date").instance.save()
+    assert WidgetCount.objects.filter(pk=pk).exists()
+    assert_exact()
+
+    WidgetCount.objects.filter(pk=pk).update(demand=1)
+    assert_exact()
+    WidgetCount.history.filter(id=pk).earliest("history_date").instance.save()
+    assert WidgetCount.objects.get(pk=pk).demand == 100
+    assert_exact()
+
+
+def test_exact_after_writes_that_bypass_the_models(history):
+    """A queryset update(), a raw SQL write, a bulk create, a widget deleted."""
+    daily, monthly = history
+    WidgetCount.objects.filter(widget=daily).update(backlog=None, rework=2)
+    assert_exact()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE widgets_widgetcount SET period_start = %s WHERE widget_id = %s "
+            "AND period_start = %s",
+            [dt.date(2026, 12, 1), monthly.pk, dt.date(2026, 8, 1)],
+        )
+    assert_exact()
+    WidgetCount.objects.bulk_create(
+        [WidgetCount(widget=daily, period_start=dt.date(2027, 1, d), demand=d) for d in (1, 2)]
+    )
+    assert_exact()
+    monthly.delete()
+    assert_exact()
+
+
+def test_rebuild_makes_them_again_and_check_finds_a_wrong_one(history, capsys):
+    daily, _ = history
+    CountRollup.objects.filter(widget=daily, grain=Grain.MONTH).update(total_demand=1)
+    with pytest.raises(Exception, match="differ from the counts"):
+        call_command("rebuild_rollups", "--check")
+    CountRollup.objects.filter(grain=Grain.QUARTER).delete()
+
+    call_command("rebuild_rollups")
+
+    assert_exact()
+    call_command("rebuild_rollups", "--check")
+    assert "roll-ups match the counts" in capsys.readouterr().out

@@ -1,0 +1,375 @@
+"""Roll-ups of counts kept by the database, in the transaction of every write.
+
+Triggers on widgets_widgetcount make again, from the counts, the roll-up of every
+month, fiscal quarter and fiscal year a write touched (widgets.models.CountRollup),
+whatever made the write: the one write path (grid, edit page, upload, API batch,
+admin), the set-based upload (widgets.counting.copy), a delete, a history restore,
+a queryset `update()`, raw SQL (docs/adr/0009-roll-ups-kept-by-triggers.md).
+
+- PostgreSQL: one statement-level trigger per operation, with the changed rows as
+  a transition table, so an upload of 100,000 counts makes each touched month
+  once. Writers of the same widget take a transaction-scoped advisory lock on it
+  first, so each sums the other's committed rows (never a stale sum).
+- SQLite (local runs): row-level triggers, each making the row's three roll-ups.
+
+A roll-up is never updated by adding a difference: it is summed again from the
+counts of its period, so it cannot drift. `rebuild` makes them all again
+(`manage.py rebuild_rollups`); `differences` compares them with a fresh sum
+made in Python, which tests and `rebuild_rollups --check` use.
+
+Quarters and fiscal years follow FISCAL_YEAR_START_MONTH as it was when the
+triggers were made (after every `migrate`): after changing it, run
+`manage.py rebuild_rollups`. Pages read the months, which do not depend on it.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from . import measures
+from .models.rollups import SUM_COLUMNS, CountRollup, Grain
+from .periods import Frequency, period_start
+
+TABLE = "widgets_countrollup"
+COUNTS = "widgets_widgetcount"
+FUNCTION = "widgets_refresh_rollups"
+LOCK_SPACE = 2203  # advisory locks on (LOCK_SPACE, widget id): the writers of a widget
+MONTHS = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.FISCAL_YEAR: 12}
+COLUMNS = [
+    "widget_id",
+    "grain",
+    "period_start",
+    "rows",
+    *SUM_COLUMNS,
+    "closing_backlog",
+    "last_period",
+    "first_delivered_period",
+    "last_delivered_period",
+    "created_at",
+    "updated_at",
+]
+
+
+def _sums():
+    """The SQL of each summed column over counts `c`, as FLOW_AGGREGATES sums them."""
+    found = [f"SUM(c.{f.name})" for f in measures.summed_fields()]
+    for spec in measures.MEASURES:
+        if spec.per_day:
+            continue
+        known = f"c.{spec.numerator} IS NOT NULL AND c.{spec.denominator} IS NOT NULL"
+        found += [
+            f"SUM(CASE WHEN {known} THEN c.{spec.numerator} END)",
+            f"SUM(CASE WHEN {known} THEN c.{spec.denominator} END)",
+        ]
+    return found
+
+
+def _months_in(day, months, vendor):
+    """SQL: how many months `day` is past the start of its period of `months` months."""
+    month = (
+        f"CAST(EXTRACT(MONTH FROM {day}) AS integer)"
+        if vendor == "postgresql"
+        else f"CAST(strftime('%m', {day}) AS integer)"
+    )
+    return f"(({month} - {settings.FISCAL_YEAR_START_MONTH} + 12) % {months})"
+
+
+def bucket(day, grain, vendor):
+    """SQL: the first day of the month, fiscal quarter or fiscal year of `day`."""
+    months = MONTHS[grain]
+    if vendor == "postgresql":
+        first = f"date_trunc('month', {day}::timestamp)"
+        if months == 1:
+            return f"{first}::date"
+        return f"({first} - make_interval(months => {_months_in(day, months, vendor)}))::date"
+    if months == 1:
+        return f"date({day}, 'start of month')"
+    return f"date({day}, 'start of month', '-' || {_months_in(day, months, vendor)} || ' months')"
+
+
+def _after(start, grain, vendor):
+    """SQL: the first day after the period that begins on `start`."""
+    if vendor == "postgresql":
+        return f"({start} + interval '{MONTHS[grain]} months')::date"
+    return f"date({start}, '+{MONTHS[grain]} months')"
+
+
+def _select(grain, vendor, start, where):
+    """INSERT of the roll-ups at `grain` of the rows `c` that `where` names (FROM ...),
+    grouped by widget and `start` (SQL of the period's first day). A month sums its
+    counts; a quarter or a fiscal year sums its months (at most 12 rows, not 366)."""
+    months = grain != Grain.MONTH
+    table, level, day = (
+        (TABLE, "closing_backlog", "period_start")
+        if months
+        else (COUNTS, "backlog", "period_start")
+    )
+    if vendor == "postgresql":
+        closing = (
+            f"(array_agg(c.{level} ORDER BY c.{day} DESC) FILTER (WHERE c.{level} IS NOT NULL))[1]"
+        )
+        now = "now()"
+    else:
+        only_months = f"AND b.grain = '{Grain.MONTH}' " if months else ""
+        closing = (
+            f"(SELECT b.{level} FROM {table} b WHERE b.widget_id = c.widget_id "  # noqa: S608
+            f"{only_months}AND b.{level} IS NOT NULL AND b.period_start >= {start} "
+            f"AND b.period_start < {_after(start, grain, vendor)} "
+            "ORDER BY b.period_start DESC LIMIT 1)"
+        )
+        now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    if months:
+        sums = ["SUM(c.rows)", *(f"SUM(c.{name})" for name in SUM_COLUMNS)]
+        newest = [
+            "MAX(c.last_period)",
+            "MIN(c.first_delivered_period)",
+            "MAX(c.last_delivered_period)",
+        ]
+    else:
+        sums = ["COUNT(*)", *_sums()]
+        newest = [
+            "MAX(c.period_start)",
+            "MIN(CASE WHEN c.delivered IS NOT NULL THEN c.period_start END)",
+            "MAX(CASE WHEN c.delivered IS NOT NULL THEN c.period_start END)",
+        ]
+    values = ["c.widget_id", f"'{grain}'", start, *sums, closing, *newest, now, now]
+    return (
+        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT {', '.join(values)} "
+        f"{where} GROUP BY c.widget_id, {start}"
+    )
+
+
+def _source(grain):
+    """The rows a roll-up at `grain` sums, as `c`: counts for a month, else months."""
+    if grain == Grain.MONTH:
+        return f"{COUNTS} c", ""
+    return f"{TABLE} c", f"c.grain = '{Grain.MONTH}' AND "
+
+
+# --- PostgreSQL ------------------------------------------------------------------
+
+
+def _postgresql_refresh(grain):
+    """Statements making again the roll-ups at `grain` of the (widget_id,
+    period_start) rows of the relation `{touched}`."""
+    vendor = "postgresql"
+    periods = (
+        f"SELECT DISTINCT widget_id, {bucket('period_start', grain, vendor)} AS start "  # noqa: S608
+        "FROM ({touched}) s"
+    )
+    delete = (
+        f"WITH t AS ({periods}) DELETE FROM {TABLE} r USING t "  # noqa: S608
+        f"WHERE r.widget_id = t.widget_id AND r.grain = '{grain}' AND r.period_start = t.start"
+    )
+    source, only = _source(grain)
+    insert = _select(
+        grain,
+        vendor,
+        "t.start",
+        f"FROM t JOIN {source} ON {only}c.widget_id = t.widget_id "
+        f"AND c.period_start >= t.start AND c.period_start < {_after('t.start', grain, vendor)}",
+    )
+    update = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[3:] if c != "created_at")
+    insert = (
+        f"WITH t AS ({periods}) {insert} "
+        f"ON CONFLICT (widget_id, grain, period_start) DO UPDATE SET {update}"
+    )
+    return [delete, insert]
+
+
+def _postgresql():
+    body = []
+    for grain in Grain:
+        for statement in _postgresql_refresh(grain):
+            body.append(f"EXECUTE replace($q${statement}$q$, '{{touched}}', touched);")
+    statements = [
+        f"""
+        CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            touched text;
+        BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                DELETE FROM {TABLE};
+                RETURN NULL;
+            END IF;
+            touched := CASE TG_OP
+                WHEN 'INSERT' THEN 'SELECT widget_id, period_start FROM new_rows'
+                WHEN 'DELETE' THEN 'SELECT widget_id, period_start FROM old_rows'
+                ELSE 'SELECT widget_id, period_start FROM new_rows '
+                     'UNION SELECT widget_id, period_start FROM old_rows'
+            END;
+            -- In widget order, so that two writers lock in the same order; each
+            -- statement below then sums what the other committed.
+            EXECUTE 'SELECT count(pg_advisory_xact_lock({LOCK_SPACE}, w::integer)) FROM '
+                || '(SELECT DISTINCT widget_id AS w FROM (' || touched || ') s ORDER BY 1) l';
+            {" ".join(body)}
+            RETURN NULL;
+        END
+        $$
+        """  # noqa: S608 - module constants, no input
+    ]
+    for op, referencing in (
+        ("INSERT", "NEW TABLE AS new_rows"),
+        ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        ("DELETE", "OLD TABLE AS old_rows"),
+    ):
+        name = f"{COUNTS}_rollup_{op.lower()}"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name} ON {COUNTS}",
+            f"CREATE TRIGGER {name} AFTER {op} ON {COUNTS} REFERENCING {referencing} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
+        ]
+    statements += [
+        f"DROP TRIGGER IF EXISTS {COUNTS}_rollup_truncate ON {COUNTS}",
+        f"CREATE TRIGGER {COUNTS}_rollup_truncate AFTER TRUNCATE ON {COUNTS} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
+    ]
+    return statements
+
+
+# --- SQLite ----------------------------------------------------------------------
+
+
+def _sqlite_refresh(row):
+    """Statements making again the three roll-ups of the count `row` (NEW or OLD)."""
+    vendor, found = "sqlite", []
+    for grain in Grain:
+        start = bucket(f"{row}.period_start", grain, vendor)
+        found.append(
+            f"DELETE FROM {TABLE} WHERE widget_id = {row}.widget_id "  # noqa: S608
+            f"AND grain = '{grain}' AND period_start = {start};"
+        )
+        source, only = _source(grain)
+        where = (
+            f"FROM {source} WHERE {only}c.widget_id = {row}.widget_id "
+            f"AND c.period_start >= {start} AND c.period_start < {_after(start, grain, vendor)}"
+        )
+        found.append(_select(grain, vendor, start, where) + ";")
+    return " ".join(found)
+
+
+def _sqlite():
+    statements = []
+    for op, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
+        name = f"{COUNTS}_rollup_{op.lower()}"
+        body = " ".join(_sqlite_refresh(row) for row in rows)
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"CREATE TRIGGER {name} AFTER {op} ON {COUNTS} FOR EACH ROW BEGIN {body} END",
+        ]
+    return statements
+
+
+def install(schema_editor):
+    """Create (or replace) the triggers (after every migrate: widgets.apps); only
+    drop them when the roll-up table is not there. Returns whether it is."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = _postgresql()
+    elif vendor == "sqlite":
+        statements = _sqlite()
+    else:  # pragma: no cover - the stack is PostgreSQL and SQLite
+        raise NotImplementedError(f"roll-up triggers for {vendor}")
+    # Migrated back to before the roll-up table: no triggers (they would write to it).
+    present = TABLE in schema_editor.connection.introspection.table_names()
+    for statement in statements:
+        if present or statement.startswith("DROP TRIGGER"):
+            schema_editor.execute(statement, params=None)
+    return present
+
+
+@transaction.atomic
+def rebuild():
+    """Make every roll-up again from the counts, in one transaction. Returns how many."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constants
+        for grain in Grain:  # months first: quarters and years sum them
+            start = bucket("c.period_start", grain, vendor)
+            source, only = _source(grain)
+            where = f"FROM {source}" + (f" WHERE {only.removesuffix(' AND ')}" if only else "")
+            cursor.execute(_select(grain, vendor, start, where))
+    return CountRollup.objects.count()
+
+
+# --- a fresh sum, in Python, to check them -----------------------------------------
+
+_FREQUENCY = {
+    Grain.MONTH: Frequency.MONTH,
+    Grain.QUARTER: Frequency.QUARTER,
+    Grain.FISCAL_YEAR: Frequency.YEAR,
+}
+_CHECKED = [
+    "rows",
+    *SUM_COLUMNS,
+    "closing_backlog",
+    "last_period",
+    "first_delivered_period",
+    "last_delivered_period",
+]
+
+
+def _add(total, value):
+    if value is None:
+        return total
+    return value if total is None else total + value
+
+
+def fresh(counts):
+    """{(widget id, grain, period start): {column: value}} summed in Python from
+    `counts` (WidgetCount rows), independently of the triggers' SQL."""
+    found = defaultdict(lambda: dict.fromkeys(_CHECKED))
+    closing_period = {}
+    for count in counts:
+        day = count.period_start
+        for grain in Grain:
+            key = (count.widget_id, grain.value, period_start(day, _FREQUENCY[grain]))
+            row = found[key]
+            row["rows"] = (row["rows"] or 0) + 1
+            for f in measures.summed_fields():
+                row[f"total_{f.name}"] = _add(row[f"total_{f.name}"], getattr(count, f.name))
+            for spec in measures.MEASURES:
+                num, den = getattr(count, spec.numerator), getattr(count, spec.denominator)
+                if spec.per_day or num is None or den is None:
+                    continue
+                row[f"{spec.name}_num"] = _add(row[f"{spec.name}_num"], num)
+                row[f"{spec.name}_den"] = _add(row[f"{spec.name}_den"], den)
+            if count.backlog is not None and day > closing_period.get(key, dt.date.min):
+                row["closing_backlog"], closing_period[key] = count.backlog, day
+            row["last_period"] = max(row["last_period"] or day, day)
+            if count.delivered is not None:
+                row["first_delivered_period"] = min(row["first_delivered_period"] or day, day)
+                row["last_delivered_period"] = max(row["last_delivered_period"] or day, day)
+    return dict(found)
+
+
+def stored(rollups):
+    return {
+        (r.widget_id, r.grain, r.period_start): {c: getattr(r, c) for c in _CHECKED}
+        for r in rollups
+    }
+
+
+def _same(a, b):
+    if isinstance(a, Decimal | int) and isinstance(b, Decimal | int):
+        return Decimal(a) == Decimal(b)
+    if isinstance(a, str) and isinstance(b, dt.date):  # SQLite may hand back text
+        return a == b.isoformat()
+    return a == b
+
+
+def differences(counts, rollups):
+    """[(key, column, stored, fresh)] where the stored roll-ups differ from a fresh
+    sum of the counts (a roll-up missing or left over shows as column "rows")."""
+    want, have = fresh(counts), stored(rollups)
+    found = []
+    for key in sorted(set(want) | set(have), key=str):
+        a, b = have.get(key), want.get(key)
+        if a is None or b is None:
+            found.append((key, "rows", a and a["rows"], b and b["rows"]))
+            continue
+        found += [(key, c, a[c], b[c]) for c in _CHECKED if not _same(a[c], b[c])]
+    return found
