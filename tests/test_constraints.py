@@ -361,6 +361,8 @@ BREAKERS.update(
         "outcomes_problem_solved_has_time": _problem(
             status="solved", depth="four_box", result="Down to 5 days.", solved_at=None
         ),
+        # Sent back down says why (and only a problem that came up goes back).
+        "outcomes_problem_sent_back_says_why": _problem(status="sent_back", sent_back_note=""),
     }
 )
 
