@@ -3,6 +3,7 @@ number of services, with the history a save one by one would have kept."""
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -28,7 +29,13 @@ def _csv(columns, rows):
 
 
 def inventory(
-    n, *, org="DA", title="Department of A", description="Issued on paper.", groups="PERSON"
+    n,
+    fees=None,
+    *,
+    org="DA",
+    title="Department of A",
+    description="Issued on paper.",
+    groups="PERSON",
 ):
     """(services, standards) files of `n` services of one organisation, one program."""
     services = [
@@ -39,7 +46,7 @@ def inventory(
             "service_description_en": description,
             "service_type": "APIR",
             "client_target_groups": groups,
-            "service_fee": "N",
+            "service_fee": fees[i] if fees else "N",
             "program_name_en": "Licensing",
             "num_applications_online": "40",
             "num_applications_total": "50",
@@ -133,3 +140,16 @@ def test_two_organisations_with_one_name_are_a_row_error_not_a_crash():
     assert "column owner_org_title: Organisation ONE of this file has the same name" in error
     with pytest.raises(ValueError):
         commit(preview)
+
+
+def test_a_fee_amount_is_a_fee_not_an_unknown_code():
+    files = inventory(3, fees=["25.00", "1250", "some"])
+    preview = InventoryImport(agency=f.AgencyFactory()).preview(files[0])
+    fees = {p.service_id: (p.fee, [str(w) for w in p.warnings]) for p in preview.plans}
+    assert fees["B0"] == (Decimal("25.00"), [])
+    assert fees["B1"] == (Decimal("1250"), [])
+    # Not an amount: one finding, which says so (not also an unknown code).
+    assert fees["B2"][1] == [
+        "Error: services file, row 4, column service_fee: Write Y, N, NA or an amount. "
+        "The fee stays as it is."
+    ]
