@@ -42,7 +42,7 @@ mutate: install ## Mutation testing of the domain modules; scores into docs/test
 	nice $(PY) tools/mutate.py --jobs $(MUTATE_JOBS) $(MUTATE_ARGS) $(MODULES)
 
 screenshots: install chromium ## Retake the README's screenshots (docs/screenshots/)
-	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py tests/browser/test_huddle.py tests/browser/test_charts.py
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser/test_screenshots.py tests/browser/test_outcomes.py tests/browser/test_huddle.py tests/browser/test_charts.py tests/browser/test_inventory_import.py
 
 install: pango $(VENV)/.installed node_modules/.installed
 

@@ -7,7 +7,8 @@ checks every file gets and the page (templates/uploads/upload.html) are here.
     GET                          the upload form
     POST files                   read and check every row, stash the files, show
                                  the preview (page 1) with a signed ticket
-    GET ?preview=<ticket>&page=  another page of the same preview (read again)
+    GET ?preview=<ticket>&page=  another page of the same preview (read again), its
+                                 rows filtered by the page's row_filters() if asked
     POST token=<ticket>          commit: read the stashed files again, check every
                                  row again, save all or nothing; redirect. A file of
                                  more than background_rows() rows is queued instead
@@ -81,7 +82,8 @@ class UploadView(View):
     state=), extra_state(preview), get_success_url(); and, less often,
     get_stash_kind(), get_form_kwargs(), get_options(form), known_columns(field),
     column_groups(), commit_files(files, options, state=), get_context_data(),
-    background_rows().
+    background_rows(), row_filters(preview) with filter_rows(rows, chosen), and
+    finding_kinds(preview).
 
     In the background (agencies.jobs), the worker sets the view up as the
     confirming request was (same URL and user, the @grant applied again) and
@@ -134,6 +136,20 @@ class UploadView(View):
 
     def get_success_url(self):
         return self.request.path
+
+    def row_filters(self, preview):
+        """[(name, label, [(value, text)])]: filters of the preview's rows, shown above
+        them as labelled selects (the first option, value "", shows every row)."""
+        return []
+
+    def filter_rows(self, rows, chosen):
+        """The rows (errors first) that match `chosen`: {filter name: value}, none blank."""
+        return rows
+
+    def finding_kinds(self, preview):
+        """[(symbol and grade in words, what, rows, filter value)]: the findings of rows
+        that can be saved, grouped by kind, listed with the blocking errors."""
+        return []
 
     def background_rows(self):
         """A confirmed file of more rows than this is saved by the background worker,
@@ -434,22 +450,40 @@ class UploadView(View):
     def preview_context(self, preview, ticket):
         """The context of templates/uploads/preview.html: one page of rows, errors first."""
         labels = {**STATUS_LABELS, **self.status_labels}
-        number = self.request.GET.get("page") if self.request.method == "GET" else 1
-        page = Paginator(preview.ordered_rows(), self.page_size).get_page(number)
+        get = self.request.GET if self.request.method == "GET" else {}
+        filters = self.row_filters(preview)
+        chosen = {}
+        for name, _label, options in filters:
+            if get.get(name) in {value for value, _ in options[1:]}:
+                chosen[name] = get[name]
+        rows = self.filter_rows(preview.ordered_rows(), chosen) if chosen else None
+        shown_rows = preview.ordered_rows() if rows is None else rows
+        page = Paginator(shown_rows, self.page_size).get_page(get.get("page", 1))
         pages = [
-            (n, self._page_url(ticket, n) if n != Paginator.ELLIPSIS else None)
+            (n, self._page_url(ticket, n, chosen) if n != Paginator.ELLIPSIS else None)
             for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         ]
         return {
             "page": page,
             "pages": pages,
             "shown": [(row, labels[row.status], STATUS_TAGS[row.status]) for row in page],
-            "previous_url": self._page_url(ticket, page.number - 1)
+            "previous_url": self._page_url(ticket, page.number - 1, chosen)
             if page.has_previous()
             else None,
-            "next_url": self._page_url(ticket, page.number + 1) if page.has_next() else None,
+            "next_url": self._page_url(ticket, page.number + 1, chosen)
+            if page.has_next()
+            else None,
             "can_commit": bool(ticket) and not preview.error_count and preview.to_save_count > 0,
+            "filters": [
+                (name, label, options, chosen.get(name, "")) for name, label, options in filters
+            ],
+            "filtered": bool(chosen),
+            "finding_kinds": [
+                (grade, what, n, self._page_url(ticket, 1, {"finding": value}) if ticket else None)
+                for grade, what, n, value in self.finding_kinds(preview)
+            ],
         }
 
-    def _page_url(self, ticket, number):
-        return f"{self.request.path}?{urlencode({'preview': ticket, 'page': number})}"
+    def _page_url(self, ticket, number, chosen=None):
+        query = {"preview": ticket, **(chosen or {}), "page": number}
+        return f"{self.request.path}?{urlencode(query)}"

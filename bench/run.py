@@ -3,6 +3,7 @@
     python bench/run.py --scale small     # about 2 minutes (make bench SCALE=small)
     python bench/run.py --scale state     # about 15 minutes, building included
     python bench/run.py --scale state --only import   # the count import alone, ~1 minute
+    python bench/run.py --only inventory   # the service inventory import alone, ~3 minutes
 
 It builds `widgets_bench_<scale>` (and `widgets_bench_<scale>_10pct`, the same
 agencies and widgets with a tenth of the history) with `generate_scale`, reusing
@@ -16,7 +17,10 @@ gunicorn with DJANGO_ENV=production on 127.0.0.1; and measures, all in one run:
 - queries per page (test client + CaptureQueriesContext, bench/workers.py);
 - the agency dashboard at 10% and 100% of the data;
 - a 100,000-row count CSV through CountFile preview + commit, against COPY of
-  the same rows, and the import's peak memory (10,000 rows vs 100,000).
+  the same rows, and the import's peak memory (10,000 rows vs 100,000);
+- a service inventory of the whole published inventory's shape (1,721 + 2,341
+  rows, 78 departments) previewed and committed in-process, through the page and
+  the worker, and again (bench/inventory_import.py), against issue 20's targets.
 
 With `--only import` it measures the import alone (no gunicorn, no wrk, no 10%
 database; an existing database is reused whatever its end date) and prints its
@@ -45,6 +49,7 @@ import serving
 import under_writes
 from common import PYTHON, ROOT, SEED, log, production_env, run, worker
 from count_import import measure_import, print_import
+from inventory_import import measure_inventory, print_inventory
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
 PRESETS = {  # generate_scale presets, and how long to load each page
@@ -165,7 +170,9 @@ def options_of(argv=None):
     parser.add_argument("--rebuild", action="store_true", help="Build the databases again.")
     parser.add_argument("--seconds", type=int, help="Load per page (default by scale).")
     parser.add_argument(
-        "--only", choices=["import"], help="Measure only this part (the count import)."
+        "--only",
+        choices=["import", "inventory"],
+        help="Measure only this part: the count import, or the service inventory import.",
     )
     parser.add_argument(
         "--database",
@@ -193,6 +200,8 @@ def main():
     options = options_of()
     if options.only == "import":
         return main_import_only(options)
+    if options.only == "inventory":
+        return main_inventory_only(options)
     wrk = shutil.which("wrk") or "/usr/bin/wrk"
     if not Path(wrk).exists():
         raise SystemExit("wrk is not installed: sudo apt-get install wrk (Debian package wrk).")
@@ -229,6 +238,8 @@ def main():
         log("dashboard at 10% and 100% of the data")
         dash = dashboard_scaling(env, url10, prepared["agency"], scale["dashboard_runs"])
         imported = measure_import(env, prepared, tmp, url)
+        log("service inventory: the whole inventory's shape, preview and commit")
+        inventory = measure_inventory(env, tmp, name)
     # The first table: the page cache as it comes (per process), nobody writing.
     pages = phases[caches[0]]["idle"]
     for page, figures in pages.items():
@@ -259,6 +270,7 @@ def main():
         },
         "dashboard_scaling": dash,
         "import": imported,
+        "inventory": inventory,
         "build_seconds": {"100pct": build_seconds, "10pct": build10_seconds},
         "machine": {**machine(url), "load_average_at_start": load_before},
     }
@@ -267,6 +279,7 @@ def main():
     results["total_seconds"] = time.monotonic() - started
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     report.print_table(results)
+    print_inventory(inventory)
     log(f"done in {results['total_seconds']:.0f}s; bench/results.json written")
 
 
@@ -295,6 +308,18 @@ def main_import_only(options):
     print(f"\nCount import, scale {options.scale}, agency {prepared['agency']} "
           f"(load average {load_before} before, {load_after} after):")  # fmt: skip
     print_import(imported)
+
+
+def main_inventory_only(options):
+    """The service inventory import alone, in a database of its own (made each run)."""
+    env = production_env()
+    log("collectstatic")
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    with tempfile.TemporaryDirectory(prefix="widgets-bench-") as tmpdir:
+        figures = measure_inventory(env, Path(tmpdir), options.database)
+    print_inventory(figures)
+    print(f"  load average {load_before} before, {[round(x, 2) for x in os.getloadavg()]} after")
 
 
 if __name__ == "__main__":

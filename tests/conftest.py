@@ -20,6 +20,7 @@ SAME_WORKER = {
     "tests/browser/test_screenshots.py": "screenshots",
     "tests/browser/test_charts.py": "screenshots",
     "tests/browser/test_huddles.py": "screenshots",
+    "tests/browser/test_inventory_import.py": "screenshots",
 }
 
 

@@ -1,5 +1,6 @@
 """Every team, program and agency has its board from the day it is made, and the
-state has one: made here, by signal (connected in outcomes.apps) and by
+state has one: made here, by signal (connected in outcomes.apps; for rows made
+in bulk by agencies.bulk.write, its `created_in_bulk`) and by
 `ensure_boards` (the migration, seed_demo), so no page has to make one. And the
 choice of a board's measures (`choose_measures`)."""
 
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from agencies.bulk import created_in_bulk
 from agencies.errors import EditConflict, require_version
 from agencies.models import Agency, Program, Team
 from agencies.scoping import MANAGER, can_change
@@ -61,9 +63,27 @@ _RECEIVERS = {
 }
 
 
+def _boards_of(sender, objs, **kwargs):
+    """The boards of agencies, programs or teams made in bulk (agencies.bulk.write), in
+    one insert: nothing else has made them, as nobody else sees the rows yet."""
+    if sender is Agency:
+        boards = [Board(tier=Tier.AGENCY, agency=agency) for agency in objs]
+    elif sender is Program:
+        boards = [Board(tier=Tier.PROGRAM, program=p, agency_id=p.agency_id) for p in objs]
+    elif sender is Team:
+        boards = [
+            Board(tier=Tier.TEAM, team=t, program_id=t.program_id, agency_id=t.program.agency_id)
+            for t in objs
+        ]
+    else:
+        return
+    Board.objects.bulk_create(boards)
+
+
 def connect():
     for model, receiver in _RECEIVERS.items():
         post_save.connect(receiver, sender=model, dispatch_uid=f"board-for-{model.__name__}")
+    created_in_bulk.connect(_boards_of, dispatch_uid="boards-of-bulk")
 
 
 @transaction.atomic

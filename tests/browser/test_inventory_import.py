@@ -11,10 +11,23 @@ from tests import factories as f
 from tests.task_worker import finished, start_worker
 from widgets.models import Widget
 
-from .conftest import assert_no_axe_violations
+from .conftest import SCREENSHOTS, assert_no_axe_violations, fit_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "interop" / "gc_sample"
+
+
+def _check_and_shoot(page, name):
+    """axe and fit at a phone's, a laptop's and a wide screen's width, with a screenshot
+    of each (reports/screenshots/)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(200)
+        assert_no_axe_violations(page)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+    assert fit_problems(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_published_inventory_is_saved_in_the_background_with_progress(
@@ -28,7 +41,16 @@ def test_the_published_inventory_is_saved_in_the_background_with_progress(
     page.locator("main input[name=standards]").set_input_files(str(SAMPLE / "ss_2024_sample.csv"))
     page.get_by_role("button", name="Check the files").click()
     # The department's own data errors are findings: they do not stop the import.
-    expect(page.get_by_text("do not stop the import")).to_be_visible()
+    # They are listed by kind first, each kind with its count, then the services.
+    expect(page.get_by_role("heading", name="Findings by kind")).to_be_visible()
+    expect(page.get_by_text("These do not stop the save")).to_be_visible()
+    _check_and_shoot(page, "inventory-preview")
+    # Filtered to one kind of finding, by a labelled select.
+    page.get_by_label("Findings", exact=True).select_option("error:volume_meeting_target")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show these services").click()
+    expect(page.get_by_text("3 of 279 services match the filters")).to_be_visible()
+    _check_and_shoot(page, "inventory-preview-filtered")
     page.get_by_role("button", name="Save 279 services").click()
 
     # Queued: nothing saved by the request; the page shows the progress bar.

@@ -177,7 +177,7 @@ def lock_not_applicable(widget_ids):
     On PostgreSQL the widgets' rows are share-locked until the write commits, so a
     widget cannot be declared not applicable for a field while this write puts a
     number in it: the declaration (save_widget, under the widget's row lock) waits
-    and then finds the number (Widget._clean_not_applicable), or this write waits
+    and then finds the number (Widget._clean_not_applicable_counted), or this write waits
     and then finds the declaration. Writers of counts do not wait for each other.
     """
     ids = sorted(widget_ids)

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from agencies import bulk
+from agencies.bulk import check_fields
 from agencies.errors import UploadRejected
 from agencies.models import Agency, Program
 from customers.models import CustomerSegment, SegmentKind
 
 from .. import counting
-from ..models import CountSource, InventoryImport
+from ..models import CountSource, InventoryImport, Widget
 from . import gc_keep
 from .gc_inventory import DEFAULT_PROGRAM
 from .gc_reader import GRADES
@@ -53,33 +55,66 @@ class CommitSummary:
 
 
 class _Segments:
-    """The agency's segment of each kind, found or made once per commit."""
+    """The agency's segment of each kind: its first active one by name, else one named
+    after the kind (found by that name, or made: `made`, saved by `save`). Read in
+    two queries for every agency of the import."""
 
-    def __init__(self):
-        self.cache = {}
+    def __init__(self, agencies):
+        ids = [a.pk for a in agencies]
+        self.cache, self.made = {}, []
+        for segment in CustomerSegment.objects.active().filter(agency_id__in=ids).order_by("name"):
+            self.cache.setdefault((segment.agency_id, segment.kind), segment)
+        self.named = {
+            (s.agency_id, s.name): s
+            for s in CustomerSegment.objects.filter(agency_id__in=ids, name__in=SegmentKind.labels)
+        }
 
     def of_kind(self, agency, kind):
         key = (agency.pk, kind)
         if key not in self.cache:
-            segment = (
-                CustomerSegment.objects.active().filter(agency=agency, kind=kind).order_by("name")
-            ).first()
+            label = SegmentKind(kind).label
+            segment = self.named.get((agency.pk, label))
             if segment is None:
-                segment, _ = CustomerSegment.objects.get_or_create(
-                    agency=agency, name=SegmentKind(kind).label, defaults={"kind": kind}
-                )
+                segment = CustomerSegment(agency=agency, name=label, kind=kind)
+                self.made.append(segment)
+                self.named[(agency.pk, label)] = segment
             self.cache[key] = segment
         return self.cache[key]
 
+    def save(self):
+        for segment in self.made:
+            check_fields(segment)
+        CustomerSegment.objects.bulk_create(self.made)
 
-def _agencies(preview):
+
+class _Programs:
+    """The agency's program of each name (case aside); missing ones are made (`save`)."""
+
+    def __init__(self, agencies):
+        self.found, self.made = {}, []
+        for program in Program.objects.filter(agency__in=agencies).order_by("pk"):
+            self.found.setdefault((program.agency_id, program.name.lower()), program)
+
+    def named(self, agency, name):
+        name = name or DEFAULT_PROGRAM
+        key = (agency.pk, name.lower())
+        if key not in self.found:
+            self.found[key] = Program(agency=agency, name=name)
+            check_fields(self.found[key])
+            self.made.append(self.found[key])
+        return self.found[key]
+
+    def save(self, *, by):
+        bulk.write(Program, new=self.made, by=by, reason=REASON)  # with their boards
+
+
+def _agencies(preview, *, by):
+    """The agencies the preview found missing, made (with their boards) in one insert."""
     made = {}
     for code, name in preview.new_agencies.items():
-        agency = Agency(name=name, abbreviation=code, slug=slugify(code)[:60])
-        agency._change_reason = REASON
-        agency.full_clean()
-        agency.save()
-        made[code.lower()] = agency
+        made[code.lower()] = Agency(name=name, abbreviation=code, slug=slugify(code)[:60])
+        check_fields(made[code.lower()])
+    bulk.write(Agency, new=list(made.values()), by=by, reason=REASON)
     for plan in preview.plans:
         if plan.agency is None:
             plan.agency = made[plan.agency_code.lower()]
@@ -87,44 +122,71 @@ def _agencies(preview):
     return len(made)
 
 
-def _program(agency, name, programs):
-    name = name or DEFAULT_PROGRAM
-    key = (agency.pk, name.lower())
-    if key not in programs:
-        program = Program.objects.filter(agency=agency, name__iexact=name).first()
-        programs[key] = program or Program.objects.create(agency=agency, name=name)
-    return programs[key]
+# Besides the fields the import changed: what an edit does to the workflow, and the
+# coach's verdict kept with the widget.
+EDIT_FIELDS = [
+    "status",
+    "submitted_by",
+    "submitted_at",
+    "last_edited_by",
+    "version",
+    "quality_score",
+    "problem_count",
+]
 
 
-def _save_widget(plan, *, by, programs):
-    widget = plan.widget
-    if plan.is_new:
-        widget.program = _program(plan.agency, plan.program_name, programs)
-        widget.version = 1
-        widget.last_edited_by = by
-    elif plan.changed_fields:
-        widget.record_edit(by=by)  # four eyes: the importer may not then review it
-        widget.version += 1
-    else:
-        return False
-    widget._change_reason = REASON
-    if by is not None:
-        widget._history_user = by
-    widget.full_clean()
-    widget.save()
-    return True
-
-
-def _save_segments(plan, segments):
+def _chosen_segments(plan, segments):
+    """The widget's segments after the save, or None when they stay as they are."""
     if plan.segment_kinds is None or not (plan.segments_changed or plan.is_new):
-        return
-    widget = plan.widget
-    current = [] if plan.is_new else list(widget.customer_segments.all())
+        return None
+    current = [] if plan.is_new else list(plan.widget.customer_segments.all())
     chosen = [s for s in current if s.kind in plan.segment_kinds]
     for kind in sorted(plan.segment_kinds - {s.kind for s in chosen}):
         chosen.append(segments.of_kind(plan.agency, kind))
-    if {s.pk for s in chosen} != {s.pk for s in current}:
-        widget.customer_segments.set(chosen)
+    return chosen
+
+
+def _save_widgets(plans, *, by, summary):
+    """Every new and changed widget, its segments and a history record each, in a
+    fixed number of queries (agencies.bulk), whatever the number of services."""
+    agencies = {plan.agency.pk: plan.agency for plan in plans}.values()
+    programs, segments = _Programs(agencies), _Segments(agencies)
+    new, changed, fields, links = [], [], set(), []
+    for plan in plans:
+        widget = plan.widget
+        if plan.is_new:
+            widget.program = programs.named(plan.agency, plan.program_name)
+            widget.version = 1
+            widget.last_edited_by = by
+            new.append(widget)
+        elif plan.changed_fields:
+            widget.record_edit(by=by)  # four eyes: the importer may not then review it
+            widget.version += 1
+            fields.update(name for name in plan.changed_fields if name != "customer_segments")
+            changed.append(widget)
+        else:
+            continue
+        chosen = _chosen_segments(plan, segments)
+        if chosen is not None and (
+            plan.is_new or {s.pk for s in chosen} != {s.pk for s in widget.customer_segments.all()}
+        ):
+            links.append((widget, chosen))
+        held = len(widget.customer_segments.all()) if widget.pk else 0
+        widget.refresh_quality(customer_count=len(chosen) if chosen is not None else held)
+        check_fields(widget)
+        widget.clean_definition()
+    programs.save(by=by)
+    segments.save()
+    bulk.write(
+        Widget,
+        new=new,
+        changed=changed,
+        fields=[*sorted(fields), *EDIT_FIELDS],
+        links={"customer_segments": links},
+        by=by,
+        reason=REASON,
+    )
+    summary.widgets_created, summary.widgets_changed = len(new), len(changed)
 
 
 def _save_counts(plans, *, by, summary):
@@ -168,15 +230,8 @@ def commit(preview, *, by=None, files=("", "")):
 
 @transaction.atomic
 def _commit(preview, *, by, files):
-    summary = CommitSummary(agencies_created=_agencies(preview))
-    programs, segments = {}, _Segments()
-    for plan in preview.plans:
-        if _save_widget(plan, by=by, programs=programs):
-            if plan.is_new:
-                summary.widgets_created += 1
-            else:
-                summary.widgets_changed += 1
-        _save_segments(plan, segments)
+    summary = CommitSummary(agencies_created=_agencies(preview, by=by))
+    _save_widgets(preview.plans, by=by, summary=summary)
     _save_counts(preview.plans, by=by, summary=summary)
     graded = Counter(i.grade for p in preview.plans for i in p.warnings)
     summary.findings = {grade: graded[grade] for grade in GRADES if graded[grade]}

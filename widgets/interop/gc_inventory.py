@@ -143,12 +143,38 @@ class InventoryImport:
                     f"You may import only your own agency's services; {agency.abbreviation} "
                     "is not yours."
                 )
+        missing = [p for p in plans if p.agency_code.lower() not in existing]
+        # Existing agencies a new one would clash with (its name or its address): one query.
+        self._refused = {}  # code -> why it cannot be made
+        self._taken = list(
+            Agency.objects.filter(
+                Q(name__in={p.agency_name for p in missing})
+                | Q(slug__in={slugify(p.agency_code)[:60] for p in missing})
+            )
+        )
         new_agencies = {}
         for plan in plans:
             plan.agency = existing.get(plan.agency_code.lower())
             if plan.agency is None and plan.agency_code:
                 self._new_agency(plan, new_agencies)
         return new_agencies
+
+    def _clash(self, code, name, new_agencies):
+        """What a new agency (code, name) would clash with, in words, or None."""
+        slug = slugify(code)[:60]
+        for agency in self._taken:
+            if agency.name == name or agency.slug == slug:
+                return (
+                    f"Agency {agency.abbreviation} already has this name or address; use its code."
+                )
+        for other, other_name in new_agencies.items():
+            if other_name == name or slugify(other)[:60] == slug:
+                return (
+                    f"Organisation {other} of this file has the same name or address: "
+                    "agencies need their own. Correct one of them, or import them into "
+                    "one agency chosen on the page."
+                )
+        return None
 
     def _new_agency(self, plan, new_agencies):
         code, row = plan.agency_code, plan.rows[0]
@@ -165,17 +191,13 @@ class InventoryImport:
         elif len(plan.agency_name) > 200:
             message = "An agency's name has at most 200 characters."
             plan.error(SERVICES_FILE, row, "owner_org_title", message)
+        elif code.lower() in self._refused:
+            plan.error(SERVICES_FILE, row, "owner_org_title", self._refused[code.lower()])
         elif code.lower() not in {c.lower() for c in new_agencies}:
-            clash = Agency.objects.filter(
-                Q(name=plan.agency_name) | Q(slug=slugify(code)[:60])
-            ).first()
+            clash = self._clash(code, plan.agency_name, new_agencies)
             if clash:
-                plan.error(
-                    SERVICES_FILE,
-                    row,
-                    "owner_org_title",
-                    f"Agency {clash.abbreviation} already has this name or address; use its code.",
-                )
+                self._refused[code.lower()] = clash
+                plan.error(SERVICES_FILE, row, "owner_org_title", clash)
             else:
                 new_agencies[code] = plan.agency_name
 

@@ -6,6 +6,8 @@ files writes nothing here either. Findings of a service are replaced as a whole
 when they differ (the import is the source of the figures they are about).
 """
 
+from django.db.models import prefetch_related_objects
+
 from ..models import InventoryFile, InventoryFinding, PublishedRow
 from . import gc_export, gc_published
 from .gc_layout import SERVICES_FILE
@@ -75,7 +77,12 @@ def keep(plans, *, record):
     gives the InventoryImport to tie new rows and findings to (made on first use).
     Returns how many rows and findings were written."""
     widgets = [plan.widget for plan in plans]
-    stored = {_key(r): r for r in PublishedRow.objects.filter(widget__in=widgets)}
+    # What the export computes reads these: one query each for every widget.
+    prefetch_related_objects(widgets, "agency", "program", "customer_segments")
+    stored, by_widget = {}, {}
+    for row in PublishedRow.objects.filter(widget__in=widgets):
+        stored[_key(row)] = row
+        by_widget.setdefault(row.widget_id, []).append(row)
     volumes = gc_export.yearly_volumes(widgets)
     blank = dict.fromkeys(gc_export.VOLUME_FIELDS)
     written, new_rows, changed_rows, stale = 0, [], [], []
@@ -85,8 +92,8 @@ def keep(plans, *, record):
         keys = {_key(row) for row in planned}
         stale += [
             row.pk
-            for key, row in stored.items()
-            if key[0] == plan.widget.pk and key[1:3] in years and key not in keys
+            for row in by_widget.get(plan.widget.pk, ())
+            if _key(row)[1:3] in years and _key(row) not in keys
         ]
         for row in planned:
             values = volumes.get(plan.widget.pk, {}).get(row.fiscal_year, blank)

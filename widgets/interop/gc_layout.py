@@ -221,6 +221,8 @@ YES_NO = {"Y", "N"}
 YES_NO_NA = {"Y", "N", "NA"}
 # Every coded column of the data dictionary: (several codes, comma-joined?, codes).
 # A code not listed is a warning on its row that names it; the cell is kept.
+# service_fee is not among them: Y, N, NA or an amount, read (and refused with its
+# own finding) by fee_cell; an amount is not an unknown code.
 CODED_COLUMNS = {
     SERVICES_FILE: {
         "service_type": (True, GC_SERVICE_TYPES),
@@ -229,7 +231,6 @@ CODED_COLUMNS = {
         "client_target_groups": (True, set(TARGET_GROUPS)),
         "client_feedback_channel": (True, {*CHANNELS, "NON"}),
         "automated_decision_system": (False, YES_NO),
-        "service_fee": (False, YES_NO | {"NA"}),
         "os_account_registration": (False, YES_NO_NA),
         "os_authentication": (False, YES_NO_NA),
         "os_application": (False, YES_NO_NA),

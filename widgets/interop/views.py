@@ -9,6 +9,8 @@ The open-data exports are public, like the public page: only for agencies that
 publish, and only what the public page shows.
 """
 
+from collections import Counter
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,7 @@ from agencies.permissions import PUBLIC, READ, STAFF, grant
 from agencies.previews import ERROR, NEW, Preview, PreviewRow
 from agencies.scoping import can_change, is_admin
 from agencies.tabular import export_response
+from agencies.templatetags.numbers import whole
 from agencies.uploads import UploadView
 
 from . import a11, gc_export, gc_layout, opendata
@@ -28,6 +31,8 @@ from .gc_commit import commit
 from .gc_inventory import InventoryImport
 
 FILE_ATTRS = {"accept": ".csv,.xlsx"}
+# A finding's grade in words and a symbol, never by colour alone (as on the widget's page).
+GRADE_SYMBOLS = {"error": "✗", "warning": "!", "suggestion": "i"}
 
 
 class InventoryUploadForm(forms.Form):
@@ -124,18 +129,60 @@ class InventoryUpload(UploadView):
         ]
         agencies = [f"{name} ({code})" for code, name in found.new_agencies.items()]
         notes = [f"New agencies to be created: {', '.join(agencies)}."] if agencies else []
-        kinds = found.finding_summary()
-        if kinds:
-            notes.append(
-                "The department's own data errors do not stop the import: each row is "
-                "imported as published and these findings are kept with it: "
-                + "; ".join(
-                    f"{grade} in {column}: {n} row{'s' if n != 1 else ''}"
-                    for grade, column, n in kinds
-                )
-                + "."
-            )
         return Preview([*issues, *found.plans], notes=notes, data=found)
+
+    # --- the preview of a whole inventory: findings by kind, rows filtered -------------
+
+    def finding_kinds(self, preview):
+        return [
+            (f"{GRADE_SYMBOLS[grade]} {grade.capitalize()}", column, n, f"{grade}:{column}")
+            for grade, column, n in preview.data.finding_summary()
+        ]
+
+    def row_filters(self, preview):
+        plans = preview.data.plans
+        findings = [
+            ("", "Every service"),
+            ("errors", f"Blocking errors ({whole(preview.error_count)})"),
+            ("any", f"With findings ({whole(sum(1 for p in plans if p.flags))})"),
+            ("none", f"Without findings ({whole(sum(1 for p in plans if not p.flags))})"),
+        ]
+        findings += [
+            (f"{grade}:{column}", f"{grade.capitalize()} in {column} ({whole(n)})")
+            for grade, column, n in preview.data.finding_summary()
+        ]
+        departments = Counter(p.agency_code for p in plans if p.agency_code)
+        filters = [("finding", "Findings", findings)]
+        if len(departments) > 1:
+            filters.append(
+                (
+                    "department",
+                    "Department (owner_org)",
+                    [("", "Every department")]
+                    + [(code, f"{code} ({whole(n)})") for code, n in sorted(departments.items())],
+                )
+            )
+        return filters
+
+    def filter_rows(self, rows, chosen):
+        finding, department = chosen.get("finding"), chosen.get("department")
+        kept = []
+        for row in rows:
+            flags = getattr(row, "flags", [])
+            if department and getattr(row, "agency_code", None) != department:
+                continue
+            if finding == "errors" and row.status != ERROR:
+                continue
+            if finding == "any" and not flags:
+                continue
+            if finding == "none" and (flags or row.status == ERROR):
+                continue
+            if finding and ":" in finding:
+                grade, column = finding.split(":", 1)
+                if not any(i.grade == grade and i.column == column for i in flags):
+                    continue
+            kept.append(row)
+        return kept
 
     def background_rows(self):
         # Both files' rows: a larger import is saved by the worker (agencies.jobs).

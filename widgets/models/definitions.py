@@ -309,17 +309,20 @@ class Widget(TimeStampedModel):
     def clean(self):
         if self.program_id and self.agency_id and self.program.agency_id != self.agency_id:
             raise ValidationError({"program": "Choose a program of the same agency."})
+        self.clean_definition()
+        self._clean_not_applicable_counted()
+
+    def clean_definition(self):
+        """The checks of `clean` that need nothing but the widget itself (no query):
+        for a writer of many widgets whose program and counts are known to fit
+        (the service inventory import)."""
         unknown = set(self.channels or []) - set(Channel.values)
         if unknown:
             raise ValidationError({"channels": f"Unknown channel: {', '.join(sorted(unknown))}."})
         self._clean_not_applicable()
 
     def _clean_not_applicable(self):
-        """Only fields the registry allows; and never over numbers already counted:
-        declaring a field not applicable while counts hold values for it is refused
-        (the values would be hidden as n/a), until they are cleared."""
-        from .counts import WidgetCount  # counts.py imports this module
-
+        """Only fields the registry allows, and none that a standard needs."""
         names = self.not_applicable
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ValidationError({"not_applicable": "Give a list of count field names."})
@@ -344,7 +347,14 @@ class Widget(TimeStampedModel):
                     "or count how many were delivered within it."
                 }
             )
-        if not self.pk or not names:
+
+    def _clean_not_applicable_counted(self):
+        """Never over numbers already counted: declaring a field not applicable while
+        counts hold values for it is refused (the values would be hidden as n/a),
+        until they are cleared."""
+        from .counts import WidgetCount  # counts.py imports this module
+
+        if not self.pk or not self.not_applicable:
             return
         held = WidgetCount.objects.filter(widget_id=self.pk).aggregate(
             **{name: models.Count(name) for name in self.not_applicable}
