@@ -25,6 +25,7 @@ from widgets.counting import (
     save_counts,
     with_sent_rules,
 )
+from widgets.measures import NOT_APPLICABLE
 from widgets.models import CountSource, CountUpload, WidgetCount, WidgetStatus
 
 from .. import factories as f
@@ -60,6 +61,23 @@ def test_a_share_that_does_not_apply_is_no_rule_among_numbers():
     assert check_rules(values) == {}
 
 
+def test_n_a_sent_for_delivered_leaves_its_shares_to_the_widgets_declaration():
+    """An API batch may send "n/a" for delivered beside a number for a share: the
+    rules among the sent cells do not compare them (check_not_applicable refuses
+    the "n/a", delivered always applies)."""
+    from widgets.measures import NOT_APPLICABLE
+
+    sent = {"delivered": NOT_APPLICABLE, "within_standard": 5, "rework": 3}
+    assert with_sent_rules(sent, {}) == {}
+
+
+def test_a_share_that_does_not_apply_does_not_stop_the_rule_for_the_next_share():
+    from widgets.measures import NOT_APPLICABLE
+
+    values = {"delivered": 90, "within_standard": NOT_APPLICABLE, "rework": 95}
+    assert check_rules(values) == {"rework": ["Rework (95) cannot be more than delivered (90)."]}
+
+
 @pytest.mark.parametrize(
     "status", [WidgetStatus.APPROVED, WidgetStatus.SUBMITTED, WidgetStatus.RETIRED]
 )
@@ -87,6 +105,13 @@ def test_a_period_that_has_not_started_is_refused_and_todays_is_not():
     widget = f.WidgetFactory(status=WidgetStatus.APPROVED, reporting_frequency="day")
     assert check_period(widget, TODAY, today=TODAY) == []
     assert len(check_period(widget, TODAY + dt.timedelta(days=1), today=TODAY)) == 1
+
+
+def test_a_period_that_has_not_started_is_named_at_the_widgets_frequency():
+    widget = f.WidgetFactory(status=WidgetStatus.APPROVED, reporting_frequency="month")
+    assert check_period(widget, dt.date(2026, 12, 1), today=TODAY) == [
+        "December 2026 has not started yet."
+    ]
 
 
 def test_a_period_start_that_is_not_the_first_day_is_refused():
@@ -231,6 +256,9 @@ REFUSED = [
     ("delivered", str(MAX_COUNT), "This is larger than any count the system can hold."),
     ("cost", "-0.01", "Cannot be negative."),
     ("cost", "12.345", "Use at most two decimal places (cents)."),
+    # Only a leading dollar sign is dropped from a cost, not any letter before it.
+    ("cost", "X5", "Enter a number."),
+    ("cost", "X$5", "Enter a number."),
     ("cost", "1e30", "This is larger than any cost the system can hold."),
     ("cost", str(MAX_COST + Decimal("0.01")), "This is larger than any cost the system can hold."),
 ]
@@ -258,6 +286,15 @@ def test_in_a_file_a_blank_cell_is_no_change_and_the_word_clear_clears():
     assert errors == {}
     assert is_clear("CLEAR") and not is_clear("clears") and not is_clear(None)
     assert is_blank(" ") and is_blank(None) and not is_blank("0") and not is_blank(0)
+
+
+def test_every_cell_after_an_n_a_cell_is_read_too():
+    values, errors = parse_values(
+        {"demand": "n/a", "delivered": "5", "within_standard": "n/a", "cost": "x"},
+        blank_clears=False,
+    )
+    assert values == {"demand": NOT_APPLICABLE, "delivered": 5, "within_standard": NOT_APPLICABLE}
+    assert errors == {"cost": ["Enter a number."]}
 
 
 def test_the_rules_judge_the_row_as_it_will_be():
