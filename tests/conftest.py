@@ -196,10 +196,44 @@ def _empty_page_cache():
         caches[name].clear()
 
 
+# Under make mutate, the tests that could not use the test database: in their setup
+# (none there, a connection refused, or "tuple concurrently updated" from two sessions
+# migrating it at once), or at any step when the connection failed or closed (a
+# PostgreSQL restart on a shared server). mutmut counts any failing run as a killed
+# mutant; no mutant does these.
+_UNREACHED = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not (MUTATE_DATABASE and report.failed and call.excinfo):
+        return
+    from django.db import InterfaceError, InternalError, OperationalError
+
+    lost = call.excinfo.errisinstance((OperationalError, InterfaceError)) and any(
+        words in str(call.excinfo.value)
+        for words in ("connection failed", "connection is closed", "shutting down")
+    )
+    if lost or (
+        report.when == "setup"
+        and call.excinfo.errisinstance((OperationalError, InterfaceError, InternalError))
+    ):
+        _UNREACHED.append(item.nodeid)
+
+
 def pytest_sessionfinish(session):
     """Remove this process's own upload folder (MEDIA_ROOT, a new temporary folder in
     config/settings_test.py): under pytest-xdist each worker, and the controller,
-    has one of its own, so none sees another's files."""
+    has one of its own, so none sees another's files.
+
+    Under make mutate, a session whose test could not reach the database ends with
+    mutmut's "suspicious" (35), not as a failure: a mutant is killed by a test that
+    fails on it, and a run that never reached its assertions proves nothing."""
+    if _UNREACHED:
+        print(f"\nmake mutate: the database was not reached in {_UNREACHED[0]}: suspicious")
+        session.exitstatus = 35
     from django.conf import settings
 
     media = Path(settings.MEDIA_ROOT)

@@ -25,6 +25,7 @@ from widgets.counting import (
     save_counts,
     with_sent_rules,
 )
+from widgets.measures import NOT_APPLICABLE
 from widgets.models import CountSource, CountUpload, WidgetCount, WidgetStatus
 
 from .. import factories as f
@@ -60,6 +61,23 @@ def test_a_share_that_does_not_apply_is_no_rule_among_numbers():
     assert check_rules(values) == {}
 
 
+def test_n_a_sent_for_delivered_leaves_its_shares_to_the_widgets_declaration():
+    """An API batch may send "n/a" for delivered beside a number for a share: the
+    rules among the sent cells do not compare them (check_not_applicable refuses
+    the "n/a", delivered always applies)."""
+    from widgets.measures import NOT_APPLICABLE
+
+    sent = {"delivered": NOT_APPLICABLE, "within_standard": 5, "rework": 3}
+    assert with_sent_rules(sent, {}) == {}
+
+
+def test_a_share_that_does_not_apply_does_not_stop_the_rule_for_the_next_share():
+    from widgets.measures import NOT_APPLICABLE
+
+    values = {"delivered": 90, "within_standard": NOT_APPLICABLE, "rework": 95}
+    assert check_rules(values) == {"rework": ["Rework (95) cannot be more than delivered (90)."]}
+
+
 @pytest.mark.parametrize(
     "status", [WidgetStatus.APPROVED, WidgetStatus.SUBMITTED, WidgetStatus.RETIRED]
 )
@@ -87,6 +105,13 @@ def test_a_period_that_has_not_started_is_refused_and_todays_is_not():
     widget = f.WidgetFactory(status=WidgetStatus.APPROVED, reporting_frequency="day")
     assert check_period(widget, TODAY, today=TODAY) == []
     assert len(check_period(widget, TODAY + dt.timedelta(days=1), today=TODAY)) == 1
+
+
+def test_a_period_that_has_not_started_is_named_at_the_widgets_frequency():
+    widget = f.WidgetFactory(status=WidgetStatus.APPROVED, reporting_frequency="month")
+    assert check_period(widget, dt.date(2026, 12, 1), today=TODAY) == [
+        "December 2026 has not started yet."
+    ]
 
 
 def test_a_period_start_that_is_not_the_first_day_is_refused():
@@ -137,6 +162,43 @@ def test_the_same_numbers_and_note_save_nothing(permit, staff_a):
     assert saved.count == count
     count.refresh_from_db()
     assert count.version == 1
+
+
+@pytest.mark.parametrize(("stored", "sent"), [("As noted.", ""), ("", None)])
+def test_the_same_numbers_and_no_new_note_save_nothing(permit, staff_a, stored, sent):
+    """A note of "" says nothing of the stored reason; None clears it, and clearing
+    a reason that is already empty changes nothing."""
+    count = f.WidgetCountFactory(
+        widget=permit, period_start=dt.date(2026, 1, 1), balance_note=stored
+    )
+    change = CountChange(
+        permit,
+        count.period_start,
+        {"delivered": count.delivered},
+        expected_version=count.version,
+        balance_note=sent,
+    )
+    [saved] = save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert saved.status == "unchanged"
+    count.refresh_from_db()
+    assert (count.version, count.balance_note) == (1, stored)
+
+
+def test_a_cleared_note_is_stored_empty(permit, staff_a):
+    count = f.WidgetCountFactory(
+        widget=permit, period_start=dt.date(2026, 1, 1), balance_note="As noted."
+    )
+    change = CountChange(
+        permit,
+        count.period_start,
+        {"delivered": count.delivered},
+        expected_version=count.version,
+        balance_note=None,
+    )
+    [saved] = save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert saved.status == "changed"
+    count.refresh_from_db()
+    assert (count.version, count.balance_note) == (2, "")
 
 
 def test_a_new_row_is_saved_with_who_entered_it_and_a_blank_new_row_is_not(permit, staff_a):
@@ -231,6 +293,9 @@ REFUSED = [
     ("delivered", str(MAX_COUNT), "This is larger than any count the system can hold."),
     ("cost", "-0.01", "Cannot be negative."),
     ("cost", "12.345", "Use at most two decimal places (cents)."),
+    # Only a leading dollar sign is dropped from a cost, not any letter before it.
+    ("cost", "X5", "Enter a number."),
+    ("cost", "X$5", "Enter a number."),
     ("cost", "1e30", "This is larger than any cost the system can hold."),
     ("cost", str(MAX_COST + Decimal("0.01")), "This is larger than any cost the system can hold."),
 ]
@@ -258,6 +323,15 @@ def test_in_a_file_a_blank_cell_is_no_change_and_the_word_clear_clears():
     assert errors == {}
     assert is_clear("CLEAR") and not is_clear("clears") and not is_clear(None)
     assert is_blank(" ") and is_blank(None) and not is_blank("0") and not is_blank(0)
+
+
+def test_every_cell_after_an_n_a_cell_is_read_too():
+    values, errors = parse_values(
+        {"demand": "n/a", "delivered": "5", "within_standard": "n/a", "cost": "x"},
+        blank_clears=False,
+    )
+    assert values == {"demand": NOT_APPLICABLE, "delivered": 5, "within_standard": NOT_APPLICABLE}
+    assert errors == {"cost": ["Enter a number."]}
 
 
 def test_the_rules_judge_the_row_as_it_will_be():
@@ -334,6 +408,60 @@ def test_a_conflict_on_many_rows_names_five_and_counts_the_rest(permit, staff_a)
     )
 
 
+def test_a_conflict_on_five_rows_names_them_all_and_on_six_counts_the_sixth(permit, staff_a):
+    months = [dt.date(2025, m, 1) for m in range(1, 7)]
+    changes = [CountChange(permit, m, {"delivered": 1}, expected_version=2) for m in months]
+    with pytest.raises(CountConflict) as five:
+        save_counts(changes[:5], by=staff_a, source=CountSource.FORM)
+    assert "more." not in str(five.value)
+    with pytest.raises(CountConflict) as six:
+        save_counts(changes, by=staff_a, source=CountSource.FORM)
+    assert str(six.value).count("deleted meanwhile") == 5
+    assert str(six.value).endswith(" And 1 more.")
+
+
+def test_a_conflict_names_its_rows_one_sentence_after_another(permit, staff_a):
+    changes = [
+        CountChange(permit, m, {"delivered": 1}, expected_version=2)
+        for m in (JAN, dt.date(2026, 2, 1))
+    ]
+    with pytest.raises(CountConflict) as refused:
+        save_counts(changes, by=staff_a, source=CountSource.FORM)
+    assert str(refused.value) == (
+        "Someone else saved these counts after you read them. Nothing was saved. "
+        f"{permit.name}, January 2026: the count you saw was deleted meanwhile. "
+        f"{permit.name}, February 2026: the count you saw was deleted meanwhile."
+    )
+
+
+def test_a_conflict_given_its_own_message_says_that(permit):
+    conflict = Conflict(CountChange(permit, JAN, {}), None)
+    assert str(CountConflict([conflict], message="Try again.")) == "Try again."
+    assert str(CountConflict()) == CountConflict.default_message
+
+
+def test_a_refusal_names_the_first_five_rows_each_with_all_its_broken_rules(permit, staff_a):
+    months = [dt.date(2025, m, 1) for m in range(1, 7)]
+    changes = [
+        CountChange(permit, m, {"delivered": 5, "within_standard": 6, "rework": 7}) for m in months
+    ]
+    with pytest.raises(CountRejected) as refused:
+        save_counts(changes, by=staff_a, source=CountSource.FORM)
+    assert len(refused.value.errors) == 6
+    assert str(refused.value).count(permit.name) == 5
+    assert f"{permit.name}, January 2025: Within standard (6) cannot be more than " in str(
+        refused.value
+    )
+    assert (
+        "Within standard (6) cannot be more than delivered (5). "
+        "Rework (7) cannot be more than delivered (5)."
+    ) in str(refused.value)
+    assert (f"Rework (7) cannot be more than delivered (5). {permit.name}, February 2025: ") in str(
+        refused.value
+    )
+    assert "June 2025" not in str(refused.value)
+
+
 def test_a_refusal_names_each_row_and_its_broken_rule(permit, staff_a):
     change = CountChange(permit, JAN, {"delivered": 5, "rework": 6}, expected_version=SAW_NONE)
     with pytest.raises(CountRejected) as refused:
@@ -352,6 +480,53 @@ def test_a_lost_race_to_create_a_row_is_a_conflict_naming_the_row(permit):
     with pytest.raises(CountConflict) as refused, races_as_conflicts([mine, untouched]):
         raise IntegrityError("duplicate key value violates unique constraint")
     assert [(c.change, c.current) for c in refused.value.conflicts] == [(mine, theirs)]
+
+
+def test_a_lost_race_names_the_rows_saved_since_they_were_read_and_no_other(permit):
+    """After a race lost to another writer: a row they read at version 1 and is now
+    at version 2 is named; a row still as its writer read it is not."""
+    moved = f.WidgetCountFactory(widget=permit, period_start=JAN, version=2)
+    still = f.WidgetCountFactory(widget=permit, period_start=dt.date(2026, 2, 1), version=1)
+    mine = CountChange(permit, JAN, {"delivered": 1}, expected_version=1, status="changed")
+    as_read = CountChange(permit, still.period_start, {"delivered": 1}, expected_version=1)
+    as_read.status = "changed"
+    with pytest.raises(CountConflict) as refused, races_as_conflicts([mine, as_read]):
+        raise IntegrityError("duplicate key value violates unique constraint")
+    assert [(c.change, c.current) for c in refused.value.conflicts] == [(mine, moved)]
+
+
+def test_a_race_lost_inside_the_write_names_its_rows(permit, staff_a, monkeypatch):
+    """The write's own rows are named when another writer created one first (the
+    unique violation is made here: two real writers racing need committed data)."""
+    from widgets.counting import writes
+
+    theirs = f.WidgetCountFactory(widget=permit, period_start=JAN)
+
+    def lose(changes, **kwargs):
+        for change in changes:
+            change.status = "new"
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(writes, "_save_counts", lose)
+    change = CountChange(permit, JAN, {"delivered": 1}, expected_version=SAW_NONE)
+    with pytest.raises(CountConflict) as refused:
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+    assert [(c.change, c.current) for c in refused.value.conflicts] == [(change, theirs)]
+
+
+def test_the_write_share_locks_the_widgets_it_counts(permit, staff_a):
+    """The lock that keeps a declaration "does not apply" and a number for that field
+    from being saved together (widgets.counting.writes.lock_not_applicable): taken,
+    on the widgets' rows. No test races the two writers yet."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    change = CountChange(permit, JAN, {"delivered": 1}, expected_version=SAW_NONE)
+    with CaptureQueriesContext(connection) as queries:
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+    locks = [q["sql"] for q in queries if "for share" in q["sql"].lower()]
+    assert len(locks) == 1
+    assert "widgets_widget" in locks[0]
 
 
 def test_a_deadlock_is_a_conflict_and_another_database_error_is_not():

@@ -139,6 +139,24 @@ def test_the_one_write_refuses_a_number_for_a_field_that_does_not_apply(agency_a
     assert not WidgetCount.objects.filter(widget=widget).exists()
 
 
+def test_each_refusal_of_a_declaration_says_how_to_put_it_right(agency_a):
+    widget = _widget(agency_a, "cost", name="Boat title")
+    kept, errors = counting.check_not_applicable(
+        widget, {"demand": 3, "cost": Decimal("1.00"), "rework": measures.NOT_APPLICABLE}
+    )
+    assert kept == {"demand": 3}
+    assert errors == {
+        "cost": [
+            "Cost does not apply to “Boat title”: leave it out. To count it, untick it "
+            "under “Measures that do not apply” on the widget's edit page."
+        ],
+        "rework": [
+            "“n/a” is only for a measure that does not apply to the widget, and rework "
+            "applies to “Boat title”: give a number, or leave it blank if it is not known."
+        ],
+    }
+
+
 @pytest.mark.parametrize("name", NOT_APPLICABLE)
 def test_n_a_saves_nothing_for_a_field_that_does_not_apply_and_is_refused_elsewhere(agency_a, name):
     widget = _widget(agency_a, name)
