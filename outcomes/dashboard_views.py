@@ -22,6 +22,11 @@ from .engagement import PERIODS as ENGAGEMENT_PERIODS
 from .engagement import engagement
 from .forms import DashboardFilterForm
 
+# The widgets whose small multiples the dashboard draws unless all are asked for
+# (?pictures=all): what needs attention first. At a state's size an agency has 50 or
+# more; every widget stays in the tables below either way.
+PICTURES_SHOWN = 12
+
 # The huddle board reloads itself (static/js/dashboard.js reads it from a data attribute).
 REFRESH_SECONDS = 300
 
@@ -58,6 +63,25 @@ def agency_dashboard(request, agency):
     return render(request, "outcomes/dashboard.html", {"agency": agency, "body": body})
 
 
+def _pictures(request, widgets, window):
+    """The small multiples drawn: the first PICTURES_SHOWN in attention order, or all
+    (`?pictures=all`), with the link to the other choice (keeping the filters)."""
+    ranked = pictures.widget_pictures(list(widgets), window)
+    show_all = request.GET.get("pictures") == "all"
+    query = request.GET.copy()
+    if show_all:
+        query.pop("pictures", None)
+    else:
+        query["pictures"] = "all"
+    return {
+        "pictures": ranked if show_all else ranked[:PICTURES_SHOWN],
+        "pictures_total": len(ranked),
+        "pictures_all": show_all,
+        "pictures_shown": PICTURES_SHOWN,
+        "pictures_toggle": f"?{query.urlencode()}#widgets-at-a-glance",
+    }
+
+
 def _dashboard_body(request, agency, may_manage, member):
     latest = dashboard.agency_month(agency)
     form, program, grain, start = _filters(request, agency, latest=latest)
@@ -78,7 +102,7 @@ def _dashboard_body(request, agency, may_manage, member):
             "window_names": list(windows),
             "grain_label": dashboard.GRAINS[grain],
             "widgets": widgets,
-            "pictures": pictures.widget_pictures(list(widgets), windows["current"]),
+            **_pictures(request, widgets, windows["current"]),
             "picture_periods": pictures.PERIODS,
             "outcome_pictures": pictures.outcome_pictures(list(outcomes)),
             "outcomes": outcomes,

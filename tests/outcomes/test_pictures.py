@@ -182,3 +182,33 @@ def test_outcomes_at_a_glance_draw_the_target_line_attention_first_in_two_querie
     assert "Outcomes at a glance" in html
     assert f'data-vega-spec="outcome-{worse.pk}-spec"' in html
     assert html.index("A worse") < html.index("B better")
+
+
+def test_the_dashboard_draws_the_first_widgets_that_need_attention_and_all_when_asked(
+    client, manager_a, agency_a
+):
+    """A state's agency has 50 widgets or more: the dashboard draws the first
+    PICTURES_SHOWN in attention order (its page stays small), says how many it left
+    out and where they are, and draws all of them when asked, keeping the filters."""
+    from outcomes.dashboard_views import PICTURES_SHOWN
+
+    steady = [94, 95, 93, 96, 94, 95, 93, 94, 96, 95, 94, 93, 95, 94]
+    calm = [counted(agency_a, f"Calm {n:02}", steady) for n in range(PICTURES_SHOWN)]
+    falling = counted(agency_a, "Zz concerning", [*steady[:-1], 70])  # last by name
+    total = PICTURES_SHOWN + 1
+    client.force_login(manager_a)
+    url = reverse("outcomes:dashboard", args=[agency_a.slug])
+    page = client.get(url, {"grain": "month"})
+    drawn = page.context["pictures"]
+    assert len(drawn) == PICTURES_SHOWN and drawn[0] == falling  # attention first
+    html = page.content.decode()
+    assert f'data-vega-spec="flow-{falling.pk}-spec"' in html
+    assert f'data-vega-spec="flow-{calm[-1].pk}-spec"' not in html  # left out of the pictures
+    assert calm[-1].name in html  # but in the tables below
+    assert f"{PICTURES_SHOWN} of {total} widgets are drawn here" in html
+    assert "?grain=month&amp;pictures=all#widgets-at-a-glance" in html
+    every = client.get(url, {"grain": "month", "pictures": "all"})
+    assert len(every.context["pictures"]) == total
+    html = every.content.decode()
+    assert f'data-vega-spec="flow-{calm[-1].pk}-spec"' in html
+    assert f"All {total} widgets are drawn." in html and "?grain=month#widgets-at-a-glance" in html
