@@ -1,7 +1,7 @@
 """Time (and optionally profile) one page in-process against a benchmark database.
 
-    .venv/bin/python bench/profile.py /widgets/?agency= --scale state [--runs 30] [--cold] [--profile]
-    .venv/bin/python bench/profile.py /outcomes/scorecard/ --scale state --cold
+    .venv/bin/python bench/profile.py /widgets/?agency= --scale state [--runs 30] [--cold]
+    .venv/bin/python bench/profile.py /outcomes/scorecard/ --scale state --cold --profile
 
 
 Signed in as the benchmark's user (the manager of the publishing agency with the
