@@ -8,12 +8,11 @@ standard share, when it has a standard; without one, the backlog (lower is
 better, no target).
 """
 
-from dataclasses import dataclass
+from functools import cached_property
 
-from widgets import measures
+from widgets import measures, spc
 from widgets.pictures import (
     PERIODS,
-    Measured,
     flow_chart,
     measure_chart,
     measure_points,
@@ -33,18 +32,42 @@ ON_TIME = next(m for m in measures.MEASURES if m.name == "on_time_share")
 _RANK_OFF_TRACK, _RANK_CONCERNING, _RANK_AT_RISK, _RANK_OTHER, _RANK_NO_DATA = range(5)
 
 
-@dataclass
 class Picture:
-    flow: object  # agencies.charts.Chart, or None: no counts in these periods
-    measured: Measured | None  # the measure that matters most
+    """A widget's two small charts, drawn only when a page shows them: the dashboard
+    ranks every widget by its marks but draws the first few (outcomes.dashboard_views
+    PICTURES_SHOWN), and drawing (the Vega-Lite spec and its table) costs more than
+    judging."""
+
+    def __init__(self, widget, rows):
+        self._widget, self._rows = widget, rows
+
+    @cached_property
+    def flow(self):
+        """agencies.charts.Chart, or None: no counts in these periods."""
+        return flow_chart(self._widget, self._rows)
+
+    @cached_property
+    def measured(self):
+        """The measure that matters most, drawn (widgets.pictures.Measured), or None."""
+        return measure_chart(self._widget, **_most(self._widget, self._rows))
 
     @property
     def measure(self):
         return self.measured.chart if self.measured else None
 
-    @property
+    @cached_property
     def analysis(self):
-        return self.measured.analysis if self.measured else None
+        """The marks of the measure that matters most (spc.Analysis), or None: the
+        same analysis its chart draws, without drawing it."""
+        if "measured" in self.__dict__:
+            return self.measured.analysis if self.measured else None
+        most = _most(self._widget, self._rows)
+        if not most["points"]:
+            return None
+        dates, values = zip(*most["points"], strict=True)
+        return spc.analyse(
+            list(dates), list(values), direction=most["direction"], target=most.get("target")
+        )
 
     @property
     def measure_label(self):
@@ -58,30 +81,30 @@ def widget_pictures(widgets, window):
     ranked = []
     for position, widget in enumerate(widgets):
         rows = found.get(widget.pk, [])
-        widget.picture = Picture(flow=flow_chart(widget, rows), measured=_most(widget, rows))
+        widget.picture = Picture(widget, rows)
         ranked.append(((_rank(widget, rows), position), widget))
     return [widget for _, widget in sorted(ranked, key=lambda pair: pair[0])]
 
 
 def _most(widget, rows):
+    """measure_chart's arguments for the measure that matters most: the on-time share
+    against the standard share, or without a standard the backlog."""
     if widget.standard_share is not None:
-        return measure_chart(
-            widget,
-            key="measure",
-            label="On-time share",
-            fmt=measures.PERCENT,
-            points=measure_points(rows, ON_TIME, widget.reporting_frequency),
-            direction="up",
-            target=widget.standard_share,
-        )
-    return measure_chart(
-        widget,
-        key="measure",
-        label="Backlog",
-        fmt=None,
-        points=[(r["period_start"], r["backlog"]) for r in rows if r["backlog"] is not None],
-        direction="down",
-    )
+        return {
+            "key": "measure",
+            "label": "On-time share",
+            "fmt": measures.PERCENT,
+            "points": measure_points(rows, ON_TIME, widget.reporting_frequency),
+            "direction": "up",
+            "target": widget.standard_share,
+        }
+    return {
+        "key": "measure",
+        "label": "Backlog",
+        "fmt": None,
+        "points": [(r["period_start"], r["backlog"]) for r in rows if r["backlog"] is not None],
+        "direction": "down",
+    }
 
 
 def _rank(widget, rows):

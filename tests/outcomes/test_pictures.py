@@ -128,6 +128,14 @@ def test_what_needs_attention_comes_first(agency_a):
         "A calm one",
         "E no counts",
     ]
+    # Ranked by their marks, drawn by none yet: a page draws only what it shows.
+    assert not any({"flow", "measured"} & set(w.picture.__dict__) for w in ordered)
+    assert falling.picture.analysis is falling.picture.analysis  # judged once
+    drawn = falling.picture.measured.analysis
+    assert (drawn.variation, drawn.assurance) == (
+        falling.picture.analysis.variation,
+        falling.picture.analysis.assurance,
+    )
     assert empty.picture.flow is None and empty.picture.measure is None
 
 
