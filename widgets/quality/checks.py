@@ -142,17 +142,12 @@ def far_from_earlier(series):
     other value is infinitely many standard deviations away and is reported."""
     found = []
     for period in sorted(series.reported, reverse=True):
+        before = series.earlier(period, EARLIER_PERIODS)  # the same for every volume
         for spec in volume_fields():
             value = series.value(period, spec.name)
             if value is None:
                 continue
-            earlier = [
-                v
-                for v in (
-                    series.value(p, spec.name) for p in series.earlier(period, EARLIER_PERIODS)
-                )
-                if v is not None
-            ]
+            earlier = [v for v in (series.value(p, spec.name) for p in before) if v is not None]
             if len(earlier) < MIN_EARLIER:
                 continue
             mean = statistics.fmean(earlier)
