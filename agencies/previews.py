@@ -203,6 +203,29 @@ def _stored_value(value):
     return None if is_blank(value) else show(value)
 
 
+@dataclass(frozen=True)
+class StoredWarning:
+    """A row's warning read back: its words, and its grade when it was a graded
+    finding (which says its own grade; templates/uploads/preview.html)."""
+
+    text: str
+    grade: str | None = None
+
+    def __str__(self):
+        return self.text
+
+
+def _stored_warning(warning):
+    return {"text": str(warning), "grade": getattr(warning, "grade", None)}
+
+
+def _restored_warning(kept):
+    # A job stored before warnings kept their grade holds only the words.
+    if isinstance(kept, str):
+        return StoredWarning(kept)
+    return StoredWarning(kept["text"], kept.get("grade"))
+
+
 def stored(preview, *, limit=STORED_ROWS):
     """The preview as JSON, to show again later (`restored`)."""
     rows = [
@@ -211,7 +234,7 @@ def stored(preview, *, limit=STORED_ROWS):
             "label": str(row.label or ""),
             "status": row.status,
             "messages": [str(m) for m in row.messages],
-            "warnings": [str(w) for w in row.warnings],
+            "warnings": [_stored_warning(w) for w in row.warnings],
             "notes": [str(n) for n in row.notes],
             "cells": [
                 [str(c.column), _stored_value(c.old), _stored_value(c.new)] for c in row.cells
@@ -249,7 +272,7 @@ def restored(data):
             label=r["label"],
             status=r["status"],
             messages=r["messages"],
-            warnings=r["warnings"],
+            warnings=[_restored_warning(w) for w in r["warnings"]],
             notes=r["notes"],
             cells=[Cell(*cell) for cell in r["cells"]],
         )
