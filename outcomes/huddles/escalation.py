@@ -12,7 +12,10 @@ from agencies.scoping import MANAGER
 
 from ..models import TIER_ABOVE, Problem, ProblemStatus
 from . import tiers
-from .problems import _fitted, _locked, _require, _save
+from .problems import _fitted, _for_update, _locked, _require, _save
+
+# What a problem carries to the board above, and again when it comes up again.
+CARRIED = ("what", "where", "since", "widget", "outcome")
 
 
 @transaction.atomic
@@ -34,29 +37,20 @@ def escalate(*, problem, by, expected_version):
         )
     if current.board.tier not in TIER_ABOVE:
         raise ValidationError("The state's board is the top tier: there is no board above it.")
-    before = (
-        Problem.objects.select_for_update(of=("self",))
-        .select_related("board")
-        .filter(escalated_from=current)
-        .first()
-    )
-    if before is not None:  # it came up before and was sent back down
-        moved = before
+    carried = {name: getattr(current, name) for name in CARRIED}
+    moved = _for_update().filter(escalated_from=current).first()
+    if moved is not None:  # it came up before and was sent back down
+        for name, value in carried.items():
+            setattr(moved, name, value)
         moved.status = _reopened(moved)
         moved.sent_back_note = ""
-        moved.what, moved.where, moved.since = current.what, current.where, current.since
-        moved.widget, moved.outcome = current.widget, current.outcome
         _save(moved, f"Came up again from {current.board.full_name}")
         above = moved.board
     else:
         above = tiers.above(current.board, make=True)
         moved = Problem(
             board=above,
-            what=current.what,
-            where=current.where,
-            since=current.since,
-            widget=current.widget,
-            outcome=current.outcome,
+            **carried,
             owner=by,
             raised_by=by,
             status=ProblemStatus.OPEN,
@@ -94,7 +88,7 @@ def send_back(*, problem, note, by, expected_version):
             f"Only an open problem, or one being solved, is sent back; this one is "
             f"{current.get_status_display().lower()}."
         )
-    below = _locked(current.escalated_from, current.escalated_from.version)
+    below = _for_update().get(pk=current.escalated_from_id)
     if below.status != ProblemStatus.ESCALATED:
         raise ValidationError(
             f"The problem below is {below.get_status_display().lower()}, not waiting on "

@@ -106,13 +106,14 @@ def _check_measure(board, widget, outcome):
         raise ValidationError("Choose a widget or an outcome of the board's own agency.")
 
 
+def _for_update():
+    """Problems read to be written: locked, with their board and its agency."""
+    return Problem.objects.select_for_update(of=("self",)).select_related("board__agency")
+
+
 def _locked(problem, expected_version):
     """The problem as stored, locked for this write; EditConflict if it moved on."""
-    current = (
-        Problem.objects.select_for_update(of=("self",))
-        .select_related("board__agency")
-        .get(pk=problem.pk)
-    )
+    current = _for_update().get(pk=problem.pk)
     if current.version != require_version(expected_version):
         raise EditConflict(current)
     return current
