@@ -10,9 +10,10 @@ better, no target).
 
 from functools import cached_property
 
-from widgets import measures, spc
+from widgets import measures
 from widgets.pictures import (
     PERIODS,
+    analyse_points,
     flow_chart,
     measure_chart,
     measure_points,
@@ -49,7 +50,9 @@ class Picture:
     @cached_property
     def measured(self):
         """The measure that matters most, drawn (widgets.pictures.Measured), or None."""
-        return measure_chart(self._widget, **_most(self._widget, self._rows))
+        return measure_chart(
+            self._widget, **_most(self._widget, self._rows), analysis=self.analysis
+        )
 
     @property
     def measure(self):
@@ -57,16 +60,11 @@ class Picture:
 
     @cached_property
     def analysis(self):
-        """The marks of the measure that matters most (spc.Analysis), or None: the
-        same analysis its chart draws, without drawing it."""
-        if "measured" in self.__dict__:
-            return self.measured.analysis if self.measured else None
+        """The marks of the measure that matters most (spc.Analysis), or None: what
+        its chart draws, judged without drawing it (the order needs every widget's)."""
         most = _most(self._widget, self._rows)
-        if not most["points"]:
-            return None
-        dates, values = zip(*most["points"], strict=True)
-        return spc.analyse(
-            list(dates), list(values), direction=most["direction"], target=most.get("target")
+        return analyse_points(
+            most["points"], direction=most["direction"], target=most.get("target")
         )
 
     @property

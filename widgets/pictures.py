@@ -177,17 +177,30 @@ def flow_chart(widget, rows):
     )
 
 
-def measure_chart(widget, *, key, label, fmt, points, direction, target=None, how=""):
+def analyse_points(points, *, direction, target=None):
+    """The process behaviour analysis of [(period_start, value)], oldest first (None
+    without points): what measure_chart draws its marks from."""
+    if not points:
+        return None
+    return spc.analyse(
+        [d for d, _ in points], [v for _, v in points], direction=direction, target=target
+    )
+
+
+def measure_chart(
+    widget, *, key, label, fmt, points, direction, target=None, how="", analysis=None
+):
     """One measure per period on a process behaviour chart (None without points).
 
     points: [(period_start, value)], oldest first; fmt: widgets.measures PERCENT,
     DOLLARS, DAYS or None (a count); direction: "up", "down" or None; target: the
-    value to meet (the standard share, for the on-time share), or None.
+    value to meet (the standard share, for the on-time share), or None; analysis:
+    analyse_points of the same points when the caller has it already.
     """
     if not points:
         return None
-    dates = [d for d, _ in points]
-    analysis = spc.analyse(dates, [v for _, v in points], direction=direction, target=target)
+    if analysis is None:
+        analysis = analyse_points(points, direction=direction, target=target)
     data, table = [], []
     for index, (day, value) in enumerate(points):
         period = analysis.period_of(index)
