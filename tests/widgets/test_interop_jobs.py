@@ -5,12 +5,15 @@ its own process on the test database, as in production; so these tests commit
 their data (transaction=True) for it to see.
 """
 
+import contextlib
 import io
 import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
+from agencies import jobs
 from agencies.models import JobStatus, UploadJob
 from tests.task_worker import finished, kill_worker_when, start_worker
 from widgets.models import PublishedRow, Widget, WidgetCount
@@ -66,16 +69,42 @@ def test_a_large_import_is_queued_and_the_worker_saves_it(client, admin_user, se
     assert "data-poll" not in page  # finished: nothing more to follow
 
 
+@contextlib.contextmanager
+def _widgets_locked():
+    """Hold a lock on the widgets table that lets it be read but not written, from a
+    connection of its own (PostgreSQL; elsewhere nothing is held)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    import psycopg
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or None
+    ) as blocker:
+        blocker.execute("LOCK TABLE widgets_widget IN SHARE MODE")
+        try:
+            yield
+        finally:
+            blocker.rollback()
+
+
 def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
     client, admin_user, settings
 ):
     job = _confirm(client, admin_user, settings)
-    # Killed inside the one transaction of the save.
-    kill_worker_when(job, lambda j: j.status == JobStatus.SAVING, before=lambda: time.sleep(1))
-    job.refresh_from_db()
-    assert job.status == JobStatus.SAVING
-    assert Widget.objects.count() == WidgetCount.objects.count() == 0  # nothing half saved
-    assert PublishedRow.objects.count() == 0
+    # Killed inside the one transaction of the save: its writes of widgets wait on a
+    # lock this test holds (a fast save could otherwise commit within the wait).
+    with _widgets_locked():
+        kill_worker_when(job, lambda j: j.status == JobStatus.SAVING, before=lambda: time.sleep(1))
+        job.refresh_from_db()
+        assert job.status == JobStatus.SAVING
+        assert Widget.objects.count() == WidgetCount.objects.count() == 0  # nothing half saved
+        assert PublishedRow.objects.count() == 0
+    # The killed worker's database session ends once it finds its client gone.
+    deadline = time.monotonic() + 30
+    while not jobs.stalled(job) and time.monotonic() < deadline:
+        time.sleep(0.2)
     page = client.get(f"/uploads/{job.pk}/").content.decode()
     assert "The worker stopped before the save finished" in page
     assert "Nothing was saved" in page
