@@ -124,6 +124,34 @@ def test_a_volume_19_9_standard_deviations_away_is_not_reported(widget):
     assert found(widget, "far-from-earlier") == []
 
 
+def test_exactly_20_standard_deviations_away_is_not_reported_and_a_little_more_is(widget):
+    """The boundary itself: earlier 1, 3, 5 (mean 3, standard deviation 2); 43 is exactly
+    20 away (not more than 20), 44 is 20.5 away."""
+    series(widget, [1, 3, 5, 43])
+    assert found(widget, "far-from-earlier") == []
+    WidgetCount.objects.filter(widget=widget, period_start=OCTOBER).update(demand=44)
+    [finding] = found(widget, "far-from-earlier")
+    assert "20.5 standard deviations" in finding.what
+
+
+def test_a_value_far_below_its_earlier_periods_is_reported_too(widget):
+    """Either side of the mean: after 1,000, 1,010, 1,020 (mean 1,010, standard deviation
+    10), 810 is exactly 20 below, 809 is 20.1 below."""
+    series(widget, [1000, 1010, 1020, 810])
+    assert found(widget, "far-from-earlier") == []
+    WidgetCount.objects.filter(widget=widget, period_start=OCTOBER).update(demand=809)
+    assert [x.period for x in found(widget, "far-from-earlier")] == [OCTOBER]
+
+
+def test_every_reported_period_is_judged_against_its_own_earlier_periods(widget):
+    """Each period of a run has its own twelve before it: a jump in August is judged
+    against June and before, and September (back to normal) against August too."""
+    values = [100, 110, 120, 100, 110, 120, 100, 110, 120, 100, 5_000, 110, 120]
+    series(widget, values)
+    reported = [x.period for x in found(widget, "far-from-earlier")]
+    assert reported == [months_before(OCTOBER, 2)]
+
+
 def test_two_earlier_periods_are_too_few_to_judge(widget):
     series(widget, [100, 120, 100_000])
     assert found(widget, "far-from-earlier") == []
