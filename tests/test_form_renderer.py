@@ -3,6 +3,7 @@ the input's aria-describedby points."""
 
 import re
 
+import pytest
 from django import forms
 
 from config.forms import widget_class
@@ -63,3 +64,51 @@ def test_every_described_by_id_is_rendered_with_hints_and_errors():
     assert "Select a valid choice." in html
     assert 'aria-invalid="true"' in html
     assert "usa-form-group--error" in html
+
+
+# --- QuickSelect: Django's select markup, without a template per option -------------------
+
+
+QUICK_SELECT_CASES = [
+    # (choices, value, attrs)
+    ([("", "Any"), ("a", "A"), ("b", "B")], "b", {"class": "usa-select", "id": "id_kind"}),
+    ([("", "Any"), ("a", "A")], None, {"required": True, "disabled": False}),
+    ([(1, "One"), (2, "Two"), (10, "Ten")], 10, {"aria-describedby": "id_n_hint"}),
+    (
+        [("Fruit", [("apple", "Apple"), ("pear", "Pear")]), ("other", "Other")],
+        "pear",
+        {},
+    ),
+    ([("<x>", 'Tom & "Jerry" <b>'), ("y", "Y's")], "<x>", {"data-x": '"quoted" & <tag>'}),
+    ([], "", {}),
+]
+
+
+@pytest.mark.parametrize(("choices", "value", "attrs"), QUICK_SELECT_CASES)
+def test_quick_select_writes_exactly_what_djangos_select_template_writes(choices, value, attrs):
+    from config.forms import QuickSelect
+
+    expected = forms.Select(choices=choices).render("field", value, attrs=attrs)
+    assert QuickSelect(choices=choices).render("field", value, attrs=attrs) == expected
+
+
+@pytest.mark.django_db
+def test_quick_select_writes_a_model_choice_as_djangos_select_does(agency_a, agency_b):
+    from agencies.models import Agency
+    from config.forms import QuickSelect
+
+    def field(widget):
+        return forms.ModelChoiceField(
+            queryset=Agency.objects.order_by("name"), widget=widget, empty_label="All"
+        )
+
+    class Django(forms.Form):
+        agency = field(forms.Select)
+
+    class Quick(forms.Form):
+        agency = field(QuickSelect)
+
+    for data in ({}, {"agency": agency_b.pk}):
+        expected = str(Django(data or None)["agency"])
+        assert str(Quick(data or None)["agency"]) == expected
+        assert agency_a.name in expected

@@ -146,6 +146,52 @@ def test_sparkline_skips_unknown_periods(client, staff_a, agency_a):
     assert 'aria-label="Delivered: Jan 2026: 10, Mar 2026: 30"' in body
 
 
+def test_each_sparkline_shows_its_own_widgets_last_12_periods_at_its_frequency(
+    client, staff_a, agency_a
+):
+    """A daily and a monthly widget on one page: each line is its own widget's 12 newest
+    periods (not the newest rows of the page, not another widget's), oldest first."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    daily = f.WidgetFactory(
+        agency=agency_a, name="Daily permit", reporting_frequency="day", status="approved"
+    )
+    monthly = f.WidgetFactory(
+        agency=agency_a, name="Monthly permit", reporting_frequency="month", status="approved"
+    )
+    days = [today - dt.timedelta(days=n) for n in range(1, 15)]  # 14 days back
+    for n, day in enumerate(days):
+        f.WidgetCountFactory(
+            widget=daily, period_start=day, delivered=n, within_standard=None, rework=None
+        )
+    month = today.replace(day=1)
+    months = []
+    for n in range(14):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        months.append(month)
+        f.WidgetCountFactory(
+            widget=monthly, period_start=month, delivered=100 + n, within_standard=None
+        )
+    client.force_login(staff_a)
+    response = client.get(URL, {"agency": agency_a.pk})
+    lines = {
+        row.record.name: row.record.recent_counts
+        for row in response.context["table"].page.object_list
+    }
+    assert [c.period_start for c in lines["Daily permit"]] == days[:12]
+    assert [c.period_start for c in lines["Monthly permit"]] == months[:12]
+    body = response.content.decode()
+    assert (
+        f"{days[11]:%b %Y}: 11, " in body
+        and "Delivered: "
+        + ", ".join(f"{m:%b %Y}: {100 + n:,}" for n, m in reversed(list(enumerate(months[:12]))))
+        in body
+    )
+
+
 def test_the_sparkline_window_covers_every_frequency():
     from widgets.catalogue.selectors import SPARKLINE_REACH
     from widgets.periods import Frequency

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from agencies.models import Agency, Program
+from config.forms import QuickSelect
 from customers.models import CustomerSegment
 
 from ..models import Widget, WidgetKind, WidgetStatus
@@ -13,28 +14,35 @@ class WidgetFilter(django_filters.FilterSet):
         label="Search", method="search", help_text="Words in the name or description."
     )
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.none(), empty_label="All agencies"
+        queryset=Agency.objects.none(), empty_label="All agencies", widget=QuickSelect
     )
     program = django_filters.ModelChoiceFilter(
-        queryset=Program.objects.none(), empty_label="All programs"
+        queryset=Program.objects.none(), empty_label="All programs", widget=QuickSelect
     )
-    kind = django_filters.ChoiceFilter(choices=WidgetKind.choices, empty_label="Any kind")
-    status = django_filters.ChoiceFilter(choices=WidgetStatus.choices, empty_label="Any status")
+    kind = django_filters.ChoiceFilter(
+        choices=WidgetKind.choices, empty_label="Any kind", widget=QuickSelect
+    )
+    status = django_filters.ChoiceFilter(
+        choices=WidgetStatus.choices, empty_label="Any status", widget=QuickSelect
+    )
     segment = django_filters.ModelChoiceFilter(
         label="Customer segment",
         field_name="customer_segments",
         queryset=CustomerSegment.objects.none(),
         empty_label="Any customers",
+        widget=QuickSelect,
     )
     owner = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.none(),
         empty_label="Anyone",
+        widget=QuickSelect,
     )
     has_problems = django_filters.ChoiceFilter(
         label="Definition quality",
         method="filter_problems",
         choices=[("yes", "Has problems"), ("no", "No problems")],
         empty_label="Any",
+        widget=QuickSelect,
     )
 
     def __init__(self, data=None, *args, request=None, **kwargs):
@@ -47,11 +55,18 @@ class WidgetFilter(django_filters.FilterSet):
         self.filters["agency"].queryset = agencies
         chosen = str((data or {}).get("agency") or "")
         scope = {"agency_id": int(chosen)} if chosen.isdigit() else {"agency__in": agencies}
-        self.filters["program"].queryset = Program.objects.filter(**scope)
-        self.filters["segment"].queryset = CustomerSegment.objects.filter(archived=False, **scope)
+        # Only what an option shows (its name): every option is a row read.
+        self.filters["program"].queryset = Program.objects.filter(**scope).only("pk", "name")
+        self.filters["segment"].queryset = CustomerSegment.objects.filter(
+            archived=False, **scope
+        ).only("pk", "name")
         owners = {f"owned_widgets__{k}": v for k, v in scope.items()}
         self.filters["owner"].queryset = (
-            get_user_model().objects.filter(**owners).distinct().order_by("username")
+            get_user_model()
+            .objects.filter(**owners)
+            .distinct()
+            .order_by("username")
+            .only("pk", "username")
         )
 
     class Meta:

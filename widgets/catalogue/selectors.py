@@ -3,7 +3,8 @@ not grow with the number of rows."""
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,29 +32,55 @@ SPARKLINE_REACH = {
 }
 
 
-def _recent_counts(today=None):
+def attach_recent_counts(widgets, today=None):
+    """Give each of `widgets` (a page of the list) its last SPARKLINE_PERIODS counts,
+    newest first, as `recent_counts`: one query, each widget's rows read by its own
+    range of the (widget, period) index. (A prefetch filters on the widget's
+    frequency through a join, which reads every count of the page's widgets.)"""
+    widgets = list(widgets)
+    if not widgets:
+        return widgets
     today = today or timezone.localdate()
+    by_frequency = {}
+    for widget in widgets:
+        by_frequency.setdefault(widget.reporting_frequency, []).append(widget.pk)
     window = Q()
-    for frequency, days in SPARKLINE_REACH.items():
-        window |= Q(
-            widget__reporting_frequency=frequency,
-            period_start__gte=today - dt.timedelta(days=days),
-        )
-    return (
+    for frequency, ids in by_frequency.items():
+        reach = dt.timedelta(days=SPARKLINE_REACH[frequency])
+        window |= Q(widget_id__in=ids, period_start__gte=today - reach)
+    recent = (
         WidgetCount.objects.filter(window)
+        .annotate(
+            newest=Window(
+                RowNumber(), partition_by=F("widget_id"), order_by=F("period_start").desc()
+            )
+        )
+        .filter(newest__lte=SPARKLINE_PERIODS)
+        .only("widget_id", "period_start", "delivered")
         .order_by("-period_start")
-        .only("widget_id", "period_start", "delivered")[:SPARKLINE_PERIODS]
     )
+    by_widget = {}
+    for count in recent:
+        by_widget.setdefault(count.widget_id, []).append(count)
+    for widget in widgets:
+        widget.recent_counts = by_widget.get(widget.pk, [])
+    return widgets
 
 
 def catalogue(user):
-    """Every widget the user may read, with what the list shows."""
-    recent = _recent_counts()
+    """Every widget the user may read, with what the list shows (the sparklines of a
+    page: attach_recent_counts)."""
+    segments = (
+        Widget.customer_segments.through.objects.filter(widget_id=OuterRef("pk"))
+        .order_by()
+        .values("widget_id")
+        .annotate(n=Count("customersegment_id"))
+        .values("n")
+    )
     return (
         Widget.objects.for_user(user)
         .select_related("agency", "program", "owner")
-        .annotate(segment_count=Count("customer_segments", distinct=True))
-        .prefetch_related(Prefetch("counts", queryset=recent, to_attr="recent_counts"))
+        .annotate(segment_count=Coalesce(Subquery(segments), 0))
         .order_by("name", "pk")
     )
 

@@ -90,6 +90,15 @@ class WidgetListView(SingleTableMixin, FilterView):
     def get_queryset(self):
         return selectors.catalogue(self.request.user)
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if self.request.GET.get("export") not in EXPORT_FORMATS:
+            # The sparklines of the rows shown. The page's rows are a sliced queryset
+            # (django-tables2's BoundRows over it): read here once, and the table then
+            # renders the same evaluated rows.
+            selectors.attach_recent_counts(table.page.object_list.data)
+        return table
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         if not self.request.GET:
