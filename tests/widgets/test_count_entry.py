@@ -144,6 +144,31 @@ def test_grid_cell_error_keeps_every_other_value_and_saves_nothing(client, staff
     assert not WidgetCount.objects.filter(period_start=PERIOD).exists()
 
 
+def test_grid_cells_escape_what_was_typed_and_the_widgets_name(client, staff_a, grid_setup):
+    """The cells are written in Python (widgets/templatetags/count_grid.py): what the
+    person typed, the errors and the widget's name are escaped as the template did,
+    and a measure that does not apply is n/a with its reason for screen readers."""
+    permit = grid_setup["permit"]
+    permit.name = 'Fish & <Game> "permit"'
+    permit.not_applicable = ["cost"]
+    permit.save()
+    client.force_login(staff_a)
+    typed = '"><script>alert(1)</script>'
+    data = _row(permit, **{**_balanced(demand=typed), "cost": ""})
+    response = client.post(grid_setup["url"] + "?period=2026-09-01", data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<script>alert(1)" not in body
+    cell = f'id="w{permit.pk}-demand" name="w{permit.pk}-demand" value="{html.escape(typed)}"'
+    assert cell in body
+    assert f'<span class="usa-error-message" id="w{permit.pk}-demand-error">Enter a number.' in body
+    escaped = "Fish &amp; &lt;Game&gt; &quot;permit&quot;"
+    assert f"Demand, {escaped}</label>" in body
+    assert f'<span class="usa-sr-only">Cost does not apply to {escaped}</span>' in body
+    assert f'name="w{permit.pk}-cost"' not in body
+    assert not WidgetCount.objects.filter(period_start=PERIOD).exists()
+
+
 def test_balance_warning_is_confirmed_with_a_reason(client, staff_a, grid_setup):
     client.force_login(staff_a)
     url = grid_setup["url"] + "?period=2026-09-01"
