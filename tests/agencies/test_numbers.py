@@ -190,3 +190,61 @@ def test_separators_are_the_active_languages():
         assert n.percent(D("0.051")) == "5,1%"
         assert n.money(D("12.5")) == "$12,50"
     assert n.whole(2109757) == "2,109,757"
+
+
+# --- the grouping itself: Python's, checked against Django's numberformat -----------------
+
+from django.utils import numberformat  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+    lambda d: abs(d.as_tuple().exponent) + len(d.as_tuple().digits) < 260
+)
+
+
+def _django(value, places, language):
+    with translation.override(language):
+        from django.utils.formats import get_format
+
+        separators = [
+            get_format(name, language, use_l10n=True)
+            for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+        ]
+        return numberformat.format(
+            value, separators[0], places, separators[1], separators[2],
+            force_grouping=True, use_l10n=True,
+        )  # fmt: skip
+
+
+def _ours(value, places, language):
+    with translation.override(language):
+        return n._grouped(value, places)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.one_of(st.integers(-(10**30), 10**30), _DECIMALS),
+    places=st.one_of(st.none(), st.integers(0, 4)),
+    language=st.sampled_from(["en", "es"]),
+)
+def test_numbers_are_grouped_exactly_as_djangos_numberformat_groups_them(value, places, language):
+    """_grouped writes most numbers with Python's own grouping (fast); whatever it is
+    given, it must write what Django's numberformat writes, in English and Spanish."""
+    assert _ours(value, places, language) == _django(value, places, language)
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "en", "es"),
+    [
+        (1234567, None, "1,234,567", "1\xa0234\xa0567"),
+        (D("1234.50"), 2, "1,234.50", "1\xa0234,50"),
+        (D("-0.00"), 2, "0.00", "0,00"),  # Django zeroes what no place shows
+        (D("1E+3"), None, "1,000", "1\xa0000"),
+        (D("5700.0"), 2, "5,700.00", "5\xa0700,00"),  # padded to the places asked
+        (D("12.345"), 2, "12.34", "12,34"),  # cut, as Django cuts
+    ],
+)
+def test_grouped_examples(value, places, en, es):
+    """Spanish groups with a no-break space and marks decimals with a comma."""
+    assert (_ours(value, places, "en"), _ours(value, places, "es")) == (en, es)
