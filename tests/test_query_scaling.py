@@ -63,6 +63,16 @@ class World:
         self.size = 0
         self.widget = self.outcome = self.review = self.segment = self.survey = None
         self.team_board = self.problem = None
+        # A backlog that does not balance at every size: the balance check reads the
+        # rows it flags in a second query (widgets.flow.balance_failures), so a world
+        # with none would read one query fewer than a world with some, whatever its size.
+        gap = f.WidgetFactory(
+            agency=agency, program=self.program, name="Unbalanced", status=WidgetStatus.APPROVED
+        )
+        for months_back in (1, 0):
+            f.WidgetCountFactory(
+                widget=gap, period_start=add_months(reference_month(), -months_back)
+            )
 
     def grow(self, n):
         agency, first = self.agency, self.size

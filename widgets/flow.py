@@ -259,16 +259,22 @@ def with_previous(counts):
 
 
 def balance_failures(counts):
-    """Counts whose backlog does not balance with the period before (contiguous only).
+    """Counts whose backlog does not balance with the period before (contiguous only),
+    in (widget, period) order, each with `previous_backlog` and `previous_period`.
 
-    The window runs in the database; only the rows it flags reach Python, to
-    check that the previous row is the period just before.
+    The window runs in the database over narrow rows (the counts' ids and the
+    numbers it compares): over a year of a state agency's daily counts, carrying
+    every column of each count and its widget through the window's sort took most
+    of the dashboard's database time. Only the rows it flags are then read whole
+    (a second query, none when nothing is flagged), with whatever `counts` selects
+    related, and checked in Python to follow the period just before.
     """
     # Withdrawn that does not apply to a widget is 0: none can be withdrawn (a
     # backlog that does not apply is never known, so never checked).
     withdrawn_known = Q(withdrawn__isnull=False) | declares_not_applicable("withdrawn", "widget__")
-    flagged = (
-        with_previous(counts.select_related("widget"))
+    flagged = {
+        pk: (previous_backlog, previous_period)
+        for pk, previous_backlog, previous_period in with_previous(counts.order_by())
         .filter(_known("previous_backlog", "demand", "delivered", "backlog"), withdrawn_known)
         .exclude(
             backlog=F("previous_backlog")
@@ -276,13 +282,20 @@ def balance_failures(counts):
             - F("delivered")
             - Coalesce("withdrawn", Value(0))
         )
-        .order_by("widget_id", "period_start")
-    )
-    return [
-        c
-        for c in flagged
-        if c.previous_period == previous_period_start(c.period_start, c.widget.reporting_frequency)
-    ]
+        .values_list("pk", "previous_backlog", "previous_period")
+    }
+    if not flagged:
+        return []
+    found = []
+    for count in (
+        counts.filter(pk__in=flagged).select_related("widget").order_by("widget_id", "period_start")
+    ):
+        count.previous_backlog, count.previous_period = flagged[count.pk]
+        if count.previous_period == previous_period_start(
+            count.period_start, count.widget.reporting_frequency
+        ):
+            found.append(count)
+    return found
 
 
 def reporting_lag(frequency):

@@ -161,14 +161,27 @@ def _balance_row(widget, day, **values):
     return _count(widget, day, **{**known, **values})
 
 
-def test_balance_failures_come_in_period_order_in_one_query(django_assert_num_queries):
+def test_balance_failures_come_in_period_order_in_two_queries(django_assert_num_queries):
+    """The window over narrow rows, then the flagged rows whole: two queries whatever
+    the number of counts and failures (one when nothing fails)."""
     widget = f.WidgetFactory(reporting_frequency="month")
     _balance_row(widget, D(2026, 1, 1), backlog=20)
     mar = _balance_row(widget, D(2026, 3, 1), backlog=1)
     feb = _balance_row(widget, D(2026, 2, 1), backlog=99)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         failures = flow.balance_failures(WidgetCount.objects.all())
         assert [c.pk for c in failures] == [feb.pk, mar.pk]
+        assert [(c.previous_backlog, c.previous_period) for c in failures] == [
+            (20, D(2026, 1, 1)),
+            (99, D(2026, 2, 1)),
+        ]
+        assert failures[0].widget == widget  # read with the row
+    for month in range(4, 10):
+        _balance_row(widget, D(2026, month, 1), backlog=month)
+    with django_assert_num_queries(2):
+        assert len(flow.balance_failures(WidgetCount.objects.all())) == 8
+    with django_assert_num_queries(1):
+        assert flow.balance_failures(WidgetCount.objects.filter(period_start__year=2025)) == []
 
 
 def test_a_period_after_an_unknown_backlog_or_with_nothing_known_delivered_is_not_checked():

@@ -12,7 +12,7 @@ frequency: the findings are about the last REPORTED_PERIODS periods (up to the
 one today falls in), and the EARLIER_PERIODS before those are read too, so that
 every reported period is judged against its full set of earlier periods. All
 checks together read a fixed number of queries whatever the number of widgets
-and counts (`findings`: four; `errors`: one).
+and counts (`findings`: five; `errors`: two).
 
 Unknown is not zero: a blank value is never compared, averaged or counted in a
 run; a missing period breaks a run and is not an earlier period.
@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from .. import measures
 from ..models import COUNTED_STATUSES, Widget, WidgetCount
-from ..periods import Frequency, next_period_start, period_start, previous_period_start
+from ..periods import next_period_start, period_start, previous_period_start
 from .checks import (
     CHECKS,
     EARLIER_PERIODS,
@@ -90,13 +90,20 @@ def _step_back(start, frequency, n):
     return start
 
 
-def _window(today, *, read):
-    """Q over counts: each widget's last `read` periods up to the one `today` is in."""
-    window = Q()
-    for frequency in Frequency.values:
+def _window(series, today, *, read):
+    """Q over counts: each widget's last `read` periods up to the one `today` is in,
+    for the widgets of `series`. Each frequency's widget ids with its own range of
+    periods, so that the database reads each widget's range off the (widget, period)
+    index (a condition on the widget's frequency, through a join, read every count
+    of the widgets: at a state's size, years of daily counts)."""
+    ids = {}
+    for one in series:
+        ids.setdefault(one.widget.reporting_frequency, []).append(one.widget.pk)
+    window = Q(pk__in=[])  # no widgets: no counts
+    for frequency, widget_ids in ids.items():
         current = period_start(today, frequency)
         window |= Q(
-            widget__reporting_frequency=frequency,
+            widget_id__in=widget_ids,
             period_start__gte=_step_back(current, frequency, read - 1),
             period_start__lte=current,
         )
@@ -116,13 +123,15 @@ def checked_widgets(agency, reader):
 
 def findings(widgets, *, today=None):
     """Every finding for `widgets` (a Widget queryset), errors first, then by widget
-    and newest period. Four queries whatever the number of widgets and counts: the
-    widgets, their counts in the window, the balance gaps, the late counts."""
+    and newest period. Five queries whatever the number of widgets and counts (four
+    when no backlog fails to balance): the widgets, their counts in the window, the
+    balance gaps (widgets.flow.balance_failures: the window, then the rows it flags),
+    the late counts."""
     today = today or timezone.localdate()
     widgets = widgets.order_by()
     by_id = {w.pk: Series(w) for w in widgets.select_related("agency")}
     window = WidgetCount.objects.filter(
-        _window(today, read=REPORTED_PERIODS + EARLIER_PERIODS), widget_id__in=list(by_id)
+        _window(by_id.values(), today, read=REPORTED_PERIODS + EARLIER_PERIODS)
     )
     reported = set()
     names = measures.typed_names()
@@ -173,14 +182,15 @@ def tally(found):
 
 def errors(widgets, *, today=None):
     """The error-graded findings (shares above their whole) in the reported periods,
-    found in the database: one query that returns only the rows in error."""
+    found in the database: two queries, the widgets' frequencies and the rows in
+    error (read off each widget's range of the (widget, period) index)."""
     today = today or timezone.localdate()
     above = Q()
     for share, whole in share_fields():
         above |= Q(**{f"{share.name}__gt": F(whole.name)})
+    checked = [Series(w) for w in widgets.order_by().only("pk", "reporting_frequency")]
     rows = (
-        WidgetCount.objects.filter(_window(today, read=REPORTED_PERIODS), above)
-        .filter(widget__in=widgets)
+        WidgetCount.objects.filter(_window(checked, today, read=REPORTED_PERIODS), above)
         .select_related("widget__agency")
         .order_by()
     )
