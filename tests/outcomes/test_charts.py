@@ -77,3 +77,28 @@ def test_without_measurements_the_spec_has_no_points(world, agency_a):
     assert (
         "Process limits appear once there are 6 measurements" in outcome_chart(outcome, run).summary
     )
+
+
+def test_a_charts_table_rows_are_written_as_the_template_wrote_them():
+    """agencies/templatetags/chart_tags.py writes the rows in Python: the first cell a
+    row header, every cell escaped unless marked safe (the unknown marker is), numbers
+    localized as {{ cell }} localizes them."""
+    from decimal import Decimal
+
+    from django.template import Context, Template
+
+    from agencies.charts import Chart, Table
+    from agencies.templatetags.numbers import UNKNOWN
+
+    table = Table(
+        caption="Figures",
+        columns=["Month", "Value", "Note"],
+        rows=[["Jan 2026", "1,204", "<b>bold</b> & co"], ["Feb 2026", UNKNOWN, Decimal("2.5")]],
+    )
+    chart = Chart(id="c", title="T", spec={}, table=table)
+    html = Template('{% include "includes/chart.html" %}').render(Context({"chart": chart}))
+    assert (
+        '<tbody><tr><th scope="row">Jan 2026</th><td>1,204</td>'
+        "<td>&lt;b&gt;bold&lt;/b&gt; &amp; co</td></tr>"
+        f'<tr><th scope="row">Feb 2026</th><td>{UNKNOWN}</td><td>2.5</td></tr></tbody>'
+    ) in html
