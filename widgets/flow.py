@@ -270,18 +270,30 @@ def balance_failures(counts):
     related, and checked in Python to follow the period just before.
     """
     # Withdrawn that does not apply to a widget is 0: none can be withdrawn (a
-    # backlog that does not apply is never known, so never checked).
-    withdrawn_known = Q(withdrawn__isnull=False) | declares_not_applicable("withdrawn", "widget__")
+    # backlog that does not apply is never known, so never checked). Unknown and
+    # applying, it is NULL: the period is not checked.
+    withdrawn = Coalesce(
+        "withdrawn",
+        Case(
+            When(declares_not_applicable("withdrawn", "widget__"), then=Value(0)),
+            default=Value(None),
+            output_field=IntegerField(),
+        ),
+    )
+    # Every condition on the period's own numbers is on `expected`, which holds the
+    # window: the database judges it after the window (Django puts a condition on a
+    # window in an outer query), so a period before that left demand or delivered
+    # blank is still the previous period, and its backlog the previous backlog. A
+    # period of unknown backlog may be left out before the window: the period after
+    # it has no previous backlog to be checked against either way.
     flagged = {
         pk: (previous_backlog, previous_period)
-        for pk, previous_backlog, previous_period in with_previous(counts.order_by())
-        .filter(_known("previous_backlog", "demand", "delivered", "backlog"), withdrawn_known)
-        .exclude(
-            backlog=F("previous_backlog")
-            + F("demand")
-            - F("delivered")
-            - Coalesce("withdrawn", Value(0))
+        for pk, previous_backlog, previous_period in with_previous(
+            counts.order_by().filter(backlog__isnull=False)
         )
+        .annotate(expected=F("previous_backlog") + F("demand") - F("delivered") - withdrawn)
+        .filter(expected__isnull=False)
+        .exclude(backlog=F("expected"))
         .values_list("pk", "previous_backlog", "previous_period")
     }
     if not flagged:

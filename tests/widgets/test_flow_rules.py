@@ -192,6 +192,30 @@ def test_a_period_after_an_unknown_backlog_or_with_nothing_known_delivered_is_no
     assert flow.balance_failures(WidgetCount.objects.all()) == []
 
 
+@pytest.mark.parametrize(
+    "unknown_before",
+    [
+        {"demand": None},
+        {"delivered": None},
+        {"withdrawn": None},
+        {"demand": None, "delivered": None},
+    ],
+)
+def test_a_period_is_checked_after_one_whose_backlog_is_known_whatever_else_it_left_blank(
+    unknown_before,
+):
+    """The balance needs the period before's backlog only: January left demand (or
+    delivered, or withdrawn) blank but gave its backlog, so February is checked
+    against it, as the entry grid and the upload check it (20 + 100 - 90 - 5 = 25,
+    not 99). January itself is not checked (a part of it is unknown)."""
+    widget = f.WidgetFactory(reporting_frequency="month")
+    _balance_row(widget, D(2025, 12, 1), backlog=40)
+    _balance_row(widget, D(2026, 1, 1), backlog=20, **unknown_before)
+    feb = _balance_row(widget, D(2026, 2, 1), backlog=99)
+    failures = flow.balance_failures(WidgetCount.objects.all())
+    assert [(c.pk, c.previous_backlog) for c in failures] == [(feb.pk, 20)]
+
+
 def test_late_widgets_are_judged_on_the_day_given(settings):
     settings.COUNTS_DUE_DAYS = 10
     widget = f.WidgetFactory(status=WidgetStatus.APPROVED, reporting_frequency="month")

@@ -234,3 +234,19 @@ def test_the_widget_page_names_what_does_not_apply_and_shows_n_a(client, agency_
     assert recent["cost"] is measures.NOT_APPLICABLE and recent["demand"] == 100
     html = response.content.decode()
     assert "Measures that do not apply</dt><dd>Cost</dd>" in html
+
+
+def test_a_gap_of_a_widget_without_withdrawals_is_a_finding_not_an_error_page(agency_a):
+    """Withdrawn does not apply (stored blank): the data-quality finding for its gap
+    counts withdrawn as 0 in the expected backlog, as the balance check does."""
+    from widgets import quality
+    from widgets.models import Widget
+
+    widget = _widget(agency_a, "withdrawn")
+    widget.status = "approved"
+    widget.save()
+    _count(widget, AUGUST, backlog=20)
+    _count(widget, SEPTEMBER, demand=100, delivered=90, backlog=25)
+    found = quality.findings(Widget.objects.filter(pk=widget.pk), today=SEPTEMBER.replace(day=20))
+    [gap] = [x for x in found if x.check == "unexplained-balance-gap"]
+    assert "(30)" in gap.what  # 20 + 100 - 90 - 0

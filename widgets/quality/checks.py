@@ -328,7 +328,16 @@ def unexplained_balance_gaps(counts, reported):
     for count in unexplained_gaps(counts):
         if (count.widget_id, count.period_start) not in reported:
             continue
-        expected = count.previous_backlog + count.demand - count.delivered - count.withdrawn
+        # Withdrawn is blank here only where it does not apply: none can be withdrawn.
+        withdrawn = count.withdrawn
+        if withdrawn is None:
+            withdrawn = measures.NOT_APPLICABLE
+        expected = (
+            count.previous_backlog
+            + count.demand
+            - count.delivered
+            - (0 if withdrawn is measures.NOT_APPLICABLE else withdrawn)
+        )
         found.append(
             Finding(
                 WARNING,
@@ -342,7 +351,7 @@ def unexplained_balance_gaps(counts, reported):
                     ("Previous backlog", count.previous_backlog),
                     ("Demand", count.demand),
                     ("Delivered", count.delivered),
-                    ("Withdrawn", count.withdrawn),
+                    ("Withdrawn", withdrawn),
                     ("Backlog", count.backlog),
                 ),
                 count.pk,
