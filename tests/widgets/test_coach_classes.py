@@ -60,6 +60,14 @@ def test_the_channel_message_says_what_to_name_instead():
     )
 
 
+def test_a_line_reached_by_phone_is_named_in_the_channel_message():
+    finding = _one("Tax information line")
+    assert finding.message == (
+        "“Tax information line” names a way to reach you (a contact channel), "
+        "not something a customer receives."
+    )
+
+
 @pytest.mark.parametrize(
     "name",
     [
