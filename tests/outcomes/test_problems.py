@@ -171,6 +171,16 @@ def test_up_to_the_state_and_no_further_where_only_admins_work_it(
     assert len(log.chain(problem)) == 4
 
 
+def test_the_states_board_is_made_when_a_problem_first_comes_up_to_it(team, staff_a, manager_a):
+    Board.objects.filter(tier=Tier.STATE).delete()  # a fresh database: none made yet
+    problem = _raise(team.board, staff_a)
+    for _ in (Tier.PROGRAM, Tier.AGENCY, Tier.STATE):
+        problem = escalation.escalate(
+            problem=problem, by=manager_a, expected_version=problem.version
+        )
+    assert problem.board == Board.objects.get(tier=Tier.STATE)
+
+
 def test_solved_at_the_top_the_boards_below_see_it_solved(client, team, widget, staff_a, manager_a):
     problem = _raise(team.board, staff_a, widget=widget)
     above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
