@@ -17,8 +17,10 @@ from .problems import _fitted, _for_update, _locked, _require, _save
 # What a problem carries to the board above, and again when it comes up again.
 CARRIED = ("what", "where", "since", "widget", "outcome")
 
+# Each step runs in `with transaction.atomic()`, not under the decorator: mutmut does
+# not mutate a decorated function, so `make mutate` would not test these (docs/testing.md).
 
-@transaction.atomic
+
 def escalate(*, problem, by, expected_version):
     """Send a problem to the board above, in one action.
 
@@ -28,44 +30,44 @@ def escalate(*, problem, by, expected_version):
     A problem that was sent back down and comes up again reopens the same problem
     above, so its story stays one. Managers of the board's agency escalate (admins,
     from the state: there is no board above it)."""
-    current = _locked(problem, expected_version)
-    _require(by, current.board, MANAGER, "escalate problems from this board")
-    if not current.active:
-        raise ValidationError(
-            f"Only an open problem, or one being solved, is escalated; this one is "
-            f"{current.get_status_display().lower()}."
-        )
-    if current.board.tier not in TIER_ABOVE:
-        raise ValidationError("The state's board is the top tier: there is no board above it.")
-    carried = {name: getattr(current, name) for name in CARRIED}
-    moved = _for_update().filter(escalated_from=current).first()
-    if moved is not None:  # it came up before and was sent back down
-        for name, value in carried.items():
-            setattr(moved, name, value)
-        moved.status = _reopened(moved)
-        moved.sent_back_note = ""
-        _save(moved, f"Came up again from {current.board.full_name}")
-        above = moved.board
-    else:
-        above = tiers.above(current.board, make=True)
-        moved = Problem(
-            board=above,
-            **carried,
-            owner=by,
-            raised_by=by,
-            status=ProblemStatus.OPEN,
-            escalated_from=current,
-            version=1,
-        )
-        moved._change_reason = _fitted(f"Came up from {current.board.full_name}")
-        moved.full_clean()
-        moved.save()
-    current.status = ProblemStatus.ESCALATED
-    _save(current, f"Escalated to {above.full_name}")
-    return moved
+    with transaction.atomic():
+        current = _locked(problem, expected_version)
+        _require(by, current.board, MANAGER, "escalate problems from this board")
+        if not current.active:
+            raise ValidationError(
+                f"Only an open problem, or one being solved, is escalated; this one is "
+                f"{current.get_status_display().lower()}."
+            )
+        if current.board.tier not in TIER_ABOVE:
+            raise ValidationError("The state's board is the top tier: there is no board above it.")
+        carried = {name: getattr(current, name) for name in CARRIED}
+        moved = _for_update().filter(escalated_from=current).first()
+        if moved is not None:  # it came up before and was sent back down
+            for name, value in carried.items():
+                setattr(moved, name, value)
+            moved.status = _reopened(moved)
+            moved.sent_back_note = ""
+            _save(moved, f"Came up again from {current.board.full_name}")
+            above = moved.board
+        else:
+            above = tiers.above(current.board, make=True)
+            moved = Problem(
+                board=above,
+                **carried,
+                owner=by,
+                raised_by=by,
+                status=ProblemStatus.OPEN,
+                escalated_from=current,
+                version=1,
+            )
+            moved._change_reason = _fitted(f"Came up from {current.board.full_name}")
+            moved.full_clean()
+            moved.save()
+        current.status = ProblemStatus.ESCALATED
+        _save(current, f"Escalated to {above.full_name}")
+        return moved
 
 
-@transaction.atomic
 def send_back(*, problem, note, by, expected_version):
     """Give a problem that came up back to the board it came from, to solve there
     with the help the tier above decided on (`note`, required).
@@ -74,32 +76,33 @@ def send_back(*, problem, note, by, expected_version):
     open again (being solved, if it was). Both keep the step in their history; it may
     come up again later (`escalate` reopens this problem). Managers of the board it
     is on send it back (admins, on the state's board)."""
-    current = _locked(problem, expected_version)
-    _require(by, current.board, MANAGER, "send problems back from this board")
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(
-            {"sent_back_note": "Say why it goes back down, and what help comes with it."}
-        )
-    if current.escalated_from_id is None:
-        raise ValidationError("Only a problem that came up from the board below is sent back.")
-    if not current.active:
-        raise ValidationError(
-            f"Only an open problem, or one being solved, is sent back; this one is "
-            f"{current.get_status_display().lower()}."
-        )
-    below = _for_update().get(pk=current.escalated_from_id)
-    if below.status != ProblemStatus.ESCALATED:
-        raise ValidationError(
-            f"The problem below is {below.get_status_display().lower()}, not waiting on "
-            "this board: there is nothing to send back."
-        )
-    current.status = ProblemStatus.SENT_BACK
-    current.sent_back_note = note
-    _save(current, f"Sent back down to {below.board.full_name}")
-    below.status = _reopened(below)
-    _save(below, f"Sent back down from {current.board.full_name}")
-    return below
+    with transaction.atomic():
+        current = _locked(problem, expected_version)
+        _require(by, current.board, MANAGER, "send problems back from this board")
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError(
+                {"sent_back_note": "Say why it goes back down, and what help comes with it."}
+            )
+        if current.escalated_from_id is None:
+            raise ValidationError("Only a problem that came up from the board below is sent back.")
+        if not current.active:
+            raise ValidationError(
+                f"Only an open problem, or one being solved, is sent back; this one is "
+                f"{current.get_status_display().lower()}."
+            )
+        below = _for_update().get(pk=current.escalated_from_id)
+        if below.status != ProblemStatus.ESCALATED:
+            raise ValidationError(
+                f"The problem below is {below.get_status_display().lower()}, not waiting on "
+                "this board: there is nothing to send back."
+            )
+        current.status = ProblemStatus.SENT_BACK
+        current.sent_back_note = note
+        _save(current, f"Sent back down to {below.board.full_name}")
+        below.status = _reopened(below)
+        _save(below, f"Sent back down from {current.board.full_name}")
+        return below
 
 
 def _reopened(problem):

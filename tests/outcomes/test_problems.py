@@ -171,6 +171,16 @@ def test_up_to_the_state_and_no_further_where_only_admins_work_it(
     assert len(log.chain(problem)) == 4
 
 
+def test_the_states_board_is_made_when_a_problem_first_comes_up_to_it(team, staff_a, manager_a):
+    Board.objects.filter(tier=Tier.STATE).delete()  # a fresh database: none made yet
+    problem = _raise(team.board, staff_a)
+    for _ in (Tier.PROGRAM, Tier.AGENCY, Tier.STATE):
+        problem = escalation.escalate(
+            problem=problem, by=manager_a, expected_version=problem.version
+        )
+    assert problem.board == Board.objects.get(tier=Tier.STATE)
+
+
 def test_solved_at_the_top_the_boards_below_see_it_solved(client, team, widget, staff_a, manager_a):
     problem = _raise(team.board, staff_a, widget=widget)
     above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
@@ -453,3 +463,108 @@ def test_a_long_board_name_is_cut_short_in_the_history_not_refused(agency_a, sta
     reasons = _reasons(problem) + _reasons(above)
     assert all(len(r) <= problems.REASON_LENGTH for r in reasons)
     assert _reasons(problem)[1].startswith("Escalated to Program pp") and reasons[1].endswith("…")
+
+
+# --- what escalation and sending back say, and who holds the problem above ---------
+
+
+def _messages(error):
+    return error.value.messages
+
+
+def test_the_problem_above_is_the_escalating_managers_and_starts_at_its_first_version(
+    team, staff_a, manager_a
+):
+    problem = _raise(team.board, staff_a)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    above.refresh_from_db()
+    assert (above.owner, above.raised_by, above.version) == (manager_a, manager_a, 1)
+
+
+def test_coming_up_again_carries_what_the_board_below_changed_meanwhile(team, staff_a, manager_a):
+    problem = _raise(team.board, staff_a)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    back = escalation.send_back(
+        problem=above, note=NOTE, by=manager_a, expected_version=above.version
+    )
+    back = problems.update_problem(
+        problem=back, by=staff_a, expected_version=back.version, where="Counter"
+    )
+    again = escalation.escalate(problem=back, by=manager_a, expected_version=back.version)
+    again.refresh_from_db()
+    assert (again.pk, again.where, again.what) == (above.pk, "Counter", back.what)
+
+
+def test_only_a_problem_still_worked_is_escalated_and_the_refusal_says_its_status(
+    team, staff_a, manager_a
+):
+    problem = problems.solve(
+        problem=_raise(team.board, staff_a),
+        depth=Depth.QUICK_FIX,
+        values={"fix_note": "Replaced the pump.", "fix_date": SINCE},
+        by=staff_a,
+        expected_version=1,
+        close=True,
+    )
+    with pytest.raises(ValidationError) as refused:
+        escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    assert _messages(refused) == [
+        "Only an open problem, or one being solved, is escalated; this one is solved."
+    ]
+    assert not Problem.objects.filter(escalated_from=problem).exists()
+
+
+def test_refusals_to_escalate_say_who_may_and_where_the_top_is(team, staff_a, admin_user):
+    problem = _raise(team.board, staff_a)
+    with pytest.raises(PermissionDenied, match=r"can escalate problems from this board\.$"):
+        escalation.escalate(problem=problem, by=staff_a, expected_version=problem.version)
+    top = _raise(Board.objects.state(), admin_user)
+    with pytest.raises(ValidationError) as refused:
+        escalation.escalate(problem=top, by=admin_user, expected_version=top.version)
+    assert _messages(refused) == ["The state's board is the top tier: there is no board above it."]
+
+
+def test_refusals_to_send_back_say_why_beside_the_note_or_in_words(team, staff_a, manager_a):
+    problem = _raise(team.board, staff_a)
+    with pytest.raises(ValidationError) as refused:
+        escalation.send_back(
+            problem=problem, note=NOTE, by=manager_a, expected_version=problem.version
+        )
+    assert _messages(refused) == ["Only a problem that came up from the board below is sent back."]
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    with pytest.raises(PermissionDenied, match=r"can send problems back from this board\.$"):
+        escalation.send_back(problem=above, note=NOTE, by=staff_a, expected_version=above.version)
+    with pytest.raises(ValidationError) as refused:
+        escalation.send_back(problem=above, note=None, by=manager_a, expected_version=above.version)
+    assert refused.value.message_dict == {
+        "sent_back_note": ["Say why it goes back down, and what help comes with it."]
+    }
+
+
+def test_a_problem_sent_back_once_is_not_sent_back_again(team, staff_a, manager_a):
+    problem = _raise(team.board, staff_a)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    escalation.send_back(problem=above, note=NOTE, by=manager_a, expected_version=above.version)
+    above.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        escalation.send_back(problem=above, note=NOTE, by=manager_a, expected_version=above.version)
+    assert _messages(refused) == [
+        "Only an open problem, or one being solved, is sent back; this one is sent back down."
+    ]
+
+
+def test_nothing_is_sent_back_to_a_problem_below_that_no_longer_waits_on_the_board_above(
+    team, staff_a, manager_a
+):
+    problem = _raise(team.board, staff_a)
+    above = escalation.escalate(problem=problem, by=manager_a, expected_version=problem.version)
+    # Not reachable through the services (a problem escalated is no longer edited below):
+    # the check guards the step against a problem below changed some other way.
+    Problem.objects.filter(pk=problem.pk).update(status=ProblemStatus.OPEN)
+    with pytest.raises(ValidationError) as refused:
+        escalation.send_back(problem=above, note=NOTE, by=manager_a, expected_version=above.version)
+    assert _messages(refused) == [
+        "The problem below is open, not waiting on this board: there is nothing to send back."
+    ]
+    above.refresh_from_db()
+    assert above.status == ProblemStatus.OPEN

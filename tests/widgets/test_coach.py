@@ -363,3 +363,9 @@ def test_definition_from_saved_widget_counts_its_segments():
     widget = _widget(pk=7, customer_segments=segments)
     assert definition_from_widget(widget).customer_count == 4
     assert definition_from_widget(widget, customer_count=0).customer_count == 0
+
+
+def test_definition_from_widget_keeps_the_widgets_description():
+    definition = definition_from_widget(_widget(description="Staff process the refund."))
+    assert definition.description == "Staff process the refund."
+    assert "description-activity" in codes(definition)

@@ -60,6 +60,14 @@ def test_the_channel_message_says_what_to_name_instead():
     )
 
 
+def test_a_line_reached_by_phone_is_named_in_the_channel_message():
+    finding = _one("Tax information line")
+    assert finding.message == (
+        "“Tax information line” names a way to reach you (a contact channel), "
+        "not something a customer receives."
+    )
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -80,6 +88,7 @@ def test_a_product_of_a_channel_is_not_a_channel(name):
         ("Customer service", "name-process-word"),  # not how it is reached
         ("Transmission lines", "name-plural"),  # not a line one calls
         ("Fishing line", None),
+        ("Line of credit by phone", None),  # the last word is not the word before
     ],
 )
 def test_a_line_or_a_service_is_a_channel_only_when_the_word_before_says_so(name, code):
@@ -106,6 +115,7 @@ def test_a_line_or_a_service_is_a_channel_only_when_the_word_before_says_so(name
         ("Federal Mediation and Conciliation Service (FMCS)", "“Settlement agreement”"),
         ("Visitor Safety", "“Safety certificate”"),
         ("Cyber security", "“Security clearance”"),
+        ("Cyber-security", "“Security clearance”"),  # a hyphenated head: its last part
         ("Access to Information and Privacy", None),
         ("Care and Custody", None),
         ("Environmental Protection Services", None),
@@ -168,6 +178,8 @@ def test_work_on_things_stays_a_process_word(name):
         ("Applications received", "“Building permit” or “Benefit decision”"),
         ("Refundable claims not selected for a review", "“Building permit” or “Benefit decision”"),
         ("Permit applications to the board", "“Permit”"),
+        ("X-ray permit applications", "“X-ray permit”"),  # its own capital X is kept
+        ("Boat permit, applications", "“Boat permit”"),  # without the comma
     ],
 )
 def test_what_the_customer_sends_in_is_not_what_they_receive(name, better):
@@ -201,6 +213,7 @@ def test_a_product_about_a_request_is_a_product(name):
         ("Replace a lost card", "“Lost card”"),
         ("Replace a lost wallet", "“Lost wallet replacement”"),
         ("Apply for a passport", "“Passport”"),
+        ("Apply for an e-permit", "“E-permit”"),  # a hyphenated product: its last part
         ("Get your fishing licence", "“Fishing licence”"),
         ("Obtain a copy of a deed", "“Copy of a deed”"),
         (
@@ -273,6 +286,7 @@ def test_more_process_words(name):
         "Grant administration \u2013 Award letter",
         "Housing program\u2014Voucher",
         "Licensing- Permits",
+        "E-permits - Outreach to farms",  # a hyphenated product: its last part
     ],
 )
 def test_a_part_that_names_a_product_keeps_the_name_from_an_alarm(name):

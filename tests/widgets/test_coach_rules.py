@@ -109,7 +109,15 @@ def test_a_definition_from_a_widget_with_blank_fields_and_no_id():
 
 
 @pytest.mark.parametrize(
-    "name", ["Student IDs", "Beach pass", "Tax bonus", "Master thesis", "Crime statistics"]
+    "name",
+    [
+        "Student IDs",
+        "Student e-IDs",  # a hyphenated word is judged by its last part
+        "Beach pass",
+        "Tax bonus",
+        "Master thesis",
+        "Crime statistics",
+    ],
 )
 def test_short_words_and_singulars_ending_in_s_are_not_plurals(name):
     assert review(_complete(name=name)) == []
@@ -163,6 +171,7 @@ def test_a_hyphenated_head_is_judged_by_its_last_part():
         ("Shredding services", "name-gerund"),  # no vowel in its first three letters
         ("Skiing lessons", "name-gerund"),  # its one vowel just before -ing
         ("Review", "name-process-word"),  # a leading verb alone
+        ("Monitoring", "name-process-word"),  # an -ing process word alone: no verb before an object
     ],
 )
 def test_activity_words_of_every_shape_are_found(name, code):
