@@ -102,3 +102,46 @@ def test_a_charts_table_rows_are_written_as_the_template_wrote_them():
         "<td>&lt;b&gt;bold&lt;/b&gt; &amp; co</td></tr>"
         f'<tr><th scope="row">Feb 2026</th><td>{UNKNOWN}</td><td>2.5</td></tr></tbody>'
     ) in html
+
+
+@pytest.mark.parametrize(
+    ("satisfied", "responses"), [(30, 40), (1, 1), (0, 3), (None, None), (1234, 2000)]
+)
+def test_a_widgets_flow_rows_are_written_as_the_templates_wrote_them(satisfied, responses):
+    """widgets/templatetags/measure_tags.py flow_rows writes the dashboard's flow table
+    body in Python: the same markup as {% measure_value %} and customers/csat.html, for
+    a known value, an unknown one, money, a share, and satisfaction with many, one or no
+    responses (and a low sample)."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+
+    csat = SimpleNamespace(
+        responses=responses,
+        satisfied=satisfied,
+        share=None if not responses else Decimal(satisfied) / Decimal(responses),
+        low_sample=bool(responses) and responses < 30,
+    )
+    flows = {
+        "current": {"delivered": 1204, "cost_per_widget": Decimal("12.5"), "on_time_share": None},
+        "previous": {"delivered": None, "cost_per_widget": None, "on_time_share": Decimal("0.8")},
+    }
+    widget = SimpleNamespace(flows=flows, csat={"current": csat, "previous": None})
+    rows = [
+        ("delivered", "Delivered <all>"),
+        ("cost_per_widget", "Cost"),
+        ("on_time_share", "On time"),
+    ]
+    windows = ["current", "previous"]
+    old = Template(
+        "{% load numbers measure_tags %}"
+        '{% for key, label in rows %}<tr><th scope="row">{{ label }}</th>'
+        "{% for name in windows %}<td>{% measure_value w.flows|field:name|field:key key %}</td>"
+        "{% endfor %}</tr>{% endfor %}\n"
+        '      <tr><th scope="row">Satisfaction (CSAT)</th>{% for name in windows %}<td>'
+        '{% include "customers/csat.html" with csat=w.csat|field:name %}</td>{% endfor %}</tr>'
+    )
+    new = Template("{% load measure_tags %}{% flow_rows w rows windows %}")
+    context = {"w": widget, "rows": rows, "windows": windows}
+    assert new.render(Context(context)) == old.render(Context(context))
