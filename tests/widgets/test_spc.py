@@ -83,6 +83,14 @@ def test_a_series_of_no_points_has_no_periods_limits_or_signals():
     assert analysis.assurance is None
 
 
+def test_an_analysis_keeps_the_series_it_judged_with_its_values_as_decimals():
+    dates = months(6)
+    analysis = spc.analyse(iter(dates), [10, "12", 10.5, D(12), 10, 12])
+    assert analysis.dates == dates
+    assert analysis.values == [D(10), D(12), D("10.5"), D(12), D(10), D(12)]
+    assert all(isinstance(v, D) for v in analysis.values)
+
+
 def test_a_series_needs_one_date_per_value():
     with pytest.raises(ValueError, match=r"^One date per value\.$"):
         spc.analyse(months(3), [10, 12])
