@@ -26,12 +26,13 @@ def window():
     return Window("month", month, add_months(month, 1), f"{month:%B %Y}")
 
 
-def counted(agency, name, shares, *, standard="90.00", backlog=20):
+def counted(agency, name, shares, *, standard="90.00", backlog=20, program=None):
     """An approved monthly widget whose on-time share ends with `shares` (percent
     of 100 delivered), the last in the latest due month."""
     widget = f.WidgetFactory(
         agency=agency,
         name=name,
+        **({"program": program} if program else {}),
         status=WidgetStatus.APPROVED,
         standard_share=None if standard is None else Decimal(standard),
     )
@@ -201,8 +202,13 @@ def test_the_dashboard_draws_the_first_widgets_that_need_attention_and_all_when_
     from outcomes.dashboard_views import PICTURES_SHOWN
 
     steady = [94, 95, 93, 96, 94, 95, 93, 94, 96, 95, 94, 93, 95, 94]
-    calm = [counted(agency_a, f"Calm {n:02}", steady) for n in range(PICTURES_SHOWN)]
-    falling = counted(agency_a, "Zz concerning", [*steady[:-1], 70])  # last by name
+    # One program: the dashboard lists widgets by program, then name, and factory
+    # programs are named by a sequence that depends on the tests run before.
+    program = f.ProgramFactory(agency=agency_a, name="Permits")
+    calm = [
+        counted(agency_a, f"Calm {n:02}", steady, program=program) for n in range(PICTURES_SHOWN)
+    ]
+    falling = counted(agency_a, "Zz concerning", [*steady[:-1], 70], program=program)
     total = PICTURES_SHOWN + 1
     client.force_login(manager_a)
     url = reverse("outcomes:dashboard", args=[agency_a.slug])
