@@ -246,6 +246,68 @@ def test_a_new_row_that_does_not_balance_has_no_reason(permit):
     assert (finding.note, finding.explained) == ("", False)
 
 
+def _found(changes):
+    return [
+        (x.period_start, x.later, x.balance.expected, x.balance.backlog)
+        for x in counting.balance_findings(changes)
+    ]
+
+
+def test_a_row_that_does_not_balance_with_the_writes_period_before_is_found_in_either_order(
+    permit,
+):
+    _count(permit, JAN, 20)
+    _count(permit, APR, 0)
+    changes = [
+        _change(permit, JAN, backlog=50),
+        _change(permit, FEB, **FLOW, backlog=99),  # 50 + 100 - 90 - 5 = 55
+        _change(permit, MAR, **FLOW, backlog=80),  # 99 + 100 - 90 - 5 = 104
+    ]
+    own = [(FEB, False, 55, 99), (MAR, False, 104, 80)]
+    april = (APR, True, 85, 0)  # saved April after the new March: 80 + 5 = 85
+    assert _found(changes) == [*own, april]
+    # Reversed: March (position 0) and the April it moves, then February.
+    assert _found(changes[::-1]) == [own[1], april, own[0]]
+
+
+def test_a_row_after_the_writes_row_with_an_unknown_backlog_is_not_judged(permit):
+    _count(permit, JAN, 20)
+    changes = [_change(permit, JAN, backlog=None), _change(permit, FEB, **FLOW, backlog=99)]
+    assert _found(changes) == []
+    assert _found(changes[::-1]) == []
+
+
+def test_a_write_with_nothing_stored_is_judged_against_its_own_rows(permit):
+    changes = [_change(permit, JAN, **FLOW, backlog=20), _change(permit, FEB, **FLOW, backlog=99)]
+    assert _found(changes) == [(FEB, False, 25, 99)]
+    assert _found(changes[::-1]) == [(FEB, False, 25, 99)]
+
+
+@pytest.mark.parametrize("unknown", ["demand", "delivered", "withdrawn"])
+def test_a_row_with_an_unknown_part_is_not_judged(permit, unknown):
+    _count(permit, JAN, 20)
+    assert _found([_change(permit, FEB, **{**FLOW, unknown: None}, backlog=99)]) == []
+
+
+def test_a_new_backlog_that_the_saved_period_after_balances_with_is_not_warned(permit):
+    _count(permit, JAN, 20)
+    _count(permit, FEB, 35)  # 30 + 100 - 90 - 5: balances once January is 30
+    assert _found([_change(permit, JAN, backlog=30)]) == []
+
+
+def test_a_warning_of_the_period_after_carries_that_periods_reason(permit):
+    _count(permit, JAN, 20)
+    _count(permit, FEB, 25, balance_note="Files moved to another office.")
+
+    def later():
+        (finding,) = counting.balance_findings([_change(permit, JAN, backlog=30)])
+        return finding.later, finding.note, finding.explained
+
+    assert later() == (True, "Files moved to another office.", True)
+    WidgetCount.objects.filter(widget=permit, period_start=FEB).update(balance_note="")
+    assert later() == (True, "", False)
+
+
 # --- the grid ----------------------------------------------------------------------------
 
 
