@@ -368,7 +368,7 @@ def test_a_repeated_volume_is_reported_at_its_latest_reported_period(widget):
     points = _series(
         widget,
         {p: {"demand": v} for p, v in zip(months, [120, 120, 120, 120, 90], strict=True)},
-        reported=months[2:],
+        reported=months[1:],  # July to October: July, August and September in the run
         count_ids={months[3]: 11},
     )
     [finding] = quality.repeated_volumes(points)
@@ -392,7 +392,7 @@ def test_a_run_reaching_the_last_period_read_is_reported(widget):
 
 
 def test_standard_without_volume_names_only_the_standards_the_widget_has(widget):
-    count(widget, OCTOBER, demand=0, delivered=0)
+    count(widget, OCTOBER, demand=0, delivered=0, withdrawn=5)  # withdrawn is not a volume
     Widget.objects.filter(pk=widget.pk).update(standard_share=None)
     widget.refresh_from_db()
     [finding] = found(widget, "standard-without-volume")
@@ -446,7 +446,11 @@ def test_a_balance_gap_before_the_reported_periods_is_not_reported(widget):
     count(widget, months_before(OCTOBER, 25), demand=10, delivered=10, withdrawn=0, backlog=20)
     count(widget, months_before(OCTOBER, 24), demand=50, delivered=30, withdrawn=0, backlog=35)
     assert found(widget, "unexplained-balance-gap") == []
-    gaps = WidgetCount.objects.filter(widget=widget)
+    # ... and does not stop a later one from being reported.
+    count(widget, months_before(OCTOBER, 1), demand=10, delivered=10, withdrawn=0, backlog=20)
+    count(widget, OCTOBER, demand=50, delivered=30, withdrawn=0, backlog=35)
+    assert [x.period for x in found(widget, "unexplained-balance-gap")] == [OCTOBER]
+    gaps = WidgetCount.objects.filter(widget=widget, period_start__lt=months_before(OCTOBER, 1))
     assert len(quality.unexplained_balance_gaps(gaps, set())) == 0
     reported = {(widget.pk, months_before(OCTOBER, 24))}
     assert [x.period for x in quality.unexplained_balance_gaps(gaps, reported)] == [
@@ -454,12 +458,66 @@ def test_a_balance_gap_before_the_reported_periods_is_not_reported(widget):
     ]
 
 
-def test_late_counts_name_the_period_and_how_to_enter_it_by_widget_name(widget, agency_a):
-    f.WidgetFactory(agency=agency_a, name="Boat license", status=WidgetStatus.APPROVED)
+def test_late_counts_name_the_period_and_how_to_enter_it_by_widget_name(
+    widget, agency_a, django_assert_num_queries
+):
+    for name in ("Boat license", "Aardvark permit"):
+        f.WidgetFactory(agency=agency_a, name=name, status=WidgetStatus.APPROVED)
     late = quality.late_counts(Widget.objects.all(), TODAY)
-    assert [x.widget.name for x in late] == ["Air permit", "Boat license"]
+    assert [x.widget.name for x in late] == ["Aardvark permit", "Air permit", "Boat license"]
+    with django_assert_num_queries(0):  # each with its agency, read in the same query
+        assert {x.widget.agency.name for x in late} == {agency_a.name}
     assert late[0].message == (
         "No count for October 2026, which is past its due date. "
         "Enter the period's counts in the entry grid or an upload."
     )
     assert (late[0].period, late[0].values) == (OCTOBER, ())
+
+
+def test_each_volume_is_judged_against_its_own_earlier_periods(widget):
+    """Demand blank, with too few earlier values, as its all-equal earlier values or
+    close to them: delivered is still judged."""
+    months = [months_before(OCTOBER, n) for n in range(3, -1, -1)]  # July to October
+    for demands in (
+        [100, 110, 120, None],
+        [None, 110, 120, 10**6],
+        [100, 100, 100, 100],
+        [100, 110, 120, 115],
+    ):
+        points = _series(
+            widget,
+            {
+                p: {"demand": d, "delivered": v}
+                for p, d, v in zip(months, demands, [100, 110, 120, 10**6], strict=True)
+            },
+            reported={OCTOBER},
+        )
+        assert [(x.period, x.values[0][0]) for x in quality.far_from_earlier(points)] == [
+            (OCTOBER, "Delivered")
+        ], demands
+
+
+def test_a_standard_deviation_of_1_is_not_all_equal(widget):
+    # Earlier 1, 2, 3: mean 2, standard deviation 1; 10 is 8 away, not reported.
+    months = [months_before(OCTOBER, n) for n in range(3, -1, -1)]
+    points = _series(
+        widget,
+        {p: {"demand": v} for p, v in zip(months, [1, 2, 3, 10], strict=True)},
+        reported={OCTOBER},
+    )
+    assert quality.far_from_earlier(points) == []
+
+
+def test_far_from_earlier_rounds_its_numbers_to_one_decimal(widget):
+    # Earlier 100, 108, 120: mean 109.33, standard deviation 10.07; 400 is 28.87 away.
+    series(widget, [100, 108, 120, 400])
+    [finding] = found(widget, "far-from-earlier")
+    assert finding.values == (
+        ("Demand", 400),
+        ("Mean of 3 earlier periods", 109.3),
+        ("Standard deviation", 10.1),
+        ("Standard deviations from the mean", 28.9),
+    )
+    assert finding.what == (
+        "Demand is 400, 28.9 standard deviations from the mean of the 3 earlier periods (109.3)."
+    )
