@@ -472,6 +472,9 @@ def test_late_counts_name_the_period_and_how_to_enter_it_by_widget_name(
         "Enter the period's counts in the entry grid or an upload."
     )
     assert (late[0].period, late[0].values) == (OCTOBER, ())
+    # The period due is the one due on the day asked about, not today's.
+    [due] = {x.period for x in quality.late_counts(Widget.objects.all(), dt.date(2025, 3, 20))}
+    assert due == dt.date(2025, 2, 1)
 
 
 def test_each_volume_is_judged_against_its_own_earlier_periods(widget):
