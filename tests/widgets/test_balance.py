@@ -19,6 +19,7 @@ from widgets.api import tokens as api_tokens
 from widgets.counting.balance import Balance
 from widgets.counting.upload import CountFile
 from widgets.models import WidgetCount, WidgetStatus
+from widgets.periods import next_period_start, previous_period_start
 
 from .. import factories as f
 
@@ -132,6 +133,181 @@ def test_a_new_backlog_warns_of_the_saved_period_after_it(permit):
     # Not when the write gives February itself (then February is judged as a row).
     both = [_change(permit, JAN, backlog=30), _change(permit, FEB, backlog=35)]
     assert counting.balance_findings(both) == []
+
+
+def _chain(first, frequency, length):
+    """`length` consecutive period starts at `frequency` from `first`."""
+    periods = [first]
+    while len(periods) < length:
+        periods.append(next_period_start(periods[-1], frequency))
+    return periods
+
+
+# Runs of periods across the calendar year end (31 December) and the fiscal one
+# (30 June; FISCAL_YEAR_START_MONTH is 7): the write numbers each widget's periods
+# at its frequency, and the one before a period must be its number - 1.
+CHAINS = {
+    "day": ("day", _chain(dt.date(2025, 12, 27), "day", 10)),
+    "week": ("week", _chain(dt.date(2025, 11, 17), "week", 10)),
+    "month": ("month", _chain(dt.date(2025, 11, 1), "month", 10)),
+    "quarter": ("quarter", _chain(dt.date(2024, 7, 1), "quarter", 6)),
+    "year": ("year", _chain(dt.date(2022, 7, 1), "year", 4)),
+    # May 2021 is month 256 since 2000: the first of the second block of 256
+    # periods the write keeps its backlogs in, so April's is in the block before.
+    "month-across-a-block": ("month", _chain(dt.date(2021, 4, 1), "month", 4)),
+}
+
+
+@pytest.mark.parametrize("chain", list(CHAINS))
+def test_each_period_is_judged_after_the_writes_period_before_at_every_frequency(agency_a, chain):
+    frequency, chained = CHAINS[chain]
+    widget = f.WidgetFactory(agency=agency_a, reporting_frequency=frequency)
+    before, *periods = [previous_period_start(chained[0], frequency), *chained]
+    _count(widget, before, 45)
+    for period in periods:
+        _count(widget, period, 0)  # stored: none of them balances with the write's
+    # The write's backlogs grow by 5 a period, each balancing with the write's own
+    # period before; the last stored period is not in the write.
+    *written, last = periods
+    changes = [
+        _change(widget, period, **FLOW, backlog=50 + 5 * i) for i, period in enumerate(written)
+    ]
+    moved = [(last, True, 50 + 5 * len(written), 0)]
+
+    def found(changes):
+        return [
+            (x.period_start, x.later, x.balance.expected, x.balance.backlog)
+            for x in counting.balance_findings(changes)
+        ]
+
+    assert found(changes) == moved
+    assert found(changes[::-1]) == moved
+    assert found(changes[1::2] + changes[::2]) == moved
+    # Without the first period, the second is judged against its stored backlog (0).
+    assert found(changes[1:]) == [(periods[1], False, 5, 55), *moved]
+    # Reversed, the last written period (its finding about the period after) comes first.
+    assert found(changes[:0:-1]) == [*moved, (periods[1], False, 5, 55)]
+
+
+def test_widgets_of_two_frequencies_in_one_write_each_read_their_own_periods_around(agency_a):
+    monthly = f.WidgetFactory(agency=agency_a, reporting_frequency="month")
+    quarterly = f.WidgetFactory(agency=agency_a, reporting_frequency="quarter")
+    _count(monthly, dt.date(2025, 12, 1), 20)
+    _count(monthly, FEB, 25)
+    _count(quarterly, dt.date(2025, 10, 1), 30)
+    _count(quarterly, APR, 35)
+    # Both change January (a month, and a quarter: January to March): each is judged
+    # against its own period before (December, October) and moves its own after.
+    changes = [
+        _change(monthly, JAN, **FLOW, backlog=99),
+        _change(quarterly, JAN, **FLOW, backlog=99),
+    ]
+    expected = [
+        (monthly, JAN, False, 25, 99),
+        (monthly, FEB, True, 104, 25),
+        (quarterly, JAN, False, 35, 99),
+        (quarterly, APR, True, 104, 35),
+    ]
+
+    def found(changes):
+        return [
+            (x.widget, x.period_start, x.later, x.balance.expected, x.balance.backlog)
+            for x in counting.balance_findings(changes)
+        ]
+
+    assert found(changes) == expected
+    assert found(changes[::-1]) == expected[2:] + expected[:2]
+
+
+def test_a_change_that_keeps_the_backlog_does_not_warn_of_the_period_after(permit):
+    _count(permit, JAN, 20)
+    _count(permit, FEB, 99)  # already does not balance: 20 + 100 - 90 - 5 = 25
+    # January's demand changes, its backlog does not: February's balance is as it was.
+    assert counting.balance_findings([_change(permit, JAN, demand=120)]) == []
+
+
+def test_a_findings_reason_is_the_changes_note_else_the_stored_one(permit):
+    _count(permit, JAN, 20)
+    _count(permit, FEB, 25, balance_note="A transfer from the old office.")
+
+    def note(**values):
+        change = _change(permit, FEB, backlog=99)
+        if values:
+            change.balance_note = values["note"]
+        (finding,) = counting.balance_findings([change])
+        return finding.note, finding.explained
+
+    assert note() == ("A transfer from the old office.", True)  # "" says nothing
+    assert note(note="Files found.") == ("Files found.", True)
+    assert note(note=None) == ("", False)  # None clears it
+
+
+def test_a_new_row_that_does_not_balance_has_no_reason(permit):
+    _count(permit, JAN, 20)
+    (finding,) = counting.balance_findings([_change(permit, FEB, **FLOW, backlog=99)])
+    assert (finding.note, finding.explained) == ("", False)
+
+
+def _found(changes):
+    return [
+        (x.period_start, x.later, x.balance.expected, x.balance.backlog)
+        for x in counting.balance_findings(changes)
+    ]
+
+
+def test_a_row_that_does_not_balance_with_the_writes_period_before_is_found_in_either_order(
+    permit,
+):
+    _count(permit, JAN, 20)
+    _count(permit, APR, 0)
+    changes = [
+        _change(permit, JAN, backlog=50),
+        _change(permit, FEB, **FLOW, backlog=99),  # 50 + 100 - 90 - 5 = 55
+        _change(permit, MAR, **FLOW, backlog=80),  # 99 + 100 - 90 - 5 = 104
+    ]
+    own = [(FEB, False, 55, 99), (MAR, False, 104, 80)]
+    april = (APR, True, 85, 0)  # saved April after the new March: 80 + 5 = 85
+    assert _found(changes) == [*own, april]
+    # Reversed: March (position 0) and the April it moves, then February.
+    assert _found(changes[::-1]) == [own[1], april, own[0]]
+
+
+def test_a_row_after_the_writes_row_with_an_unknown_backlog_is_not_judged(permit):
+    _count(permit, JAN, 20)
+    changes = [_change(permit, JAN, backlog=None), _change(permit, FEB, **FLOW, backlog=99)]
+    assert _found(changes) == []
+    assert _found(changes[::-1]) == []
+
+
+def test_a_write_with_nothing_stored_is_judged_against_its_own_rows(permit):
+    changes = [_change(permit, JAN, **FLOW, backlog=20), _change(permit, FEB, **FLOW, backlog=99)]
+    assert _found(changes) == [(FEB, False, 25, 99)]
+    assert _found(changes[::-1]) == [(FEB, False, 25, 99)]
+
+
+@pytest.mark.parametrize("unknown", ["demand", "delivered", "withdrawn"])
+def test_a_row_with_an_unknown_part_is_not_judged(permit, unknown):
+    _count(permit, JAN, 20)
+    assert _found([_change(permit, FEB, **{**FLOW, unknown: None}, backlog=99)]) == []
+
+
+def test_a_new_backlog_that_the_saved_period_after_balances_with_is_not_warned(permit):
+    _count(permit, JAN, 20)
+    _count(permit, FEB, 35)  # 30 + 100 - 90 - 5: balances once January is 30
+    assert _found([_change(permit, JAN, backlog=30)]) == []
+
+
+def test_a_warning_of_the_period_after_carries_that_periods_reason(permit):
+    _count(permit, JAN, 20)
+    _count(permit, FEB, 25, balance_note="Files moved to another office.")
+
+    def later():
+        (finding,) = counting.balance_findings([_change(permit, JAN, backlog=30)])
+        return finding.later, finding.note, finding.explained
+
+    assert later() == (True, "Files moved to another office.", True)
+    WidgetCount.objects.filter(widget=permit, period_start=FEB).update(balance_note="")
+    assert later() == (True, "", False)
 
 
 # --- the grid ----------------------------------------------------------------------------

@@ -315,3 +315,238 @@ def test_the_checks_read_a_fixed_number_of_queries_whatever_the_rows(agency_a):
     one = _queries(Widget.objects.filter(agency=agency_a))
     grow(30)
     assert _queries(Widget.objects.filter(agency=agency_a)) == one == 5
+
+
+# --- each finding's words ------------------------------------------------------------------
+
+
+def test_a_finding_says_its_grade_check_and_period_in_words(widget):
+    finding = quality.Finding(
+        quality.ERROR, "share-above-whole", widget, OCTOBER, "What is wrong.", "How to fix it."
+    )
+    assert (finding.grade_label, finding.symbol) == ("Error", "✗")
+    assert finding.check_label == "A share above its whole"
+    assert finding.period_label == "October 2026"
+    assert finding.message == "What is wrong. How to fix it."
+    recent = quality.Finding(quality.WARNING, "late-count", widget, None, "What.", "Fix.")
+    assert (recent.grade_label, recent.symbol, recent.period_label) == (
+        "Warning",
+        "!",
+        "last 24 periods",
+    )
+
+
+def _series(widget, points, reported=None, count_ids=None):
+    found = quality.Series(widget, points=points, count_ids=count_ids or {})
+    found.reported = set(points if reported is None else reported)
+    return found
+
+
+def test_a_share_above_its_whole_says_how_to_fix_it_newest_period_first(widget):
+    september = months_before(OCTOBER, 1)
+    points = _series(
+        widget,
+        {p: {"delivered": 10, "rework": 12} for p in (september, OCTOBER)},
+        count_ids={OCTOBER: 7},
+    )
+    newer, older = quality.shares_above_whole(points)
+    assert (newer.period, newer.count_id, older.period, older.count_id) == (
+        OCTOBER,
+        7,
+        september,
+        None,
+    )
+    assert newer.message == (
+        "Rework (12) is more than delivered (10): it is a share of it. "
+        "Correct rework or delivered for this period."
+    )
+
+
+def test_far_from_earlier_says_the_whole_sentence_and_how_to_check(widget):
+    series(widget, [100, 110, 120, 311])
+    [finding] = found(widget, "far-from-earlier")
+    assert finding.message == (
+        "Demand is 311, 20.1 standard deviations from the mean of the 3 earlier periods (110). "
+        "Check demand for this period: a typing slip (a digit too many, or a total for several "
+        "periods) or a real change worth a note."
+    )
+    assert finding.count_id == WidgetCount.objects.get(widget=widget, period_start=OCTOBER).pk
+
+
+def test_a_value_unlike_all_equal_earlier_ones_names_them_in_its_values(widget):
+    series(widget, [100, 100, 100, 101], field="delivered")
+    [finding] = found(widget, "far-from-earlier")
+    assert finding.values == (("Delivered", 101), ("Earlier periods (3)", 100))
+
+
+def test_far_from_earlier_judges_each_reported_period_newest_first(widget):
+    months = [months_before(OCTOBER, n) for n in range(5, -1, -1)]  # May to October
+    points = _series(
+        widget,
+        {p: {"demand": v} for p, v in zip(months, [100, 110, 120, 10**6, 100, 10**9], strict=True)},
+        reported=months[3:],
+    )
+    assert [x.period for x in quality.far_from_earlier(points)] == [OCTOBER, months[3]]
+
+
+def test_a_repeated_volume_is_reported_at_its_latest_reported_period(widget):
+    months = [months_before(OCTOBER, n) for n in range(4, -1, -1)]  # June to October
+    points = _series(
+        widget,
+        {p: {"demand": v} for p, v in zip(months, [120, 120, 120, 120, 90], strict=True)},
+        reported=months[1:],  # July to October: July, August and September in the run
+        count_ids={months[3]: 11},
+    )
+    [finding] = quality.repeated_volumes(points)
+    assert (finding.period, finding.count_id) == (months[3], 11)
+    assert finding.message == (
+        "Demand is 120 in each of the 4 periods from June 2026 to September 2026. "
+        "Check that demand is counted each period, not copied from the period before."
+    )
+    # A run before the periods the findings are about is not reported.
+    points.reported = {OCTOBER}
+    assert quality.repeated_volumes(points) == []
+
+
+def test_a_run_reaching_the_last_period_read_is_reported(widget):
+    months = [months_before(OCTOBER, n) for n in range(3, -1, -1)]
+    points = _series(widget, {p: {"delivered": 5} for p in months})
+    assert [x.values for x in quality.repeated_volumes(points)] == [
+        (("Delivered", 5), ("Periods running", 4))
+    ]
+    assert quality.repeated_volumes(_series(widget, {})) == []
+
+
+def test_standard_without_volume_names_only_the_standards_the_widget_has(widget):
+    count(widget, OCTOBER, demand=0, delivered=0, withdrawn=5)  # withdrawn is not a volume
+    Widget.objects.filter(pk=widget.pk).update(standard_share=None)
+    widget.refresh_from_db()
+    [finding] = found(widget, "standard-without-volume")
+    assert finding.values == (("Standard: days", 30),)
+    assert finding.message == (
+        "Air permit has a service standard but no demand or delivered above 0 in its last 24 "
+        "periods, so the standard cannot be measured. Enter demand and delivered for its "
+        "periods, or remove the standard if the widget is not produced."
+    )
+    Widget.objects.filter(pk=widget.pk).update(standard_days=None, standard_share=Decimal("80"))
+    widget.refresh_from_db()
+    [finding] = found(widget, "standard-without-volume")
+    assert finding.values == (("Standard: share (%)", Decimal("80.00")),)
+
+
+def test_a_volume_outside_the_reported_periods_does_not_measure_the_standard(widget):
+    points = _series(widget, {months_before(OCTOBER, 30): {"demand": 50}}, reported={OCTOBER})
+    assert [x.check for x in quality.standard_without_volume(points)] == ["standard-without-volume"]
+
+
+def test_a_widget_not_produced_now_needs_no_volume(widget):
+    Widget.objects.filter(pk=widget.pk).update(status=WidgetStatus.RETIRED)
+    widget.refresh_from_db()
+    assert quality.standard_without_volume(_series(widget, {}, reported={OCTOBER})) == []
+    Widget.objects.filter(pk=widget.pk).update(status=WidgetStatus.SUBMITTED)
+    widget.refresh_from_db()
+    assert len(quality.standard_without_volume(_series(widget, {}, reported={OCTOBER}))) == 1
+
+
+def test_an_unexplained_balance_gap_gives_its_values_and_how_to_fix_it(widget):
+    count(widget, months_before(OCTOBER, 1), demand=10, delivered=10, withdrawn=0, backlog=20)
+    count(widget, OCTOBER, demand=50, delivered=30, withdrawn=2, backlog=35)
+    [finding] = found(widget, "unexplained-balance-gap")
+    assert finding.period == OCTOBER
+    assert finding.values == (
+        ("Previous backlog", 20),
+        ("Demand", 50),
+        ("Delivered", 30),
+        ("Withdrawn", 2),
+        ("Backlog", 35),
+    )
+    assert finding.message == (
+        "The backlog (35) is not last period's backlog + demand - delivered - withdrawn (38), "
+        "and no note says why. Correct the numbers, or write in the balance note why they do "
+        "not balance."
+    )
+
+
+def test_a_balance_gap_before_the_reported_periods_is_not_reported(widget):
+    # The 25th and 26th months back are read (as earlier periods), not reported.
+    count(widget, months_before(OCTOBER, 25), demand=10, delivered=10, withdrawn=0, backlog=20)
+    count(widget, months_before(OCTOBER, 24), demand=50, delivered=30, withdrawn=0, backlog=35)
+    assert found(widget, "unexplained-balance-gap") == []
+    # ... and does not stop a later one from being reported.
+    count(widget, months_before(OCTOBER, 1), demand=10, delivered=10, withdrawn=0, backlog=20)
+    count(widget, OCTOBER, demand=50, delivered=30, withdrawn=0, backlog=35)
+    assert [x.period for x in found(widget, "unexplained-balance-gap")] == [OCTOBER]
+    gaps = WidgetCount.objects.filter(widget=widget, period_start__lt=months_before(OCTOBER, 1))
+    assert len(quality.unexplained_balance_gaps(gaps, set())) == 0
+    reported = {(widget.pk, months_before(OCTOBER, 24))}
+    assert [x.period for x in quality.unexplained_balance_gaps(gaps, reported)] == [
+        months_before(OCTOBER, 24)
+    ]
+
+
+def test_late_counts_name_the_period_and_how_to_enter_it_by_widget_name(
+    widget, agency_a, django_assert_num_queries
+):
+    for name in ("Boat license", "Aardvark permit"):
+        f.WidgetFactory(agency=agency_a, name=name, status=WidgetStatus.APPROVED)
+    late = quality.late_counts(Widget.objects.all(), TODAY)
+    assert [x.widget.name for x in late] == ["Aardvark permit", "Air permit", "Boat license"]
+    with django_assert_num_queries(0):  # each with its agency, read in the same query
+        assert {x.widget.agency.name for x in late} == {agency_a.name}
+    assert late[0].message == (
+        "No count for October 2026, which is past its due date. "
+        "Enter the period's counts in the entry grid or an upload."
+    )
+    assert (late[0].period, late[0].values) == (OCTOBER, ())
+    # The period due is the one due on the day asked about, not today's.
+    [due] = {x.period for x in quality.late_counts(Widget.objects.all(), dt.date(2025, 3, 20))}
+    assert due == dt.date(2025, 2, 1)
+
+
+def test_each_volume_is_judged_against_its_own_earlier_periods(widget):
+    """Demand blank, with too few earlier values, as its all-equal earlier values or
+    close to them: delivered is still judged."""
+    months = [months_before(OCTOBER, n) for n in range(3, -1, -1)]  # July to October
+    for demands in (
+        [100, 110, 120, None],
+        [None, 110, 120, 10**6],
+        [100, 100, 100, 100],
+        [100, 110, 120, 115],
+    ):
+        points = _series(
+            widget,
+            {
+                p: {"demand": d, "delivered": v}
+                for p, d, v in zip(months, demands, [100, 110, 120, 10**6], strict=True)
+            },
+            reported={OCTOBER},
+        )
+        assert [(x.period, x.values[0][0]) for x in quality.far_from_earlier(points)] == [
+            (OCTOBER, "Delivered")
+        ], demands
+
+
+def test_a_standard_deviation_of_1_is_not_all_equal(widget):
+    # Earlier 1, 2, 3: mean 2, standard deviation 1; 10 is 8 away, not reported.
+    months = [months_before(OCTOBER, n) for n in range(3, -1, -1)]
+    points = _series(
+        widget,
+        {p: {"demand": v} for p, v in zip(months, [1, 2, 3, 10], strict=True)},
+        reported={OCTOBER},
+    )
+    assert quality.far_from_earlier(points) == []
+
+
+def test_far_from_earlier_rounds_its_numbers_to_one_decimal(widget):
+    # Earlier 100, 108, 120: mean 109.33, standard deviation 10.07; 400 is 28.87 away.
+    series(widget, [100, 108, 120, 400])
+    [finding] = found(widget, "far-from-earlier")
+    assert finding.values == (
+        ("Demand", 400),
+        ("Mean of 3 earlier periods", 109.3),
+        ("Standard deviation", 10.1),
+        ("Standard deviations from the mean", 28.9),
+    )
+    assert finding.what == (
+        "Demand is 400, 28.9 standard deviations from the mean of the 3 earlier periods (109.3)."
+    )
