@@ -246,6 +246,40 @@ def test_a_field_that_is_not_a_count_is_refused(permit, staff_a):
         save_counts([change], by=staff_a, source=CountSource.FORM)
 
 
+def test_fields_that_are_not_counts_are_named_in_order(permit, staff_a):
+    change = CountChange(permit, dt.date(2026, 1, 1), {"colour": 1, "delivered": 2, "age": 3})
+    with pytest.raises(ValueError, match=r"^Not a count field: age, colour$"):
+        save_counts([change], by=staff_a, source=CountSource.FORM)
+
+
+def test_a_blank_new_row_or_an_unchanged_row_does_not_stop_the_rows_after_it(permit, staff_a):
+    """Rows that save nothing are passed over; every row after them is saved."""
+    jan, feb, mar = (dt.date(2026, m, 1) for m in (1, 2, 3))
+    kept = f.WidgetCountFactory(widget=permit, period_start=feb)
+    saved = save_counts(
+        [
+            CountChange(permit, jan, {"delivered": None}, expected_version=SAW_NONE),
+            CountChange(permit, feb, {"delivered": kept.delivered}, expected_version=kept.version),
+            CountChange(permit, mar, {"delivered": 30}, expected_version=SAW_NONE),
+        ],
+        by=staff_a,
+        source=CountSource.FORM,
+    )
+    assert [c.status for c in saved] == ["unchanged", "unchanged", "new"]
+    assert saved[2].count == WidgetCount.objects.get(widget=permit, period_start=mar)
+    assert saved[2].count.delivered == 30
+    saved = save_counts(
+        [
+            CountChange(permit, feb, {"delivered": kept.delivered}, expected_version=kept.version),
+            CountChange(permit, mar, {"delivered": 31}, expected_version=1),
+        ],
+        by=staff_a,
+        source=CountSource.FORM,
+    )
+    assert [c.status for c in saved] == ["unchanged", "changed"]
+    assert WidgetCount.objects.get(widget=permit, period_start=mar).delivered == 31
+
+
 def test_a_cost_is_saved_in_dollars_and_cents(permit, staff_a):
     change = CountChange(permit, dt.date(2026, 1, 1), {"cost": Decimal("12.50"), "delivered": 1})
     save_counts([change], by=staff_a, source=CountSource.API)
@@ -471,6 +505,20 @@ def test_a_refusal_names_each_row_and_its_broken_rule(permit, staff_a):
         f"{permit.name}, January 2026: Rework (6) cannot be more than delivered (5)."
     )
     assert not WidgetCount.objects.exists()
+
+
+def test_a_refusal_names_the_rows_after_one_with_a_number_that_does_not_apply(agency_a, staff_a):
+    widget = f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED, not_applicable=["cost"])
+    changes = [
+        CountChange(widget, JAN, {"cost": Decimal("1.00")}),
+        CountChange(widget, dt.date(2026, 2, 1), {"delivered": 5, "rework": 6}),
+    ]
+    with pytest.raises(CountRejected) as refused:
+        save_counts(changes, by=staff_a, source=CountSource.FORM)
+    assert [(change, list(errors)) for change, errors in refused.value.errors] == [
+        (changes[0], ["cost"]),
+        (changes[1], ["rework"]),
+    ]
 
 
 def test_a_lost_race_to_create_a_row_is_a_conflict_naming_the_row(permit):
