@@ -3,7 +3,7 @@ not grow with the number of rows."""
 
 import datetime as dt
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -35,21 +35,15 @@ SPARKLINE_REACH = {
 def attach_recent_counts(widgets, today=None):
     """Give each of `widgets` (a page of the list) its last SPARKLINE_PERIODS counts,
     newest first, as `recent_counts`: one query, each widget's rows read by its own
-    range of the (widget, period) index. (A prefetch filters on the widget's
-    frequency through a join, which reads every count of the page's widgets.)"""
+    range of the (widget, period) index (WidgetCount.objects.in_periods_of)."""
     widgets = list(widgets)
-    if not widgets:
-        return widgets
     today = today or timezone.localdate()
-    by_frequency = {}
-    for widget in widgets:
-        by_frequency.setdefault(widget.reporting_frequency, []).append(widget.pk)
-    window = Q()
-    for frequency, ids in by_frequency.items():
-        reach = dt.timedelta(days=SPARKLINE_REACH[frequency])
-        window |= Q(widget_id__in=ids, period_start__gte=today - reach)
+
+    def reach(frequency):
+        return {"period_start__gte": today - dt.timedelta(days=SPARKLINE_REACH[frequency])}
+
     recent = (
-        WidgetCount.objects.filter(window)
+        WidgetCount.objects.in_periods_of(widgets, reach)
         .annotate(
             newest=Window(
                 RowNumber(), partition_by=F("widget_id"), order_by=F("period_start").desc()

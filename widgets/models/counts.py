@@ -140,6 +140,21 @@ class CountUpload(TimeStampedModel):
 
 
 class WidgetCountQuerySet(OfWidgetQuerySet):
+    def in_periods_of(self, widgets, periods):
+        """The counts of `widgets` in `periods(frequency)` (period_start lookups) at
+        each widget's own frequency. The widgets' ids go by frequency, each group with
+        its own range, so that the database reads each widget's range off the
+        (widget, period) index: a condition on the widget's frequency, through a
+        join, reads every count of the widgets (at a state's size, years of daily
+        counts) and drops most."""
+        ids = {}
+        for widget in widgets:
+            ids.setdefault(widget.reporting_frequency, []).append(widget.pk)
+        window = Q(pk__in=[])  # no widgets: no counts (and no query)
+        for frequency, widget_ids in ids.items():
+            window |= Q(widget_id__in=widget_ids, **periods(frequency))
+        return self.filter(window)
+
     def channel_mix(self):
         """Demand by channel in the latest fiscal year with channel counts."""
         from ..channels import channel_mix

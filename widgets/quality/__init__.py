@@ -90,24 +90,18 @@ def _step_back(start, frequency, n):
     return start
 
 
-def _window(series, today, *, read):
-    """Q over counts: each widget's last `read` periods up to the one `today` is in,
-    for the widgets of `series`. Each frequency's widget ids with its own range of
-    periods, so that the database reads each widget's range off the (widget, period)
-    index (a condition on the widget's frequency, through a join, read every count
-    of the widgets: at a state's size, years of daily counts)."""
-    ids = {}
-    for one in series:
-        ids.setdefault(one.widget.reporting_frequency, []).append(one.widget.pk)
-    window = Q(pk__in=[])  # no widgets: no counts
-    for frequency, widget_ids in ids.items():
+def _window(today, *, read):
+    """period_start lookups by frequency (for WidgetCount.objects.in_periods_of): a
+    widget's last `read` periods up to the one `today` is in."""
+
+    def periods(frequency):
         current = period_start(today, frequency)
-        window |= Q(
-            widget_id__in=widget_ids,
-            period_start__gte=_step_back(current, frequency, read - 1),
-            period_start__lte=current,
-        )
-    return window
+        return {
+            "period_start__gte": _step_back(current, frequency, read - 1),
+            "period_start__lte": current,
+        }
+
+    return periods
 
 
 def _reported_from(today, frequency):
@@ -130,8 +124,9 @@ def findings(widgets, *, today=None):
     today = today or timezone.localdate()
     widgets = widgets.order_by()
     by_id = {w.pk: Series(w) for w in widgets.select_related("agency")}
-    window = WidgetCount.objects.filter(
-        _window(by_id.values(), today, read=REPORTED_PERIODS + EARLIER_PERIODS)
+    window = WidgetCount.objects.in_periods_of(
+        [series.widget for series in by_id.values()],
+        _window(today, read=REPORTED_PERIODS + EARLIER_PERIODS),
     )
     reported = set()
     names = measures.typed_names()
@@ -188,9 +183,10 @@ def errors(widgets, *, today=None):
     above = Q()
     for share, whole in share_fields():
         above |= Q(**{f"{share.name}__gt": F(whole.name)})
-    checked = [Series(w) for w in widgets.order_by().only("pk", "reporting_frequency")]
+    checked = widgets.order_by().only("pk", "reporting_frequency")
     rows = (
-        WidgetCount.objects.filter(_window(checked, today, read=REPORTED_PERIODS), above)
+        WidgetCount.objects.in_periods_of(checked, _window(today, read=REPORTED_PERIODS))
+        .filter(above)
         .select_related("widget__agency")
         .order_by()
     )
