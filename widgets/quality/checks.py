@@ -328,16 +328,10 @@ def unexplained_balance_gaps(counts, reported):
     for count in unexplained_gaps(counts):
         if (count.widget_id, count.period_start) not in reported:
             continue
-        # Withdrawn is blank here only where it does not apply: none can be withdrawn.
-        withdrawn = count.withdrawn
-        if withdrawn is None:
-            withdrawn = measures.NOT_APPLICABLE
-        expected = (
-            count.previous_backlog
-            + count.demand
-            - count.delivered
-            - (0 if withdrawn is measures.NOT_APPLICABLE else withdrawn)
-        )
+        # Blank here only where it does not apply; the gap's Balance (set by
+        # widgets.attention.balance_gaps) counts it as 0, as the balance check does.
+        withdrawn = measures.NOT_APPLICABLE if count.withdrawn is None else count.withdrawn
+        expected = count.balance.expected
         found.append(
             Finding(
                 WARNING,
