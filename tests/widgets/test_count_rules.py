@@ -164,10 +164,9 @@ def test_the_same_numbers_and_note_save_nothing(permit, staff_a):
     assert count.version == 1
 
 
-@pytest.mark.parametrize(("stored", "sent"), [("As noted.", ""), ("", None)])
-def test_the_same_numbers_and_no_new_note_save_nothing(permit, staff_a, stored, sent):
-    """A note of "" says nothing of the stored reason; None clears it, and clearing
-    a reason that is already empty changes nothing."""
+def _save_note(permit, user, *, stored, sent):
+    """A stored count with the note `stored`, written again with its own numbers and
+    the note `sent`: (what the write says, the count as stored after it)."""
     count = f.WidgetCountFactory(
         widget=permit, period_start=dt.date(2026, 1, 1), balance_note=stored
     )
@@ -178,26 +177,23 @@ def test_the_same_numbers_and_no_new_note_save_nothing(permit, staff_a, stored, 
         expected_version=count.version,
         balance_note=sent,
     )
-    [saved] = save_counts([change], by=staff_a, source=CountSource.FORM)
-    assert saved.status == "unchanged"
+    [saved] = save_counts([change], by=user, source=CountSource.FORM)
     count.refresh_from_db()
+    return saved, count
+
+
+@pytest.mark.parametrize(("stored", "sent"), [("As noted.", ""), ("", None)])
+def test_the_same_numbers_and_no_new_note_save_nothing(permit, staff_a, stored, sent):
+    """A note of "" says nothing of the stored reason; None clears it, and clearing
+    a reason that is already empty changes nothing."""
+    saved, count = _save_note(permit, staff_a, stored=stored, sent=sent)
+    assert saved.status == "unchanged"
     assert (count.version, count.balance_note) == (1, stored)
 
 
 def test_a_cleared_note_is_stored_empty(permit, staff_a):
-    count = f.WidgetCountFactory(
-        widget=permit, period_start=dt.date(2026, 1, 1), balance_note="As noted."
-    )
-    change = CountChange(
-        permit,
-        count.period_start,
-        {"delivered": count.delivered},
-        expected_version=count.version,
-        balance_note=None,
-    )
-    [saved] = save_counts([change], by=staff_a, source=CountSource.FORM)
+    saved, count = _save_note(permit, staff_a, stored="As noted.", sent=None)
     assert saved.status == "changed"
-    count.refresh_from_db()
     assert (count.version, count.balance_note) == (2, "")
 
 
