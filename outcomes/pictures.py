@@ -48,11 +48,15 @@ class Picture:
         return flow_chart(self._widget, self._rows)
 
     @cached_property
+    def _most(self):
+        """measure_chart's arguments for the measure that matters most: read once,
+        for the marks (every widget) and for the drawing (the cards shown)."""
+        return _most(self._widget, self._rows)
+
+    @cached_property
     def measured(self):
         """The measure that matters most, drawn (widgets.pictures.Measured), or None."""
-        return measure_chart(
-            self._widget, **_most(self._widget, self._rows), analysis=self.analysis
-        )
+        return measure_chart(self._widget, **self._most, analysis=self.analysis)
 
     @property
     def measure(self):
@@ -62,7 +66,7 @@ class Picture:
     def analysis(self):
         """The marks of the measure that matters most (spc.Analysis), or None: what
         its chart draws, judged without drawing it (the order needs every widget's)."""
-        most = _most(self._widget, self._rows)
+        most = self._most
         return analyse_points(
             most["points"], direction=most["direction"], target=most.get("target")
         )
