@@ -8,7 +8,8 @@ Signed in as the benchmark's user (the manager of the publishing agency with the
 most widgets), production settings, the test client: what one gunicorn worker
 does for the page, without the network. Prints the median, the SQL time and the
 query count; with --profile, the profile of five requests
-(cProfile, the 40 costliest calls by cumulative time). With --cold the page
+(cProfile, the 40 costliest calls by cumulative time; PROFILE_LINES=N for N,
+PROFILE_SORT=tottime to order them by their own time). With --cold the page
 cache is emptied before every request (outside the time), as after a write: the
 build, not the cache (the list, the dashboard and the scorecard are otherwise
 served from it after the first request). Needs the database
@@ -93,5 +94,7 @@ if options.profile:
         for _ in range(5):
             empty_cache()
             client.get(options.path)
-    stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+    stats = (
+        pstats.Stats(profiler).strip_dirs().sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+    )
     stats.print_stats(int(os.environ.get("PROFILE_LINES", "40")))

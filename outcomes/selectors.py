@@ -12,18 +12,30 @@ from .status import Status, status_of_outcome, trajectory_value, trend
 CHART_POINTS = 36
 
 
+def _newest_first(until):
+    measurements = Measurement.objects.filter(outcome=OuterRef("pk"))
+    if until is not None:
+        measurements = measurements.filter(date__lte=until)
+    return measurements.order_by("-date")
+
+
+def with_newest(outcomes, *, until=None):
+    """Annotate latest_date and latest_value: what an outcome's status is judged on
+    (status.status_of_outcome), and nothing more (the scorecard's tally)."""
+    newest = _newest_first(until)
+    return outcomes.annotate(
+        latest_date=Subquery(newest.values("date")[:1]),
+        latest_value=Subquery(newest.values("value")[:1]),
+    )
+
+
 def with_latest(outcomes, *, until=None):
     """Annotate latest_date, latest_value, previous_value and has_open_countermeasure.
 
     `until` (a date) ignores later measurements: the review looks at its month.
     """
-    measurements = Measurement.objects.filter(outcome=OuterRef("pk"))
-    if until is not None:
-        measurements = measurements.filter(date__lte=until)
-    newest = measurements.order_by("-date")
-    return outcomes.annotate(
-        latest_date=Subquery(newest.values("date")[:1]),
-        latest_value=Subquery(newest.values("value")[:1]),
+    newest = _newest_first(until)
+    return with_newest(outcomes, until=until).annotate(
         previous_value=Subquery(newest.values("value")[1:2]),
         has_open_countermeasure=Exists(
             Countermeasure.objects.open().filter(outcome=OuterRef("pk"))

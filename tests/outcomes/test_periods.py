@@ -256,3 +256,40 @@ def test_same_months_last_year_are_summed_though_they_lie_in_the_previous_fiscal
     last_year = add_months(start, -12)
     assert widget.flows["last_year"].delivered == total(last_year, D(2025, 12, 1))
     assert widget.flows["previous"].delivered == total(last_year, start)
+
+
+@pytest.mark.parametrize(
+    "today, newest",
+    [
+        (D(2026, 12, 2), D(2026, 11, 1)),  # whole Q1 (Jul-Sep), then October and November
+        (D(2026, 10, 2), D(2026, 9, 1)),  # whole Q1 only
+        (D(2026, 8, 2), D(2026, 7, 1)),  # no whole quarter yet: July alone
+    ],
+)
+def test_delivered_this_fiscal_year_adds_whole_quarters_and_the_months_after_them(
+    client, on_day, agency_a, agency_b, staff_a, settings, today, newest
+):
+    """The scorecard sums a fiscal quarter's roll-up for each whole quarter and month
+    roll-ups after it: the same total as the months', nothing before the fiscal year
+    or after the month shown, and blank only when no part has a delivered figure."""
+    settings.FISCAL_YEAR_START_MONTH = 7
+    on_day(today)
+    widget = monthly_counts(agency_a, until=newest)
+    f.WidgetCountFactory(widget=widget, period_start=add_months(newest, 1), delivered=999)
+    # Agency B counted only in the month shown (no delivered in any whole quarter), or
+    # not at all this fiscal year when that month is July.
+    counted_b = f.WidgetFactory(agency=agency_b, status=WidgetStatus.APPROVED)
+    f.WidgetCountFactory(widget=counted_b, period_start=D(2026, 6, 1), delivered=500)
+    if newest.month != 7:
+        f.WidgetCountFactory(widget=counted_b, period_start=newest, delivered=700)
+    client.force_login(staff_a)
+    response = client.get(reverse("outcomes:scorecard"))
+    assert response.context["fy_start"] == D(2026, 7, 1)
+    rows = {a.pk: a for a in response.context["agencies"]}
+    assert rows[agency_a.pk].delivered_fy == total(D(2026, 7, 1), add_months(newest, 1))
+    if newest.month == 9:  # September is in the whole quarter: B's count is one of it
+        assert rows[agency_b.pk].delivered_fy == 700
+    elif newest.month == 11:
+        assert rows[agency_b.pk].delivered_fy == 700  # months only; the quarter has none
+    else:
+        assert rows[agency_b.pk].delivered_fy is None  # unknown, not 0
