@@ -81,6 +81,10 @@ QUICK_SELECT_CASES = [
     ),
     ([("<x>", 'Tom & "Jerry" <b>'), ("y", "Y's")], "<x>", {"data-x": '"quoted" & <tag>'}),
     ([], "", {}),
+    ([(None, "None"), ("", "Blank"), ("1", "One")], "", {}),  # None is "", and selected
+    ([("a", "First"), ("a", "Again"), ("b", "B")], "a", {}),  # only the first is selected
+    ([("Group <1>", [(1, "One & only")]), (2, 3)], "1", {"multiple": False}),
+    ([(True, "Yes"), (False, "No")], False, {}),
 ]
 
 
