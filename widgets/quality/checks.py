@@ -238,21 +238,25 @@ def repeated_volumes(series):
     (a missing period or a blank value ends a run). One finding per run, at its latest
     period among those the findings are about."""
     found = []
+    if not series.points:
+        return found
+    # Every period from the first stored to the one after the last (which ends a run),
+    # walked once for all the volumes.
     frequency = series.widget.reporting_frequency
+    periods = sorted(series.points)
+    timeline, period, stop = [], periods[0], next_period_start(periods[-1], frequency)
+    while period <= stop:
+        timeline.append(period)
+        period = next_period_start(period, frequency)
     for spec in volume_fields():
         run = []
-        periods = sorted(series.points)
-        if not periods:
-            continue
-        period, last = periods[0], periods[-1]
-        while period <= next_period_start(last, frequency):
+        for period in timeline:
             value = series.value(period, spec.name)
             if run and value == series.value(run[-1], spec.name):
                 run.append(period)
             else:
                 found.extend(_run_finding(series, spec, run))
                 run = [period] if value else []
-            period = next_period_start(period, frequency)
         found.extend(_run_finding(series, spec, run))
     return found
 
