@@ -143,7 +143,7 @@ def test_sparkline_skips_unknown_periods(client, staff_a, agency_a):
         )
     client.force_login(staff_a)
     body = client.get(URL).content.decode()
-    assert 'aria-label="Delivered: Jan 2026: 10, Mar 2026: 30"' in body
+    assert 'aria-label="Delivered: January 2026: 10, March 2026: 30"' in body
 
 
 def test_each_sparkline_shows_its_own_widgets_last_12_periods_at_its_frequency(
@@ -184,10 +184,15 @@ def test_each_sparkline_shows_its_own_widgets_last_12_periods_at_its_frequency(
     assert [c.period_start for c in lines["Daily permit"]] == days[:12]
     assert [c.period_start for c in lines["Monthly permit"]] == months[:12]
     body = response.content.decode()
+    # Each point is named as its period: a day, or a month.
     assert (
-        f"{days[11]:%b %Y}: 11, " in body
-        and "Delivered: "
-        + ", ".join(f"{m:%b %Y}: {100 + n:,}" for n, m in reversed(list(enumerate(months[:12]))))
+        "Delivered: "
+        + ", ".join(f"{d:%-d %b %Y}: {n}" for n, d in reversed(list(enumerate(days[:12]))))
+        in body
+    )
+    assert (
+        "Delivered: "
+        + ", ".join(f"{m:%B %Y}: {100 + n:,}" for n, m in reversed(list(enumerate(months[:12]))))
         in body
     )
 

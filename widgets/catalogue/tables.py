@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from ..models import Widget
+from ..periods import describe_period
 from .selectors import sparkline_points
 
 
@@ -56,7 +57,12 @@ class WidgetTable(tables.Table):
         points, values = sparkline_points(getattr(record, "recent_counts", []))
         if not points:
             return "Not enough counts yet"
-        label = ", ".join(f"{start:%b %Y}: {value:,}" for start, value in values)
+        # Each point named as its period is everywhere (a day, a week, a month...):
+        # a daily widget's twelve points are twelve days, not "Nov 2026" twelve times.
+        label = ", ".join(
+            f"{describe_period(start, record.reporting_frequency)}: {value:,}"
+            for start, value in values
+        )
         return format_html(
             '<svg class="sparkline" viewBox="0 0 120 24" width="120" height="24" role="img" '
             'aria-label="Delivered: {}"><polyline points="{}" fill="none" stroke="currentColor" '
