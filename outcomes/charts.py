@@ -16,7 +16,7 @@ measure with no better direction (widgets.spc judgements).
 """
 
 from agencies.charts import LIMIT, TARGET, Chart, Table, signal_scales, spec, time_axis
-from agencies.templatetags.numbers import number
+from agencies.templatetags.numbers import active_formats, number
 
 MEASUREMENT = "#3d4551"
 
@@ -41,8 +41,8 @@ def _number(value):
     return None if value is None else float(round(value, 4))
 
 
-def _shown(value):
-    return "—" if value is None else number(value)
+def _shown(value, formats=None):
+    return "—" if value is None else number(value, formats=formats)
 
 
 def chart_values(run):
@@ -158,17 +158,18 @@ def outcome_chart(outcome, run, *, id="outcome-chart", height=260):
     """The outcome's process behaviour chart with its words and table
     (agencies.charts.Chart), from selectors.run_chart."""
     rows = []
+    language = active_formats()  # once for the table's numbers
     for r in run["rows"]:
         limits, signal = r["limits"], r["signal"]
         when = f"{r['measurement'].date:%-d %b %Y}"
         rows.append(
             [
                 f"{when} (step change)" if r["step"] else when,
-                _shown(r["measurement"].value),
-                _shown(r["trajectory"]),
+                _shown(r["measurement"].value, language),
+                _shown(r["trajectory"], language),
                 str(r["status"].label),
                 (
-                    f"{_shown(limits.lower)} to {_shown(limits.upper)}"
+                    f"{_shown(limits.lower, language)} to {_shown(limits.upper, language)}"
                     + (" (trial)" if limits.trial else "")
                 )
                 if limits

@@ -104,20 +104,21 @@ def measure_points(rows, measure, frequency):
 _UNITS = {measures.PERCENT: " (%)", measures.DOLLARS: " ($)"}
 
 
-def count_text(value):
-    return numbers.whole(value)
+def count_text(value, formats=None):
+    return numbers.whole(value, formats=formats)
 
 
-def value_text(value, fmt):
+def value_text(value, fmt, formats=None):
     """A measure's value as every page shows it (agencies/templatetags/numbers.py);
-    percentages here are out of 100."""
+    percentages here are out of 100. `formats`: numbers.active_formats(), when a
+    loop takes it once for its rows."""
     if fmt == measures.PERCENT:
-        return numbers.percent(value, 100)
+        return numbers.percent(value, 100, formats=formats)
     if fmt == measures.DOLLARS:
-        return numbers.money(value, "cents")
+        return numbers.money(value, "cents", formats=formats)
     if fmt == measures.DAYS:
-        return numbers.days(value)
-    return numbers.whole(value)
+        return numbers.days(value, formats=formats)
+    return numbers.whole(value, formats=formats)
 
 
 def _x():
@@ -132,7 +133,8 @@ def flow_chart(widget, rows):
     labels = [describe_period(r["period_start"], frequency) for r in rows]
     names = list(FLOWS)
     last = rows[-1]
-    parts = ", ".join(f"{f.lower()} {count_text(last[f.lower()])}" for f in FLOWS)
+    language = numbers.active_formats()
+    parts = ", ".join(f"{f.lower()} {count_text(last[f.lower()], language)}" for f in FLOWS)
     return Chart(
         id=f"flow-{widget.pk}",
         context=widget.name,
@@ -170,7 +172,7 @@ def flow_chart(widget, rows):
             caption=f"{widget.name}: counts by period",
             columns=["Period", *FLOWS],
             rows=[
-                [label, *(count_text(r[f.lower()]) for f in FLOWS)]
+                [label, *(count_text(r[f.lower()], language) for f in FLOWS)]
                 for r, label in zip(rows, labels, strict=True)
             ],
         ),
@@ -202,6 +204,7 @@ def measure_chart(
     if analysis is None:
         analysis = analyse_points(points, direction=direction, target=target)
     data, table = [], []
+    language = numbers.active_formats()
     for index, (day, value) in enumerate(points):
         period = analysis.period_of(index)
         limits, signal = period.limits, analysis.point_signals[index]
@@ -220,8 +223,9 @@ def measure_chart(
         table.append(
             [
                 describe_period(day, widget.reporting_frequency),
-                value_text(value, fmt),
-                f"{value_text(limits.lower, fmt)} to {value_text(limits.upper, fmt)}"
+                value_text(value, fmt, language),
+                f"{value_text(limits.lower, fmt, language)} to "
+                f"{value_text(limits.upper, fmt, language)}"
                 if limits
                 else "—",
                 f"{signal.judgement.capitalize()}: {signal.describe}" if signal else "No",

@@ -248,3 +248,45 @@ def test_numbers_are_grouped_exactly_as_djangos_numberformat_groups_them(value, 
 def test_grouped_examples(value, places, en, es):
     """Spanish groups with a no-break space and marks decimals with a comma."""
     assert (_ours(value, places, "en"), _ours(value, places, "es")) == (en, es)
+
+
+# --- Formats: one language's formats, taken once by a loop ---------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(
+    ("name", "value", "args"),
+    [
+        ("whole", 2109757, ()),
+        ("whole", D("1234.5"), ()),
+        ("number", D("1234.567"), ()),
+        ("number", D("0.25"), (1,)),
+        ("money", D("99600"), ()),
+        ("money", D("5762.5"), ("cents",)),
+        ("percent", D("0.9345"), ()),
+        ("percent", 95, (100,)),
+        ("days", 1, ()),
+        ("days", D("1.5"), ()),
+        ("days", 12, ()),
+        ("days", None, ()),
+    ],
+)
+def test_a_loops_formats_write_what_each_number_alone_writes(language, name, value, args):
+    """`formats=active_formats()` (what the dashboard's tables pass for each cell) gives
+    the same text as the filter asking for the active language itself."""
+    formatter = getattr(n, name)
+    with translation.override(language):
+        alone = formatter(value, *args)
+        assert formatter(value, *args, formats=n.active_formats()) == alone
+
+
+def test_active_formats_are_the_active_languages():
+    with translation.override("es"):
+        spanish = n.active_formats()
+    with translation.override("en"):
+        english = n.active_formats()
+    assert (english.decimal, english.thousands) == (".", ",")
+    assert spanish.decimal == "," and spanish is not english
+    with translation.override("es"):
+        assert n.active_formats() is spanish  # read once per language
+        assert n.days(2) == spanish.days_words(2) % {"days": "2"}

@@ -27,26 +27,27 @@ UNKNOWN = numbers.UNKNOWN
 NOT_APPLICABLE = numbers.NOT_APPLICABLE
 
 
-def formatted(name, value):
+def formatted(name, value, formats=None):
     """The value of a count field or measure as text, by its declared format."""
     shown = measures.format_of(name)
     if shown == measures.PERCENT:
-        return numbers.percent(value)
+        return numbers.percent(value, formats=formats)
     if shown == measures.DOLLARS:
         # A measure in dollars is a unit cost (a ratio): always to the cent.
-        return numbers.money(value, "cents" if measures.is_measure(name) else None)
+        cents = "cents" if measures.is_measure(name) else None
+        return numbers.money(value, cents, formats=formats)
     if shown == measures.DAYS:
-        return numbers.days(value)
-    return numbers.whole(value)
+        return numbers.days(value, formats=formats)
+    return numbers.whole(value, formats=formats)
 
 
 @register.simple_tag(takes_context=True)
-def measure_value(context, value, name):
+def measure_value(context, value, name, formats=None):
     if value is None:
         return UNKNOWN
     if measures.is_not_applicable(value):
         return NOT_APPLICABLE
-    return render_value_in_context(formatted(name, value), context)
+    return render_value_in_context(formatted(name, value, formats), context)
 
 
 @register.simple_tag(takes_context=True)
@@ -57,14 +58,15 @@ def flow_rows(context, widget, rows, window_names):
     written here in one call: an agency's dashboard shows some seventy of these
     tables (about 1,700 cells)."""
     parts = []
+    language = numbers.active_formats()  # once for the table's cells
     for key, label in rows:
         cells = "".join(
-            f"<td>{measure_value(context, _of(widget.flows, name, key), key)}</td>"
+            f"<td>{measure_value(context, _of(widget.flows, name, key), key, language)}</td>"
             for name in window_names
         )
         parts.append(f'<tr><th scope="row">{conditional_escape(label)}</th>{cells}</tr>')
     # customers/csat.html ends with a newline, so each of its cells did too.
-    csat = "".join(f"<td>{_csat(_of(widget.csat, name))}\n</td>" for name in window_names)
+    csat = "".join(f"<td>{_csat(_of(widget.csat, name), language)}\n</td>" for name in window_names)
     parts.append(f'\n      <tr><th scope="row">Satisfaction (CSAT)</th>{csat}</tr>')
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
 
@@ -74,15 +76,16 @@ def _of(by_window, name, key=None):
     return value if key is None else numbers.field(value, key)
 
 
-def _csat(csat):
+def _csat(csat, formats=None):
     """As customers/csat.html: percent, the responses it rests on, "Low sample"."""
     if not csat or not csat.responses:
         return "No responses"
     responses = csat.responses
     low = ' <span class="usa-tag bg-gold text-ink">Low sample</span>' if csat.low_sample else ""
+    satisfied = numbers.whole(csat.satisfied, formats=formats)
     return (
-        f"{conditional_escape(numbers.percent(csat.share))} satisfied "
-        f'<span class="text-base-dark">({conditional_escape(numbers.whole(csat.satisfied))} of '
-        f"{conditional_escape(numbers.whole(responses))} response"
+        f"{conditional_escape(numbers.percent(csat.share, formats=formats))} satisfied "
+        f'<span class="text-base-dark">({conditional_escape(satisfied)} of '
+        f"{conditional_escape(numbers.whole(responses, formats=formats))} response"
         f"{'' if responses == 1 else 's'})</span>{low}"
     )
