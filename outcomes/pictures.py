@@ -31,6 +31,7 @@ ON_TIME = next(m for m in measures.MEASURES if m.name == "on_time_share")
 
 # What needs attention first: off track, then a concerning signal, then at risk.
 _RANK_OFF_TRACK, _RANK_CONCERNING, _RANK_AT_RISK, _RANK_OTHER, _RANK_NO_DATA = range(5)
+_UNREAD = object()  # an outcome read without its marks
 
 
 class Picture:
@@ -125,20 +126,36 @@ def outcome_pictures(outcomes, *, until=None):
     """Each outcome (from dashboard.dashboard_outcomes, with .status and .chart) with
     `.picture`: its process behaviour chart with the target trajectory
     (outcomes.charts), sorted as the widgets are: off track, a concerning signal, at
-    risk, the rest, no measurement. Two queries for any number of outcomes."""
+    risk, the rest, no measurement. Two queries for any number of outcomes, none when
+    they were read with their marks (selectors.with_marks) up to the same day."""
     ids = [o.pk for o in outcomes]
-    measurements, steps = {}, {}
-    found = Measurement.objects.filter(outcome__in=ids).order_by("date")
-    changes = StepChange.objects.filter(outcome__in=ids)
-    if until is not None:
-        found, changes = found.filter(date__lte=until), changes.filter(starts_on__lte=until)
-    for m in found:
-        measurements.setdefault(m.outcome_id, []).append(m)
-    for step in changes:
-        steps.setdefault(step.outcome_id, []).append(step)
+    measurements, steps, analyses = {}, {}, {}
+    if all(getattr(o, "marks_until", _UNREAD) == until for o in outcomes):
+        # Read with their marks up to the same day (selectors.with_marks, as the
+        # dashboard reads them): drawn from what the marks were made from.
+        for o in outcomes:
+            measurements[o.pk], steps[o.pk], analyses[o.pk] = (
+                o.marked_points,
+                o.marked_steps,
+                o.chart,
+            )
+    else:
+        found = Measurement.objects.filter(outcome__in=ids).order_by("date")
+        changes = StepChange.objects.filter(outcome__in=ids)
+        if until is not None:
+            found, changes = found.filter(date__lte=until), changes.filter(starts_on__lte=until)
+        for m in found.only("outcome_id", "date", "value"):
+            measurements.setdefault(m.outcome_id, []).append(m)
+        for step in changes:
+            steps.setdefault(step.outcome_id, []).append(step)
     ranked = []
     for position, outcome in enumerate(outcomes):
-        run = run_chart(outcome, measurements.get(outcome.pk, []), steps=steps.get(outcome.pk, []))
+        run = run_chart(
+            outcome,
+            measurements.get(outcome.pk, []),
+            steps=steps.get(outcome.pk, []),
+            analysis=analyses.get(outcome.pk),
+        )
         outcome.picture = (
             outcome_chart(outcome, run, id=f"outcome-{outcome.pk}", height=160)
             if run["rows"]

@@ -2,6 +2,8 @@
 and the run chart of one outcome. Query counts do not grow with the rows: the
 latest measurement is a subquery, the status is arithmetic on it."""
 
+from typing import NamedTuple
+
 from django.db.models import Exists, OuterRef, Subquery
 
 from widgets import spc
@@ -81,8 +83,19 @@ def analyse_outcome(outcome, dates, values, steps=()):
     )
 
 
+class Point(NamedTuple):
+    """A measurement as the charts read it."""
+
+    date: object
+    value: object
+
+
 def with_marks(outcomes, *, until=None):
-    """Give each outcome (a list) .chart, its spc.Analysis: two queries for any number."""
+    """Give each outcome (a list) .chart, its spc.Analysis: two queries for any number.
+
+    Each also keeps what the analysis was made from (.marked_points, .marked_steps and
+    .marks_until), so that its picture (outcomes.pictures.outcome_pictures) is drawn
+    from them without reading or analysing the measurements again."""
     ids = [o.pk for o in outcomes]
     measurements = Measurement.objects.filter(outcome__in=ids).order_by("date")
     steps = StepChange.objects.filter(outcome__in=ids)
@@ -91,31 +104,38 @@ def with_marks(outcomes, *, until=None):
         steps = steps.filter(starts_on__lte=until)
     series, step_changes = {}, {}
     for outcome_id, date, value in measurements.values_list("outcome_id", "date", "value"):
-        dates, values = series.setdefault(outcome_id, ([], []))
-        dates.append(date)
-        values.append(value)
+        series.setdefault(outcome_id, []).append(Point(date, value))
     for step in steps.only("outcome_id", "starts_on", "reason"):
         step_changes.setdefault(step.outcome_id, []).append(step)
     for outcome in outcomes:
-        dates, values = series.get(outcome.pk, ([], []))
-        outcome.chart = analyse_outcome(outcome, dates, values, step_changes.get(outcome.pk, []))
+        outcome.marked_points = series.get(outcome.pk, [])
+        outcome.marked_steps = step_changes.get(outcome.pk, [])
+        outcome.marks_until = until
+        outcome.chart = analyse_outcome(
+            outcome,
+            [p.date for p in outcome.marked_points],
+            [p.value for p in outcome.marked_points],
+            outcome.marked_steps,
+        )
     return outcomes
 
 
-def run_chart(outcome, measurements, *, steps=()):
+def run_chart(outcome, measurements, *, steps=(), analysis=None):
     """Everything the run chart and its table need, for measurements oldest first.
 
     Limits and signals are judged on the whole series (the baseline is its first
-    points); the chart and the table show the last CHART_POINTS. Returns a dict
+    points; `analysis`: analyse_outcome of the same measurements and steps, when the
+    caller has it); the chart and the table show the last CHART_POINTS. Returns a dict
     with `rows` (one per point shown: the chart's data and its table), `analysis`
     (spc.Analysis: periods, signals, marks), `signals` (those with a point on the
     chart, listed in words beside it) and `periods`; `outcomes.charts.outcome_chart`
     draws it.
     """
     measurements = list(measurements)
-    analysis = analyse_outcome(
-        outcome, [m.date for m in measurements], [m.value for m in measurements], steps
-    )
+    if analysis is None:
+        analysis = analyse_outcome(
+            outcome, [m.date for m in measurements], [m.value for m in measurements], steps
+        )
     first = max(0, len(measurements) - CHART_POINTS)
     shown = range(first, len(measurements))
     period_starts = {p.start: p for p in analysis.periods}
