@@ -550,3 +550,56 @@ def test_far_from_earlier_rounds_its_numbers_to_one_decimal(widget):
     assert finding.what == (
         "Demand is 400, 28.9 standard deviations from the mean of the 3 earlier periods (109.3)."
     )
+
+
+# --- far from earlier periods, against its definition ------------------------------------
+
+from fractions import Fraction  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from widgets.quality.checks import volume_fields  # noqa: E402
+
+_VOLUME = st.one_of(st.none(), st.integers(0, 3), st.integers(0, 300), st.integers(0, 10**6))
+_POINT = st.one_of(st.none(), st.fixed_dictionaries({"demand": _VOLUME, "delivered": _VOLUME}))
+
+
+def _far_by_definition(series):
+    """(period, label) of every reported volume more than 20 sample standard deviations
+    from the mean of its known values in the 12 calendar periods before it (3 at
+    least), in exact fractions; all equal: any other value."""
+    far = set()
+    for period in series.reported:
+        point = series.points.get(period)
+        for spec in volume_fields():
+            value = (point or {}).get(spec.name)
+            if value is None:
+                continue
+            earlier, before = [], period
+            for _ in range(12):
+                before = previous_period_start(before, "month")
+                known = (series.points.get(before) or {}).get(spec.name)
+                if known is not None:
+                    earlier.append(known)
+            if len(earlier) < 3:
+                continue
+            mean = Fraction(sum(earlier), len(earlier))
+            variance = sum((x - mean) ** 2 for x in earlier) / (len(earlier) - 1)
+            if (variance == 0 and value != mean) or (value - mean) ** 2 > 400 * variance:
+                far.add((period, spec.label))
+    return far
+
+
+@settings(max_examples=300, deadline=None)
+@given(points=st.lists(_POINT, min_size=1, max_size=40), reported=st.integers(1, 24))
+def test_far_from_earlier_finds_what_its_definition_finds(points, reported):
+    """The running sums (checks._Run) find exactly the values the definition finds,
+    whatever the gaps, blanks and outliers of the widget's months."""
+    widget = Widget(name="Permit", reporting_frequency="month")
+    months = [months_before(OCTOBER, n) for n in range(len(points))][::-1]
+    series = quality.Series(widget)
+    series.points = {m: p for m, p in zip(months, points, strict=True) if p is not None}
+    series.reported = set(months[-reported:])
+    found = {(x.period, x.values[0][0]) for x in quality.far_from_earlier(series)}
+    assert found == _far_by_definition(series)

@@ -143,94 +143,141 @@ def far_from_earlier(series):
 
     The test is exact, in whole numbers, with no square root: for n earlier values
     with sum S and sum of squares Q, a value x is more than FAR_SD sample standard
-    deviations from their mean when (n·x - S)²·(n - 1) > FAR_SD²·n·(n·Q - S²). The
-    mean and standard deviation are worked out only for a finding's words (most
-    periods have none): at a state's size the check judges tens of thousands of
-    values per page or file."""
+    deviations from their mean when (n·x - S)²·(n - 1) > FAR_SD²·n·(n·Q - S²). n, S
+    and Q come from running sums along the widget's periods (_Run.sums), not from
+    adding up twelve values again for every period; the mean and standard deviation
+    are worked out only for a finding's words (most periods have none): at a state's
+    size the check judges tens of thousands of values per page or file."""
     found = []
     points = series.points
-    before_of = _earlier_periods(series)
+    run = _Run(series)
     for period in sorted(series.reported, reverse=True):
         point = points.get(period)
         if not point:
             continue
-        before = [points.get(p) for p in before_of(period)]  # the same for every volume
         for spec in volume_fields():
             value = point.get(spec.name)
             if value is None:
                 continue
-            earlier = [v for v in (p.get(spec.name) for p in before if p) if v is not None]
-            n = len(earlier)
+            n, total, squares = run.sums(period, spec.name)
             if n < MIN_EARLIER:
                 continue
-            total = sum(earlier)
-            spread = n * sum(v * v for v in earlier) - total * total  # n(n-1) x variance
+            spread = n * squares - total * total  # n(n-1) x variance
             gap = n * value - total  # n x (value - mean)
             if spread == 0:
                 if gap == 0:
                     continue
-                mean = statistics.fmean(earlier)
-                what = (
-                    f"{spec.label} is {_number(value)}; in each of the {n} earlier "
-                    f"periods it was {_number(mean)}."
-                )
-                values = ((spec.label, value), (f"Earlier periods ({n})", mean))
-            else:
-                if gap * gap * (n - 1) <= FAR_SD * FAR_SD * n * spread:
-                    continue
-                mean = statistics.fmean(earlier)
-                sd = statistics.stdev(earlier)
-                distance = abs(value - mean) / sd
-                what = (
-                    f"{spec.label} is {_number(value)}, {_number(distance)} standard deviations "
-                    f"from the mean of the {n} earlier periods ({_number(mean)})."
-                )
-                values = (
-                    (spec.label, value),
-                    (f"Mean of {n} earlier periods", round(mean, 1)),
-                    ("Standard deviation", round(sd, 1)),
-                    ("Standard deviations from the mean", round(distance, 1)),
-                )
-            found.append(
-                Finding(
-                    SUGGESTION,
-                    "far-from-earlier",
-                    series.widget,
-                    period,
-                    what,
-                    f"Check {spec.label.lower()} for this period: a typing slip (a digit too "
-                    "many, or a total for several periods) or a real change worth a note.",
-                    values,
-                    series.count_ids.get(period),
-                )
-            )
+            elif gap * gap * (n - 1) <= FAR_SD * FAR_SD * n * spread:
+                continue
+            found.append(_far_finding(series, spec, period, value, run.earlier(period, spec.name)))
     return found
 
 
-def _earlier_periods(series):
-    """A function: period -> the EARLIER_PERIODS periods before it, newest first, read
-    off one run of the widget's periods from the earliest needed to the last reported
-    (stepping back from each reported period in turn costs as many steps again per
-    period). A period off the widget's calendar is not on the run: it steps back on
-    its own."""
-    reported = sorted(series.reported)
-    if not reported:
-        return lambda period: []
-    frequency = series.widget.reporting_frequency
-    period = period_start(reported[0], frequency)
-    timeline = list(reversed(series.earlier(period, EARLIER_PERIODS)))
-    while period <= reported[-1]:
-        timeline.append(period)
-        period = next_period_start(period, frequency)
-    index = {p: i for i, p in enumerate(timeline)}
+def _far_finding(series, spec, period, value, earlier):
+    """The far-from-earlier finding of `value`, worded from its `earlier` values."""
+    n = len(earlier)
+    mean = statistics.fmean(earlier)
+    if len(set(earlier)) == 1:
+        what = (
+            f"{spec.label} is {_number(value)}; in each of the {n} earlier "
+            f"periods it was {_number(mean)}."
+        )
+        values = ((spec.label, value), (f"Earlier periods ({n})", mean))
+    else:
+        sd = statistics.stdev(earlier)
+        distance = abs(value - mean) / sd
+        what = (
+            f"{spec.label} is {_number(value)}, {_number(distance)} standard deviations "
+            f"from the mean of the {n} earlier periods ({_number(mean)})."
+        )
+        values = (
+            (spec.label, value),
+            (f"Mean of {n} earlier periods", round(mean, 1)),
+            ("Standard deviation", round(sd, 1)),
+            ("Standard deviations from the mean", round(distance, 1)),
+        )
+    return Finding(
+        SUGGESTION,
+        "far-from-earlier",
+        series.widget,
+        period,
+        what,
+        f"Check {spec.label.lower()} for this period: a typing slip (a digit too "
+        "many, or a total for several periods) or a real change worth a note.",
+        values,
+        series.count_ids.get(period),
+    )
 
-    def before(period):
-        i = index.get(period)
+
+class _Run:
+    """One widget's periods in a run, from EARLIER_PERIODS before the first reported
+    to the last reported, and what the far-from-earlier check asks of them: the
+    EARLIER_PERIODS periods before a period (newest first), and the count, sum and
+    sum of squares of a volume's known values in them.
+
+    Stepping back from each reported period in turn would cost as many steps again
+    per period, and adding up its earlier values as many additions: both are read off
+    the run instead (the sums as differences of running sums, exact in whole
+    numbers). A period off the widget's calendar is not on the run: it steps back and
+    adds up on its own, as do values that are not whole numbers."""
+
+    def __init__(self, series):
+        self.series = series
+        reported = sorted(series.reported)
+        self.timeline, self.index = [], {}
+        self._running = {}  # volume -> (count, sum, squares) before each run position
+        if not reported:
+            return
+        frequency = series.widget.reporting_frequency
+        period = period_start(reported[0], frequency)
+        timeline = list(reversed(series.earlier(period, EARLIER_PERIODS)))
+        while period <= reported[-1]:
+            timeline.append(period)
+            period = next_period_start(period, frequency)
+        self.timeline = timeline
+        self.index = {p: i for i, p in enumerate(timeline)}
+
+    def before(self, period):
+        i = self.index.get(period)
         if i is None or i < EARLIER_PERIODS:
-            return series.earlier(period, EARLIER_PERIODS)
-        return timeline[i - EARLIER_PERIODS : i][::-1]
+            return self.series.earlier(period, EARLIER_PERIODS)
+        return self.timeline[i - EARLIER_PERIODS : i][::-1]
 
-    return before
+    def earlier(self, period, name):
+        """The known values of volume `name` in the periods before `period`."""
+        points = self.series.points
+        found = (points.get(p) for p in self.before(period))
+        return [v for v in (p.get(name) for p in found if p) if v is not None]
+
+    def sums(self, period, name):
+        """(n, S, Q) of `earlier(period, name)`."""
+        i = self.index.get(period)
+        running = self._running.get(name)
+        if running is None:
+            running = self._running[name] = self._running_sums(name)
+        if i is None or i < EARLIER_PERIODS or running is False:
+            earlier = self.earlier(period, name)
+            return len(earlier), sum(earlier), sum(v * v for v in earlier)
+        counts, totals, squares = running
+        j = i - EARLIER_PERIODS
+        return counts[i] - counts[j], totals[i] - totals[j], squares[i] - squares[j]
+
+    def _running_sums(self, name):
+        """Count, sum and sum of squares of the known values before each run position;
+        False when a value is not a whole number (a sum of decimals taken as a
+        difference of two running sums could round where the direct sum does not)."""
+        counts, totals, squares = [0], [0], [0]
+        points = self.series.points
+        for period in self.timeline:
+            point = points.get(period)
+            value = point.get(name) if point else None
+            if value is not None and type(value) is not int:
+                return False
+            known = value is not None
+            counts.append(counts[-1] + known)
+            totals.append(totals[-1] + (value if known else 0))
+            squares.append(squares[-1] + (value * value if known else 0))
+        return counts, totals, squares
 
 
 def repeated_volumes(series):
