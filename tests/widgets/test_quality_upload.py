@@ -84,3 +84,33 @@ def test_within_standard_above_delivered_is_an_error_on_the_preview(
     assert row.messages == [
         "within_standard: Within standard (91) cannot be more than delivered (90)."
     ]
+
+
+def test_each_widget_of_a_file_is_judged_with_its_own_saved_periods(
+    client, staff_a, agency_a, permit
+):
+    """Two widgets whose rows span different months (their saved periods are read
+    together, grouped by the periods each needs): each row is judged against its own
+    widget's earlier periods."""
+    other = f.WidgetFactory(agency=agency_a, name="Water permit", status=WidgetStatus.APPROVED)
+    for month, demand in ((1, 10), (2, 11), (3, 12)):
+        f.WidgetCountFactory(
+            widget=other,
+            period_start=dt.date(2025, month, 1),
+            demand=demand,
+            delivered=month,
+            within_standard=None,
+            rework=None,
+        )
+    shown = preview(
+        client,
+        staff_a,
+        agency_a,
+        "Air permit,2026-08-01,311,8,",  # far from May-July 2026 (mean 110)
+        "Water permit,2025-04-01,40,4,",  # far from January-March 2025 (mean 11)
+        "Water permit,2025-05-01,12,5,",  # near them
+    )
+    notes = {r.number: r.notes for r in shown.rows}  # the file's lines, header first
+    assert notes[2][0].startswith("Suggestion: Demand is 311, 20.1")
+    assert notes[3][0].startswith("Suggestion: Demand is 40, 29 standard")
+    assert notes[4] == []

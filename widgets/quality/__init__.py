@@ -217,14 +217,18 @@ def for_rows(rows):
         low, high = spans.get(widget.pk, (period, period))
         spans[widget.pk] = (min(low, period), max(high, period))
     widgets = {widget.pk: widget for widget, _period, _values in rows}
-    around = Q()
+    # The widgets that read the same periods (a file's rows usually span the same
+    # dates for every widget of a frequency) share one condition: a file of 70 widgets
+    # is one range of the (widget, period) index, not 70 conditions ORed together.
+    reach = {}
     for pk, (low, high) in spans.items():
         frequency = widgets[pk].reporting_frequency
-        around |= Q(
-            widget_id=pk,
-            period_start__gte=_step_back(low, frequency, EARLIER_PERIODS),
-            period_start__lte=_step_forward(high, frequency, REPEATED_RUN - 1),
-        )
+        first = _step_back(low, frequency, EARLIER_PERIODS)
+        last = _step_forward(high, frequency, REPEATED_RUN - 1)
+        reach.setdefault((first, last), []).append(pk)
+    around = Q()
+    for (first, last), pks in reach.items():
+        around |= Q(widget_id__in=pks, period_start__gte=first, period_start__lte=last)
     names = measures.typed_names()
     series = {pk: Series(widget) for pk, widget in widgets.items()}
     stored = WidgetCount.objects.filter(around).order_by()
