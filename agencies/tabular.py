@@ -197,7 +197,8 @@ class Rows:
         _check_size(size)
         fileobj.seek(0)
         suffix = PurePath(filename or "").suffix.lower()
-        if suffix == ".csv":
+        textual = suffix == ".csv"
+        if textual:
             rows = _csv_rows(fileobj)
         elif suffix == ".xlsx":
             rows = _xlsx_rows(fileobj, size, self.max_rows)
@@ -227,17 +228,31 @@ class Rows:
                 raise UploadError(_too_many_cells(f"goes on past row {number - 1:,}"))
             if self.max_rows is not None and number - 1 > self.max_rows:
                 raise UploadError(_too_many_rows(self.max_rows))
-            values = [v.strip() if isinstance(v, str) else v for v in row]
-            for column, value in enumerate(values):
-                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                    where = names[column] if column < width else f"column {column + 1}"
-                    raise UploadError(
-                        f"Row {number}, {where}: the cell holds {len(value):,} characters; "
-                        f"at most {MAX_CELL_CHARS:,} are read."
-                    )
-            if not any(v not in ("", None) for v in values):
-                continue
+            if textual:
+                # A CSV row is all text: strip, measure and test for blank in C.
+                values = list(map(str.strip, row))
+                if values and max(map(len, values)) > MAX_CELL_CHARS:
+                    _too_long(number, names, values)
+                if not any(values):
+                    continue
+            else:
+                values = [v.strip() if isinstance(v, str) else v for v in row]
+                if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+                    _too_long(number, names, values)
+                if not any(v not in ("", None) for v in values):
+                    continue
             yield number, dict(zip(names, values, strict=False))
+
+
+def _too_long(number, names, values):
+    """Refuse row `number`: its first cell longer than MAX_CELL_CHARS, named."""
+    for column, value in enumerate(values):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            where = names[column] if column < len(names) else f"column {column + 1}"
+            raise UploadError(
+                f"Row {number}, {where}: the cell holds {len(value):,} characters; "
+                f"at most {MAX_CELL_CHARS:,} are read."
+            )
 
 
 def cell_text(value):
