@@ -308,3 +308,66 @@ def test_overdue_page_lists_missing_counts(client, staff_a, agency_a, settings):
     client.force_login(staff_a)
     response = client.get(reverse("widgets:overdue", args=[agency_a.slug]))
     assert [w for w, _ in response.context["late"]] == [widget]
+
+
+# --- the grid from the page cache ----------------------------------------------------------
+
+
+def test_the_grid_is_built_once_per_data_version_and_shows_every_change(
+    client, staff_a, manager_a, grid_setup
+):
+    """A GET is the same for every member who may enter the agency's counts: the
+    second reader gets the built grid, and any write to the agency's data (here one
+    outside the app) gives the next reader a grid built again, with the new value
+    and the row's new version."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    url, permit = grid_setup["url"], grid_setup["permit"]
+    count = f.WidgetCountFactory(widget=permit, period_start=PERIOD, demand=41)
+    client.force_login(staff_a)
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(url, {"frequency": "month", "period": "2026-09-01"}).content.decode()
+    client.force_login(manager_a)
+    with CaptureQueriesContext(connection) as served:
+        again = client.get(url, {"frequency": "month", "period": "2026-09-01"}).content.decode()
+    assert len(served) < len(built)  # no widget or count read for the grid
+    assert f'name="w{permit.pk}-demand" value="41"' in first and again.count('value="41"') == 1
+
+    WidgetCount.objects.filter(pk=count.pk).update(demand=42, version=F("version") + 1)
+    after = client.get(url, {"frequency": "month", "period": "2026-09-01"}).content.decode()
+    assert f'name="w{permit.pk}-demand" value="42"' in after
+    assert f'name="w{permit.pk}-version" value="{count.version + 1}"' in after
+
+
+def test_each_reader_of_a_cached_grid_gets_their_own_csrf_token(staff_a, manager_a, grid_setup):
+    """The form's token is outside the cached grid: a second reader's page (the grid
+    from the cache) carries a token that their own save is accepted with."""
+    import re
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    url = f"{grid_setup['url']}?frequency=month&period=2026-09-01"
+    pages = []
+    for user in (staff_a, manager_a):  # both open the page; the second from the cache
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        page = browser.get(url).content.decode()
+        form = page[page.index('class="count-grid-form"') :]  # not the header's sign-out form
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        pages.append((browser, token))
+    saved = []
+    for (browser, token), widget, demand in zip(
+        pages, (grid_setup["title"], grid_setup["permit"]), (10, 11), strict=True
+    ):
+        response = browser.post(
+            url, {"csrfmiddlewaretoken": token, **_row(widget, "", demand=str(demand))}
+        )
+        stored = WidgetCount.objects.get(widget=widget, period_start=PERIOD)
+        saved.append((response.status_code, stored.demand))
+    assert saved == [(302, 10), (302, 11)]

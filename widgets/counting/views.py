@@ -7,9 +7,11 @@ from django import forms
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies import versions
 from agencies.errors import VERSION_MISSING
 from agencies.models import Agency
 from agencies.permissions import READ, STAFF, grant
@@ -61,14 +63,33 @@ def count_entry(request, agency):
     start = period_start(requested, frequency) if requested else shown
     if start > period_start(today, frequency):
         start = shown
-    grid = CountGrid(
-        agency=agency,
-        frequency=frequency,
-        period_start=start,
-        user=request.user,
-        data=request.POST if request.method == "POST" else None,
-    )
-    if request.method == "POST" and grid.is_valid():
+    grid_of = {
+        "agency": agency,
+        "frequency": frequency,
+        "period_start": start,
+        "user": request.user,
+    }
+    context = {
+        "agency": agency,
+        "frequency": frequency,
+        "frequencies": [(f, Frequency(f).label) for f in frequencies],
+        "previous_period": previous_period_start(start, frequency),
+        "next_period": None if start >= last_complete else next_period_start(start, frequency),
+    }
+    if request.method != "POST":
+        # What a GET shows is the same for every member who may enter the agency's
+        # counts, and changes only with its data (each row's version included): built
+        # once per data version, period and day (agencies.versions), like the
+        # dashboard. The form's CSRF token is each reader's own, outside it.
+        parts = versions.cached(
+            "count-grid",
+            (agency.pk, frequency, start, today),
+            lambda: _grid_parts(CountGrid(**grid_of, data=None), context),
+            agency_ids=[agency.pk],
+        )
+        return render(request, "widgets/counting/count_entry.html", {**context, "parts": parts})
+    grid = CountGrid(**grid_of, data=request.POST)
+    if grid.is_valid():
         try:
             changes = grid.save()
         except counting.CountConflict as exc:
@@ -87,18 +108,20 @@ def count_entry(request, agency):
                 request, f"Saved {saved} row{'s' if saved != 1 else ''} for {grid.label}."
             )
             return redirect(f"{request.path}?frequency={frequency}&period={start:%Y-%m-%d}")
-    return render(
-        request,
-        "widgets/counting/count_entry.html",
-        {
-            "agency": agency,
-            "grid": grid,
-            "frequency": frequency,
-            "frequencies": [(f, Frequency(f).label) for f in frequencies],
-            "previous_period": previous_period_start(start, frequency),
-            "next_period": None if start >= last_complete else next_period_start(start, frequency),
-        },
-    )
+    parts = _grid_parts(grid, context)
+    return render(request, "widgets/counting/count_entry.html", {**context, "parts": parts})
+
+
+def _grid_parts(grid, context):
+    """The grid's page apart from its form's CSRF token: its heading (with the error
+    summary), its table, and its label and whether it has rows for the page around."""
+    context = {**context, "grid": grid}
+    return {
+        "label": grid.label,
+        "rows": bool(grid.rows),
+        "head": render_to_string("widgets/counting/includes/count_grid_head.html", context),
+        "table": render_to_string("widgets/counting/includes/count_grid_table.html", context),
+    }
 
 
 @grant(READ, widget=Widget.objects.select_related("agency"))
