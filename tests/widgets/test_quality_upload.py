@@ -16,20 +16,25 @@ pytestmark = pytest.mark.django_db
 HEADER = "widget,period_start,demand,delivered,within_standard"
 
 
-@pytest.fixture
-def permit(agency_a):
-    widget = f.WidgetFactory(agency=agency_a, name="Air permit", status=WidgetStatus.APPROVED)
-    # Saved: demand 100, 110, 120 in May, June and July 2026.
-    for month, demand in ((5, 100), (6, 110), (7, 120)):
+def counted(agency, name, year, demands):
+    """An approved monthly widget with saved counts: {month: demand} of `year`."""
+    widget = f.WidgetFactory(agency=agency, name=name, status=WidgetStatus.APPROVED)
+    for month, demand in demands.items():
         f.WidgetCountFactory(
             widget=widget,
-            period_start=dt.date(2026, month, 1),
+            period_start=dt.date(year, month, 1),
             demand=demand,
             delivered=month,
             within_standard=None,
             rework=None,
         )
     return widget
+
+
+@pytest.fixture
+def permit(agency_a):
+    # Saved: demand 100, 110, 120 in May, June and July 2026.
+    return counted(agency_a, "Air permit", 2026, {5: 100, 6: 110, 7: 120})
 
 
 def preview(client, user, agency, *rows):
@@ -92,16 +97,7 @@ def test_each_widget_of_a_file_is_judged_with_its_own_saved_periods(
     """Two widgets whose rows span different months (their saved periods are read
     together, grouped by the periods each needs): each row is judged against its own
     widget's earlier periods."""
-    other = f.WidgetFactory(agency=agency_a, name="Water permit", status=WidgetStatus.APPROVED)
-    for month, demand in ((1, 10), (2, 11), (3, 12)):
-        f.WidgetCountFactory(
-            widget=other,
-            period_start=dt.date(2025, month, 1),
-            demand=demand,
-            delivered=month,
-            within_standard=None,
-            rework=None,
-        )
+    counted(agency_a, "Water permit", 2025, {1: 10, 2: 11, 3: 12})
     shown = preview(
         client,
         staff_a,
