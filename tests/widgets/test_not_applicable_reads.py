@@ -250,3 +250,5 @@ def test_a_gap_of_a_widget_without_withdrawals_is_a_finding_not_an_error_page(ag
     found = quality.findings(Widget.objects.filter(pk=widget.pk), today=SEPTEMBER.replace(day=20))
     [gap] = [x for x in found if x.check == "unexplained-balance-gap"]
     assert "(30)" in gap.what  # 20 + 100 - 90 - 0
+    # Shown as not applicable, not as blank (unknown) nor 0.
+    assert dict(gap.values)["Withdrawn"] is measures.NOT_APPLICABLE

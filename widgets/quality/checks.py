@@ -164,10 +164,9 @@ def far_from_earlier(series):
                 continue
             spread = n * squares - total * total  # n(n-1) x variance
             gap = n * value - total  # n x (value - mean)
-            if spread == 0:
-                if gap == 0:
-                    continue
-            elif gap * gap * (n - 1) <= FAR_SD * FAR_SD * n * spread:
+            # With all earlier values equal (spread 0) this keeps only a value equal
+            # to them: any other is infinitely many standard deviations away.
+            if gap * gap * (n - 1) <= FAR_SD * FAR_SD * n * spread:
                 continue
             found.append(_far_finding(series, spec, period, value, run.earlier(period, spec.name)))
     return found
@@ -212,36 +211,37 @@ def _far_finding(series, spec, period, value, earlier):
 class _Run:
     """One widget's periods in a run, from EARLIER_PERIODS before the first reported
     to the last reported, and what the far-from-earlier check asks of them: the
-    EARLIER_PERIODS periods before a period (newest first), and the count, sum and
-    sum of squares of a volume's known values in them.
+    EARLIER_PERIODS periods before a reported period, and the count, sum and sum of
+    squares of a volume's known values in them.
 
     Stepping back from each reported period in turn would cost as many steps again
     per period, and adding up its earlier values as many additions: both are read off
-    the run instead (the sums as differences of running sums, exact in whole
-    numbers). A period off the widget's calendar is not on the run: it steps back and
-    adds up on its own, as do values that are not whole numbers."""
+    the run instead, the sums from a window slid along it once per volume (exact:
+    volumes are whole numbers). A period off the widget's calendar (a count written
+    by hand in the database: a write checks the period first) is not on the run: it
+    steps back and adds up on its own, so that it is judged, not an error page."""
 
     def __init__(self, series):
         self.series = series
         reported = sorted(series.reported)
-        self.timeline, self.index = [], {}
-        self._running = {}  # volume -> (count, sum, squares) before each run position
-        if not reported:
-            return
-        frequency = series.widget.reporting_frequency
-        period = period_start(reported[0], frequency)
-        timeline = list(reversed(series.earlier(period, EARLIER_PERIODS)))
-        while period <= reported[-1]:
-            timeline.append(period)
-            period = next_period_start(period, frequency)
+        timeline = []
+        if reported:
+            frequency = series.widget.reporting_frequency
+            period = period_start(reported[0], frequency)
+            timeline = series.earlier(period, EARLIER_PERIODS)[::-1]
+            while period <= reported[-1]:
+                timeline.append(period)
+                period = next_period_start(period, frequency)
         self.timeline = timeline
         self.index = {p: i for i, p in enumerate(timeline)}
+        self._windows = {}  # volume -> [(n, S, Q) of the window before each position]
 
     def before(self, period):
+        """The EARLIER_PERIODS periods before `period`, in no particular order."""
         i = self.index.get(period)
-        if i is None or i < EARLIER_PERIODS:
+        if i is None:
             return self.series.earlier(period, EARLIER_PERIODS)
-        return self.timeline[i - EARLIER_PERIODS : i][::-1]
+        return self.timeline[i - EARLIER_PERIODS : i]
 
     def earlier(self, period, name):
         """The known values of volume `name` in the periods before `period`."""
@@ -252,32 +252,27 @@ class _Run:
     def sums(self, period, name):
         """(n, S, Q) of `earlier(period, name)`."""
         i = self.index.get(period)
-        running = self._running.get(name)
-        if running is None:
-            running = self._running[name] = self._running_sums(name)
-        if i is None or i < EARLIER_PERIODS or running is False:
+        if i is None:
             earlier = self.earlier(period, name)
             return len(earlier), sum(earlier), sum(v * v for v in earlier)
-        counts, totals, squares = running
-        j = i - EARLIER_PERIODS
-        return counts[i] - counts[j], totals[i] - totals[j], squares[i] - squares[j]
+        windows = self._windows.get(name)
+        if windows is None:
+            windows = self._windows[name] = self._slide(name)
+        return windows[i]
 
-    def _running_sums(self, name):
-        """Count, sum and sum of squares of the known values before each run position;
-        False when a value is not a whole number (a sum of decimals taken as a
-        difference of two running sums could round where the direct sum does not)."""
-        counts, totals, squares = [0], [0], [0]
+    def _slide(self, name):
+        """(n, S, Q) of the known values of `name` in the EARLIER_PERIODS run positions
+        before each position: each value enters the window once and leaves it once."""
         points = self.series.points
-        for period in self.timeline:
-            point = points.get(period)
-            value = point.get(name) if point else None
-            if value is not None and type(value) is not int:
-                return False
-            known = value is not None
-            counts.append(counts[-1] + known)
-            totals.append(totals[-1] + (value if known else 0))
-            squares.append(squares[-1] + (value * value if known else 0))
-        return counts, totals, squares
+        values = [(points.get(p) or {}).get(name) for p in self.timeline]
+        windows, n, total, squares = [], 0, 0, 0
+        for i, value in enumerate(values):
+            windows.append((n, total, squares))
+            if value is not None:
+                n, total, squares = n + 1, total + value, squares + value * value
+            if i >= EARLIER_PERIODS and (old := values[i - EARLIER_PERIODS]) is not None:
+                n, total, squares = n - 1, total - old, squares - old * old
+        return windows
 
 
 def repeated_volumes(series):
@@ -287,12 +282,12 @@ def repeated_volumes(series):
     found = []
     if not series.points:
         return found
-    # Every period from the first stored to the one after the last (which ends a run),
-    # walked once for all the volumes.
+    # Every period from the first stored to the last, walked once for all the volumes
+    # (the run left at the end is closed after the walk).
     frequency = series.widget.reporting_frequency
     periods = sorted(series.points)
-    timeline, period, stop = [], periods[0], next_period_start(periods[-1], frequency)
-    while period <= stop:
+    timeline, period = [], periods[0]
+    while period <= periods[-1]:
         timeline.append(period)
         period = next_period_start(period, frequency)
     for spec in volume_fields():
