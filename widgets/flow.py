@@ -387,19 +387,24 @@ def newest_period(frequency, counts, today=None):
     months = counts.model is not WidgetCount
     if months and frequency not in (Frequency.MONTH, Frequency.QUARTER, Frequency.YEAR):
         raise ValueError("month roll-ups answer only for months, quarters and years")
-    delivered = "first_delivered_period" if months else "period_start"
+    # A count's own period (a month's oldest with delivered known) has ended, and it
+    # has delivered known.
+    if months:
+        period, known = "first_delivered_period", "first_delivered_period"
+    else:
+        period, known = "period_start", "delivered"
     finished = Q()
     for finer in _FINER[Frequency(frequency)]:
         finished |= Q(
             widget__reporting_frequency=finer,
-            **{f"{delivered}__lte": latest_ended_period(finer, today)},
+            **{f"{period}__lte": latest_ended_period(finer, today)},
         )
     newest = (
         counts.filter(
             finished,
             period_start__gte=next_period_start(due, frequency),
             period_start__lt=next_period_start(ended, frequency),
-            **{f"{delivered}__isnull": False},
+            **{f"{known}__isnull": False},
         )
         .order_by()
         .aggregate(newest=Max("period_start"))["newest"]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from widgets import counting, flow
+from widgets import counting, flow, months
 from widgets.models import WidgetCount, WidgetStatus
 from widgets.periods import (
     describe_period,
@@ -157,3 +157,56 @@ def test_late_widgets_are_approved_ones_missing_their_due_count(settings):
     result = flow.late_widgets(Widget.objects.all(), today)
     assert sorted(w.pk for w in result) == sorted([late.pk, blank.pk])
     assert {w.due_period for w in result} == {D(2026, 10, 1)}
+
+
+# --- the newest period the pages show ----------------------------------------------
+
+# 1 June 2025: May has ended; its counts are due on 10 June, so April is the due month.
+JUNE_1 = D(2025, 6, 1)
+
+
+def _newest(widget, today, frequency="month"):
+    """newest_period over the widget's counts, and over its month roll-ups: the same."""
+    found = [
+        flow.newest_period(frequency, counts, today)
+        for counts in (WidgetCount.objects.filter(widget=widget), months.months(widget=widget))
+    ]
+    assert found[0] == found[1]
+    return found[0]
+
+
+@pytest.fixture
+def lag_of_ten_days(settings):
+    settings.COUNTS_DUE_DAYS = 10
+    settings.COUNTS_DUE_DAYS_BY_FREQUENCY = {}
+
+
+@pytest.mark.usefixtures("lag_of_ten_days")
+def test_an_ended_month_is_newest_once_a_count_of_it_has_delivered_known():
+    widget = f.WidgetFactory(reporting_frequency="month")
+    _count(widget, D(2025, 3, 1), delivered=5)  # before the due month: not newer than it
+    _count(widget, D(2025, 5, 1), demand=3)  # May entered, with nothing delivered
+    assert _newest(widget, JUNE_1) == D(2025, 4, 1)
+    delivered = f.WidgetFactory(reporting_frequency="month")
+    _count(delivered, D(2025, 5, 1), delivered=4)
+    assert _newest(delivered, JUNE_1) == D(2025, 5, 1)
+
+
+@pytest.mark.usefixtures("lag_of_ten_days")
+def test_a_finer_period_counts_for_the_month_it_starts_in_once_it_has_ended():
+    daily = f.WidgetFactory(reporting_frequency="day")
+    _count(daily, D(2025, 6, 1), delivered=1)  # June has not ended on 3 June
+    _count(daily, D(2025, 6, 2), delivered=1)
+    assert _newest(daily, D(2025, 6, 3)) == D(2025, 4, 1)
+    _count(daily, D(2025, 5, 31), delivered=1)
+    assert _newest(daily, D(2025, 6, 3)) == D(2025, 5, 1)
+    weekly = f.WidgetFactory(reporting_frequency="week")
+    _count(weekly, D(2025, 5, 26), delivered=1)  # Monday 26 May to Sunday 1 June
+    assert _newest(weekly, JUNE_1) == D(2025, 4, 1)
+    assert _newest(weekly, D(2025, 6, 2)) == D(2025, 5, 1)
+
+
+@pytest.mark.usefixtures("lag_of_ten_days")
+def test_month_roll_ups_do_not_answer_for_weeks():
+    with pytest.raises(ValueError, match=r"^month roll-ups answer only for months, quarters and "):
+        flow.newest_period("week", months.months(), D(2025, 6, 3))
