@@ -204,6 +204,13 @@ def scratch_copy(module, tests):
         f"pytest_add_cli_args = {toml_list(PYTEST_ARGS)}\n"
         f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
         "use_git_change_detection = false\n"
+        # mutmut's default forks each mutant's run from a process that has run the
+        # tests itself (stats, clean run); a test that drew a chart there
+        # (agencies/charts.py: vl_convert starts its JavaScript runtime's threads)
+        # left every forked run that draws one waiting for threads it does not have,
+        # until the timeout, counted as killed. The fork server runs no test before
+        # it forks.
+        'process_isolation = "forkserver"\n'
         # mutmut stops a mutant's run at (test time + constant) x multiplier seconds of
         # wall clock and calls it a timeout. Its defaults (1 s, x15) stopped runs of
         # surviving mutants on a busy machine; a minute covers a pytest start. The

@@ -84,6 +84,16 @@ def test_a_backlog_below_the_balance_is_said_to_be_lower():
     )
 
 
+def test_a_sum_below_zero_has_a_minus_sign_and_a_gap_of_one_is_higher():
+    balance = Balance(previous_backlog=0, demand=500, delivered=2000, withdrawn=0, backlog=0)
+    assert balance.sentence() == words(
+        "The backlog is 1,500 higher than last period's backlog + demand - delivered - "
+        "withdrawn (0 + 500 - 2,000 - 0 = \u22121,500; the backlog is 0)."
+    )
+    one = Balance(previous_backlog=10, demand=0, delivered=0, withdrawn=0, backlog=11)
+    assert one.sentence().startswith("The backlog is 1 higher than")
+
+
 def test_large_numbers_have_separators_and_unknown_is_no_check():
     balance = counting.balance_of(
         {"demand": 12000, "delivered": 9000, "withdrawn": 0, "backlog": 2000}, 1000

@@ -120,6 +120,17 @@ def test_withdrawn_not_applicable_counts_as_zero_in_the_balance(agency_a):
     assert counting.balance_of(values, 20).difference == -5  # 25, not 20 + 100 - 90 - 0
 
 
+def test_a_backlog_given_for_a_widget_without_one_is_not_balanced(agency_a):
+    """balance_values reads the backlog of a widget whose backlog does not apply as
+    unknown, whatever the values hold, and leaves the values it was given alone."""
+    widget = _widget(agency_a, "backlog")
+    given = {"demand": 100, "delivered": 90, "withdrawn": 0, "backlog": 25}
+    values = counting.balance_values(given, widget)
+    assert values == {**given, "backlog": None}
+    assert given["backlog"] == 25
+    assert counting.balance_of(values, 20) is None
+
+
 def test_no_balance_check_without_a_backlog(client, agency_a, staff_a):
     widget = _widget(agency_a, "backlog")
     _count(widget, AUGUST)
