@@ -48,7 +48,8 @@ from .periods import (
 
 
 # _known and _aggregates run once, when the module is imported (FLOW_AGGREGATES), before
-# mutmut switches a mutant on: not mutated (docs/testing.md, "Not mutated at all").
+# mutmut switches a mutant on: not mutated (docs/testing.md, "Surviving mutants, and why
+# each is harmless": "Not mutated at all").
 def _known(*fields):
     return Q(**{f"{name}__isnull": False for name in fields})  # pragma: no mutate
 

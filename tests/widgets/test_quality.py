@@ -623,3 +623,79 @@ def test_a_period_off_the_widgets_calendar_is_judged_against_the_periods_before_
     series.reported = {*months, dt.date(2026, 10, 15)}
     [far] = quality.far_from_earlier(series)
     assert _judged(far) == (dt.date(2026, 10, 15), "Demand", 3, 110.0)
+
+
+# --- the run of periods the far-from-earlier check reads its sums from -------------------
+
+from widgets.quality import checks  # noqa: E402
+
+
+def _series_of(points, reported, off_calendar=()):
+    """A monthly widget's series ending in October 2026, with `reported` last months
+    reported, and `off_calendar` {day: point} reported too (days that are no month's
+    first: counts written by hand in the database)."""
+    series = quality.Series(Widget(name="Permit", reporting_frequency="month"))
+    months = [months_before(OCTOBER, n) for n in range(len(points))][::-1]
+    series.points = {m: p for m, p in zip(months, points, strict=True) if p is not None}
+    series.points.update(off_calendar)
+    series.reported = set(months[-reported:]) | set(off_calendar)
+    return series
+
+
+def _earlier_by_definition(series, period, name):
+    found, before = [], period
+    for _ in range(checks.EARLIER_PERIODS):
+        before = previous_period_start(before, "month")
+        value = (series.points.get(before) or {}).get(name)
+        if value is not None:
+            found.append(value)
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    points=st.lists(_POINT, min_size=1, max_size=40),
+    reported=st.integers(1, 24),
+    off=st.one_of(st.none(), _POINT.filter(bool)),
+)
+def test_the_run_gives_each_periods_earlier_values_and_their_sums(points, reported, off):
+    """For every reported period, on the calendar or off it: the earlier values and
+    (n, sum, sum of squares) of each volume, as stepping back period by period finds
+    them."""
+    off_calendar = {dt.date(2026, 9, 15): off} if off else {}
+    series = _series_of(points, reported, off_calendar)
+    run = checks._Run(series)
+    for period in series.reported:
+        for name in ("demand", "delivered"):
+            earlier = _earlier_by_definition(series, period, name)
+            assert sorted(run.earlier(period, name)) == sorted(earlier)
+            assert run.sums(period, name) == (
+                len(earlier),
+                sum(earlier),
+                sum(v * v for v in earlier),
+            )
+
+
+def test_the_run_steps_back_once_and_slides_each_volume_once(monkeypatch):
+    """What the run is for: a widget's periods are stepped back from once (to start
+    the run), and each volume's window is slid along it once, however many periods
+    are judged; every reported period on the calendar is on the run."""
+    series = _series_of([{"demand": n, "delivered": n % 7} for n in range(30)], 24)
+    steps, slides = [], []
+    monkeypatch.setattr(series, "earlier", lambda *a: steps.append(a) or [])
+    real_slide = checks._Run._slide
+    monkeypatch.setattr(
+        checks._Run, "_slide", lambda self, n: slides.append(n) or real_slide(self, n)
+    )
+    run = checks._Run(series)
+    assert all(period in run.index for period in series.reported)
+    for period in series.reported:
+        for name in ("demand", "delivered"):
+            run.sums(period, name)
+            run.earlier(period, name)
+    assert (len(steps), sorted(slides)) == (1, ["delivered", "demand"])
+
+
+def test_a_series_with_nothing_reported_makes_an_empty_run():
+    run = checks._Run(quality.Series(Widget(reporting_frequency="month")))
+    assert (run.timeline, run.index) == ([], {})
