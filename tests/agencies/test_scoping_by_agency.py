@@ -69,3 +69,14 @@ def test_manager_reviews_only_their_own_agencys_submitted_widgets(
     theirs = f.WidgetFactory(agency=agency_b, status=WidgetStatus.SUBMITTED, pk=agency_a.pk)
     assert list(review_queue(manager_a)) == [ours]
     assert list(review_queue(manager_b)) == [theirs]
+
+
+def test_who_may_change_some_agency(admin_user, staff_a, manager_a, outsider):
+    """Who may open a page that is nobody's object yet (a new segment, an import):
+    an admin, and staff (or, when a manager is asked for, a manager) of an agency."""
+    from agencies.scoping import may_change_some_agency
+
+    assert may_change_some_agency(admin_user) and may_change_some_agency(admin_user, MANAGER)
+    assert may_change_some_agency(staff_a) and not may_change_some_agency(staff_a, MANAGER)
+    assert may_change_some_agency(manager_a) and may_change_some_agency(manager_a, MANAGER)
+    assert not may_change_some_agency(outsider)
