@@ -21,8 +21,7 @@ from widgets.pictures import (
 )
 
 from .charts import outcome_chart
-from .models import Measurement, StepChange
-from .selectors import run_chart
+from .selectors import measurement_series, run_chart
 from .status import Status
 
 __all__ = ["PERIODS", "Picture", "outcome_pictures", "widget_pictures"]
@@ -128,26 +127,15 @@ def outcome_pictures(outcomes, *, until=None):
     (outcomes.charts), sorted as the widgets are: off track, a concerning signal, at
     risk, the rest, no measurement. Two queries for any number of outcomes, none when
     they were read with their marks (selectors.with_marks) up to the same day."""
-    ids = [o.pk for o in outcomes]
-    measurements, steps, analyses = {}, {}, {}
     if all(getattr(o, "marks_until", _UNREAD) == until for o in outcomes):
         # Read with their marks up to the same day (selectors.with_marks, as the
         # dashboard reads them): drawn from what the marks were made from.
-        for o in outcomes:
-            measurements[o.pk], steps[o.pk], analyses[o.pk] = (
-                o.marked_points,
-                o.marked_steps,
-                o.chart,
-            )
+        measurements = {o.pk: o.marked_points for o in outcomes}
+        steps = {o.pk: o.marked_steps for o in outcomes}
+        analyses = {o.pk: o.chart for o in outcomes}
     else:
-        found = Measurement.objects.filter(outcome__in=ids).order_by("date")
-        changes = StepChange.objects.filter(outcome__in=ids)
-        if until is not None:
-            found, changes = found.filter(date__lte=until), changes.filter(starts_on__lte=until)
-        for m in found.only("outcome_id", "date", "value"):
-            measurements.setdefault(m.outcome_id, []).append(m)
-        for step in changes:
-            steps.setdefault(step.outcome_id, []).append(step)
+        measurements, steps = measurement_series([o.pk for o in outcomes], until=until)
+        analyses = {}
     ranked = []
     for position, outcome in enumerate(outcomes):
         run = run_chart(

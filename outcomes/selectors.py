@@ -90,13 +90,9 @@ class Point(NamedTuple):
     value: object
 
 
-def with_marks(outcomes, *, until=None):
-    """Give each outcome (a list) .chart, its spc.Analysis: two queries for any number.
-
-    Each also keeps what the analysis was made from (.marked_points, .marked_steps and
-    .marks_until), so that its picture (outcomes.pictures.outcome_pictures) is drawn
-    from them without reading or analysing the measurements again."""
-    ids = [o.pk for o in outcomes]
+def measurement_series(ids, *, until=None):
+    """({outcome id: [Point], oldest first}, {outcome id: [StepChange]}) of the
+    outcomes `ids`, up to `until` (a date) when given: two queries for any number."""
     measurements = Measurement.objects.filter(outcome__in=ids).order_by("date")
     steps = StepChange.objects.filter(outcome__in=ids)
     if until is not None:
@@ -107,6 +103,16 @@ def with_marks(outcomes, *, until=None):
         series.setdefault(outcome_id, []).append(Point(date, value))
     for step in steps.only("outcome_id", "starts_on", "reason"):
         step_changes.setdefault(step.outcome_id, []).append(step)
+    return series, step_changes
+
+
+def with_marks(outcomes, *, until=None):
+    """Give each outcome (a list) .chart, its spc.Analysis: two queries for any number.
+
+    Each also keeps what the analysis was made from (.marked_points, .marked_steps and
+    .marks_until), so that its picture (outcomes.pictures.outcome_pictures) is drawn
+    from them without reading or analysing the measurements again."""
+    series, step_changes = measurement_series([o.pk for o in outcomes], until=until)
     for outcome in outcomes:
         outcome.marked_points = series.get(outcome.pk, [])
         outcome.marked_steps = step_changes.get(outcome.pk, [])
