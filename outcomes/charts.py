@@ -158,18 +158,18 @@ def outcome_chart(outcome, run, *, id="outcome-chart", height=260):
     """The outcome's process behaviour chart with its words and table
     (agencies.charts.Chart), from selectors.run_chart."""
     rows = []
-    language = active_formats()  # once for the table's numbers
+    formats = active_formats()  # once for the table's numbers
     for r in run["rows"]:
         limits, signal = r["limits"], r["signal"]
         when = f"{r['measurement'].date:%-d %b %Y}"
         rows.append(
             [
                 f"{when} (step change)" if r["step"] else when,
-                _shown(r["measurement"].value, language),
-                _shown(r["trajectory"], language),
+                _shown(r["measurement"].value, formats),
+                _shown(r["trajectory"], formats),
                 str(r["status"].label),
                 (
-                    f"{_shown(limits.lower, language)} to {_shown(limits.upper, language)}"
+                    f"{_shown(limits.lower, formats)} to {_shown(limits.upper, formats)}"
                     + (" (trial)" if limits.trial else "")
                 )
                 if limits

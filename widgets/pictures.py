@@ -133,8 +133,8 @@ def flow_chart(widget, rows):
     labels = [describe_period(r["period_start"], frequency) for r in rows]
     names = list(FLOWS)
     last = rows[-1]
-    language = numbers.active_formats()
-    parts = ", ".join(f"{f.lower()} {count_text(last[f.lower()], language)}" for f in FLOWS)
+    formats = numbers.active_formats()
+    parts = ", ".join(f"{f.lower()} {count_text(last[f.lower()], formats)}" for f in FLOWS)
     return Chart(
         id=f"flow-{widget.pk}",
         context=widget.name,
@@ -172,7 +172,7 @@ def flow_chart(widget, rows):
             caption=f"{widget.name}: counts by period",
             columns=["Period", *FLOWS],
             rows=[
-                [label, *(count_text(r[f.lower()], language) for f in FLOWS)]
+                [label, *(count_text(r[f.lower()], formats) for f in FLOWS)]
                 for r, label in zip(rows, labels, strict=True)
             ],
         ),
@@ -204,7 +204,7 @@ def measure_chart(
     if analysis is None:
         analysis = analyse_points(points, direction=direction, target=target)
     data, table = [], []
-    language = numbers.active_formats()
+    formats = numbers.active_formats()
     for index, (day, value) in enumerate(points):
         period = analysis.period_of(index)
         limits, signal = period.limits, analysis.point_signals[index]
@@ -223,9 +223,9 @@ def measure_chart(
         table.append(
             [
                 describe_period(day, widget.reporting_frequency),
-                value_text(value, fmt, language),
-                f"{value_text(limits.lower, fmt, language)} to "
-                f"{value_text(limits.upper, fmt, language)}"
+                value_text(value, fmt, formats),
+                f"{value_text(limits.lower, fmt, formats)} to "
+                f"{value_text(limits.upper, fmt, formats)}"
                 if limits
                 else "—",
                 f"{signal.judgement.capitalize()}: {signal.describe}" if signal else "No",

@@ -144,8 +144,8 @@ def far_from_earlier(series):
     The test is exact, in whole numbers, with no square root: for n earlier values
     with sum S and sum of squares Q, a value x is more than FAR_SD sample standard
     deviations from their mean when (n·x - S)²·(n - 1) > FAR_SD²·n·(n·Q - S²). n, S
-    and Q come from running sums along the widget's periods (_Run.sums), not from
-    adding up twelve values again for every period; the mean and standard deviation
+    and Q come from a window slid once along the widget's periods (_Run.sums), not
+    from adding up twelve values again for every period; the mean and standard deviation
     are worked out only for a finding's words (most periods have none): at a state's
     size the check judges tens of thousands of values per page or file."""
     found = []

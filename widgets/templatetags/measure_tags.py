@@ -42,7 +42,13 @@ def formatted(name, value, formats=None):
 
 
 @register.simple_tag(takes_context=True)
-def measure_value(context, value, name, formats=None):
+def measure_value(context, value, name):
+    return _value(context, value, name)
+
+
+def _value(context, value, name, formats=None):
+    """{% measure_value %}'s markup; `formats`: numbers.active_formats(), when a
+    table takes it once for its cells."""
     if value is None:
         return UNKNOWN
     if measures.is_not_applicable(value):
@@ -58,15 +64,15 @@ def flow_rows(context, widget, rows, window_names):
     written here in one call: an agency's dashboard shows some seventy of these
     tables (about 1,700 cells)."""
     parts = []
-    language = numbers.active_formats()  # once for the table's cells
+    formats = numbers.active_formats()  # once for the table's cells
     for key, label in rows:
         cells = "".join(
-            f"<td>{measure_value(context, _of(widget.flows, name, key), key, language)}</td>"
+            f"<td>{_value(context, _of(widget.flows, name, key), key, formats)}</td>"
             for name in window_names
         )
         parts.append(f'<tr><th scope="row">{conditional_escape(label)}</th>{cells}</tr>')
     # customers/csat.html ends with a newline, so each of its cells did too.
-    csat = "".join(f"<td>{_csat(_of(widget.csat, name), language)}\n</td>" for name in window_names)
+    csat = "".join(f"<td>{_csat(_of(widget.csat, name), formats)}\n</td>" for name in window_names)
     parts.append(f'\n      <tr><th scope="row">Satisfaction (CSAT)</th>{csat}</tr>')
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
 
