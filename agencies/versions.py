@@ -22,6 +22,14 @@ under a new version.
 Versions are never deleted (no foreign key to the agency): a deleted agency keeps
 its last number, so no sequence of versions can repeat.
 
+Counts are written all day, one widget at a time, so a write to a table of counts
+(COUNT_TABLES) also gives each of its widgets a new counts version
+(agencies_widgetversion), and changes the agency's `version` but not its
+`base_version`, which every other write changes. What is computed per widget can
+then be kept under (its agency's base version, its own counts version) and
+survive a count saved for another widget (`per_widget`): the dashboard rebuilt
+after a save recomputes one widget, not all of them.
+
 The triggers are (re)created after every `migrate` (agencies.apps): adding a table
 that holds an agency's data means adding it to TABLES; tests/agencies/test_versions.py
 fails for a model of these apps that is neither in TABLES nor in UNVERSIONED.
@@ -108,6 +116,7 @@ USER_COLUMNS = ("username", "first_name", "last_name", "email", "is_active")
 # Tables of these apps that are nobody's page data, and why.
 UNVERSIONED = {
     "agencies_dataversion": "the versions themselves",
+    "agencies_widgetversion": "the versions themselves, per widget, of its counts",
     "agencies_signinevent": "the sign-in audit log, shown only in the admin",
     "widgets_inventoryimport": "who imported which files when; its rows are versioned",
     "agencies_uploadjob": "an upload's progress, shown only to whoever started it",
@@ -122,6 +131,12 @@ UNVERSIONED = {
     "widgets_surveyresponse": "rolled up into widgets_surveyresult, which is versioned",
 }
 
+# Tables of counts: a write to one gives its widgets a new counts version
+# (agencies_widgetversion) and its agency a new `version` but not a new
+# `base_version` (per_widget). SQL over the changed rows {rows} finding their
+# widgets, for PostgreSQL; the widget's column, for SQLite.
+COUNT_TABLES = {"widgets_widgetcount": ("SELECT r.widget_id FROM {rows} r", "{row}.widget_id")}
+
 SEQUENCE = "agencies_dataversion_seq"
 FUNCTION = "agencies_bump_data_versions"
 USER_FUNCTION = "agencies_bump_data_versions_for_people"
@@ -135,9 +150,11 @@ def _postgresql(tables):
         DECLARE
             ids bigint[];
             more bigint[];
+            widgets bigint[];
         BEGIN
             IF TG_OP = 'TRUNCATE' OR TG_NARGS = 0 THEN
-                UPDATE agencies_dataversion SET version = nextval('{SEQUENCE}');
+                UPDATE agencies_dataversion
+                SET version = nextval('{SEQUENCE}'), base_version = nextval('{SEQUENCE}');
                 RETURN NULL;
             END IF;
             EXECUTE 'SELECT array_agg(DISTINCT a) FROM (' || replace(TG_ARGV[0], '{{rows}}',
@@ -148,11 +165,32 @@ def _postgresql(tables):
                     || replace(TG_ARGV[0], '{{rows}}', 'old_rows') || ') s(a)' INTO more;
                 ids := ids || more;
             END IF;
-            -- In agency order, so that two writers lock versions in the same order.
-            INSERT INTO agencies_dataversion (agency_id, version)
-            SELECT a, nextval('{SEQUENCE}')
+            -- In agency order, so that two writers lock versions in the same order;
+            -- then, for counts, in widget order.
+            IF TG_NARGS = 1 THEN
+                INSERT INTO agencies_dataversion (agency_id, version, base_version)
+                SELECT a, nextval('{SEQUENCE}'), nextval('{SEQUENCE}')
+                FROM (SELECT DISTINCT a FROM unnest(ids) a WHERE a IS NOT NULL ORDER BY a) s
+                ON CONFLICT (agency_id) DO UPDATE
+                SET version = EXCLUDED.version, base_version = EXCLUDED.base_version;
+                RETURN NULL;
+            END IF;
+            INSERT INTO agencies_dataversion (agency_id, version, base_version)
+            SELECT a, nextval('{SEQUENCE}'), nextval('{SEQUENCE}')
             FROM (SELECT DISTINCT a FROM unnest(ids) a WHERE a IS NOT NULL ORDER BY a) s
             ON CONFLICT (agency_id) DO UPDATE SET version = EXCLUDED.version;
+            EXECUTE 'SELECT array_agg(DISTINCT w) FROM (' || replace(TG_ARGV[1], '{{rows}}',
+                CASE WHEN TG_OP = 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) || ') s(w)'
+                INTO widgets;
+            IF TG_OP = 'UPDATE' THEN
+                EXECUTE 'SELECT array_agg(DISTINCT w) FROM ('
+                    || replace(TG_ARGV[1], '{{rows}}', 'old_rows') || ') s(w)' INTO more;
+                widgets := widgets || more;
+            END IF;
+            INSERT INTO agencies_widgetversion (widget_id, version)
+            SELECT w, nextval('{SEQUENCE}')
+            FROM (SELECT DISTINCT w FROM unnest(widgets) w WHERE w IS NOT NULL ORDER BY w) s
+            ON CONFLICT (widget_id) DO UPDATE SET version = EXCLUDED.version;
             RETURN NULL;
         END
         $$
@@ -160,6 +198,9 @@ def _postgresql(tables):
     ]
     for table, path in tables.items():
         query = PATHS[path][0].replace("'", "''")
+        arguments = f"'{query}'"
+        if table in COUNT_TABLES:
+            arguments += ", '" + COUNT_TABLES[table][0].replace("'", "''") + "'"
         for op, referencing in (
             ("INSERT", "NEW TABLE AS new_rows"),
             ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
@@ -169,7 +210,7 @@ def _postgresql(tables):
             statements += [
                 f"DROP TRIGGER IF EXISTS {name} ON {table}",
                 f"CREATE TRIGGER {name} AFTER {op} ON {table} REFERENCING {referencing} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}('{query}')",
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}({arguments})",
             ]
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_dv_truncate ON {table}",
@@ -184,7 +225,8 @@ def _postgresql(tables):
         CREATE OR REPLACE FUNCTION {USER_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP = 'DELETE' OR {changed} THEN
-                UPDATE agencies_dataversion SET version = nextval('{SEQUENCE}');
+                UPDATE agencies_dataversion
+                SET version = nextval('{SEQUENCE}'), base_version = nextval('{SEQUENCE}');
             END IF;
             RETURN NULL;
         END
@@ -198,27 +240,43 @@ def _postgresql(tables):
 
 
 def _sqlite(tables):
-    def bump(agency):
+    def bump(agency, *, base=True):
         return (
-            "INSERT INTO agencies_dataversion (agency_id, version) "  # noqa: S608 - constants
-            f"SELECT {agency}, (SELECT coalesce(max(version), 0) + 1 FROM agencies_dataversion) "
+            "INSERT INTO agencies_dataversion (agency_id, version, base_version) "  # noqa: S608
+            f"SELECT {agency}, v, v FROM "
+            "(SELECT coalesce(max(version), 0) + 1 AS v FROM agencies_dataversion) "
             f"WHERE {agency} IS NOT NULL "
-            "ON CONFLICT (agency_id) DO UPDATE SET version = excluded.version;"
+            "ON CONFLICT (agency_id) DO UPDATE SET version = excluded.version"
+            + (", base_version = excluded.base_version;" if base else ";")
+        )
+
+    def bump_widget(widget):
+        return (
+            "INSERT INTO agencies_widgetversion (widget_id, version) "  # noqa: S608 - constants
+            f"SELECT {widget}, (SELECT coalesce(max(version), 0) + 1 FROM agencies_widgetversion) "
+            f"WHERE {widget} IS NOT NULL "
+            "ON CONFLICT (widget_id) DO UPDATE SET version = excluded.version;"
         )
 
     statements = []
     for table, path in tables.items():
         expression = PATHS[path][1]
+        counts = COUNT_TABLES.get(table)
         for op, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
             name = f"{table}_dv_{op.lower()}"
-            body = " ".join(bump(expression.format(row=row)) for row in rows)
+            body = " ".join(
+                bump(expression.format(row=row), base=counts is None)
+                + (bump_widget(counts[1].format(row=row)) if counts else "")
+                for row in rows
+            )
             statements += [
                 f"DROP TRIGGER IF EXISTS {name}",
                 f"CREATE TRIGGER {name} AFTER {op} ON {table} FOR EACH ROW BEGIN {body} END",
             ]
     everyone = (
-        "UPDATE agencies_dataversion SET version = "
-        "(SELECT max(version) FROM agencies_dataversion) + 1;"
+        "UPDATE agencies_dataversion SET "
+        "version = (SELECT max(version) FROM agencies_dataversion) + 1, "
+        "base_version = (SELECT max(version) FROM agencies_dataversion) + 1;"
     )
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in USER_COLUMNS)
     statements += [
@@ -245,14 +303,16 @@ def install(schema_editor, tables=TABLES):
         schema_editor.execute(statement)
 
 
-def token(agency_ids=None):
-    """A short string that changes whenever data of the given agencies (all: None) changes.
+def token(agency_ids=None, *, base=False):
+    """A short string that changes whenever data of the given agencies (all: None) changes
+    (with `base`, any data but counts: their base versions).
 
     One query by primary key (plain SQL: it runs on every cached page, and the ORM
     would take longer to compile it than the database takes to answer). Include it
     in the key of anything cached.
     """
-    sql = "SELECT agency_id, version FROM agencies_dataversion"
+    column = "base_version" if base else "version"
+    sql = f"SELECT agency_id, {column} FROM agencies_dataversion"  # noqa: S608 - a constant
     params = []
     if agency_ids is not None:
         params = sorted(set(agency_ids))
@@ -291,8 +351,10 @@ def scope_key(user):
     return (is_admin(user), tuple(sorted(agency_roles(user).items())))
 
 
-def cached(name, parts, build, *, agency_ids=None, timeout=CACHE_SECONDS):
-    """`build()`, or what it returned before for the same name, parts and data versions.
+def cached(name, parts, build, *, agency_ids=None, base=False, timeout=CACHE_SECONDS):
+    """`build()`, or what it returned before for the same name, parts and data versions
+    (with `base`, base versions: for what reads no counts, which then survives a
+    count's save).
 
     `parts` is everything else the result depends on (the user's scope, the query
     string, today's date...): any value with a stable repr. The versions are read
@@ -307,11 +369,59 @@ def cached(name, parts, build, *, agency_ids=None, timeout=CACHE_SECONDS):
     if in_app_transaction():
         return build()
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"page:{name}:{token(agency_ids)}:{digest}"
+    key = f"page:{name}:{token(agency_ids, base=base)}:{digest}"
     value = cache.get(key)
     if value is None:
         value = _build_once(key, build, timeout)
     return value
+
+
+def per_widget(name, agency_id, parts, widget_ids, compute, *, timeout=CACHE_SECONDS):
+    """{widget id: value} for `widget_ids` (of the agency `agency_id`), each value
+    what `compute(ids)` ({id: value} for a list of ids) returned before for that
+    widget, the same name and parts, its agency's base version and its own counts
+    version; computed now for the widgets without one, in one call.
+
+    For what depends only on the widget's own definition and counts (and on the
+    agency's other data, `parts` and nothing else): one widget's count saved
+    recomputes that widget alone. All the widgets' values are kept in one cache
+    entry per agency, name, base version and parts, each with its counts version.
+    Versions are read before `compute` runs, so no value is older than its
+    version. Inside a transaction the app opened, everything is computed.
+    """
+    widget_ids = list(widget_ids)
+    if in_app_transaction() or not widget_ids:
+        return compute(widget_ids) if widget_ids else {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT base_version FROM agencies_dataversion WHERE agency_id = %s", [agency_id]
+        )
+        base = cursor.fetchone()
+        placeholders = ", ".join(["%s"] * len(widget_ids))
+        cursor.execute(
+            "SELECT widget_id, version FROM agencies_widgetversion "  # noqa: S608 - placeholders
+            f"WHERE widget_id IN ({placeholders})",
+            widget_ids,
+        )
+        counted = dict(cursor.fetchall())
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = f"widgets:{name}:{agency_id}:{base[0] if base else None}:{digest}"
+    kept = cache.get(key) or {}
+    found, missing = {}, []
+    for pk in widget_ids:
+        version, value = kept.get(pk, (None, None))
+        # A widget never counted has no row: version 0, until its first count.
+        if version is not None and version == counted.get(pk, 0):
+            found[pk] = value
+        else:
+            missing.append(pk)
+    if missing:
+        computed = compute(missing)
+        for pk in missing:
+            found[pk] = computed[pk]
+            kept[pk] = (counted.get(pk, 0), computed[pk])
+        cache.set(key, kept, timeout)
+    return found
 
 
 def _build_once(key, build, timeout):

@@ -33,6 +33,11 @@ parser.add_argument(
 )
 parser.add_argument("--anonymous", action="store_true")
 parser.add_argument("--cold", action="store_true", help="empty the page cache before each")
+parser.add_argument(
+    "--after-save",
+    action="store_true",
+    help="save one count in the agency before each (as the bench's writer does), cache kept",
+)
 options = parser.parse_args()
 
 os.environ.update(
@@ -54,9 +59,23 @@ for _ in range(3):
         raise SystemExit(f"{options.path} answered {response.status_code}")
 
 
+if options.after_save:
+    import random
+
+    import writer
+
+    counts, _others, people = writer.targets(agency)
+    pick = random.Random(1)  # noqa: S311 - which count, not a secret
+
+
 def empty_cache():
+    """Before each request, outside the time: --cold empties the cache; --after-save
+    saves a count of one of the agency's widgets, so that the page is built again
+    with what is kept per widget (agencies.versions.per_widget) for the others."""
     if options.cold:
         cache.clear()
+    if options.after_save:
+        writer.save_one(pick.choice(counts), people)
 
 
 empty_cache()
@@ -74,7 +93,8 @@ for _ in range(options.runs):
 # The process's own CPU time (Python, not the database's work nor waiting for a core):
 # steadier than the wall clock on a machine others share.
 print(
-    f"{options.path}{' (cold)' if options.cold else ''}: "
+    f"{options.path}{' (cold)' if options.cold else ''}"
+    f"{' (after a save)' if options.after_save else ''}: "
     f"median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, "
     f"CPU median {statistics.median(cpu):.1f} ms, "
     f"{len(queries)} queries, {sql_ms:.1f} ms SQL, {len(response.content):,} bytes"

@@ -25,10 +25,11 @@ from django.urls import reverse
 
 from agencies.scoping import MANAGER
 from widgets import attention as kinds
-from widgets.attention import AttentionItem, balance_gaps, register
+from widgets.attention import AttentionItem, register
 from widgets.flow import late_widgets
-from widgets.models import Widget, WidgetCount, WidgetStatus
+from widgets.models import Widget, WidgetStatus
 
+from . import widget_parts
 from .models import Countermeasure, Outcome
 from .periods import add_months
 from .selectors import with_latest, with_marks, with_status
@@ -72,11 +73,12 @@ class Attention:
         return sum(len(getattr(self, f.name)) for f in fields(self) if f.name != "explained")
 
 
-def attention(agency, *, reader, outcomes, widgets, window, program=None, today):
-    """The dashboard's attention list for the agency (and program), with `outcomes`
-    and `widgets` as the dashboard read them, and what `reader` may see of the
-    agency's widgets (another agency's reader: not its drafts or submitted
-    definitions). Five queries whatever the rows."""
+def attention(agency, *, reader, outcomes, signals, widgets, window, program=None, today):
+    """The dashboard's attention list for the agency (and program), with `widgets` as
+    the dashboard read them, its `outcomes` off track without an open countermeasure
+    and their concerning `signals` (concerning_signals), and what `reader` may see
+    of the agency's widgets (another agency's reader: not its drafts or submitted
+    definitions). A fixed number of queries whatever the rows."""
     scope = Widget.objects.for_user(reader).filter(agency=agency)
     countermeasures = Countermeasure.objects.filter(agency=agency)
     if program is not None:
@@ -84,17 +86,15 @@ def attention(agency, *, reader, outcomes, widgets, window, program=None, today)
         countermeasures = countermeasures.filter(
             Q(outcome__program=program) | Q(widget__program=program)
         )
-    recent = WidgetCount.objects.filter(
-        widget__in=scope, period_start__gte=add_months(window.start, -12)
-    ).select_related("widget")
-    unexplained, explained = balance_gaps(recent)
+    # Kept widget by widget between builds (outcomes.widget_parts).
+    unexplained, explained = widget_parts.gaps(agency, scope, add_months(window.start, -12))
     return Attention(
-        outcomes=[o for o in outcomes if o.needs_countermeasure],
+        outcomes=outcomes,
         widgets=[w for w in widgets if w.needs_countermeasure],
         countermeasures=overdue_countermeasures(countermeasures, today),
         late=list(late_widgets(scope, today).select_related("program").order_by("name")),
         drafts=list(scope.filter(status=WidgetStatus.SUBMITTED).order_by("submitted_at")),
-        signals=concerning_signals(outcomes),
+        signals=signals,
         unbalanced=unexplained,
         quality=kinds.data_quality_errors(scope, today=today),
         explained=explained,

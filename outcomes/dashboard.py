@@ -84,6 +84,21 @@ def dashboard_widgets(agency, *, reader, program=None):
     return widgets
 
 
+def widget_rows(widgets, **annotations):
+    """The widgets (a list) in page order, with their program and
+    .has_open_countermeasure (one query)."""
+    return list(
+        widgets.select_related("program")
+        .annotate(
+            **annotations,
+            has_open_countermeasure=Exists(
+                Countermeasure.objects.open().filter(widget=OuterRef("pk"))
+            ),
+        )
+        .order_by("program__name", "name")
+    )
+
+
 def widget_flows(widgets, named_windows):
     """The widgets (a list), each with .flows {name: Flow}, .csat {name: Csat}, .status.
 
@@ -91,15 +106,8 @@ def widget_flows(widgets, named_windows):
     closing backlogs and open countermeasures), the count aggregates and the
     survey aggregates, each grouped by widget with one column per window.
     """
-    widgets = list(
-        widgets.select_related("program")
-        .annotate(
-            **{f"backlog_{name}": _closing_backlog(w) for name, w in named_windows.items()},
-            has_open_countermeasure=Exists(
-                Countermeasure.objects.open().filter(widget=OuterRef("pk"))
-            ),
-        )
-        .order_by("program__name", "name")
+    widgets = widget_rows(
+        widgets, **{f"backlog_{name}": _closing_backlog(w) for name, w in named_windows.items()}
     )
     ids = [w.pk for w in widgets]
     span = _span(named_windows)

@@ -15,12 +15,14 @@ from agencies.permissions import MANAGER, READ, grant
 from agencies.scoping import STAFF, can_change
 from widgets import measures, quality
 
-from . import dashboard, pictures
+from . import attention as needs_attention
+from . import dashboard, pictures, widget_parts
 from . import huddle as huddle_board
 from .attention import attention
 from .engagement import PERIODS as ENGAGEMENT_PERIODS
 from .engagement import engagement
 from .forms import DashboardFilterForm
+from .models import Outcome
 
 # The widgets whose small multiples the dashboard draws unless all are asked for
 # (?pictures=all): what needs attention first. At a state's size an agency has 50 or
@@ -63,11 +65,13 @@ def agency_dashboard(request, agency):
     return render(request, "outcomes/dashboard.html", {"agency": agency, "body": body})
 
 
-def _pictures(request, widgets, window):
+def _pictures(request, agency, widgets, window):
     """The small multiples drawn: the first PICTURES_SHOWN in attention order, or all
     (`?pictures=all`), with the link to the other choice (keeping the filters)."""
-    ranked = pictures.widget_pictures(list(widgets), window)
     show_all = request.GET.get("pictures") == "all"
+    ranked = widget_parts.widget_pictures(
+        agency, list(widgets), window, shown=None if show_all else PICTURES_SHOWN
+    )
     query = request.GET.copy()
     if show_all:
         query.pop("pictures", None)
@@ -82,16 +86,50 @@ def _pictures(request, widgets, window):
     }
 
 
+def _outcome_parts(agency, program):
+    """The dashboard's outcome parts: their cards, their table and what the attention
+    list reads of them. They read no counts, so they are kept under the agency's
+    base version (agencies.versions), which a count's save does not change."""
+    outcomes = dashboard.dashboard_outcomes(agency, program=program)
+    context = {"agency": agency, "outcomes": outcomes}
+    signals = needs_attention.concerning_signals(outcomes)
+    return {
+        "cards": render_to_string(
+            "outcomes/includes/outcome_cards.html",
+            {"outcome_pictures": pictures.outcome_pictures(list(outcomes))},
+        ),
+        "table": render_to_string("outcomes/includes/outcomes_table.html", context),
+        "needing": [_light(o) for o in outcomes if o.needs_countermeasure],
+        "signals": [(_light(o), signal) for o, signal in signals],
+    }
+
+
+def _light(outcome):
+    """What the attention list shows of an outcome, without its measurements and
+    marks (which it does not show, and which would weigh on the cache)."""
+    light = Outcome(pk=outcome.pk, name=outcome.name, agency_id=outcome.agency_id)
+    light.status = outcome.status
+    return light
+
+
 def _dashboard_body(request, agency, may_manage, member):
     latest = dashboard.agency_month(agency)
     form, program, grain, start = _filters(request, agency, latest=latest)
     windows = dashboard.windows(grain, start, latest=latest)
     widgets_qs = dashboard.dashboard_widgets(agency, reader=request.user, program=program)
-    widgets = dashboard.widget_flows(widgets_qs, windows)
-    outcomes = dashboard.dashboard_outcomes(agency, program=program)
-    trend_fields, trend_measures = measures.across_widgets()
+    # What is worked out widget by widget is kept between builds (widget_parts): a
+    # build after a count is saved works out that count's widget again, not all.
+    widgets = widget_parts.flows(agency, dashboard.widget_rows(widgets_qs), windows)
     today = timezone.localdate()
-    findings = quality.findings(quality.checked_widgets(agency, request.user), today=today)
+    outcomes = versions.cached(
+        "dashboard-outcomes",
+        (agency.pk, program.pk if program else None, today),
+        lambda: _outcome_parts(agency, program),
+        agency_ids=[agency.pk],
+        base=True,
+    )
+    trend_fields, trend_measures = measures.across_widgets()
+    checked = quality.checked_widgets(agency, request.user)
     return render_to_string(
         "outcomes/includes/dashboard_body.html",
         {
@@ -102,10 +140,10 @@ def _dashboard_body(request, agency, may_manage, member):
             "window_names": list(windows),
             "grain_label": dashboard.GRAINS[grain],
             "widgets": widgets,
-            **_pictures(request, widgets, windows["current"]),
+            **_pictures(request, agency, widgets, windows["current"]),
             "picture_periods": pictures.PERIODS,
-            "outcome_pictures": pictures.outcome_pictures(list(outcomes)),
-            "outcomes": outcomes,
+            "outcome_cards": outcomes["cards"],
+            "outcomes_table": outcomes["table"],
             "measures": measures.flow_rows(),
             "trend_fields": trend_fields,
             "trend_measures": trend_measures,
@@ -116,7 +154,8 @@ def _dashboard_body(request, agency, may_manage, member):
             "attention": attention(
                 agency,
                 reader=request.user,
-                outcomes=outcomes,
+                outcomes=outcomes["needing"],
+                signals=outcomes["signals"],
                 widgets=widgets,
                 window=windows["current"],
                 program=program,
@@ -125,7 +164,7 @@ def _dashboard_body(request, agency, may_manage, member):
             # The agency's data-quality findings by grade (all its programs), for its page.
             "quality": [
                 (quality.GRADE_SYMBOLS[grade], quality.GRADES[grade], n)
-                for grade, n in quality.tally(findings).items()
+                for grade, n in widget_parts.quality_tally(agency, checked, today).items()
             ],
             "may_manage": may_manage,
             "member": member,  # may correct counts, or give a balance's reason

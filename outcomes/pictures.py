@@ -24,7 +24,15 @@ from .charts import outcome_chart
 from .selectors import measurement_series, run_chart
 from .status import Status
 
-__all__ = ["PERIODS", "Picture", "outcome_pictures", "widget_pictures"]
+__all__ = [
+    "PERIODS",
+    "Picture",
+    "in_attention_order",
+    "make_pictures",
+    "marks",
+    "outcome_pictures",
+    "widget_pictures",
+]
 
 ON_TIME = next(m for m in measures.MEASURES if m.name == "on_time_share")
 
@@ -40,18 +48,18 @@ class Picture:
     judging."""
 
     def __init__(self, widget, rows):
-        self._widget, self._rows = widget, rows
+        self._widget, self.rows = widget, rows
 
     @cached_property
     def flow(self):
         """agencies.charts.Chart, or None: no counts in these periods."""
-        return flow_chart(self._widget, self._rows)
+        return flow_chart(self._widget, self.rows)
 
     @cached_property
     def _most(self):
         """measure_chart's arguments for the measure that matters most: read once,
         for the marks (every widget) and for the drawing (the cards shown)."""
-        return _most(self._widget, self._rows)
+        return _most(self._widget, self.rows)
 
     @cached_property
     def measured(self):
@@ -76,15 +84,37 @@ class Picture:
         return self.measured.label if self.measured else ""
 
 
+def make_pictures(widgets, window):
+    """{widget id: Picture} of each widget's last PERIODS periods before the
+    window's end (one query)."""
+    found = series(widgets, window.end)
+    return {widget.pk: Picture(widget, found.get(widget.pk, [])) for widget in widgets}
+
+
 def widget_pictures(widgets, window):
     """Give each widget (from dashboard.widget_flows) its `.picture`; return them
     sorted: what needs attention first, then in the order they came."""
-    found = series(widgets, window.end)
-    ranked = []
-    for position, widget in enumerate(widgets):
-        rows = found.get(widget.pk, [])
-        widget.picture = Picture(widget, rows)
-        ranked.append(((_rank(widget, rows), position), widget))
+    made = make_pictures(widgets, window)
+    for widget in widgets:
+        widget.picture = made[widget.pk]
+    return in_attention_order(widgets, {w.pk: marks(w.picture) for w in widgets})
+
+
+def marks(picture):
+    """What the order of the pictures reads of one: (it has counts, its measure's
+    latest point is part of a concerning signal)."""
+    analysis = picture.analysis
+    return bool(picture.rows), analysis is not None and analysis.concerning
+
+
+def in_attention_order(widgets, marked):
+    """`widgets` (with their .status) sorted by `marked` ({widget id: marks()}):
+    off track, then a concerning signal, then at risk, then the rest, then those
+    without counts; in the order they came within each."""
+    ranked = [
+        ((_rank(widget, *marked[widget.pk]), position), widget)
+        for position, widget in enumerate(widgets)
+    ]
     return [widget for _, widget in sorted(ranked, key=lambda pair: pair[0])]
 
 
@@ -109,12 +139,12 @@ def _most(widget, rows):
     }
 
 
-def _rank(widget, rows):
-    if not rows:
+def _rank(widget, counted, concerning):
+    if not counted:
         return _RANK_NO_DATA
     if widget.status == Status.OFF_TRACK:
         return _RANK_OFF_TRACK
-    if widget.picture.analysis is not None and widget.picture.analysis.concerning:
+    if concerning:
         return _RANK_CONCERNING
     if widget.status == Status.AT_RISK:
         return _RANK_AT_RISK

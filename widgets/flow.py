@@ -80,6 +80,9 @@ Flow = make_dataclass(
     [(n, object) for n in (*measures.typed_names(), *(m.name for m in measures.MEASURES))],
     frozen=True,
 )
+# Flows are kept in the cache (outcomes.widget_parts): pickle finds the class by its
+# module, which make_dataclass leaves as "types" before Python 3.12.
+Flow.__module__ = __name__
 
 
 def add_rows(rows):

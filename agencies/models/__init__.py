@@ -337,10 +337,27 @@ class DataVersion(models.Model):
     """
 
     agency_id = models.BigIntegerField(primary_key=True)
+    # Changes with every write to the agency's data.
     version = models.BigIntegerField()
+    # Changes with every write to the agency's data except to its counts, which
+    # change their widget's WidgetVersion instead: what is kept per widget
+    # (agencies.versions.per_widget) survives a count saved for another widget.
+    base_version = models.BigIntegerField(db_default=0)
 
     def __str__(self):
         return f"agency {self.agency_id}: version {self.version}"
+
+
+class WidgetVersion(models.Model):
+    """Each widget's counts version, kept by database triggers on the counts table:
+    see `agencies.versions`. Here, not in widgets, because the versions are one
+    mechanism; no foreign key, for the reason DataVersion has none."""
+
+    widget_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"widget {self.widget_id}: counts version {self.version}"
 
 
 # What the background worker keeps: queued uploads and the schedule (docs/adr/0004, 0007).

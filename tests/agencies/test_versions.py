@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies import versions
-from agencies.models import AccessRule, Agency, DataVersion
+from agencies.models import AccessRule, Agency, DataVersion, WidgetVersion
 from outcomes.models import Board
 from widgets.models import ApiToken, CountUpload, InventoryFinding, PublishedRow, WidgetCount
 
@@ -38,6 +38,20 @@ APPS = ("agencies", "customers", "widgets", "outcomes")
 
 def version(agency):
     return DataVersion.objects.filter(agency_id=agency.pk).values_list("version", flat=True).first()
+
+
+def base_version(agency):
+    return (
+        DataVersion.objects.filter(agency_id=agency.pk)
+        .values_list("base_version", flat=True)
+        .first()
+    )
+
+
+def counts_version(widget):
+    return (
+        WidgetVersion.objects.filter(widget_id=widget.pk).values_list("version", flat=True).first()
+    )
 
 
 def test_every_table_of_the_apps_is_versioned_or_says_why_not():
@@ -91,7 +105,9 @@ def full_agency(db):
 @pytest.mark.parametrize("table", sorted(versions.TABLES))
 def test_any_write_to_a_table_bumps_its_agency_only(full_agency, table):
     agency, other, _user = full_agency
+    widget = agency.widgets.get()
     before, other_before = version(agency), version(other)
+    base_before, counts_before = base_version(agency), counts_version(widget)
     assert before is not None
     with connection.cursor() as cursor:
         mine = f" WHERE id = {agency.pk}" if table == "agencies_agency" else ""
@@ -99,6 +115,48 @@ def test_any_write_to_a_table_bumps_its_agency_only(full_agency, table):
         assert cursor.rowcount >= 1
     assert version(agency) != before
     assert version(other) == other_before
+    # A write to counts changes their widget's counts version and not the agency's
+    # base version; any other write, the other way round.
+    if table in versions.COUNT_TABLES:
+        assert base_version(agency) == base_before
+        assert counts_version(widget) != counts_before
+    else:
+        assert base_version(agency) != base_before
+        assert counts_version(widget) == counts_before
+
+
+def test_a_count_written_changes_its_widgets_counts_version_only(full_agency):
+    agency, other, _user = full_agency
+    widget = agency.widgets.get()
+    beside = WidgetFactory(agency=agency, program=widget.program)
+    elsewhere = other.widgets.first() or WidgetFactory(agency=other)
+    WidgetCountFactory(widget=beside, period_start=dt.date(2024, 1, 1))
+    WidgetCountFactory(widget=elsewhere, period_start=dt.date(2024, 1, 1))
+    kept = {w.pk: counts_version(w) for w in (widget, beside, elsewhere)}
+    base, other_base = base_version(agency), base_version(other)
+
+    count = WidgetCountFactory(widget=widget, period_start=dt.date(2025, 1, 1))
+    inserted = counts_version(widget)
+    assert inserted not in (None, kept[widget.pk])
+    WidgetCount.objects.filter(pk=count.pk).update(demand=99)
+    updated = counts_version(widget)
+    assert updated not in (inserted, kept[widget.pk])
+    count.delete()
+    assert counts_version(widget) not in (updated, inserted, kept[widget.pk])
+    assert counts_version(beside) == kept[beside.pk]
+    assert counts_version(elsewhere) == kept[elsewhere.pk]
+    assert (base_version(agency), base_version(other)) == (base, other_base)
+
+
+def test_a_count_moved_to_another_widget_changes_both_widgets(full_agency):
+    agency, _other, _user = full_agency
+    widget = agency.widgets.get()
+    beside = WidgetFactory(agency=agency, program=widget.program)
+    count = WidgetCountFactory(widget=widget, period_start=dt.date(2025, 1, 1))
+    before = counts_version(widget), counts_version(beside)
+    WidgetCount.objects.filter(pk=count.pk).update(widget=beside)
+    assert counts_version(widget) != before[0]
+    assert counts_version(beside) not in (None, before[1])
 
 
 def test_inserts_and_deletes_bump_too(full_agency):
@@ -125,13 +183,17 @@ def test_moving_a_widget_bumps_both_agencies(full_agency):
 def test_renaming_a_person_bumps_every_agency_but_signing_in_does_not(full_agency):
     agency, other, user = full_agency
     before, other_before = version(agency), version(other)
+    bases = base_version(agency), base_version(other)
     user.last_login = timezone.now()
     user.save(update_fields=["last_login"])
     assert (version(agency), version(other)) == (before, other_before)
+    assert (base_version(agency), base_version(other)) == bases
     user.first_name = "Renamed"
     user.save()
     assert version(agency) != before
     assert version(other) != other_before
+    assert base_version(agency) != bases[0]
+    assert base_version(other) != bases[1]
 
 
 def test_token_changes_with_the_versions_of_the_agencies_asked_for(full_agency):
@@ -142,6 +204,16 @@ def test_token_changes_with_the_versions_of_the_agencies_asked_for(full_agency):
     assert versions.token([agency.pk]) != mine
     assert versions.token([other.pk]) == theirs
     assert versions.token() != everyone
+
+
+def test_the_base_token_survives_a_count_and_nothing_else(full_agency):
+    agency, _other, _user = full_agency
+    base, whole = versions.token([agency.pk], base=True), versions.token([agency.pk])
+    WidgetCountFactory(widget=agency.widgets.get(), period_start=dt.date(2025, 1, 1))
+    assert versions.token([agency.pk], base=True) == base
+    assert versions.token([agency.pk]) != whole
+    Agency.objects.filter(pk=agency.pk).update(mission="New mission")
+    assert versions.token([agency.pk], base=True) != base
 
 
 def test_a_new_agency_has_a_version(db):
@@ -160,11 +232,12 @@ def test_truncate_bumps_every_agency_and_rollbacks_never_reuse_a_number(full_age
     assert version(agency) == before
     Agency.objects.filter(pk=agency.pk).update(mission="Kept")
     assert version(agency) not in (before, rolled_back)
-    other_before = version(other)
+    other_before, other_base = version(other), base_version(other)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks: TRUNCATE refuses them
         cursor.execute("TRUNCATE outcomes_review_countermeasures")
     assert version(other) != other_before
+    assert base_version(other) != other_base
 
 
 def test_inside_an_app_transaction_is_known(db):

@@ -1,0 +1,103 @@
+"""What is kept per widget (agencies.versions.per_widget): computed again for a widget
+whose counts changed, for every widget when anything else of its agency changed,
+and never kept from inside a transaction the app opened."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from agencies.versions import per_widget
+from widgets.models import Widget
+
+from ..factories import AgencyFactory, CountermeasureFactory, WidgetCountFactory, WidgetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Computing:
+    """A compute function that records which widgets it was asked for."""
+
+    def __init__(self):
+        self.asked = []
+
+    def __call__(self, ids):
+        self.asked.append(sorted(ids))
+        return {pk: (pk, len(self.asked)) for pk in ids}
+
+
+@pytest.fixture
+def widgets():
+    agency = AgencyFactory()
+    return agency, WidgetFactory(agency=agency), WidgetFactory(agency=agency)
+
+
+def kept(agency, ids, compute, parts="parts"):
+    return per_widget("test", agency.pk, parts, ids, compute)
+
+
+def test_a_count_written_computes_its_widget_again_and_keeps_the_others(widgets):
+    agency, one, two = widgets
+    ids, compute = [one.pk, two.pk], Computing()
+    first = kept(agency, ids, compute)
+    assert compute.asked == [sorted(ids)]
+    assert kept(agency, ids, compute) == first
+    assert len(compute.asked) == 1
+
+    WidgetCountFactory(widget=one, period_start=dt.date(2025, 1, 1))
+    after = kept(agency, ids, compute)
+    assert compute.asked[-1] == [one.pk]
+    assert after[two.pk] == first[two.pk]
+    assert after[one.pk] != first[one.pk]
+
+
+def test_another_agencys_count_keeps_everything(widgets):
+    agency, one, two = widgets
+    compute = Computing()
+    kept(agency, [one.pk, two.pk], compute)
+    WidgetCountFactory(widget=WidgetFactory(), period_start=dt.date(2025, 1, 1))
+    kept(agency, [one.pk, two.pk], compute)
+    assert len(compute.asked) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda agency, widget: Widget.objects.filter(pk=widget.pk).update(name="Renamed"),
+        lambda agency, widget: CountermeasureFactory(outcome=None, widget=widget, agency=agency),
+    ],
+    ids=["a definition", "a countermeasure"],
+)
+def test_any_other_change_of_the_agency_computes_every_widget_again(widgets, change):
+    agency, one, two = widgets
+    compute = Computing()
+    kept(agency, [one.pk, two.pk], compute)
+    change(agency, two)
+    kept(agency, [one.pk, two.pk], compute)
+    assert compute.asked[-1] == sorted([one.pk, two.pk])
+
+
+def test_other_parts_are_kept_apart(widgets):
+    agency, one, _two = widgets
+    compute = Computing()
+    kept(agency, [one.pk], compute, parts=("window", 1))
+    kept(agency, [one.pk], compute, parts=("window", 2))
+    assert compute.asked == [[one.pk], [one.pk]]
+
+
+def test_a_widget_not_kept_yet_is_computed_alone(widgets):
+    agency, one, two = widgets
+    compute = Computing()
+    kept(agency, [one.pk], compute)
+    kept(agency, [one.pk, two.pk], compute)
+    assert compute.asked == [[one.pk], [two.pk]]
+
+
+def test_inside_a_transaction_of_the_app_nothing_is_kept(widgets):
+    agency, one, _two = widgets
+    compute = Computing()
+    with transaction.atomic():
+        kept(agency, [one.pk], compute)
+        kept(agency, [one.pk], compute)
+    kept(agency, [one.pk], compute)
+    assert len(compute.asked) == 3

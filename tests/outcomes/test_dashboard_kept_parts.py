@@ -1,0 +1,117 @@
+"""The dashboard keeps what it works out per widget (outcomes.widget_parts) and its
+outcome parts between builds (agencies.versions): after a count is saved it shows the
+new figures at once, working out only that widget again; after any other change of
+the agency, everything again."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from outcomes import dashboard as dashboard_module
+from tests import factories as f
+from widgets import counting
+from widgets.models import Widget, WidgetCount
+
+from .conftest import months_back
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spied(monkeypatch):
+    """{name: [ids or None asked for]} of the dashboard's costly steps."""
+    asked = {"flows": [], "outcomes": []}
+    widget_flows, dashboard_outcomes = (
+        dashboard_module.widget_flows,
+        dashboard_module.dashboard_outcomes,
+    )
+
+    def flows(widgets, windows):
+        asked["flows"].append(sorted(widgets.values_list("pk", flat=True)))
+        return widget_flows(widgets, windows)
+
+    def outcomes(agency, **kwargs):
+        asked["outcomes"].append(agency.pk)
+        return dashboard_outcomes(agency, **kwargs)
+
+    monkeypatch.setattr(dashboard_module, "widget_flows", flows)
+    monkeypatch.setattr(dashboard_module, "dashboard_outcomes", outcomes)
+    return asked
+
+
+def shown(client, user, agency):
+    client.force_login(user)
+    response = client.get(reverse("outcomes:dashboard", args=[agency.slug]))
+    assert response.status_code == 200
+    return response
+
+
+def save(widget, user, **values):
+    """Save the current month's count of `widget` through the one write path."""
+    count = WidgetCount.objects.get(widget=widget, period_start=months_back(0))
+    counting.save_counts(
+        [
+            counting.CountChange(
+                widget=widget,
+                period_start=count.period_start,
+                values=values,
+                expected_version=count.version,
+            )
+        ],
+        by=user,
+        source="form",
+    )
+
+
+def flows_of(response):
+    return {w.name: w.flows["current"] for w in response.context["widgets"]}
+
+
+def test_a_count_saved_shows_at_once_and_only_its_widget_is_worked_out_again(
+    client, world, manager_a, staff_a, agency_a, spied
+):
+    before = shown(client, manager_a, agency_a)
+    assert flows_of(before)["Air permit"].demand == 100
+    assert len(spied["flows"]) == 1
+    save(world["good"], staff_a, demand=120, backlog=40)
+
+    after = shown(client, manager_a, agency_a)
+    assert flows_of(after)["Air permit"].demand == 120
+    assert flows_of(after)["Water permit"] == flows_of(before)["Water permit"]
+    assert spied["flows"][-1] == [world["good"].pk]
+    # The flow table shows it: 120 in its demand row, where 100 was.
+    assert after.text != before.text
+    assert "120" in after.context["widgets"][0].flow_html
+    # The outcome parts read no counts: kept.
+    assert len(spied["outcomes"]) == 1
+
+
+def test_a_widget_renamed_shows_its_new_name_in_its_flow_table(
+    client, world, manager_a, agency_a, spied
+):
+    shown(client, manager_a, agency_a)
+    widget = Widget.objects.get(pk=world["slow"].pk)
+    widget.name = "Stormwater permit"
+    widget.save()
+    after = shown(client, manager_a, agency_a)
+    assert "Flow of Stormwater permit" in after.text
+    assert spied["flows"][-1] == sorted([world["good"].pk, world["slow"].pk])
+
+
+def test_a_countermeasure_opened_for_a_widget_shows_on_its_flow(client, world, manager_a, agency_a):
+    assert "countermeasure open" not in shown(client, manager_a, agency_a).text
+    f.CountermeasureFactory(outcome=None, widget=world["slow"], agency=agency_a)
+    assert "countermeasure open" in shown(client, manager_a, agency_a).text
+
+
+def test_a_measurement_shows_in_the_outcomes_table_at_once(
+    client, world, manager_a, agency_a, spied
+):
+    shown(client, manager_a, agency_a)
+    latest = world["outcome"].measurements.get(date=months_back(0))
+    latest.value = Decimal("12.5")
+    latest.save()
+    after = shown(client, manager_a, agency_a)
+    assert len(spied["outcomes"]) == 2
+    assert "12.5" in after.text
