@@ -24,14 +24,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from agencies.scoping import MANAGER
-from widgets import attention as kinds
 from widgets.attention import AttentionItem, register
-from widgets.flow import late_widgets
 from widgets.models import Widget, WidgetStatus
 
-from . import widget_parts
 from .models import Countermeasure, Outcome
-from .periods import add_months
 from .selectors import with_latest, with_marks, with_status
 
 
@@ -73,12 +69,10 @@ class Attention:
         return sum(len(getattr(self, f.name)) for f in fields(self) if f.name != "explained")
 
 
-def attention(agency, *, reader, outcomes, signals, widgets, window, program=None, today):
-    """The dashboard's attention list for the agency (and program), with `widgets` as
-    the dashboard read them, its `outcomes` off track without an open countermeasure
-    and their concerning `signals` (concerning_signals), and what `reader` may see
-    of the agency's widgets (another agency's reader: not its drafts or submitted
-    definitions). A fixed number of queries whatever the rows."""
+def agency_items(agency, *, reader, program=None, today):
+    """(countermeasures past due, definitions submitted for review) of the agency
+    (and program), of what `reader` may read (another agency's reader: no
+    submitted definitions). Two queries; they read no counts."""
     scope = Widget.objects.for_user(reader).filter(agency=agency)
     countermeasures = Countermeasure.objects.filter(agency=agency)
     if program is not None:
@@ -86,17 +80,29 @@ def attention(agency, *, reader, outcomes, signals, widgets, window, program=Non
         countermeasures = countermeasures.filter(
             Q(outcome__program=program) | Q(widget__program=program)
         )
-    # Kept widget by widget between builds (outcomes.widget_parts).
-    unexplained, explained = widget_parts.gaps(agency, scope, add_months(window.start, -12))
+    return (
+        overdue_countermeasures(countermeasures, today),
+        list(scope.filter(status=WidgetStatus.SUBMITTED).order_by("submitted_at")),
+    )
+
+
+def attention(*, kept, widgets, outcomes, signals, countermeasures, drafts, program=None):
+    """The dashboard's attention list for the agency (and program): with `widgets`
+    as the dashboard read them, what is kept of its widgets for the build (`kept`:
+    outcomes.widget_parts.Kept, which holds only what its reader may read), its
+    `outcomes` off track without an open countermeasure and their concerning
+    `signals` (concerning_signals), and its `countermeasures` past due and `drafts`
+    submitted (agency_items). No query: the rest is kept per widget."""
+    unexplained, explained = kept.gaps(program)
     return Attention(
         outcomes=outcomes,
         widgets=[w for w in widgets if w.needs_countermeasure],
-        countermeasures=overdue_countermeasures(countermeasures, today),
-        late=list(late_widgets(scope, today).select_related("program").order_by("name")),
-        drafts=list(scope.filter(status=WidgetStatus.SUBMITTED).order_by("submitted_at")),
+        countermeasures=countermeasures,
+        late=kept.late(widgets),
+        drafts=drafts,
         signals=signals,
         unbalanced=unexplained,
-        quality=kinds.data_quality_errors(scope, today=today),
+        quality=kept.errors(program),
         explained=explained,
     )
 

@@ -65,13 +65,11 @@ def agency_dashboard(request, agency):
     return render(request, "outcomes/dashboard.html", {"agency": agency, "body": body})
 
 
-def _pictures(request, agency, widgets, window):
+def _pictures(request, kept, widgets):
     """The small multiples drawn: the first PICTURES_SHOWN in attention order, or all
     (`?pictures=all`), with the link to the other choice (keeping the filters)."""
     show_all = request.GET.get("pictures") == "all"
-    ranked = widget_parts.widget_pictures(
-        agency, list(widgets), window, shown=None if show_all else PICTURES_SHOWN
-    )
+    ranked = kept.pictures(list(widgets), shown=None if show_all else PICTURES_SHOWN)
     query = request.GET.copy()
     if show_all:
         query.pop("pictures", None)
@@ -86,13 +84,17 @@ def _pictures(request, agency, widgets, window):
     }
 
 
-def _outcome_parts(agency, program):
-    """The dashboard's outcome parts: their cards, their table and what the attention
-    list reads of them. They read no counts, so they are kept under the agency's
-    base version (agencies.versions), which a count's save does not change."""
+def _base_parts(agency, *, reader, program, today):
+    """What the dashboard shows that reads no counts: its outcomes' cards, their table
+    and what the attention list reads of them, its countermeasures past due and its
+    definitions waiting for review. Kept under the agency's base version
+    (agencies.versions), which a count's save does not change."""
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
     context = {"agency": agency, "outcomes": outcomes}
     signals = needs_attention.concerning_signals(outcomes)
+    countermeasures, drafts = needs_attention.agency_items(
+        agency, reader=reader, program=program, today=today
+    )
     return {
         "cards": render_to_string(
             "outcomes/includes/outcome_cards.html",
@@ -101,6 +103,8 @@ def _outcome_parts(agency, program):
         "table": render_to_string("outcomes/includes/outcomes_table.html", context),
         "needing": [_light(o) for o in outcomes if o.needs_countermeasure],
         "signals": [(_light(o), signal) for o, signal in signals],
+        "countermeasures": countermeasures,
+        "drafts": drafts,
     }
 
 
@@ -116,20 +120,20 @@ def _dashboard_body(request, agency, may_manage, member):
     latest = dashboard.agency_month(agency)
     form, program, grain, start = _filters(request, agency, latest=latest)
     windows = dashboard.windows(grain, start, latest=latest)
-    widgets_qs = dashboard.dashboard_widgets(agency, reader=request.user, program=program)
+    today = timezone.localdate()
     # What is worked out widget by widget is kept between builds (widget_parts): a
     # build after a count is saved works out that count's widget again, not all.
-    widgets = widget_parts.flows(agency, dashboard.widget_rows(widgets_qs), windows)
-    today = timezone.localdate()
-    outcomes = versions.cached(
-        "dashboard-outcomes",
-        (agency.pk, program.pk if program else None, today),
-        lambda: _outcome_parts(agency, program),
+    kept = widget_parts.Kept(agency, request.user, windows, today)
+    widgets_qs = dashboard.dashboard_widgets(agency, reader=request.user, program=program)
+    widgets = kept.flows(dashboard.widget_rows(widgets_qs))
+    base = versions.cached(
+        "dashboard-base",
+        (agency.pk, program.pk if program else None, today, versions.scope_key(request.user)),
+        lambda: _base_parts(agency, reader=request.user, program=program, today=today),
         agency_ids=[agency.pk],
         base=True,
     )
     trend_fields, trend_measures = measures.across_widgets()
-    checked = quality.checked_widgets(agency, request.user)
     return render_to_string(
         "outcomes/includes/dashboard_body.html",
         {
@@ -140,10 +144,10 @@ def _dashboard_body(request, agency, may_manage, member):
             "window_names": list(windows),
             "grain_label": dashboard.GRAINS[grain],
             "widgets": widgets,
-            **_pictures(request, agency, widgets, windows["current"]),
+            **_pictures(request, kept, widgets),
             "picture_periods": pictures.PERIODS,
-            "outcome_cards": outcomes["cards"],
-            "outcomes_table": outcomes["table"],
+            "outcome_cards": base["cards"],
+            "outcomes_table": base["table"],
             "measures": measures.flow_rows(),
             "trend_fields": trend_fields,
             "trend_measures": trend_measures,
@@ -152,19 +156,18 @@ def _dashboard_body(request, agency, may_manage, member):
             "not_across": [m for m in measures.MEASURES if not m.across_widgets],
             "trend": dashboard.agency_trend(widgets_qs, windows["current"]),
             "attention": attention(
-                agency,
-                reader=request.user,
-                outcomes=outcomes["needing"],
-                signals=outcomes["signals"],
+                kept=kept,
                 widgets=widgets,
-                window=windows["current"],
+                outcomes=base["needing"],
+                signals=base["signals"],
+                countermeasures=base["countermeasures"],
+                drafts=base["drafts"],
                 program=program,
-                today=today,
             ),
             # The agency's data-quality findings by grade (all its programs), for its page.
             "quality": [
                 (quality.GRADE_SYMBOLS[grade], quality.GRADES[grade], n)
-                for grade, n in widget_parts.quality_tally(agency, checked, today).items()
+                for grade, n in kept.tally().items()
             ],
             "may_manage": may_manage,
             "member": member,  # may correct counts, or give a balance's reason

@@ -115,3 +115,13 @@ def test_a_measurement_shows_in_the_outcomes_table_at_once(
     after = shown(client, manager_a, agency_a)
     assert len(spied["outcomes"]) == 2
     assert "12.5" in after.text
+
+
+def test_a_count_saved_that_does_not_balance_is_on_the_attention_list_at_once(
+    client, world, manager_a, staff_a, agency_a
+):
+    assert shown(client, manager_a, agency_a).context["attention"].unbalanced == []
+    # 20 + 100 - 100 - 0 = 20 closing the month before; 35 does not balance.
+    save(world["good"], staff_a, backlog=35)
+    unbalanced = shown(client, manager_a, agency_a).context["attention"].unbalanced
+    assert [(c.widget_id, c.backlog) for c in unbalanced] == [(world["good"].pk, 35)]
