@@ -16,6 +16,7 @@ from .models import (
     SignInEvent,
     Team,
     UploadJob,
+    WidgetVersion,
 )
 
 
@@ -135,8 +136,17 @@ class SignInEventAdmin(ReadOnlyAdmin):
 class DataVersionAdmin(ReadOnlyAdmin):
     """Kept by database triggers (agencies.versions); shown for diagnosing the page cache."""
 
-    list_display = ["agency_id", "version"]
+    list_display = ["agency_id", "version", "base_version"]
     search_fields = ["agency_id"]
+
+
+@admin.register(WidgetVersion)
+class WidgetVersionAdmin(ReadOnlyAdmin):
+    """Each widget's counts version, kept by database triggers (agencies.versions);
+    shown for diagnosing what the dashboard keeps per widget."""
+
+    list_display = ["widget_id", "version"]
+    search_fields = ["widget_id"]
 
 
 @login_not_required

@@ -324,6 +324,23 @@ def token(agency_ids=None, *, base=False):
     return hashlib.blake2b(pairs.encode(), digest_size=12).hexdigest()
 
 
+def counts_token(widget_ids):
+    """A short string that changes whenever the counts of any of these widgets change
+    (their counts versions: agencies_widgetversion). One query. With `token(...,
+    base=True)`, the key of what shows these widgets' counts and otherwise only
+    data that is not counts."""
+    params = sorted(set(widget_ids))
+    placeholders = ", ".join(["%s"] * len(params)) or "NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT widget_id, version FROM agencies_widgetversion "  # noqa: S608 - placeholders
+            f"WHERE widget_id IN ({placeholders}) ORDER BY widget_id",
+            params,
+        )
+        pairs = ",".join(f"{w}:{v}" for w, v in cursor.fetchall())
+    return hashlib.blake2b(pairs.encode(), digest_size=12).hexdigest()
+
+
 def in_app_transaction():
     """True inside a transaction the app opened (not one a test case wraps around).
 

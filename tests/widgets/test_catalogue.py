@@ -1,6 +1,7 @@
 """The catalogue list: filters, search, sort, export, and a flat query count."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -233,6 +234,41 @@ def test_list_is_served_from_the_cache_until_the_data_changes(client, staff_a, a
     page = client.get(URL).text
     assert "Air permit renewal" in page
     assert "Air quality permit" not in page
+
+
+def _widgets_read(captured):
+    return [q for q in captured.captured_queries if "widgets_widget" in q["sql"]]
+
+
+def test_a_count_saved_for_a_widget_not_listed_keeps_the_cached_list(
+    client, staff_a, agency_a, agency_b
+):
+    """A state saves counts all day: the list is kept under the definitions' (base)
+    versions and the counts versions of the widgets it shows, so a count of another
+    widget, here of another agency, does not build it again."""
+    client.force_login(staff_a)
+    f.WidgetFactory(agency=agency_a, name="Air quality permit")
+    elsewhere = f.WidgetFactory(agency=agency_b, name="Road permit")
+    client.get(URL)  # the user's own agency's widgets: not the road permit
+    f.WidgetCountFactory(widget=elsewhere, period_start=dt.date.today().replace(day=1))
+    with CaptureQueriesContext(connection) as captured:
+        assert "Air quality permit" in client.get(URL).text
+    assert _widgets_read(captured) == []
+
+
+def test_a_count_saved_for_a_listed_widget_shows_in_its_sparkline_at_once(
+    client, staff_a, agency_a
+):
+    client.force_login(staff_a)
+    widget = f.WidgetFactory(
+        agency=agency_a, name="Air quality permit", reporting_frequency="month"
+    )
+    this_month = dt.date.today().replace(day=1)
+    f.WidgetCountFactory(widget=widget, period_start=this_month, delivered=400)
+    assert "Not enough counts yet" in client.get(URL).text
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    f.WidgetCountFactory(widget=widget, period_start=last_month, delivered=4321)
+    assert "4,321" in client.get(URL).text
 
 
 def test_people_with_another_scope_do_not_get_a_cached_list(client, staff_a, staff_b, agency_a):

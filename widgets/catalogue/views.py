@@ -70,29 +70,52 @@ class WidgetListView(SingleTableMixin, FilterView):
     template_name = "widgets/catalogue/_widget_results.html"  # what FilterView renders: the results
     page_template_name = "widgets/catalogue/widget_list.html"
     paginate_by = 25
+    _ids_only = False  # _shown: the page's ids, without its sparklines
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in EXPORT_FORMATS:
             return super().get(request, *args, **kwargs)
         user = request.user
+        # Which widgets a page lists depends only on definitions (the filters, the
+        # order, the page), never on counts; the page shows the counts of those
+        # widgets alone (their sparklines). So the page is kept under every agency's
+        # base version and the counts versions of its own widgets: a count saved
+        # elsewhere in the state, as happens several times a second, keeps it.
+        parts = (versions.scope_key(user), sorted(request.GET.lists()), timezone.localdate())
+        shown = versions.cached("widget-list-rows", parts, lambda: self._shown(request), base=True)
         results = versions.cached(
             "widget-list",
-            (versions.scope_key(user), sorted(request.GET.lists())),
+            (*parts, versions.counts_token(shown)),
             lambda: mark_safe(  # noqa: S308 - our own template's output
                 super(WidgetListView, self).get(request, *args, **kwargs).rendered_content
             ),
+            base=True,
         )
         can_create = may_change_some_agency(user)
         return render(
             request, self.page_template_name, {"results": results, "can_create": can_create}
         )
 
+    def _shown(self, request):
+        """The ids of the widgets of the page asked for: the filters, the order and
+        the page applied as the page does, without reading or rendering its rows."""
+        self._ids_only = True
+        try:
+            filterset = self.get_filterset(self.get_filterset_class())
+            if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+                self.object_list = filterset.qs
+            else:
+                self.object_list = filterset.queryset.none()
+            return [widget.pk for widget in self.get_table().page.object_list.data]
+        finally:
+            self._ids_only = False
+
     def get_queryset(self):
         return selectors.catalogue(self.request.user)
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
-        if self.request.GET.get("export") not in EXPORT_FORMATS:
+        if self.request.GET.get("export") not in EXPORT_FORMATS and not self._ids_only:
             # The sparklines of the rows shown. The page's rows are a sliced queryset
             # (django-tables2's BoundRows over it): read here once, and the table then
             # renders the same evaluated rows.
