@@ -212,20 +212,40 @@ STATUS_INPUTS = ("direction", "baseline_value", "baseline_date", "target_value",
 
 
 def scorecard(user, today=None):
-    """Every agency the user may read: outcome statuses, delivered this FY, freshness.
+    """Every agency the user may read: outcome statuses, delivered this FY, freshness
+    (scorecard_frame, then scorecard_rows of all its agencies)."""
+    frame = scorecard_frame(user, today)
+    scorecard_rows(user, frame["agencies"], frame)
+    return frame
 
-    "This FY" is the fiscal year to date of the latest month due or entered in any
-    agency the user reads. Only the counts of widgets the user may read: not another
-    agency's drafts.
-    """
+
+def scorecard_frame(user, today=None):
+    """The scorecard's agencies (those the user may read, by name) and its fiscal
+    year to date: that of the latest month due or entered in any agency the user
+    reads. Two queries."""
     latest = latest_month(CountRollup.objects.for_user(user).filter(grain=Grain.MONTH), today)
     fy_start = fiscal_year_start(fiscal_year(latest))
+    return {
+        "agencies": list(Agency.objects.for_user(user).order_by("name")),
+        "fiscal_year": fiscal_year(fy_start),
+        "fy_start": fy_start,
+        "end": add_months(latest, 1),
+    }
+
+
+def scorecard_rows(user, agencies, frame):
+    """Give each of `agencies` (of scorecard_frame) its scorecard row: `.tally` of its
+    outcomes by status and `.outcome_total`, `.delivered_fy` in the frame's fiscal
+    year to date and `.latest_count`, its newest count. Only the counts of widgets
+    the user may read: not another agency's drafts. Two queries for any number of
+    agencies; each row depends only on its own agency's data (and on whether the
+    user reads its drafts), so rows can be kept agency by agency."""
+    fy_start, end = frame["fy_start"], frame["end"]
     # Delivered this fiscal year to date: the sums of its whole fiscal quarters and of
     # the months after them (a quarter's roll-up is the sum of its three months'): 5
     # rows a widget at most instead of up to 12. Two subqueries, each a range of the
     # (widget, grain, period_start) index; one with OR reads no range and took 10 times
     # as long.
-    end = add_months(latest, 1)
     whole_quarters = period_start(end, Frequency.QUARTER)
 
     def delivered(grain, start, stop):
@@ -248,22 +268,26 @@ def scorecard(user, today=None):
         .order_by(F("last").desc(nulls_last=True))
         .values("last")[:1]
     )
-    agencies = list(
-        Agency.objects.for_user(user)
+    ids = [agency.pk for agency in agencies]
+    found = {
+        row["pk"]: row
+        for row in Agency.objects.filter(pk__in=ids)
         .annotate(
             delivered_quarters=delivered(Grain.QUARTER, fy_start, whole_quarters),
             delivered_months=delivered(Grain.MONTH, whole_quarters, end),
             latest_count=Subquery(latest),
         )
-        .order_by("name")
-    )
+        .values("pk", "delivered_quarters", "delivered_months", "latest_count")
+    }
     for agency in agencies:
+        row = found[agency.pk]
+        agency.latest_count = row["latest_count"]
         # Unknown is not zero: blank only when neither part has a delivered figure.
-        parts = [p for p in (agency.delivered_quarters, agency.delivered_months) if p is not None]
+        parts = [p for p in (row["delivered_quarters"], row["delivered_months"]) if p is not None]
         agency.delivered_fy = sum(parts) if parts else None
     # Each outcome's status from its newest measurement: read as plain rows with only
     # what the status is worked out from (400 outcomes at a state's size).
-    judged = with_newest(Outcome.objects.for_user(user)).values_list(
+    judged = with_newest(Outcome.objects.for_user(user).filter(agency_id__in=ids)).values_list(
         "agency_id", *STATUS_INPUTS, "latest_date", "latest_value"
     )
     tally = Counter(
@@ -276,7 +300,7 @@ def scorecard(user, today=None):
     for agency in agencies:
         agency.tally = {status: tally[(agency.pk, status)] for status in Status}
         agency.outcome_total = sum(agency.tally.values())
-    return {"agencies": agencies, "fiscal_year": fiscal_year(fy_start), "fy_start": fy_start}
+    return agencies
 
 
 def public_widgets(agency, today=None):

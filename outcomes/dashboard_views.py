@@ -29,6 +29,9 @@ from .models import Outcome
 # more; every widget stays in the tables below either way.
 PICTURES_SHOWN = 12
 
+# What the scorecard's row of an agency shows (dashboard.scorecard_rows), kept with it.
+ROW_FIGURES = ("tally", "outcome_total", "delivered_fy", "latest_count")
+
 # The huddle board reloads itself (static/js/dashboard.js reads it from a data attribute).
 REFRESH_SECONDS = 300
 
@@ -182,11 +185,44 @@ def scorecard(request):
     body = versions.cached(
         "scorecard",
         (versions.scope_key(user), timezone.localdate()),
-        lambda: render_to_string(
-            "outcomes/includes/scorecard_body.html", dashboard.scorecard(user), request
-        ),
+        lambda: _scorecard_body(request),
     )
     return render(request, "outcomes/scorecard.html", {"body": body})
+
+
+def _scorecard_body(request):
+    """The scorecard, its rows kept agency by agency (versions.per_agency): a count
+    saved rebuilds its own agency's row, not the forty others."""
+    user = request.user
+    frame = dashboard.scorecard_frame(user)
+    agencies = {agency.pk: agency for agency in frame["agencies"]}
+    admin, roles = versions.scope_key(user)
+    fiscal = (frame["fy_start"], frame["end"], timezone.localdate())
+
+    def rows(ids):
+        chosen = dashboard.scorecard_rows(user, [agencies[pk] for pk in ids], frame)
+        return {
+            agency.pk: (
+                {name: getattr(agency, name) for name in ROW_FIGURES},
+                render_to_string(
+                    "outcomes/includes/scorecard_row.html",
+                    {"a": agency, "fiscal_year": frame["fiscal_year"]},
+                ),
+            )
+            for agency in chosen
+        }
+
+    # A row reads the widgets of its agency the user may read: all of them for an
+    # admin or a member of the agency, the approved and retired ones for others.
+    reads_all = {pk for pk, _role in roles}
+    kept = versions.per_agency(
+        "scorecard-row", list(agencies), lambda pk: (*fiscal, admin or pk in reads_all), rows
+    )
+    for pk, agency in agencies.items():
+        figures, agency.row_html = kept[pk]
+        for name, value in figures.items():
+            setattr(agency, name, value)
+    return render_to_string("outcomes/includes/scorecard_body.html", frame, request)
 
 
 @grant(READ, agency=Agency, by="slug")

@@ -101,3 +101,20 @@ def test_inside_a_transaction_of_the_app_nothing_is_kept(widgets):
         kept(agency, [one.pk], compute)
     kept(agency, [one.pk], compute)
     assert len(compute.asked) == 3
+
+
+def test_per_agency_builds_again_only_the_agency_that_changed():
+    from agencies.models import Agency
+    from agencies.versions import per_agency
+
+    one, two = AgencyFactory(), AgencyFactory()
+    compute = Computing()
+    ids = [one.pk, two.pk]
+    first = per_agency("test", ids, lambda pk: "parts", compute)
+    assert per_agency("test", ids, lambda pk: "parts", compute) == first
+    Agency.objects.filter(pk=two.pk).update(mission="New mission")
+    after = per_agency("test", ids, lambda pk: "parts", compute)
+    assert compute.asked == [sorted(ids), [two.pk]]
+    assert after[one.pk] == first[one.pk]
+    per_agency("test", ids, lambda pk: ("other", pk), compute)
+    assert compute.asked[-1] == sorted(ids)

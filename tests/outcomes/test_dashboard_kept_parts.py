@@ -125,3 +125,25 @@ def test_a_count_saved_that_does_not_balance_is_on_the_attention_list_at_once(
     save(world["good"], staff_a, backlog=35)
     unbalanced = shown(client, manager_a, agency_a).context["attention"].unbalanced
     assert [(c.widget_id, c.backlog) for c in unbalanced] == [(world["good"].pk, 35)]
+
+
+def test_the_scorecard_builds_again_only_the_row_of_the_agency_whose_count_was_saved(
+    client, world, staff_a, agency_a, agency_b, monkeypatch
+):
+    asked, scorecard_rows = [], dashboard_module.scorecard_rows
+
+    def rows(user, agencies, frame):
+        asked.append(sorted(a.pk for a in agencies))
+        return scorecard_rows(user, agencies, frame)
+
+    monkeypatch.setattr(dashboard_module, "scorecard_rows", rows)
+    client.force_login(staff_a)
+    url = reverse("outcomes:scorecard")
+    before = {a.pk: a.delivered_fy for a in client.get(url).context["agencies"]}
+    assert asked == [sorted([agency_a.pk, agency_b.pk])]
+    save(world["good"], staff_a, delivered=96, backlog=24)  # 20 + 100 - 96 - 0
+    after = client.get(url)
+    assert asked[-1] == [agency_a.pk]
+    row = next(a for a in after.context["agencies"] if a.pk == agency_a.pk)
+    assert row.delivered_fy == before[agency_a.pk] - 4
+    assert f"{row.delivered_fy:,}" in after.text
