@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from agencies.models import Agency
 from customers.satisfaction import Csat
 from widgets import measures, months
-from widgets.flow import flow_from, rollup
+from widgets.flow import add_rows, flow_from, rollup
 from widgets.models import CountRollup, Grain, SurveyResult, Widget
 from widgets.periods import Frequency, fiscal_year, fiscal_year_start, period_start
 
@@ -151,17 +151,32 @@ def _span(named_windows):
 
 
 def flow_rows(widget_ids, named_windows):
-    """{widget id: {window name: row of FLOW_AGGREGATES}}: one grouped query for
-    any number of widgets and windows. Rows add up (`widgets.flow.add_rows`), so
-    they also make the roll-ups of several widgets (outcomes.huddles.tiers)."""
-    rows = (
+    """{widget id: {window name: row of FLOW_AGGREGATES}} for any number of widgets
+    and windows: their month roll-ups in the windows (one query), added window by
+    window as SQL's SUM adds them (`widgets.flow.add_rows`: unknown where every
+    month is unknown). A widget without a month in any window has no entry. Rows
+    add up again, so they also make the roll-ups of several widgets
+    (outcomes.huddles.tiers).
+
+    Added here rather than by one grouped query with a filtered SUM per window and
+    aggregate (75 of them): building that query took longer than the database
+    took to answer it, which counted on every build after a save (issue 22)."""
+    names = list(months.MONTH_AGGREGATES)
+    found = {}
+    for widget_id, start, *values in (
         months.months(widget_id__in=widget_ids)
         .filter(_span(named_windows))
-        .values("widget_id")
-        .annotate(**_per_window(months.MONTH_AGGREGATES, named_windows))
         .order_by()
-    )
-    return {r["widget_id"]: {name: _of_window(r, name) for name in named_windows} for r in rows}
+        .values_list("widget_id", "period_start", *names)
+    ):
+        found.setdefault(widget_id, []).append((start, dict(zip(names, values, strict=True))))
+    return {
+        widget_id: {
+            name: add_rows([row for start, row in rows if window.start <= start < window.end])
+            for name, window in named_windows.items()
+        }
+        for widget_id, rows in found.items()
+    }
 
 
 def trend_coverage(widgets, specs):

@@ -213,3 +213,40 @@ def test_scorecard_shows_a_new_outcome_at_once(client, world, staff_a, agency_b)
     f.OutcomeFactory(agency=agency_b)
     after = client.get(url).context["agencies"]
     assert {a.abbreviation: a.outcome_total for a in after}["DB"] == 1
+
+
+def test_flow_rows_add_each_window_as_the_databases_sum_does(agency_a):
+    """flow_rows adds month roll-ups in Python: the same as a filtered SUM per window,
+    overlapping windows and unknown months included (unknown where all are unknown)."""
+    from django.db.models import Q, Sum
+
+    from outcomes.dashboard import Window, flow_rows
+    from widgets import months
+
+    widget = f.WidgetFactory(agency=agency_a, reporting_frequency="month")
+    blank = f.WidgetFactory(agency=agency_a, reporting_frequency="month")
+    for n, delivered in enumerate([10, None, 7, 3]):
+        f.WidgetCountFactory(
+            widget=widget,
+            period_start=months_back(n),
+            delivered=delivered,
+            within_standard=None if delivered is None else min(delivered, 5),
+        )
+    f.WidgetCountFactory(widget=blank, period_start=months_back(0), delivered=None)
+    windows = {
+        "current": Window("quarter", months_back(2), add_months(months_back(0), 1), ""),
+        "previous": Window("month", months_back(1), months_back(0), ""),
+        "older": Window("month", months_back(3), months_back(1), ""),
+        "none": Window("month", months_back(40), months_back(30), ""),
+    }
+    found = flow_rows([widget.pk, blank.pk], windows)
+    for pk in (widget.pk, blank.pk):
+        for name, window in windows.items():
+            within = Q(period_start__gte=window.start, period_start__lt=window.end)
+            expected = months.months(widget_id=pk).aggregate(
+                **{a: Sum(a, filter=within) for a in months.MONTH_AGGREGATES}
+            )
+            assert found[pk][name] == expected, (pk, name)
+    assert found[widget.pk]["current"]["total_delivered"] == 17  # 10 + unknown + 7
+    assert found[widget.pk]["previous"]["total_delivered"] is None  # unknown, not 0
+    assert found[blank.pk]["current"]["total_delivered"] is None
