@@ -136,12 +136,23 @@ def _dashboard_body(request, agency, may_manage, member):
         agency_ids=[agency.pk],
         base=True,
     )
+    # Rendering the filters' fields (a choice per period back to the oldest count)
+    # takes longer than the rest of the form: kept under what their choices and
+    # values are made of.
+    filter_fields = versions.cached(
+        "dashboard-filters",
+        (agency.pk, sorted(request.GET.lists()), latest, form.earliest),
+        lambda: {name: form[name].as_field_group() for name in form.fields},
+        agency_ids=[agency.pk],
+        base=True,
+    )
     trend_fields, trend_measures = measures.across_widgets()
     return render_to_string(
         "outcomes/includes/dashboard_body.html",
         {
             "agency": agency,
             "form": form,
+            "filter_fields": filter_fields,
             "program": program,
             "windows": windows,
             "window_names": list(windows),

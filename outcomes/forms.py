@@ -237,10 +237,10 @@ class DashboardFilterForm(forms.Form):
         self.fields["program"].queryset = agency.programs.all()
         grain = self.data.get("grain") if self.data.get("grain") in GRAINS else "month"
         # Any period with counts can be chosen, back to the agency's oldest.
-        earliest = earliest_month(counts_of(agency))
+        self.earliest = earliest_month(counts_of(agency))
         self.fields["period"].choices = [
             ("", "Latest"),
-            *period_choices(grain, latest=latest, earliest=earliest),
+            *period_choices(grain, latest=latest, earliest=self.earliest),
         ]
 
 

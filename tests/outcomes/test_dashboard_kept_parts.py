@@ -147,3 +147,16 @@ def test_the_scorecard_builds_again_only_the_row_of_the_agency_whose_count_was_s
     row = next(a for a in after.context["agencies"] if a.pk == agency_a.pk)
     assert row.delivered_fy == before[agency_a.pk] - 4
     assert f"{row.delivered_fy:,}" in after.text
+
+
+def test_the_filters_offer_a_new_program_and_an_older_month_at_once(
+    client, world, manager_a, agency_a
+):
+    first = shown(client, manager_a, agency_a).text
+    assert "Soil permits" not in first
+    f.ProgramFactory(agency=agency_a, name="Soil permits")
+    assert "Soil permits" in shown(client, manager_a, agency_a).text
+    older = months_back(30)
+    assert f'value="{older.isoformat()}"' not in first
+    f.WidgetCountFactory(widget=world["slow"], period_start=older)
+    assert f'value="{older.isoformat()}"' in shown(client, manager_a, agency_a).text
