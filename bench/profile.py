@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/profile.py /widgets/?agency= --scale state [--runs 30] [--cold]
     .venv/bin/python bench/profile.py /outcomes/scorecard/ --scale state --cold --profile
+    .venv/bin/python bench/profile.py /outcomes/agency/<slug>/ --scale state --after-save
 
 
 Signed in as the benchmark's user (the manager of the publishing agency with the
@@ -12,7 +13,10 @@ query count; with --profile, the profile of five requests
 PROFILE_SORT=tottime to order them by their own time). With --cold the page
 cache is emptied before every request (outside the time), as after a write: the
 build, not the cache (the list, the dashboard and the scorecard are otherwise
-served from it after the first request). Needs the database
+served from it after the first request). With --after-save one count of the
+agency is saved through the write path before every request (outside the time),
+the cache kept: the rebuild readers wait for under writes, from the parts kept
+per widget and per agency (docs/adr/0010-counts-versions-per-widget.md). Needs the database
 `make bench SCALE=<scale>` built.
 """
 
