@@ -103,6 +103,41 @@ FUNCTION = "agencies_bump_data_versions"
 USER_FUNCTION = "agencies_bump_data_versions_for_people"
 
 
+def _gathered(argument, into):
+    """PL/pgSQL: the distinct ids that the query TG_ARGV[argument] finds in the
+    changed rows, into the array `into` (from both transition tables for an UPDATE;
+    uses the array `more`)."""
+    query = f"TG_ARGV[{argument}]"
+    return f"""
+            EXECUTE 'SELECT array_agg(DISTINCT a) FROM (' || replace({query}, '{{rows}}',
+                CASE WHEN TG_OP = 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) || ') s(a)'
+                INTO {into};
+            IF TG_OP = 'UPDATE' THEN
+                EXECUTE 'SELECT array_agg(DISTINCT a) FROM ('
+                    || replace({query}, '{{rows}}', 'old_rows') || ') s(a)' INTO more;
+                {into} := {into} || more;
+            END IF;"""  # noqa: S608 - module constants, no input
+
+
+def statement_triggers(table, prefix, call):
+    """PostgreSQL: (re)create AFTER INSERT, UPDATE and DELETE triggers on `table`,
+    named `<prefix>_<op>`, each once per statement with its transition tables
+    (new_rows, old_rows), running `call` ("function(arguments)")."""
+    statements = []
+    for op, referencing in (
+        ("INSERT", "NEW TABLE AS new_rows"),
+        ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        ("DELETE", "OLD TABLE AS old_rows"),
+    ):
+        name = f"{prefix}_{op.lower()}"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} AFTER {op} ON {table} REFERENCING {referencing} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {call}",
+        ]
+    return statements
+
+
 def _postgresql(tables):
     statements = [
         f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
@@ -118,14 +153,7 @@ def _postgresql(tables):
                 SET version = nextval('{SEQUENCE}'), base_version = nextval('{SEQUENCE}');
                 RETURN NULL;
             END IF;
-            EXECUTE 'SELECT array_agg(DISTINCT a) FROM (' || replace(TG_ARGV[0], '{{rows}}',
-                CASE WHEN TG_OP = 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) || ') s(a)'
-                INTO ids;
-            IF TG_OP = 'UPDATE' THEN
-                EXECUTE 'SELECT array_agg(DISTINCT a) FROM ('
-                    || replace(TG_ARGV[0], '{{rows}}', 'old_rows') || ') s(a)' INTO more;
-                ids := ids || more;
-            END IF;
+            {_gathered(0, "ids")}
             -- In agency order, so that two writers lock versions in the same order;
             -- then, for counts, in widget order.
             IF TG_NARGS = 1 THEN
@@ -140,14 +168,7 @@ def _postgresql(tables):
             SELECT a, nextval('{SEQUENCE}'), nextval('{SEQUENCE}')
             FROM (SELECT DISTINCT a FROM unnest(ids) a WHERE a IS NOT NULL ORDER BY a) s
             ON CONFLICT (agency_id) DO UPDATE SET version = EXCLUDED.version;
-            EXECUTE 'SELECT array_agg(DISTINCT w) FROM (' || replace(TG_ARGV[1], '{{rows}}',
-                CASE WHEN TG_OP = 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) || ') s(w)'
-                INTO widgets;
-            IF TG_OP = 'UPDATE' THEN
-                EXECUTE 'SELECT array_agg(DISTINCT w) FROM ('
-                    || replace(TG_ARGV[1], '{{rows}}', 'old_rows') || ') s(w)' INTO more;
-                widgets := widgets || more;
-            END IF;
+            {_gathered(1, "widgets")}
             INSERT INTO agencies_widgetversion (widget_id, version)
             SELECT w, nextval('{SEQUENCE}')
             FROM (SELECT DISTINCT w FROM unnest(widgets) w WHERE w IS NOT NULL ORDER BY w) s
@@ -162,17 +183,7 @@ def _postgresql(tables):
         arguments = f"'{query}'"
         if table in COUNT_TABLES:
             arguments += ", '" + COUNT_TABLES[table][0].replace("'", "''") + "'"
-        for op, referencing in (
-            ("INSERT", "NEW TABLE AS new_rows"),
-            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("DELETE", "OLD TABLE AS old_rows"),
-        ):
-            name = f"{table}_dv_{op.lower()}"
-            statements += [
-                f"DROP TRIGGER IF EXISTS {name} ON {table}",
-                f"CREATE TRIGGER {name} AFTER {op} ON {table} REFERENCING {referencing} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}({arguments})",
-            ]
+        statements += statement_triggers(table, f"{table}_dv", f"{FUNCTION}({arguments})")
         statements += [
             f"DROP TRIGGER IF EXISTS {table}_dv_truncate ON {table}",
             f"CREATE TRIGGER {table}_dv_truncate AFTER TRUNCATE ON {table} "

@@ -29,6 +29,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 
+from agencies.version_triggers import statement_triggers
+
 from . import measures
 from .models.rollups import SUM_COLUMNS, CountRollup, Grain
 from .periods import Frequency, period_start
@@ -211,17 +213,7 @@ def _postgresql():
         $$
         """  # noqa: S608 - module constants, no input
     ]
-    for op, referencing in (
-        ("INSERT", "NEW TABLE AS new_rows"),
-        ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-        ("DELETE", "OLD TABLE AS old_rows"),
-    ):
-        name = f"{COUNTS}_rollup_{op.lower()}"
-        statements += [
-            f"DROP TRIGGER IF EXISTS {name} ON {COUNTS}",
-            f"CREATE TRIGGER {name} AFTER {op} ON {COUNTS} REFERENCING {referencing} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
-        ]
+    statements += statement_triggers(COUNTS, f"{COUNTS}_rollup", f"{FUNCTION}()")
     statements += [
         f"DROP TRIGGER IF EXISTS {COUNTS}_rollup_truncate ON {COUNTS}",
         f"CREATE TRIGGER {COUNTS}_rollup_truncate AFTER TRUNCATE ON {COUNTS} "
