@@ -356,6 +356,10 @@ SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(30 * 60 if PRODUCTION els
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# The audit trail keeps each change's reason whole (a review's comment, a board's
+# full name): a text column, not django-simple-history's 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 LANGUAGE_CODE = "en-us"
 # The staff pages are in English; a hosted survey's public pages are in English or
 # Spanish (widgets.surveys.public_views), translated through locale/.

@@ -12,7 +12,7 @@ from agencies.scoping import MANAGER
 
 from ..models import TIER_ABOVE, Problem, ProblemStatus
 from . import tiers
-from .problems import _fitted, _for_update, _locked, _require, _save
+from .problems import _for_update, _locked, _require, _save
 
 # What a problem carries to the board above, and again when it comes up again.
 CARRIED = ("what", "where", "since", "widget", "outcome")
@@ -60,7 +60,7 @@ def escalate(*, problem, by, expected_version):
                 escalated_from=current,
                 version=1,
             )
-            moved._change_reason = _fitted(f"Came up from {current.board.full_name}")
+            moved._change_reason = f"Came up from {current.board.full_name}"
             moved.full_clean()
             moved.save()
         current.status = ProblemStatus.ESCALATED

@@ -119,21 +119,12 @@ def _locked(problem, expected_version):
     return current
 
 
-# django-simple-history keeps a change's reason in 100 characters.
-REASON_LENGTH = 100
-
-
 def _save(problem, reason):
     problem.version += 1
-    problem._change_reason = _fitted(reason)
+    problem._change_reason = reason
     problem.full_clean()
     problem.save()
     return problem
-
-
-def _fitted(reason):
-    """The reason as history keeps it: a long board name is cut short, said with "…"."""
-    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
 
 
 @transaction.atomic
@@ -291,9 +282,7 @@ def _countermeasures_done(problem, by):
     ):
         countermeasure.state = CountermeasureState.DONE
         countermeasure.version += 1
-        countermeasure._change_reason = _fitted(
-            f"Done: its problem was solved on {problem.board.full_name}"
-        )
+        countermeasure._change_reason = f"Done: its problem was solved on {problem.board.full_name}"
         countermeasure.save()
 
 
@@ -342,5 +331,5 @@ def work_as_countermeasure(*, problem, by):
         due_date=max(pending) if pending else timezone.localdate() + dt.timedelta(days=30),
         huddle_problem=problem,
     )
-    countermeasure._change_reason = _fitted(f"Worked as a problem on {problem.board.full_name}")
+    countermeasure._change_reason = f"Worked as a problem on {problem.board.full_name}"
     return services.save_countermeasure(countermeasure=countermeasure, by=by)

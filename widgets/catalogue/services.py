@@ -86,7 +86,7 @@ def _is_own_review(action, widget, user):
 
 def _save(widget, *, by, reason):
     widget.version += 1
-    widget._change_reason = reason[:100]
+    widget._change_reason = reason
     widget.full_clean()
     widget.save()
 

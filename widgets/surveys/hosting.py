@@ -47,7 +47,7 @@ def _require(by, survey, role, what):
 
 def _save(survey, *, reason):
     survey.version += 1
-    survey._change_reason = reason[:100]
+    survey._change_reason = reason
     survey.full_clean()
     survey.save()
 
@@ -163,7 +163,7 @@ def redact_comment(*, response, by, reason):
     response.comment = ""
     response.comment_redacted_at = timezone.now()
     response.comment_redacted_by = by
-    response.redaction_reason = reason[:200]
+    response.redaction_reason = reason  # full_clean refuses one longer than the field
     response.full_clean()
     response.save()
     return response
