@@ -234,3 +234,11 @@ def test_a_retired_definitions_customers_cannot_change_and_nothing_is_saved(
     assert response.status_code == 200
     assert "A retired widget cannot be edited." in response.content.decode()
     assert not retired.customer_segments.exists()
+
+
+def test_a_long_review_comment_is_kept_whole_in_the_history(client, agency_a, staff_a, manager_a):
+    widget = f.WidgetFactory(agency=agency_a, status=S.SUBMITTED, submitted_by=staff_a)
+    comment = "The unit of count is an application, not a decision: " + "say which. " * 20
+    assert _act(client, manager_a, widget, "return", comment=comment).status_code == 302
+    reason = widget.history.order_by("-history_id").first().history_change_reason
+    assert reason == f"Return for changes: {comment.strip()}"
