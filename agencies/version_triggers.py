@@ -155,19 +155,17 @@ def _postgresql(tables):
             END IF;
             {_gathered(0, "ids")}
             -- In agency order, so that two writers lock versions in the same order;
-            -- then, for counts, in widget order.
-            IF TG_NARGS = 1 THEN
-                INSERT INTO agencies_dataversion (agency_id, version, base_version)
-                SELECT a, nextval('{SEQUENCE}'), nextval('{SEQUENCE}')
-                FROM (SELECT DISTINCT a FROM unnest(ids) a WHERE a IS NOT NULL ORDER BY a) s
-                ON CONFLICT (agency_id) DO UPDATE
-                SET version = EXCLUDED.version, base_version = EXCLUDED.base_version;
-                RETURN NULL;
-            END IF;
+            -- then, for counts, in widget order. Counts (a second argument: how to
+            -- find their widgets) leave the base version as it was.
             INSERT INTO agencies_dataversion (agency_id, version, base_version)
             SELECT a, nextval('{SEQUENCE}'), nextval('{SEQUENCE}')
             FROM (SELECT DISTINCT a FROM unnest(ids) a WHERE a IS NOT NULL ORDER BY a) s
-            ON CONFLICT (agency_id) DO UPDATE SET version = EXCLUDED.version;
+            ON CONFLICT (agency_id) DO UPDATE SET version = EXCLUDED.version,
+                base_version = CASE WHEN TG_NARGS = 1 THEN EXCLUDED.base_version
+                                    ELSE agencies_dataversion.base_version END;
+            IF TG_NARGS = 1 THEN
+                RETURN NULL;
+            END IF;
             {_gathered(1, "widgets")}
             INSERT INTO agencies_widgetversion (widget_id, version)
             SELECT w, nextval('{SEQUENCE}')

@@ -52,21 +52,10 @@ def token(agency_ids=None, *, base=False):
     """A short string that changes whenever data of the given agencies (all: None) changes
     (with `base`, any data but counts: their base versions).
 
-    One query by primary key (plain SQL: it runs on every cached page, and the ORM
-    would take longer to compile it than the database takes to answer). Include it
-    in the key of anything cached.
+    One query by primary key (`_versions`). Include it in the key of anything cached.
     """
     column = "base_version" if base else "version"
-    sql = f"SELECT agency_id, {column} FROM agencies_dataversion"  # noqa: S608 - a constant
-    params = []
-    if agency_ids is not None:
-        params = sorted(set(agency_ids))
-        placeholders = ", ".join(["%s"] * len(params)) or "NULL"
-        sql += f" WHERE agency_id IN ({placeholders})"
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " ORDER BY agency_id", params)
-        pairs = ",".join(f"{a}:{v}" for a, v in cursor.fetchall())
-    return hashlib.blake2b(pairs.encode(), digest_size=12).hexdigest()
+    return _hashed(_versions("agencies_dataversion", "agency_id", column, agency_ids))
 
 
 def counts_token(widget_ids):
@@ -74,16 +63,32 @@ def counts_token(widget_ids):
     (their counts versions: agencies_widgetversion). One query. With `token(...,
     base=True)`, the key of what shows these widgets' counts and otherwise only
     data that is not counts."""
-    params = sorted(set(widget_ids))
-    placeholders = ", ".join(["%s"] * len(params)) or "NULL"
+    return _hashed(_versions("agencies_widgetversion", "widget_id", "version", widget_ids))
+
+
+def _versions(table, key, column, ids):
+    """[(id, version)] of `ids` (all: None) in a table of versions, in id order: one
+    query by primary key, in plain SQL (it runs on every cached page, and the ORM
+    would take longer to compile it than the database takes to answer)."""
+    sql = f"SELECT {key}, {column} FROM {table}"  # noqa: S608 - module constants
+    params = []
+    if ids is not None:
+        params = sorted(set(ids))
+        sql += f" WHERE {key} IN ({', '.join(['%s'] * len(params)) or 'NULL'})"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT widget_id, version FROM agencies_widgetversion "  # noqa: S608 - placeholders
-            f"WHERE widget_id IN ({placeholders}) ORDER BY widget_id",
-            params,
-        )
-        pairs = ",".join(f"{w}:{v}" for w, v in cursor.fetchall())
-    return hashlib.blake2b(pairs.encode(), digest_size=12).hexdigest()
+        cursor.execute(f"{sql} ORDER BY {key}", params)
+        return cursor.fetchall()
+
+
+def _hashed(pairs):
+    return hashlib.blake2b(
+        ",".join(f"{a}:{v}" for a, v in pairs).encode(), digest_size=12
+    ).hexdigest()
+
+
+def _digest(parts):
+    """A cache key's part for `parts`: any value with a stable repr."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def in_app_transaction():
@@ -130,8 +135,7 @@ def cached(name, parts, build, *, agency_ids=None, base=False, timeout=CACHE_SEC
     """
     if in_app_transaction():
         return build()
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"page:{name}:{token(agency_ids, base=base)}:{digest}"
+    key = f"page:{name}:{token(agency_ids, base=base)}:{_digest(parts)}"
     value = cache.get(key)
     if value is None:
         value = _build_once(key, build, timeout)
@@ -154,20 +158,9 @@ def per_widget(name, agency_id, parts, widget_ids, compute, *, timeout=CACHE_SEC
     widget_ids = list(widget_ids)
     if in_app_transaction() or not widget_ids:
         return compute(widget_ids) if widget_ids else {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT base_version FROM agencies_dataversion WHERE agency_id = %s", [agency_id]
-        )
-        base = cursor.fetchone()
-        placeholders = ", ".join(["%s"] * len(widget_ids))
-        cursor.execute(
-            "SELECT widget_id, version FROM agencies_widgetversion "  # noqa: S608 - placeholders
-            f"WHERE widget_id IN ({placeholders})",
-            widget_ids,
-        )
-        counted = dict(cursor.fetchall())
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"widgets:{name}:{agency_id}:{base[0] if base else None}:{digest}"
+    base = dict(_versions("agencies_dataversion", "agency_id", "base_version", [agency_id]))
+    counted = dict(_versions("agencies_widgetversion", "widget_id", "version", widget_ids))
+    key = f"widgets:{name}:{agency_id}:{base.get(agency_id)}:{_digest(parts)}"
     kept = cache.get(key) or {}
     found, missing = {}, []
     for pk in widget_ids:
@@ -200,20 +193,8 @@ def per_agency(name, agency_ids, parts, compute, *, timeout=CACHE_SECONDS):
     agency_ids = list(agency_ids)
     if in_app_transaction() or not agency_ids:
         return compute(agency_ids) if agency_ids else {}
-    placeholders = ", ".join(["%s"] * len(agency_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT agency_id, version FROM agencies_dataversion "  # noqa: S608 - placeholders
-            f"WHERE agency_id IN ({placeholders})",
-            agency_ids,
-        )
-        current = dict(cursor.fetchall())
-
-    def key(pk):
-        digest = hashlib.blake2b(repr(parts(pk)).encode(), digest_size=16).hexdigest()
-        return f"agency:{name}:{pk}:{current.get(pk)}:{digest}"
-
-    keys = {pk: key(pk) for pk in agency_ids}
+    current = dict(_versions("agencies_dataversion", "agency_id", "version", agency_ids))
+    keys = {pk: f"agency:{name}:{pk}:{current.get(pk)}:{_digest(parts(pk))}" for pk in agency_ids}
     kept = cache.get_many(list(keys.values()))
     found = {pk: kept[k] for pk, k in keys.items() if k in kept}
     missing = [pk for pk in agency_ids if pk not in found]
