@@ -226,14 +226,6 @@ def dashboard_outcomes(agency, *, program=None, until=None):
 STATUS_INPUTS = ("direction", "baseline_value", "baseline_date", "target_value", "target_date")
 
 
-def scorecard(user, today=None):
-    """Every agency the user may read: outcome statuses, delivered this FY, freshness
-    (scorecard_frame, then scorecard_rows of all its agencies)."""
-    frame = scorecard_frame(user, today)
-    scorecard_rows(user, frame["agencies"], frame)
-    return frame
-
-
 def scorecard_frame(user, today=None):
     """The scorecard's agencies (those the user may read, by name) and its fiscal
     year to date: that of the latest month due or entered in any agency the user
