@@ -78,6 +78,31 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
 
 
+class NamedChoiceIterator(forms.models.ModelChoiceIterator):
+    """ModelChoiceIterator's choices read as (primary key, label) pairs in one query,
+    without making a model instance per option (a few hundred options at a state's
+    size: the widget list's programs, customer segments and owners)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.label_field)
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are labelled by one field of the model
+    (`label_field`, "name" unless told), read without model instances. Its model's
+    `__str__` must return that field, so that the option reads as Django's would
+    (tests/test_form_renderer.py compares the two). Validation is
+    ModelChoiceField's: the chosen row is read from the queryset."""
+
+    iterator = NamedChoiceIterator
+
+    def __init__(self, queryset, *, label_field="name", **kwargs):
+        self.label_field = label_field
+        super().__init__(queryset, **kwargs)
+
+
 def _attrs(attrs):
     """As Django's django/forms/widgets/attrs.html: False leaves the attribute out,
     True writes its bare name, any other value is written as text."""

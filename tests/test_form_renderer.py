@@ -116,3 +116,57 @@ def test_quick_select_writes_a_model_choice_as_djangos_select_does(agency_a, age
         expected = str(Django(data or None)["agency"])
         assert str(Quick(data or None)["agency"]) == expected
         assert agency_a.name in expected
+
+
+# --- NamedChoiceField: a ModelChoiceField's options, without a model instance each ------
+
+
+@pytest.mark.django_db
+def test_named_choices_write_exactly_what_a_model_choice_field_writes(
+    agency_a, agency_b, staff_a, manager_b
+):
+    from django.contrib.auth import get_user_model
+
+    from agencies.models import Agency, Program
+    from config.forms import NamedChoiceField, QuickSelect
+    from customers.models import CustomerSegment
+    from tests import factories as f
+
+    f.ProgramFactory(agency=agency_a, name="Licensing <& permits>")
+    f.ProgramFactory(agency=agency_b)
+    f.CustomerSegmentFactory(agency=agency_b, name='Small businesses & "sole" traders')
+    f.CustomerSegmentFactory(agency=agency_a)
+    cases = [
+        (Agency.objects.order_by("name"), "name"),
+        (Program.objects.order_by("name"), "name"),
+        (CustomerSegment.objects.order_by("name"), "name"),
+        (get_user_model().objects.order_by("username"), "username"),
+    ]
+    for queryset, label_field in cases:
+        rows = list(queryset)
+        assert len(rows) >= 2
+        for empty_label in ("Any", None):
+
+            class Model(forms.Form):
+                choice = forms.ModelChoiceField(
+                    queryset=queryset, widget=QuickSelect, empty_label=empty_label
+                )
+
+            class Named(forms.Form):
+                choice = NamedChoiceField(
+                    queryset=queryset,
+                    widget=QuickSelect,
+                    empty_label=empty_label,
+                    label_field=label_field,
+                )
+
+            for data in ({}, {"choice": rows[1].pk}, {"choice": "nonsense"}):
+                expected = str(Model(data or None)["choice"])
+                assert str(Named(data or None)["choice"]) == expected
+                assert all(f'value="{row.pk}"' in expected for row in rows)
+            named, model = Named({"choice": rows[1].pk}), Model({"choice": rows[1].pk})
+            assert named.is_valid() and model.is_valid()
+            assert named.cleaned_data["choice"] == model.cleaned_data["choice"] == rows[1]
+            refused = Named({"choice": "nonsense"})
+            assert not refused.is_valid()
+            assert refused.errors == Model({"choice": "nonsense"}).errors

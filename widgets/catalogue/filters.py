@@ -3,20 +3,27 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from agencies.models import Agency, Program
-from config.forms import QuickSelect
+from config.forms import NamedChoiceField, QuickSelect
 from customers.models import CustomerSegment
 
 from ..models import Widget, WidgetKind, WidgetStatus
+
+
+class NamedChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of rows, offered by name without a model instance per option
+    (config.forms.NamedChoiceField)."""
+
+    field_class = NamedChoiceField
 
 
 class WidgetFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="search", help_text="Words in the name or description."
     )
-    agency = django_filters.ModelChoiceFilter(
+    agency = NamedChoiceFilter(
         queryset=Agency.objects.none(), empty_label="All agencies", widget=QuickSelect
     )
-    program = django_filters.ModelChoiceFilter(
+    program = NamedChoiceFilter(
         queryset=Program.objects.none(), empty_label="All programs", widget=QuickSelect
     )
     kind = django_filters.ChoiceFilter(
@@ -25,17 +32,18 @@ class WidgetFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=WidgetStatus.choices, empty_label="Any status", widget=QuickSelect
     )
-    segment = django_filters.ModelChoiceFilter(
+    segment = NamedChoiceFilter(
         label="Customer segment",
         field_name="customer_segments",
         queryset=CustomerSegment.objects.none(),
         empty_label="Any customers",
         widget=QuickSelect,
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = NamedChoiceFilter(
         queryset=get_user_model().objects.none(),
         empty_label="Anyone",
         widget=QuickSelect,
+        label_field="username",
     )
     has_problems = django_filters.ChoiceFilter(
         label="Definition quality",
@@ -55,18 +63,12 @@ class WidgetFilter(django_filters.FilterSet):
         self.filters["agency"].queryset = agencies
         chosen = str((data or {}).get("agency") or "")
         scope = {"agency_id": int(chosen)} if chosen.isdigit() else {"agency__in": agencies}
-        # Only what an option shows (its name): every option is a row read.
-        self.filters["program"].queryset = Program.objects.filter(**scope).only("pk", "name")
-        self.filters["segment"].queryset = CustomerSegment.objects.filter(
-            archived=False, **scope
-        ).only("pk", "name")
+        # An option reads only its row's key and name (NamedChoiceFilter).
+        self.filters["program"].queryset = Program.objects.filter(**scope)
+        self.filters["segment"].queryset = CustomerSegment.objects.filter(archived=False, **scope)
         owners = {f"owned_widgets__{k}": v for k, v in scope.items()}
         self.filters["owner"].queryset = (
-            get_user_model()
-            .objects.filter(**owners)
-            .distinct()
-            .order_by("username")
-            .only("pk", "username")
+            get_user_model().objects.filter(**owners).distinct().order_by("username")
         )
 
     class Meta:

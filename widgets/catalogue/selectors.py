@@ -2,6 +2,7 @@
 not grow with the number of rows."""
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -32,9 +33,16 @@ SPARKLINE_REACH = {
 }
 
 
+class RecentCount(NamedTuple):
+    """What a sparkline reads of a count (a row, not a model instance)."""
+
+    period_start: dt.date
+    delivered: int | None
+
+
 def attach_recent_counts(widgets, today=None):
     """Give each of `widgets` (a page of the list) its last SPARKLINE_PERIODS counts,
-    newest first, as `recent_counts`: one query, each widget's rows read by its own
+    newest first, as `recent_counts` (RecentCount): one query, each widget's rows read by its own
     range of the (widget, period) index (WidgetCount.objects.in_periods_of)."""
     widgets = list(widgets)
     today = today or timezone.localdate()
@@ -50,12 +58,12 @@ def attach_recent_counts(widgets, today=None):
             )
         )
         .filter(newest__lte=SPARKLINE_PERIODS)
-        .only("widget_id", "period_start", "delivered")
         .order_by("-period_start")
+        .values_list("widget_id", "period_start", "delivered")
     )
     by_widget = {}
-    for count in recent:
-        by_widget.setdefault(count.widget_id, []).append(count)
+    for widget_id, start, delivered in recent:
+        by_widget.setdefault(widget_id, []).append(RecentCount(start, delivered))
     for widget in widgets:
         widget.recent_counts = by_widget.get(widget.pk, [])
     return widgets

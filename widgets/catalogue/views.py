@@ -106,15 +106,27 @@ class WidgetListView(SingleTableMixin, FilterView):
                 self.object_list = filterset.qs
             else:
                 self.object_list = filterset.queryset.none()
-            return [widget.pk for widget in self.get_table().page.object_list.data]
+            # The page's rows as the table orders and slices them, their keys alone.
+            return list(self.get_table().page.object_list.data.values_list("pk", flat=True))
         finally:
             self._ids_only = False
 
     def get_queryset(self):
         return selectors.catalogue(self.request.user)
 
+    def get_filterset(self, filterset_class):
+        # Built once a request: _shown, then the page (when neither is kept), read
+        # the same filters.
+        if getattr(self, "_filterset", None) is None:
+            self._filterset = super().get_filterset(filterset_class)
+        return self._filterset
+
     def get_table(self, **kwargs):
-        table = super().get_table(**kwargs)
+        # Built once a request, as the filterset: the page, ordered and sliced
+        # as _shown read its keys, then given its sparklines.
+        table = getattr(self, "_table", None)
+        if table is None:
+            table = self._table = super().get_table(**kwargs)
         if self.request.GET.get("export") not in EXPORT_FORMATS and not self._ids_only:
             # The sparklines of the rows shown. The page's rows are a sliced queryset
             # (django-tables2's BoundRows over it): read here once, and the table then
