@@ -144,6 +144,28 @@ def test_grid_cell_error_keeps_every_other_value_and_saves_nothing(client, staff
     assert not WidgetCount.objects.filter(period_start=PERIOD).exists()
 
 
+@pytest.mark.parametrize("version", ["abc", "-1", str(2**31), str(2**64), "9" * 40])
+def test_a_version_no_page_could_give_is_refused_on_its_row_and_nothing_saved(
+    client, staff_a, grid_setup, version
+):
+    """A row's version outside what a count's version can be (a tampered or broken
+    form) is refused next to the row, on every database: SQLite cannot even compare
+    an integer above 2**63 (it answered 500 before)."""
+    count = WidgetCount.objects.get(widget=grid_setup["permit"], period_start=PREVIOUS)
+    client.force_login(staff_a)
+    data = {
+        **_row(grid_setup["permit"], version=version, demand="1"),
+        **_row(grid_setup["title"], demand="7"),
+    }
+    response = client.post(grid_setup["url"] + "?period=2026-08-01", data)
+    assert response.status_code == 200
+    assert "This row&#x27;s version is not one the page gave: reload the page." in (
+        response.content.decode()
+    )
+    assert WidgetCount.objects.get(pk=count.pk).version == count.version
+    assert not WidgetCount.objects.filter(widget=grid_setup["title"]).exists()
+
+
 def test_grid_cells_escape_what_was_typed_and_the_widgets_name(client, staff_a, grid_setup):
     """The cells are written in Python (widgets/templatetags/count_grid.py): what the
     person typed, the errors and the widget's name are escaped as the template did,

@@ -110,13 +110,20 @@ def _as_text(value):
     return "" if value is None else str(value)
 
 
+# The largest version a count can have (a PositiveIntegerField on every database).
+MAX_VERSION = 2**31 - 1
+
+
 def _seen_version(text):
+    """The version the page gave the row, as posted; None when it is not one a page
+    could give (not a whole number, or outside a version's range)."""
     if text == "":
         return counting.SAW_NONE
     try:
-        return int(text)
+        version = int(text)
     except ValueError:
         return None
+    return version if 0 <= version <= MAX_VERSION else None
 
 
 class CountGrid:
