@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, connection
 
 from widgets.counting import (
     MAX_COST,
@@ -558,11 +558,13 @@ def test_a_race_lost_inside_the_write_names_its_rows(permit, staff_a, monkeypatc
     assert [(c.change, c.current) for c in refused.value.conflicts] == [(change, theirs)]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks are PostgreSQL's (SQLite locks the file)"
+)
 def test_the_write_share_locks_the_widgets_it_counts(permit, staff_a):
     """The lock that keeps a declaration "does not apply" and a number for that field
     from being saved together (widgets.counting.writes.lock_not_applicable): taken,
     on the widgets' rows. No test races the two writers yet."""
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     change = CountChange(permit, JAN, {"delivered": 1}, expected_version=SAW_NONE)
