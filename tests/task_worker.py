@@ -13,8 +13,16 @@ import subprocess
 import sys
 import time
 
+import pytest
 from django.conf import settings
 from django.db import connection
+
+# The worker is another process: it cannot reach SQLite's test database, which lives
+# in the test process's memory. Its tests run on PostgreSQL, as CI runs them.
+IN_ITS_OWN_PROCESS = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a worker process cannot reach SQLite's in-memory test database",
+)
 
 
 def start_worker(*args, env=None):

@@ -17,7 +17,13 @@ from django.utils import timezone
 from agencies import jobs, schedule
 from agencies.models import JobStatus, Membership, PeriodicTask, UploadJob
 from tests import factories as f
-from tests.task_worker import finished, kill_worker_when, start_worker, wait_for
+from tests.task_worker import (
+    IN_ITS_OWN_PROCESS,
+    finished,
+    kill_worker_when,
+    start_worker,
+    wait_for,
+)
 from widgets.models import CountUpload, SurveyResult, WidgetCount, WidgetStatus
 from widgets.surveys.results import IMPORT_COLUMNS
 
@@ -53,6 +59,7 @@ def _confirm(client, url, upload):
     return client.post(url, {"token": preview.context["token"], "action": "commit"})
 
 
+@IN_ITS_OWN_PROCESS
 @pytest.mark.django_db(transaction=True)
 def test_a_large_count_upload_is_queued_and_the_worker_saves_every_row(
     client, staff_a, permits, settings
@@ -117,6 +124,7 @@ def test_a_small_count_upload_is_still_saved_inside_the_request(client, staff_a,
     assert WidgetCount.objects.count() == 240
 
 
+@IN_ITS_OWN_PROCESS
 @pytest.mark.django_db(transaction=True)
 def test_counts_saved_by_someone_else_meanwhile_are_shown_as_the_preview_shows_them(
     client, staff_a, manager_a, permits, settings
@@ -151,6 +159,7 @@ def test_counts_saved_by_someone_else_meanwhile_are_shown_as_the_preview_shows_t
     assert shown.context["preview"].changed_count == 1
 
 
+@IN_ITS_OWN_PROCESS
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_in_the_middle_saves_nothing_and_the_upload_is_run_again(
     client, staff_a, agency_a, settings
@@ -271,7 +280,12 @@ def test_a_stalled_job_is_run_again_until_its_last_attempt_then_reported(staff_a
         status=JobStatus.SAVING,
         attempts=1,
     )
-    assert jobs.stalled(job)  # no worker holds its lock
+    # Silent for longer than a worker would be (what SQLite goes by), and no worker
+    # holds its lock (what PostgreSQL goes by).
+    silent_since = timezone.now() - jobs.SILENT_FOR - dt.timedelta(minutes=1)
+    UploadJob.objects.filter(pk=job.pk).update(updated_at=silent_since)
+    job.refresh_from_db()
+    assert jobs.stalled(job)
     assert jobs.recover_stalled_jobs.call() == {"queued again": 1, "failed": 0}
     job.refresh_from_db()
     assert (job.status, job.message) == (
@@ -279,7 +293,9 @@ def test_a_stalled_job_is_run_again_until_its_last_attempt_then_reported(staff_a
         "The worker stopped; running it again (run 2).",
     )
 
-    UploadJob.objects.filter(pk=job.pk).update(status=JobStatus.READING, attempts=jobs.MAX_ATTEMPTS)
+    UploadJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.READING, attempts=jobs.MAX_ATTEMPTS, updated_at=silent_since
+    )
     assert jobs.recover_stalled_jobs.call() == {"queued again": 0, "failed": 1}
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.result == {"retry": True}

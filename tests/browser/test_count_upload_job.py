@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 from agencies import jobs
 from agencies.models import JobStatus, Role, UploadJob
 from tests import factories as f
-from tests.task_worker import finished, start_worker, wait_for
+from tests.task_worker import IN_ITS_OWN_PROCESS, finished, start_worker, wait_for
 from widgets.models import WidgetCount, WidgetStatus
 
 from .conftest import assert_no_axe_violations, fit_problems, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), IN_ITS_OWN_PROCESS]
 SHOTS = os.environ.get("JOB_SCREENSHOTS", "")  # a folder: screenshots of the job page
 
 

@@ -8,12 +8,12 @@ from playwright.sync_api import expect
 
 from agencies.models import JobStatus, UploadJob
 from tests import factories as f
-from tests.task_worker import finished, start_worker
+from tests.task_worker import IN_ITS_OWN_PROCESS, finished, start_worker
 from widgets.models import Widget
 
 from .conftest import SCREENSHOTS, assert_no_axe_violations, fit_problems
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), IN_ITS_OWN_PROCESS]
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "interop" / "gc_sample"
 
 

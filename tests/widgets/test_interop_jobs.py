@@ -15,10 +15,10 @@ from django.db import connection
 
 from agencies import jobs
 from agencies.models import JobStatus, UploadJob
-from tests.task_worker import finished, kill_worker_when, start_worker
+from tests.task_worker import IN_ITS_OWN_PROCESS, finished, kill_worker_when, start_worker
 from widgets.models import PublishedRow, Widget, WidgetCount
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), IN_ITS_OWN_PROCESS]
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "interop" / "gc_sample"
 URL = "/widgets/inventory/import/"
 

@@ -51,18 +51,6 @@ def found(widget, check=None, today=TODAY):
 # --- a share above its whole: error ------------------------------------------------------
 
 
-@pytest.fixture
-def without_share_constraints():
-    """Rows stored before the rule: the constraints dropped inside the test's transaction
-    (PostgreSQL's DDL is transactional, so they are back after the test)."""
-    with connection.cursor() as cursor:
-        for name in ("within_standard", "rework"):
-            cursor.execute(
-                "ALTER TABLE widgets_widgetcount DROP CONSTRAINT "
-                f"widgets_widgetcount_{name}_lte_delivered"
-            )
-
-
 def test_within_standard_above_delivered_is_an_error(widget, without_share_constraints):
     stored = count(widget, OCTOBER, demand=100, delivered=100, within_standard=100)
     assert found(widget, "share-above-whole") == []  # equal is possible: all on time

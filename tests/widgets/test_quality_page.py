@@ -3,7 +3,6 @@ home page (widgets.quality; issue 18, points 5 and 7)."""
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 
 from outcomes.dashboard import add_months, reference_month
@@ -132,15 +131,8 @@ def test_the_dashboard_counts_findings_by_grade_and_links_to_the_page(
 
 
 def test_a_data_quality_error_is_on_the_home_page_and_nothing_is_waiting_is_not(
-    client, manager_a, agency_a
+    client, manager_a, agency_a, without_share_constraints
 ):
-    # A row stored before the rule: the constraint is dropped inside this test's
-    # transaction (PostgreSQL's DDL is transactional: it is back after the test).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "ALTER TABLE widgets_widgetcount DROP CONSTRAINT "
-            "widgets_widgetcount_within_standard_lte_delivered"
-        )
     widget = f.WidgetFactory(agency=agency_a, name="Air permit", status=WidgetStatus.APPROVED)
     count = f.WidgetCountFactory(widget=widget, period_start=months_back(0), within_standard=90)
     client.force_login(manager_a)
