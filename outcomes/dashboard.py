@@ -17,7 +17,7 @@ window is summed on its own, with filtered aggregates in the one grouped query.
 
 from collections import Counter
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 
 from agencies.models import Agency
 from customers.satisfaction import Csat
@@ -245,53 +245,58 @@ def scorecard_rows(user, agencies, frame):
     outcomes by status and `.outcome_total`, `.delivered_fy` in the frame's fiscal
     year to date and `.latest_count`, its newest count. Only the counts of widgets
     the user may read: not another agency's drafts. Two queries for any number of
-    agencies; each row depends only on its own agency's data (and on whether the
-    user reads its drafts), so rows can be kept agency by agency."""
+    agencies (three when one has no count since its fiscal year's whole quarters); each
+    row depends only on its own agency's data (and on whether the user reads its
+    drafts), so rows can be kept agency by agency."""
     fy_start, end = frame["fy_start"], frame["end"]
+    ids = [agency.pk for agency in agencies]
     # Delivered this fiscal year to date: the sums of its whole fiscal quarters and of
     # the months after them (a quarter's roll-up is the sum of its three months'): 5
-    # rows a widget at most instead of up to 12. Two subqueries, each a range of the
-    # (widget, grain, period_start) index; one with OR reads no range and took 10 times
-    # as long.
+    # rows a widget at most instead of up to 12. Freshness: the newest count, the last
+    # period of the newest month roll-up. One grouped query reads both off the
+    # (grain, period_start) index: the quarters, and every month from the first after
+    # the whole quarters on (the month shown and before it for the sum, any month for
+    # the newest count). A correlated subquery per agency probed every widget's
+    # roll-ups and took twice as long.
     whole_quarters = period_start(end, Frequency.QUARTER)
-
-    def delivered(grain, start, stop):
-        return Subquery(
-            CountRollup.objects.for_user(user)
-            .filter(widget__agency=OuterRef("pk"), grain=grain)
-            .filter(period_start__gte=start, period_start__lt=stop)
-            .order_by()
-            .values("widget__agency")
-            .annotate(total=Sum("total_delivered"))
-            .values("total")
-        )
-
-    # Freshness: the newest count of any widget, found widget by widget from its
-    # newest month (the (widget, grain, period_start) index).
-    latest = (
-        Widget.objects.for_user(user)
-        .filter(agency=OuterRef("pk"))
-        .annotate(last=months.newest_period())
-        .order_by(F("last").desc(nulls_last=True))
-        .values("last")[:1]
-    )
-    ids = [agency.pk for agency in agencies]
+    quarters = Q(grain=Grain.QUARTER, period_start__gte=fy_start, period_start__lt=whole_quarters)
+    recent_months = Q(grain=Grain.MONTH, period_start__gte=whole_quarters)
     found = {
-        row["pk"]: row
-        for row in Agency.objects.filter(pk__in=ids)
+        row["widget__agency"]: row
+        for row in CountRollup.objects.for_user(user)
+        .filter(quarters | recent_months, widget__agency__in=ids)
+        .order_by()
+        .values("widget__agency")
         .annotate(
-            delivered_quarters=delivered(Grain.QUARTER, fy_start, whole_quarters),
-            delivered_months=delivered(Grain.MONTH, whole_quarters, end),
-            latest_count=Subquery(latest),
+            # Unknown is not zero: blank when no roll-up has a delivered figure.
+            delivered=Sum(
+                "total_delivered", filter=quarters | (recent_months & Q(period_start__lt=end))
+            ),
+            newest=Max("last_period", filter=recent_months),
         )
-        .values("pk", "delivered_quarters", "delivered_months", "latest_count")
     }
     for agency in agencies:
-        row = found[agency.pk]
-        agency.latest_count = row["latest_count"]
-        # Unknown is not zero: blank only when neither part has a delivered figure.
-        parts = [p for p in (row["delivered_quarters"], row["delivered_months"]) if p is not None]
-        agency.delivered_fy = sum(parts) if parts else None
+        row = found.get(agency.pk, {})
+        agency.delivered_fy = row.get("delivered")
+        agency.latest_count = row.get("newest")
+    # An agency with no count since the whole quarters: its newest count found widget
+    # by widget from its newest month (the (widget, grain, period_start) index).
+    stale = [agency for agency in agencies if agency.latest_count is None]
+    if stale:
+        latest = (
+            Widget.objects.for_user(user)
+            .filter(agency=OuterRef("pk"))
+            .annotate(last=months.newest_period())
+            .order_by(F("last").desc(nulls_last=True))
+            .values("last")[:1]
+        )
+        older = dict(
+            Agency.objects.filter(pk__in=[a.pk for a in stale])
+            .annotate(latest_count=Subquery(latest))
+            .values_list("pk", "latest_count")
+        )
+        for agency in stale:
+            agency.latest_count = older[agency.pk]
     # Each outcome's status from its newest measurement: read as plain rows with only
     # what the status is worked out from (400 outcomes at a state's size).
     judged = with_newest(Outcome.objects.for_user(user).filter(agency_id__in=ids)).values_list(

@@ -258,6 +258,46 @@ def test_same_months_last_year_are_summed_though_they_lie_in_the_previous_fiscal
     assert widget.flows["previous"].delivered == total(last_year, start)
 
 
+def test_the_scorecards_newest_count_is_the_newest_the_reader_may_read_however_old(
+    client, on_day, agency_a, agency_b, staff_b, settings
+):
+    """Freshness on the scorecard: the newest count of any widget the reader may
+    read, this month's too (not yet ended, so not in the fiscal total); one from
+    years ago when there is none since; blank when there is none at all. Another
+    agency's draft is not the reader's to read, however new its count."""
+    settings.FISCAL_YEAR_START_MONTH = 7
+    on_day(D(2026, 12, 2))
+    daily = f.WidgetFactory(
+        agency=agency_a, status=WidgetStatus.APPROVED, reporting_frequency="day"
+    )
+    f.WidgetCountFactory(
+        widget=daily, period_start=D(2026, 11, 30), delivered=5, within_standard=None, rework=None
+    )
+    f.WidgetCountFactory(
+        widget=daily, period_start=D(2026, 12, 1), delivered=7, within_standard=None, rework=None
+    )
+    draft = f.WidgetFactory(agency=agency_a, status=WidgetStatus.DRAFT, reporting_frequency="day")
+    f.WidgetCountFactory(
+        widget=draft, period_start=D(2026, 12, 2), delivered=1, within_standard=None, rework=None
+    )
+    stale = f.WidgetFactory(agency=agency_b, status=WidgetStatus.APPROVED)
+    f.WidgetCountFactory(
+        widget=stale, period_start=D(2023, 2, 1), delivered=3, within_standard=None, rework=None
+    )
+    f.WidgetCountFactory(
+        widget=stale, period_start=D(2023, 4, 1), delivered=4, within_standard=None, rework=None
+    )
+    nothing = f.AgencyFactory(name="Department of Nothing Yet", abbreviation="DN")
+    client.force_login(staff_b)
+    response = client.get(reverse("outcomes:scorecard"))
+    rows = {a.pk: a for a in response.context["agencies"]}
+    assert rows[agency_a.pk].latest_count == D(2026, 12, 1)  # not the draft's 2 December
+    assert rows[agency_a.pk].delivered_fy == 5  # November's; December has not ended
+    assert rows[agency_b.pk].latest_count == D(2023, 4, 1)
+    assert rows[agency_b.pk].delivered_fy is None
+    assert rows[nothing.pk].latest_count is None and rows[nothing.pk].delivered_fy is None
+
+
 @pytest.mark.parametrize(
     "today, newest",
     [
