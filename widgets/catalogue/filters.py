@@ -1,6 +1,6 @@
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from agencies.models import Agency, Program
 from config.forms import NamedChoiceField, QuickSelect
@@ -66,9 +66,11 @@ class WidgetFilter(django_filters.FilterSet):
         # An option reads only its row's key and name (NamedChoiceFilter).
         self.filters["program"].queryset = Program.objects.filter(**scope)
         self.filters["segment"].queryset = CustomerSegment.objects.filter(archived=False, **scope)
-        owners = {f"owned_widgets__{k}": v for k, v in scope.items()}
+        # The people who own a widget in scope: each person looked up by the owner
+        # index, rather than every widget joined to its owner and made distinct.
+        owns = Widget.objects.filter(owner=OuterRef("pk"), **scope)
         self.filters["owner"].queryset = (
-            get_user_model().objects.filter(**owners).distinct().order_by("username")
+            get_user_model().objects.filter(Exists(owns)).order_by("username")
         )
 
     class Meta:
