@@ -277,3 +277,40 @@ def test_people_with_another_scope_do_not_get_a_cached_list(client, staff_a, sta
     assert "Draft of A" in client.get(URL + "?agency=").text
     client.force_login(staff_b)
     assert "Draft of A" not in client.get(URL + "?agency=").text
+
+
+def test_the_filters_offer_what_is_in_scope_each_once_by_name(
+    client, staff_a, agency_a, agency_b, manager_b
+):
+    """With an agency chosen, its programs, live customer segments and the owners of
+    its widgets; with all agencies, those of every agency. Each owner once however
+    many widgets they own; nobody who owns none."""
+    programs = [
+        f.ProgramFactory(agency=a, name=f"Licensing {a.abbreviation}") for a in (agency_a, agency_b)
+    ]
+    f.CustomerSegmentFactory(agency=agency_a, name="Farmers")
+    f.CustomerSegmentFactory(agency=agency_a, name="Former customers", archived=True)
+    f.CustomerSegmentFactory(agency=agency_b, name="Boaters")
+    for _ in range(3):
+        f.WidgetFactory(agency=agency_a, program=programs[0], owner=staff_a)
+    f.WidgetFactory(
+        agency=agency_b, program=programs[1], owner=manager_b, status=WidgetStatus.APPROVED
+    )
+    f.UserFactory(username="aaa-owns-nothing")
+    client.force_login(staff_a)
+
+    def offered(response, name):
+        return [
+            label
+            for value, label in response.context["filter"].form.fields[name].choices
+            if value != ""
+        ]
+
+    one = client.get(URL, {"agency": agency_a.pk})
+    assert offered(one, "program") == ["Licensing DA"]
+    assert offered(one, "segment") == ["Farmers"]
+    assert offered(one, "owner") == [staff_a.username]
+    every = client.get(URL, {"agency": ""})
+    assert sorted(offered(every, "program")) == ["Licensing DA", "Licensing DB"]
+    assert sorted(offered(every, "segment")) == ["Boaters", "Farmers"]
+    assert offered(every, "owner") == sorted([staff_a.username, manager_b.username])
