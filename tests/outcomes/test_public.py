@@ -55,3 +55,44 @@ def test_anonymous_cannot_reach_the_agency_pages_even_when_it_publishes(client, 
 
 def test_anonymous_cannot_reach_the_scorecard(client, published):
     assert client.get(reverse("outcomes:scorecard")).status_code == 302
+
+
+def test_public_page_is_built_once_and_shows_each_change_at_once(
+    client, published, world, agency_b, staff_a
+):
+    """Served from the cache to every visitor, signed in or not, until the agency's
+    data changes: a count entered, a widget approved, the agency's stopping to
+    publish show on the next visit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from widgets.models import WidgetCount
+
+    url = reverse("public:agency", args=[published.slug])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url)
+    assert again.content == first.content
+    assert not [q for q in captured if "widgets_widgetcount" in q["sql"]]
+    # Another agency's data is not this page's.
+    f.WidgetCountFactory(widget=f.WidgetFactory(agency=agency_b))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert not [q for q in captured if "widgets_widgetcount" in q["sql"]]
+    # A signed-in visitor gets the same page (the site's header aside).
+    client.force_login(staff_a)
+    assert first.context["body"] == client.get(url).context["body"]
+    client.logout()
+    # A new widget approved, and a count changed, show at once.
+    permit = f.WidgetFactory(agency=published, name="Boat title", status=WidgetStatus.APPROVED)
+    shown = client.get(url)
+    assert "Boat title" in shown.text
+    before = {w.name: w.on_time_percent for w in shown.context["widgets"]}
+    count = WidgetCount.objects.filter(widget=world["good"]).order_by("-period_start").first()
+    WidgetCount.objects.filter(pk=count.pk).update(within_standard=0)
+    after = {w.name: w.on_time_percent for w in client.get(url).context["widgets"]}
+    assert after["Air permit"] < before["Air permit"]
+    assert permit.name in after
+    published.publishes = False
+    published.save()
+    assert client.get(url).status_code == 404
