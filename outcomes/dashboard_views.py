@@ -185,6 +185,57 @@ def _dashboard_body(request, agency, may_manage, member):
             ],
             "may_manage": may_manage,
             "member": member,  # may correct counts, or give a balance's reason
+            "flows_query": _query_without(request, "pictures"),
+        },
+        request,
+    )
+
+
+def _query_without(request, *names):
+    """The request's query string (with its "?"), without `names`: the filters, for
+    a link to another view of the same period and program."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return f"?{query.urlencode()}" if query else ""
+
+
+@grant(READ, agency=Agency, by="slug")
+def widget_flows(request, agency):
+    """Every widget's flow for the period shown, the period before and the same
+    period last year, a table each: the comparison the dashboard's table of every
+    widget (one row each, this period) leaves to this page. Cached as the
+    dashboard is, per reader's scope."""
+    body = versions.cached(
+        "widget-flows",
+        (
+            agency.pk,
+            sorted(request.GET.lists()),
+            versions.scope_key(request.user),
+            timezone.localdate(),
+        ),
+        lambda: _widget_flows_body(request, agency),
+        agency_ids=[agency.pk],
+    )
+    return render(request, "outcomes/widget_flows.html", {"agency": agency, "body": body})
+
+
+def _widget_flows_body(request, agency):
+    latest = dashboard.agency_month(agency)
+    form, program, grain, start = _filters(request, agency, latest=latest)
+    windows = dashboard.windows(grain, start, latest=latest)
+    widgets = dashboard.dashboard_widgets(agency, reader=request.user, program=program)
+    return render_to_string(
+        "outcomes/includes/widget_flows_body.html",
+        {
+            "agency": agency,
+            "form": form,
+            "program": program,
+            "windows": windows,
+            "window_names": list(windows),
+            "widgets": dashboard.widget_flows(widgets, windows),
+            "measures": measures.flow_rows(),
+            "dashboard_query": _query_without(request),
         },
         request,
     )

@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("scorecard/", dashboard_views.scorecard, name="scorecard"),
     path("agency/<slug:slug>/", dashboard_views.agency_dashboard, name="dashboard"),
+    path("agency/<slug:slug>/flows/", dashboard_views.widget_flows, name="flows"),
     path("agency/<slug:slug>/huddle/", dashboard_views.huddle, name="huddle"),
     path("agency/<slug:slug>/engagement/", dashboard_views.engagement_page, name="engagement"),
     path("agency/<slug:slug>/new/", views.outcome_create, name="create"),

@@ -31,7 +31,7 @@ from widgets.models import COUNTED_STATUSES, LIVE_STATUSES, Widget, WidgetCount
 from . import dashboard, pictures
 from .periods import add_months
 
-FLOW_TEMPLATE = "outcomes/includes/widget_flow.html"
+ROW_TEMPLATE = "outcomes/includes/widget_flow_row.html"
 CARD_TEMPLATE = "outcomes/includes/widget_card.html"
 
 
@@ -39,12 +39,13 @@ CARD_TEMPLATE = "outcomes/includes/widget_card.html"
 class Part:
     """One widget's part of the dashboard."""
 
-    # Live widgets: what dashboard.widget_flows gives them, and their flow table.
+    # Live widgets: what dashboard.widget_flows gives them, and their row in the
+    # table of every widget's flow this period.
     flows: dict = field(default_factory=dict)
     csat: dict = field(default_factory=dict)
     status: str | None = None
     needs_countermeasure: bool = False
-    flow_html: str = ""
+    row_html: str = ""
     # What the order of the pictures reads of it (pictures.marks).
     marks: tuple = (False, False)
     # Widgets that may hold counts: their data-quality findings by grade.
@@ -92,14 +93,8 @@ class Kept:
             part = parts[widget.pk]
             part.flows, part.csat = widget.flows, widget.csat
             part.status, part.needs_countermeasure = widget.status, widget.needs_countermeasure
-            part.flow_html = render_to_string(
-                FLOW_TEMPLATE,
-                {
-                    "w": widget,
-                    "windows": self.windows,
-                    "window_names": list(self.windows),
-                    "measures": measures.flow_rows(),
-                },
+            part.row_html = render_to_string(
+                ROW_TEMPLATE, {"w": widget, "measures": measures.flow_rows()}
             )
         for pk, picture in pictures.make_pictures(list(live), self.window).items():
             parts[pk].marks = pictures.marks(picture)
@@ -128,10 +123,10 @@ class Kept:
 
     def flows(self, widgets):
         """Give each of `widgets` (the dashboard's) what dashboard.widget_flows gives
-        it (.flows, .csat, .status, .needs_countermeasure) and `.flow_html`."""
+        it (.flows, .csat, .status, .needs_countermeasure) and `.row_html`."""
         for widget in widgets:
             part = self.parts[widget.pk]
-            widget.flows, widget.csat, widget.flow_html = part.flows, part.csat, part.flow_html
+            widget.flows, widget.csat, widget.row_html = part.flows, part.csat, part.row_html
             widget.status, widget.needs_countermeasure = part.status, part.needs_countermeasure
         return widgets
 

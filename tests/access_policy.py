@@ -426,6 +426,7 @@ POLICY = {
     # dashboards: every member reads every agency's
     "outcomes:scorecard": case(get=page_for(MEMBERS), post=page_for(MEMBERS, READ_ONLY_POST)),
     "outcomes:dashboard": case(get=read(), post=read_post(), kwargs=AGENCY),
+    "outcomes:flows": case(get=read(), post=read_post(), kwargs=AGENCY),
     "outcomes:huddle": case(get=read(), post=read_post(), kwargs=AGENCY),
     "outcomes:engagement": case(get=read(), post=read_post(), kwargs=AGENCY),
     # huddle boards of every tier: every member reads them; managers of the board's

@@ -242,6 +242,7 @@ def pages(world):
         "outcome list": reverse("outcomes:list"),
         "outcome detail": reverse("outcomes:detail", args=[outcome.pk]),
         "agency dashboard": reverse("outcomes:dashboard", args=[slug]),
+        "every widget's flow": reverse("outcomes:flows", args=[slug]),
         "huddle board": reverse("outcomes:huddle", args=[slug]),
         "huddle boards": reverse("outcomes:boards"),
         "program board": reverse(

@@ -152,6 +152,7 @@ def _samples():
         "outcomes:step-change-create": {"pk": outcome.pk},
         "outcomes:measurement-create": {"pk": outcome.pk},
         "outcomes:dashboard": slug,
+        "outcomes:flows": slug,
         "outcomes:huddle": slug,
         "outcomes:engagement": slug,
         "outcomes:board": {"pk": team_board.pk},

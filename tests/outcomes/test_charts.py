@@ -145,3 +145,46 @@ def test_a_widgets_flow_rows_are_written_as_the_templates_wrote_them(satisfied, 
     new = Template("{% load measure_tags %}{% flow_rows w rows windows %}")
     context = {"w": widget, "rows": rows, "windows": windows}
     assert new.render(Context(context)) == old.render(Context(context))
+
+
+@pytest.mark.parametrize(("satisfied", "responses"), [(30, 40), (1, 1), (None, None), (1234, 2000)])
+def test_a_widgets_row_has_the_cells_of_its_flow_tables_column(satisfied, responses):
+    """The dashboard's row of a widget (flow_cells) holds, cell for cell, what its flow
+    table (flow_rows, on the page of every widget's flow) shows in that window's
+    column: the same figures, formatted the same, wherever they are read."""
+    import re
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+
+    csat = SimpleNamespace(
+        responses=responses,
+        satisfied=satisfied,
+        share=None if not responses else Decimal(satisfied) / Decimal(responses),
+        low_sample=bool(responses) and responses < 30,
+    )
+    flows = {
+        "current": {"delivered": 1204, "cost_per_widget": Decimal("12.5"), "on_time_share": None},
+        "previous": {"delivered": None, "cost_per_widget": None, "on_time_share": Decimal("0.8")},
+    }
+    widget = SimpleNamespace(flows=flows, csat={"current": csat, "previous": None})
+    rows = [("delivered", "Delivered"), ("cost_per_widget", "Cost"), ("on_time_share", "On time")]
+    context = {"w": widget, "rows": rows, "windows": ["current", "previous"]}
+    table = Template("{% load measure_tags %}{% flow_rows w rows windows %}").render(
+        Context(context)
+    )
+    for position, name in enumerate(["current", "previous"]):
+        column = [
+            re.findall(r"<td>(.*?)\n?</td>", row, re.S)[position]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        ]
+        row = Template("{% load measure_tags %}{% flow_cells w rows name %}").render(
+            Context({**context, "name": name})
+        )
+        assert re.findall(r"<td>(.*?)</td>", row, re.S) == column
+        assert len(column) == len(rows) + 1  # and satisfaction
+    assert column[0] != "1,204"  # the previous window's delivered is unknown
+    assert "<td>1,204</td>" in Template(
+        "{% load measure_tags %}{% flow_cells w rows 'current' %}"
+    ).render(Context(context))

@@ -80,14 +80,15 @@ def test_a_count_saved_shows_at_once_and_only_its_widget_is_worked_out_again(
     assert flows_of(after)["Air permit"].demand == 120
     assert flows_of(after)["Water permit"] == flows_of(before)["Water permit"]
     assert spied["flows"][-1] == [world["good"].pk]
-    # The flow table shows it: 120 in its demand row, where 100 was.
+    # The table of every widget shows it: 120 in its demand cell, where 100 was.
     assert after.text != before.text
-    assert "120" in after.context["widgets"][0].flow_html
+    assert "<td>120</td>" in after.context["widgets"][0].row_html
+    assert "<td>120</td>" not in before.context["widgets"][0].row_html
     # The outcome parts read no counts: kept.
     assert len(spied["outcomes"]) == 1
 
 
-def test_a_widget_renamed_shows_its_new_name_in_its_flow_table(
+def test_a_widget_renamed_shows_its_new_name_in_its_flow_row(
     client, world, manager_a, agency_a, spied
 ):
     shown(client, manager_a, agency_a)
@@ -95,14 +96,15 @@ def test_a_widget_renamed_shows_its_new_name_in_its_flow_table(
     widget.name = "Stormwater permit"
     widget.save()
     after = shown(client, manager_a, agency_a)
-    assert "Flow of Stormwater permit" in after.text
+    [row] = [w.row_html for w in after.context["widgets"] if w.pk == world["slow"].pk]
+    assert ">Stormwater permit</a>" in row
     assert spied["flows"][-1] == sorted([world["good"].pk, world["slow"].pk])
 
 
 def test_a_countermeasure_opened_for_a_widget_shows_on_its_flow(client, world, manager_a, agency_a):
-    assert "countermeasure open" not in shown(client, manager_a, agency_a).text
+    assert "Countermeasure open" not in shown(client, manager_a, agency_a).text
     f.CountermeasureFactory(outcome=None, widget=world["slow"], agency=agency_a)
-    assert "countermeasure open" in shown(client, manager_a, agency_a).text
+    assert "Countermeasure open" in shown(client, manager_a, agency_a).text
 
 
 def test_a_measurement_shows_in_the_outcomes_table_at_once(
