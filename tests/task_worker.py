@@ -62,6 +62,21 @@ def wait_for(job, done, seconds=300):
     raise AssertionError(f"the job stayed {job.status} for {seconds} s")
 
 
+def wait_until_stalled(job, seconds=30):
+    """Wait until `job` is stalled (agencies.jobs.stalled: no worker holds its lock);
+    fails after `seconds`. PostgreSQL ends a killed worker's session, and releases the
+    lock, only when the session next reads from or writes to its client: a statement
+    under way (or waiting on a lock) runs on until then."""
+    from agencies import jobs
+
+    deadline = time.monotonic() + seconds
+    while not jobs.stalled(job):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no worker died with the job for {seconds} s")
+        time.sleep(0.1)
+        job.refresh_from_db()
+
+
 def kill_worker_when(job, ready, *, before=None):
     """Start a worker, wait until `ready(job)`, call `before()` if given, then SIGKILL the
     worker (a crash, or a restart that does not wait) and wait until it is gone."""

@@ -23,6 +23,7 @@ from tests.task_worker import (
     kill_worker_when,
     start_worker,
     wait_for,
+    wait_until_stalled,
 )
 from widgets.models import CountUpload, SurveyResult, WidgetCount, WidgetStatus
 from widgets.surveys.results import IMPORT_COLUMNS
@@ -189,7 +190,7 @@ def test_a_worker_killed_in_the_middle_saves_nothing_and_the_upload_is_run_again
     job.refresh_from_db()
     assert job.status in (JobStatus.READING, JobStatus.SAVING)
     assert WidgetCount.objects.count() == CountUpload.objects.count() == 0  # nothing half saved
-    assert jobs.stalled(job)
+    wait_until_stalled(job)  # once the killed worker's database session has ended
     page = client.get(f"/uploads/{job.pk}/").content.decode()
     assert "✗ The worker stopped before the save finished" in page
     assert "Nothing was saved" in page

@@ -13,9 +13,14 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from agencies import jobs
 from agencies.models import JobStatus, UploadJob
-from tests.task_worker import IN_ITS_OWN_PROCESS, finished, kill_worker_when, start_worker
+from tests.task_worker import (
+    IN_ITS_OWN_PROCESS,
+    finished,
+    kill_worker_when,
+    start_worker,
+    wait_until_stalled,
+)
 from widgets.models import PublishedRow, Widget, WidgetCount
 
 pytestmark = [pytest.mark.django_db(transaction=True), IN_ITS_OWN_PROCESS]
@@ -102,9 +107,7 @@ def test_a_worker_stopped_in_the_middle_saves_nothing_and_the_job_runs_again(
         assert Widget.objects.count() == WidgetCount.objects.count() == 0  # nothing half saved
         assert PublishedRow.objects.count() == 0
     # The killed worker's database session ends once it finds its client gone.
-    deadline = time.monotonic() + 30
-    while not jobs.stalled(job) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_until_stalled(job)
     page = client.get(f"/uploads/{job.pk}/").content.decode()
     assert "The worker stopped before the save finished" in page
     assert "Nothing was saved" in page
