@@ -69,12 +69,7 @@ def wait_until_stalled(job, seconds=30):
     under way (or waiting on a lock) runs on until then."""
     from agencies import jobs
 
-    deadline = time.monotonic() + seconds
-    while not jobs.stalled(job):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no worker died with the job for {seconds} s")
-        time.sleep(0.1)
-        job.refresh_from_db()
+    return wait_for(job, jobs.stalled, seconds=seconds)
 
 
 def kill_worker_when(job, ready, *, before=None):

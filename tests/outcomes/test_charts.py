@@ -104,18 +104,11 @@ def test_a_charts_table_rows_are_written_as_the_template_wrote_them():
     ) in html
 
 
-@pytest.mark.parametrize(
-    ("satisfied", "responses"), [(30, 40), (1, 1), (0, 3), (None, None), (1234, 2000)]
-)
-def test_a_widgets_flow_rows_are_written_as_the_templates_wrote_them(satisfied, responses):
-    """widgets/templatetags/measure_tags.py flow_rows writes the dashboard's flow table
-    body in Python: the same markup as {% measure_value %} and customers/csat.html, for
-    a known value, an unknown one, money, a share, and satisfaction with many, one or no
-    responses (and a low sample)."""
+def _flow_widget(satisfied, responses):
+    """A widget's flows in two windows (a known value, an unknown one, money, a share)
+    and its satisfaction this period from `satisfied` of `responses` answers."""
     from decimal import Decimal
     from types import SimpleNamespace
-
-    from django.template import Context, Template
 
     csat = SimpleNamespace(
         responses=responses,
@@ -127,7 +120,20 @@ def test_a_widgets_flow_rows_are_written_as_the_templates_wrote_them(satisfied, 
         "current": {"delivered": 1204, "cost_per_widget": Decimal("12.5"), "on_time_share": None},
         "previous": {"delivered": None, "cost_per_widget": None, "on_time_share": Decimal("0.8")},
     }
-    widget = SimpleNamespace(flows=flows, csat={"current": csat, "previous": None})
+    return SimpleNamespace(flows=flows, csat={"current": csat, "previous": None})
+
+
+@pytest.mark.parametrize(
+    ("satisfied", "responses"), [(30, 40), (1, 1), (0, 3), (None, None), (1234, 2000)]
+)
+def test_a_widgets_flow_rows_are_written_as_the_templates_wrote_them(satisfied, responses):
+    """widgets/templatetags/measure_tags.py flow_rows writes the dashboard's flow table
+    body in Python: the same markup as {% measure_value %} and customers/csat.html, for
+    a known value, an unknown one, money, a share, and satisfaction with many, one or no
+    responses (and a low sample)."""
+    from django.template import Context, Template
+
+    widget = _flow_widget(satisfied, responses)
     rows = [
         ("delivered", "Delivered <all>"),
         ("cost_per_widget", "Cost"),
@@ -153,22 +159,10 @@ def test_a_widgets_row_has_the_cells_of_its_flow_tables_column(satisfied, respon
     table (flow_rows, on the page of every widget's flow) shows in that window's
     column: the same figures, formatted the same, wherever they are read."""
     import re
-    from decimal import Decimal
-    from types import SimpleNamespace
 
     from django.template import Context, Template
 
-    csat = SimpleNamespace(
-        responses=responses,
-        satisfied=satisfied,
-        share=None if not responses else Decimal(satisfied) / Decimal(responses),
-        low_sample=bool(responses) and responses < 30,
-    )
-    flows = {
-        "current": {"delivered": 1204, "cost_per_widget": Decimal("12.5"), "on_time_share": None},
-        "previous": {"delivered": None, "cost_per_widget": None, "on_time_share": Decimal("0.8")},
-    }
-    widget = SimpleNamespace(flows=flows, csat={"current": csat, "previous": None})
+    widget = _flow_widget(satisfied, responses)
     rows = [("delivered", "Delivered"), ("cost_per_widget", "Cost"), ("on_time_share", "On time")]
     context = {"w": widget, "rows": rows, "windows": ["current", "previous"]}
     table = Template("{% load measure_tags %}{% flow_rows w rows windows %}").render(
