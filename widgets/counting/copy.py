@@ -29,6 +29,7 @@ import itertools
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from agencies.errors import UploadRejected
 
@@ -112,7 +113,12 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
             _stage(cursor)
             columns = ["widget_id", "period_start", *VALUES, "balance_note", "sent"]
             target, tail = STAGE, None
-        with cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy:
+        types = _column_types(cursor, target, columns)
+        with cursor.copy(
+            f"COPY {target} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)",
+            writer=QueuedLibpqWriter(cursor.cursor),
+        ) as copy:
+            copy.set_types(types)
             write = copy.write_row
             for checked in itertools.chain([first], batches):
                 if any(type(r) is not GoodRow for r in checked):
@@ -147,6 +153,17 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
     preview.unchanged = good_total - written - changed
     preview.existing = existing
     return preview
+
+
+def _column_types(cursor, table, columns):
+    """The types of `table`'s `columns`, for a binary COPY."""
+    cursor.execute(
+        "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [table],
+    )
+    types = dict(cursor.fetchall())
+    return [types[c] for c in columns]
 
 
 def _lock_and_update(cursor, now, upload, snapshot):
