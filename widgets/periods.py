@@ -60,6 +60,23 @@ def next_period_start(start, frequency):
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
+_DAYS_APART = {Frequency.DAY: 1, Frequency.WEEK: 7}
+
+
+def starts_between(first, last, frequency):
+    """The period starts from `first` (a period start) to `last`, in order: the
+    checks walk a widget's periods this way for every page and file."""
+    days = _DAYS_APART.get(frequency)
+    if days is not None:  # a fixed number of days apart: no call per period
+        step = dt.timedelta(days=days)
+        return [first + step * i for i in range((last - first).days // days + 1)]
+    found, period = [], first
+    while period <= last:
+        found.append(period)
+        period = next_period_start(period, frequency)
+    return found
+
+
 def previous_period_start(start, frequency):
     return period_start(start - dt.timedelta(days=1), frequency)
 

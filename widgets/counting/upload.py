@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.errors import UploadRejected
+from agencies.tabular import collecting_less
 from agencies.tabular import read_rows as tabular_read_rows
 
 from .. import counting, measures, quality
@@ -68,6 +69,32 @@ _BACKLOG = counting.VALUE_FIELDS.index("backlog")
 _WHOLES = tuple(
     counting.VALUE_FIELDS.index(f.share_of) for f in measures.typed_fields() if f.share_of
 )
+# (share, whole): where each share and its whole are among the values (_may_break_rules).
+_SHARES = tuple(
+    (counting.VALUE_FIELDS.index(f.name), counting.VALUE_FIELDS.index(f.share_of))
+    for f in measures.typed_fields()
+    if f.share_of
+)
+
+
+def _sends_wholes(values):
+    """The row sends every whole (delivered): its own cells can be judged by the rules."""
+    return all(values[i] is not KEEP for i in _WHOLES)
+
+
+def _may_break_rules(values):
+    """False when counting.check_rules surely finds nothing among a row's values (in
+    VALUE_FIELDS order): each share blank, cleared, or a whole number no more than its
+    whole. Anything else (most rows of a file are the former) is judged by the rules."""
+    for share, whole in _SHARES:
+        value = values[share]
+        if value is KEEP or value is None:
+            continue
+        total = values[whole]
+        if type(value) is int and type(total) is int and value <= total:
+            continue
+        return True
+    return False
 
 
 def _note(raw, messages):
@@ -240,7 +267,7 @@ class CountFile:
         parsed, errors = self.parse_values(values)
         if widget is not None and (widget.not_applicable or self._saw_not_applicable):
             parsed, errors = _not_applicable(widget, parsed, errors)
-        if all(parsed[i] is not KEEP for i in _WHOLES):
+        if _sends_wholes(parsed) and _may_break_rules(parsed):
             # The rules among the cells the row sends (a cell that did not parse is
             # KEEP); with the stored values in _classify.
             sent = zip(counting.VALUE_FIELDS, parsed, strict=True)
@@ -300,30 +327,40 @@ class CountFile:
             if type(row) is not GoodRow:
                 preview.add(row)
                 continue
-            current = existing.get((row.widget.pk, row.period_start))
-            stored = None if current is None else current[1]
-            stored_note = "" if current is None else current[2]
-            note = stored_note if row.note is KEEP else (row.note or "")
-            after = [
-                v if v is not KEEP else (None if stored is None else stored[i])
-                for i, v in enumerate(row.values)
-            ]
-            if current is not None:  # part of the snapshot, whatever else is wrong
+            current = existing.get((row.widget.pk, row.period_start)) if existing else None
+            if current is None:
+                stored, stored_note = None, ""
+                values = dict(zip(counting.VALUE_FIELDS, row.values, strict=True))
+                if KEEP in row.values:  # a cell that says nothing is no value yet
+                    for name, value in values.items():
+                        if value is KEEP:
+                            values[name] = None
+                # With nothing stored the row as it will be is its own cells, which
+                # _check has judged by the rules when they hold every whole.
+                judged = _sends_wholes(row.values)
+            else:
+                stored, stored_note = current[1], current[2]
+                values = {
+                    n: stored[i] if v is KEEP else v
+                    for i, (n, v) in enumerate(zip(counting.VALUE_FIELDS, row.values, strict=True))
+                }
+                judged = False
+                # Part of the snapshot, whatever else is wrong with the row.
                 preview.existing += 1
                 preview.checksum += version_checksum(row.widget.pk, row.period_start, current[0])
-            broken = counting.check_rules(dict(zip(counting.VALUE_FIELDS, after, strict=True)))
+            broken = None if judged else counting.check_rules(values)
             if broken:
                 preview.add(self._broken(row, broken, stored))
                 continue
+            note = stored_note if row.note is KEEP else (row.note or "")
             if current is None:
                 row.status = "unchanged" if row.blank else "new"
             else:
-                differs = tuple(after) != stored or note != stored_note
+                differs = tuple(values.values()) != stored or note != stored_note
                 row.status = "changes" if differs else "unchanged"
             preview.add_good(row, stored, stored_note)
             good.append(row)
             if judge is not None and row.status != "unchanged":
-                values = dict(zip(counting.VALUE_FIELDS, after, strict=True))
                 before = None if stored is None else stored[_BACKLOG]
                 changed.append(
                     (
@@ -358,10 +395,11 @@ class CountFile:
         """Totals, the first rows and the first errors; UploadError for a bad file."""
         preview = Preview()
         judge = Judge(preview.warn_balance)
-        for checked in self._checked_batches(fileobj, filename):
-            good = self._classify(checked, preview, judge)
-            preview.add_findings(_findings(good))
-        judge.finish()
+        with collecting_less():
+            for checked in self._checked_batches(fileobj, filename):
+                good = self._classify(checked, preview, judge)
+                preview.add_findings(_findings(good))
+            judge.finish()
         return preview
 
     def commit(self, fileobj, filename, *, snapshot):
@@ -374,7 +412,7 @@ class CountFile:
         """
         if snapshot is None:
             raise UploadRejected(message=NO_SNAPSHOT)
-        with counting.races_as_conflicts():
+        with counting.races_as_conflicts(), collecting_less():
             return self._commit(fileobj, filename, snapshot)
 
     @transaction.atomic

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from .. import measures
 from ..models import COUNTED_STATUSES, Widget, WidgetCount
-from ..periods import next_period_start, period_start, previous_period_start
+from ..periods import next_period_start, period_start, previous_period_start, starts_between
 from .checks import (
     CHECKS,
     EARLIER_PERIODS,
@@ -147,11 +147,7 @@ def findings(widgets, *, today=None):
 
 
 def _periods(first, last, widget):
-    found, period = [], first
-    while period <= last:
-        found.append(period)
-        period = next_period_start(period, widget.reporting_frequency)
-    return found
+    return starts_between(first, last, widget.reporting_frequency)
 
 
 def in_order(found):
@@ -209,20 +205,28 @@ def for_rows(rows):
     stored periods around it and the other rows given. Suggestions from far_from_earlier
     and repeated_volumes; a share above its whole is refused by the write rules
     (widgets.counting.check_rules) before this. One query."""
-    rows = list(rows)
-    if not rows:
+    series, spans = {}, {}  # widget pk -> Series, (first, last) period given
+    for widget, period, sent in rows:
+        pk = widget.pk
+        one = series.get(pk)
+        if one is None:
+            one = series[pk] = Series(widget)
+            spans[pk] = (period, period)
+        else:
+            low, high = spans[pk]
+            if period < low or period > high:
+                spans[pk] = (min(low, period), max(high, period))
+        given = one.points.get(period)  # the stored values go under them below
+        one.points[period] = sent if given is None else {**given, **sent}
+        one.reported.add(period)
+    if not series:
         return []
-    spans = {}
-    for widget, period, _values in rows:
-        low, high = spans.get(widget.pk, (period, period))
-        spans[widget.pk] = (min(low, period), max(high, period))
-    widgets = {widget.pk: widget for widget, _period, _values in rows}
     # The widgets that read the same periods (a file's rows usually span the same
     # dates for every widget of a frequency) share one condition: a file of 70 widgets
     # is one range of the (widget, period) index, not 70 conditions ORed together.
     reach = {}
     for pk, (low, high) in spans.items():
-        frequency = widgets[pk].reporting_frequency
+        frequency = series[pk].widget.reporting_frequency
         first = _step_back(low, frequency, EARLIER_PERIODS)
         last = _step_forward(high, frequency, REPEATED_RUN - 1)
         reach.setdefault((first, last), []).append(pk)
@@ -230,14 +234,12 @@ def for_rows(rows):
     for (first, last), pks in reach.items():
         around |= Q(widget_id__in=pks, period_start__gte=first, period_start__lte=last)
     names = measures.typed_names()
-    series = {pk: Series(widget) for pk, widget in widgets.items()}
     stored = WidgetCount.objects.filter(around).order_by()
-    for row in stored.values("widget_id", "period_start", *names):
-        series[row["widget_id"]].points[row["period_start"]] = {n: row[n] for n in names}
-    for widget, period, sent in rows:
-        points = series[widget.pk].points
-        points[period] = {**points.get(period, {}), **sent}
-        series[widget.pk].reported.add(period)
+    for row in stored.values_list("widget_id", "period_start", *names):
+        points = series[row[0]].points
+        values = dict(zip(names, row[2:], strict=True))
+        sent = points.get(row[1])
+        points[row[1]] = values if sent is None else {**values, **sent}
     return in_order(
         [
             f

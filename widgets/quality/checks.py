@@ -10,7 +10,7 @@ from agencies.templatetags import numbers
 
 from .. import flow, measures
 from ..models import LIVE_STATUSES
-from ..periods import describe_period, next_period_start, period_start, previous_period_start
+from ..periods import describe_period, period_start, previous_period_start, starts_between
 
 ERROR, WARNING, SUGGESTION = "error", "warning", "suggestion"
 # In the order pages list them; text and a symbol, never colour alone.
@@ -229,9 +229,7 @@ class _Run:
             frequency = series.widget.reporting_frequency
             period = period_start(reported[0], frequency)
             timeline = series.earlier(period, EARLIER_PERIODS)[::-1]
-            while period <= reported[-1]:
-                timeline.append(period)
-                period = next_period_start(period, frequency)
+            timeline += starts_between(period, reported[-1], frequency)
         self.timeline = timeline
         self.index = {p: i for i, p in enumerate(timeline)}
         self._windows = {}  # volume -> [(n, S, Q) of the window before each position]
@@ -286,10 +284,7 @@ def repeated_volumes(series):
     # (the run left at the end is closed after the walk).
     frequency = series.widget.reporting_frequency
     periods = sorted(series.points)
-    timeline, period = [], periods[0]
-    while period <= periods[-1]:
-        timeline.append(period)
-        period = next_period_start(period, frequency)
+    timeline = starts_between(periods[0], periods[-1], frequency)
     for spec in volume_fields():
         run = []
         for period in timeline:
