@@ -24,11 +24,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DateField, Q, Sum
-from django.db.models.functions import TruncMonth
-
-from widgets import measures
-from widgets.models import Widget, WidgetCount
+from widgets import measures, months
+from widgets.models import Widget
 from widgets.periods import Frequency, describe_period
 
 from .models import Measurement, Outcome
@@ -132,51 +129,56 @@ def count(value):
 
 
 def widget_rows(agency, *, start, end):
-    """The `widgets` dataset: published widgets' counts per period in [start, end)."""
-    known = Q(**{f"{WITHIN.name}__isnull": False, f"{DELIVERED.name}__isnull": False})
+    """The `widgets` dataset: published widgets' counts per period in [start, end),
+    read from the month roll-ups (widgets.months): a count is in the month its period
+    starts in, as this dataset adds them up, and the on-time parts are summed over
+    the periods where both are known, as here. `start` and `end` are firsts of months."""
+    delivered, within, known_delivered = (
+        f"total_{DELIVERED.name}",
+        f"{ON_TIME.name}_num",
+        f"{ON_TIME.name}_den",
+    )
     rows = (
-        WidgetCount.objects.filter(
+        months.months(
             widget__in=Widget.objects.published().filter(agency=agency),
             period_start__gte=start,
             period_start__lt=end,
         )
-        .annotate(month=TruncMonth("period_start", output_field=DateField()))
-        .values(
+        .values_list(
             "widget_id",
             "widget__name",
             "widget__program__name",
             "widget__reporting_frequency",
             "widget__standard_days",
             "widget__standard_share",
-            "month",
+            "period_start",
+            delivered,
+            within,
+            known_delivered,
+            named=True,
         )
-        .annotate(
-            total_delivered=Sum(DELIVERED.name),
-            total_within=Sum(WITHIN.name, filter=known),
-            known_delivered=Sum(DELIVERED.name, filter=known),
-        )
-        .order_by("widget__name", "widget_id", "month")
+        .order_by("widget__name", "widget_id", "period_start")
     )
     found = []
     for row in rows:
-        frequency = row["widget__reporting_frequency"]
-        share = measures.ratio(row["total_within"], row["known_delivered"])
+        frequency = row.widget__reporting_frequency
+        share = measures.ratio(getattr(row, within), getattr(row, known_delivered))
         found.append(
             {
                 "agency": agency.name,
-                "widget_id": row["widget_id"],
-                "widget": row["widget__name"],
-                "program": row["widget__program__name"],
+                "widget_id": row.widget_id,
+                "widget": row.widget__name,
+                "program": row.widget__program__name,
                 "reporting_frequency": frequency,
-                "period_start": row["month"],
+                "period_start": row.period_start,
                 "period": describe_period(
-                    row["month"], Frequency.MONTH if frequency in _BY_MONTH else frequency
+                    row.period_start, Frequency.MONTH if frequency in _BY_MONTH else frequency
                 ),
-                DELIVERED.name: count(row["total_delivered"]),
-                WITHIN.name: count(row["total_within"]),
+                DELIVERED.name: count(getattr(row, delivered)),
+                WITHIN.name: count(getattr(row, within)),
                 ON_TIME.name: None if share is None else round(share * 100, 1),
-                "standard_days": row["widget__standard_days"],
-                "standard_share": number(row["widget__standard_share"]),
+                "standard_days": row.widget__standard_days,
+                "standard_share": number(row.widget__standard_share),
             }
         )
     return found

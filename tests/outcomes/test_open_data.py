@@ -4,15 +4,21 @@ columns that match the data dictionary, safe to open in a spreadsheet, cacheable
 anyone; and each published measure's chart with its words and table."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outcomes import open_data
+from outcomes.periods import add_months
 from tests import factories as f
-from widgets.models import WidgetStatus
+from widgets import measures
+from widgets.models import WidgetCount, WidgetStatus
+from widgets.periods import Frequency, period_start
 
 from .conftest import months_back
 
@@ -87,6 +93,98 @@ def test_the_figures_are_the_counts_and_unknown_stays_blank(client, published, w
     measured = document["datasets"]["outcomes"]["rows"]
     assert [r["value"] for r in measured] == list(range(38, 46))
     assert measured[0]["date"] == months_back(7).isoformat()
+
+
+def _from_the_counts(agency, start, end):
+    """The widgets dataset's figures worked out from the count rows, as it defines
+    them: per widget and the month each count's period starts in, delivered summed,
+    within standard and delivered summed over the counts where both are known."""
+    found = {}
+    counts = WidgetCount.objects.filter(
+        widget__agency=agency,
+        widget__status=WidgetStatus.APPROVED,
+        period_start__gte=start,
+        period_start__lt=end,
+    )
+    for c in counts:
+        row = found.setdefault((c.widget_id, c.period_start.replace(day=1)), [None, None, None])
+        if c.delivered is not None:
+            row[0] = (row[0] or 0) + c.delivered
+        if c.delivered is not None and c.within_standard is not None:
+            row[1] = (row[1] or 0) + c.within_standard
+            row[2] = (row[2] or 0) + c.delivered
+    return {
+        key: (delivered, within, measures.ratio(within, known))
+        for key, (delivered, within, known) in found.items()
+    }
+
+
+def test_the_widget_rows_are_the_sums_of_the_counts_at_every_frequency(published, world):
+    """Read from the month roll-ups, each row is what the counts say: a week that starts
+    in one month and ends in the next is the first month's; a quarter keeps its period;
+    unknown parts leave the on-time share to the periods where both are known."""
+    first = months_back(2)
+    by_frequency = {}
+    for frequency in (Frequency.DAY, Frequency.WEEK, Frequency.QUARTER):
+        by_frequency[frequency] = f.WidgetFactory(
+            agency=published,
+            name=f"Counted {frequency}",
+            status=WidgetStatus.APPROVED,
+            reporting_frequency=frequency,
+        )
+    day = by_frequency[Frequency.DAY]
+    for n, (delivered, within) in enumerate([(10, 9), (5, None), (None, 2), (7, 7)]):
+        f.WidgetCountFactory(
+            widget=day,
+            period_start=first + dt.timedelta(days=n * 20),
+            delivered=delivered,
+            within_standard=within,
+        )
+    # A week that ends in the next month: in a month that does not end on a Sunday.
+    last_day = next(
+        d
+        for d in (add_months(months_back(n), 1) - dt.timedelta(days=1) for n in (2, 3, 4))
+        if d.weekday() != 6
+    )
+    week_start = last_day - dt.timedelta(days=last_day.weekday())
+    f.WidgetCountFactory(
+        widget=by_frequency[Frequency.WEEK], period_start=week_start, delivered=3, within_standard=1
+    )
+    quarter = period_start(first, Frequency.QUARTER)
+    f.WidgetCountFactory(
+        widget=by_frequency[Frequency.QUARTER],
+        period_start=quarter,
+        delivered=30,
+        within_standard=24,
+    )
+    start, end = open_data.months_shown()
+    rows = open_data.widget_rows(published, start=start, end=end)
+    shown = {
+        (r["widget_id"], r["period_start"]): (
+            r["delivered"],
+            r["within_standard"],
+            r["on_time_share"],
+        )
+        for r in rows
+    }
+    expected = {
+        key: (delivered, within, None if share is None else round(share * 100, 1))
+        for key, (delivered, within, share) in _from_the_counts(published, start, end).items()
+    }
+    assert shown == expected
+    assert shown[(by_frequency[Frequency.WEEK].pk, week_start.replace(day=1))] == (3, 1, Decimal("33.3"))
+    assert [r["period"] for r in rows if r["widget_id"] == by_frequency[Frequency.QUARTER].pk] == [
+        open_data.describe_period(quarter, Frequency.QUARTER)
+    ]
+
+
+def test_the_widget_rows_read_the_month_roll_ups_not_the_counts(client, published):
+    """Whatever the number of counts, the dataset sums at most twelve months per
+    widget (the public page, its CSV and its JSON)."""
+    for name in ("widgets-csv", "data-json", "agency"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(f"public:{name}", args=[published.slug])).status_code == 200
+        assert [q["sql"] for q in captured if "widgets_widgetcount" in q["sql"]] == []
 
 
 def test_columns_match_the_data_dictionary(client, published):
