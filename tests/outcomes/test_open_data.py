@@ -172,7 +172,8 @@ def test_the_widget_rows_are_the_sums_of_the_counts_at_every_frequency(published
         for key, (delivered, within, share) in _from_the_counts(published, start, end).items()
     }
     assert shown == expected
-    assert shown[(by_frequency[Frequency.WEEK].pk, week_start.replace(day=1))] == (3, 1, Decimal("33.3"))
+    week = (by_frequency[Frequency.WEEK].pk, week_start.replace(day=1))
+    assert shown[week] == (3, 1, Decimal("33.3"))
     assert [r["period"] for r in rows if r["widget_id"] == by_frequency[Frequency.QUARTER].pk] == [
         open_data.describe_period(quarter, Frequency.QUARTER)
     ]
