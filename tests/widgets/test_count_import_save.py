@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,6 +53,29 @@ def _upload(count_file, upload_file, snapshot="preview"):
 
 def _count(widget, period, **values):
     return f.WidgetCountFactory(widget=widget, period_start=period, **values)
+
+
+@pytest.mark.parametrize("backfill", [True, False], ids=["into the counts", "staged"])
+def test_a_commit_saves_with_the_debug_cursor(agency_a, staff_a, permit, backfill):
+    """With DEBUG on (`make run`, and the worker beside it) Django hands out its debug
+    cursor, whose copy() takes no more than the SQL and its parameters: the commit's
+    COPY, in binary from a second thread, must go through all the same."""
+    if not backfill:
+        _count(permit, AUG, demand=1)
+    with CaptureQueriesContext(connection):  # the debug cursor, as DEBUG gives it
+        upload = _upload(
+            CountFile(agency=agency_a, user=staff_a),
+            _file(
+                f"{permit.pk},2026-08-01,100,90,80,5,20,3,9000.00",
+                f"{permit.pk},2026-09-01,7,,,,,,12.5",
+            ),
+        )
+    saved = WidgetCount.objects.filter(widget=permit).order_by("period_start")
+    assert [(c.period_start, c.demand, c.cost) for c in saved] == [
+        (AUG, 100, Decimal("9000.00")),
+        (SEP, 7, Decimal("12.50")),
+    ]
+    assert upload.rows_total == 2
 
 
 def test_commit_classifies_rows_and_writes_history_as_simple_history_does(

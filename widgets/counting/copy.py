@@ -114,9 +114,11 @@ def save_count_file(batches, *, upload, by, snapshot, classify):
             columns = ["widget_id", "period_start", *VALUES, "balance_note", "sent"]
             target, tail = STAGE, None
         types = _column_types(cursor, target, columns)
-        with cursor.copy(
+        # psycopg's own cursor: Django's (its debug wrapper) passes no writer on.
+        raw = cursor.cursor
+        with raw.copy(
             f"COPY {target} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)",
-            writer=QueuedLibpqWriter(cursor.cursor),
+            writer=QueuedLibpqWriter(raw),
         ) as copy:
             copy.set_types(types)
             write = copy.write_row
