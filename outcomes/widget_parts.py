@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 
 from agencies.versions import per_widget
 from widgets import attention as widget_attention
-from widgets import measures, quality
+from widgets import measures, months, quality
 from widgets.attention import balance_gaps
 from widgets.flow import late_widgets
 from widgets.models import COUNTED_STATUSES, LIVE_STATUSES, Widget, WidgetCount
@@ -102,8 +102,9 @@ class Kept:
         tallies = {pk: Counter() for pk in ids}
         for finding in quality.findings(counted, today=self.today):
             tallies[finding.widget.pk][finding.grade] += 1
-        recent = WidgetCount.objects.filter(
-            widget_id__in=ids, period_start__gte=add_months(self.window.start, -12)
+        since = add_months(self.window.start, -12)
+        recent = months.with_balance_gaps(
+            WidgetCount.objects.filter(widget_id__in=ids, period_start__gte=since), since, ids
         )
         unexplained, explained = balance_gaps(recent.select_related("widget"))
         for count in unexplained:

@@ -18,7 +18,8 @@ class WidgetsConfig(AppConfig):
 
 def _install_rollup_triggers(using, **kwargs):
     """(Re)create the roll-up triggers after every migrate and flush, and make the
-    roll-ups when there are counts and none yet (the first migrate that has them).
+    roll-ups when there are counts and none yet (the first migrate that has them), or
+    some lack what a later migration added (balance_gaps).
 
     After, not in, a migration, as the data version triggers (agencies.apps): SQLite
     drops a table's triggers when Django rebuilds it, and the columns summed are
@@ -33,5 +34,6 @@ def _install_rollup_triggers(using, **kwargs):
         if not rollups.install(schema_editor):
             return
     counts, made = WidgetCount.objects.using(using), CountRollup.objects.using(using)
-    if counts.exists() and not made.exists():
+    # No roll-ups yet, or some from before their balance gaps were kept (blank).
+    if counts.exists() and (not made.exists() or made.filter(balance_gaps=None).exists()):
         rollups.rebuild()

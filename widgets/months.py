@@ -10,7 +10,7 @@ the first of a month and ends before the first of another, so a window's sum is
 the sum of its months, exactly.
 """
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from .flow import FLOW_AGGREGATES
 from .models import CountRollup, Grain
@@ -56,3 +56,22 @@ def window_sums(columns, *, start, end):
         alias: Subquery(grouped.annotate(total=Sum(column)).values("total"))
         for alias, column in columns.items()
     }
+
+
+def with_balance_gaps(counts, start, widget_ids=None):
+    """`counts` (counts from `start` on, of `widget_ids` when given) of the widgets
+    whose month roll-ups from the month of `start` on hold a balance gap: the
+    balance check (widgets.flow.balance_failures) need read no other widget's counts.
+
+    Exact: a count the check flags among a widget's counts from `start` on has the
+    period just before it as its nearest earlier count with a known backlog there, so
+    in the whole table too, and is one of its month's `balance_gaps`. A month whose
+    gaps are not worked out yet (blank, until the rebuild after a migration) counts
+    as one with gaps.
+    """
+    gapped = months(period_start__gte=start.replace(day=1)).filter(
+        Q(balance_gaps__gt=0) | Q(balance_gaps=None)
+    )
+    if widget_ids is not None:
+        gapped = gapped.filter(widget_id__in=widget_ids)
+    return counts.filter(widget_id__in=gapped.values("widget_id"))

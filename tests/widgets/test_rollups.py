@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from widgets import rollups
+from widgets import flow, rollups
 from widgets.api.tokens import issue_token
 from widgets.models import CountRollup, Grain, WidgetCount, WidgetStatus
 
@@ -211,3 +211,67 @@ def test_rebuild_makes_them_again_and_check_finds_a_wrong_one(history, capsys):
     assert_exact()
     call_command("rebuild_rollups", "--check")
     assert "roll-ups match the counts" in capsys.readouterr().out
+
+
+# --- balance gaps: how many counts of each period do not balance with the one before ---
+
+
+def _gaps(widget, grain=Grain.MONTH):
+    return {
+        r.period_start: r.balance_gaps
+        for r in CountRollup.objects.filter(widget=widget, grain=grain).order_by("period_start")
+    }
+
+
+def test_balance_gaps_count_the_balance_failures(history):
+    """Each roll-up's balance_gaps is how many of its counts flow.balance_failures
+    flags (VALUES do not balance: 30 + 100 - 90 - 5 is 35, not 30)."""
+    daily, monthly = history
+    for widget in (daily, monthly):
+        failures = flow.balance_failures(WidgetCount.objects.filter(widget=widget))
+        by_month = {}
+        for count in failures:
+            month = count.period_start.replace(day=1)
+            by_month[month] = by_month.get(month, 0) + 1
+        stored = {month: gaps for month, gaps in _gaps(widget).items() if gaps}
+        assert stored == by_month
+        assert sum(_gaps(widget, Grain.FISCAL_YEAR).values()) == len(failures) > 0
+    # 29 June is the first count with a backlog: nothing before it to follow from.
+    assert _gaps(daily) == {dt.date(2026, 6, 1): 1, dt.date(2026, 7, 1): 2}
+
+
+def test_a_write_in_one_month_changes_the_gap_of_the_next_months_first_count(history):
+    """1 July follows from 30 June: a write of 30 June (or its delete) is judged again
+    in July's roll-ups, which the write itself does not touch."""
+    daily, _ = history
+    balanced = {"demand": 100, "delivered": 90, "withdrawn": 5}
+    WidgetCount.objects.filter(widget=daily, period_start="2026-07-01").update(
+        backlog=35, **balanced
+    )
+    assert _gaps(daily)[dt.date(2026, 7, 1)] == 1  # 2 July still does not balance
+    june_30 = WidgetCount.objects.get(widget=daily, period_start="2026-06-30")
+    june_30.backlog = 31
+    june_30.save()
+    assert _gaps(daily)[dt.date(2026, 7, 1)] == 2  # 31 + 100 - 90 - 5 is not 35
+    assert_exact()
+    june_30.delete()  # 1 July now follows 29 June, two days before: not checked
+    assert _gaps(daily)[dt.date(2026, 7, 1)] == 1
+    assert_exact()
+    WidgetCount.objects.filter(widget=daily, period_start="2026-06-29").update(backlog=None)
+    assert_exact()
+
+
+def test_a_widgets_frequency_or_withdrawn_not_applicable_judges_its_gaps_again(history):
+    daily, monthly = history
+    WidgetCount.objects.filter(widget=monthly).update(withdrawn=None, backlog=40)
+    assert sum(_gaps(monthly).values()) == 0  # withdrawn unknown: not checked
+    monthly.not_applicable = ["withdrawn"]  # none can be withdrawn: 40 + 100 - 90 - 0 = 50
+    monthly.save()
+    assert sum(_gaps(monthly).values()) == 3
+    assert_exact()
+    # Weekly now: only 30 June (a Tuesday) has its period before (the week of the day
+    # before, Monday 29 June) as its nearest earlier count; 1 and 2 July do not.
+    daily.reporting_frequency = "week"
+    daily.save()
+    assert _gaps(daily) == {dt.date(2026, 6, 1): 1, dt.date(2026, 7, 1): 0}
+    assert_exact()

@@ -14,7 +14,7 @@ from agencies.scoping import MANAGER, agency_roles, changeable_agency_ids
 from agencies.templatetags import numbers
 
 from .. import attention as kinds
-from .. import flow
+from .. import flow, months
 from ..attention import AttentionItem, from_providers, in_order, unexplained_gaps
 from ..models import Channel, Widget, WidgetCount, WidgetStatus
 from ..periods import describe_period
@@ -238,7 +238,9 @@ def _balance_gaps(widgets, today):
     """Counts of the last twelve months whose backlog does not balance and that say
     nothing about why, one item per agency (one query)."""
     since = today.replace(day=1) - dt.timedelta(days=366)
-    counts = WidgetCount.objects.filter(widget__in=widgets, period_start__gte=since)
+    counts = months.with_balance_gaps(
+        WidgetCount.objects.filter(widget__in=widgets, period_start__gte=since), since
+    )
     by_agency = {}
     for count in unexplained_gaps(counts.select_related("widget__agency")):
         by_agency.setdefault(count.widget.agency, []).append(count)

@@ -23,7 +23,7 @@ import datetime as dt
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .. import measures
+from .. import measures, months
 from ..models import COUNTED_STATUSES, Widget, WidgetCount
 from ..periods import next_period_start, period_start, previous_period_start, starts_between
 from .checks import (
@@ -140,7 +140,14 @@ def findings(widgets, *, today=None):
         series.reported = set(_periods(first, current, series.widget))
         reported.update((series.widget.pk, p) for p in series.points if p >= first)
     found = [f for series in by_id.values() for check in SERIES_CHECKS for f in check(series)]
-    gaps = unexplained_balance_gaps(window.select_related("widget__agency"), reported)
+    # Only the widgets whose roll-ups hold a balance gap since the earliest period read.
+    read_from = min(
+        (_window(today, read=REPORTED_PERIODS + EARLIER_PERIODS)(f)["period_start__gte"]
+         for f in {s.widget.reporting_frequency for s in by_id.values()}),
+        default=today,
+    )  # fmt: skip
+    gapped = months.with_balance_gaps(window, read_from, list(by_id))
+    gaps = unexplained_balance_gaps(gapped.select_related("widget__agency"), reported)
     found += gaps
     found += late_counts(widgets, today)
     return in_order(found)

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{made:,} roll-ups made from {counts:,} counts.")
             return
         found = rollups.differences(
-            WidgetCount.objects.order_by().iterator(chunk_size=20000),
+            WidgetCount.objects.order_by("widget_id", "period_start").iterator(chunk_size=20000),
             CountRollup.objects.order_by().iterator(chunk_size=20000),
         )
         for key, column, have, want in found[:20]:
