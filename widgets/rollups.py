@@ -128,18 +128,15 @@ def _gap(vendor):
     earlier count of its widget with a known backlog is the period just before; and
     that backlog + demand - delivered - withdrawn (0 where withdrawn does not apply to
     the widget) is known and differs from it."""
-    widget = f"FROM {WIDGETS} w WHERE w.id = c.widget_id"
-    frequency = f"(SELECT w.reporting_frequency {widget})"
-    withdrawn_applies_not = (
-        f"(SELECT CAST(w.not_applicable AS text) LIKE '%\"withdrawn\"%' {widget})"
-    )
+    frequency = "w.reporting_frequency"  # the count's widget, joined (_source)
+    withdrawn_applies_not = "CAST(w.not_applicable AS text) LIKE '%\"withdrawn\"%'"
+    # The nearest earlier count with a known backlog (one step back along the widget's
+    # index): its backlog if it is the period just before, else unknown.
     previous = (
-        f"(SELECT p.backlog FROM {COUNTS} p WHERE p.widget_id = c.widget_id "  # noqa: S608
-        f"AND p.period_start = {_period_before('c.period_start', frequency, vendor)} "
-        "AND p.backlog IS NOT NULL "
-        f"AND NOT EXISTS (SELECT 1 FROM {COUNTS} q WHERE q.widget_id = c.widget_id "
-        "AND q.backlog IS NOT NULL AND q.period_start > p.period_start "
-        "AND q.period_start < c.period_start))"
+        f"(SELECT CASE WHEN p.period_start = {_period_before('c.period_start', frequency, vendor)} "  # noqa: S608
+        f"THEN p.backlog END FROM {COUNTS} p WHERE p.widget_id = c.widget_id "
+        "AND p.period_start < c.period_start AND p.backlog IS NOT NULL "
+        "ORDER BY p.period_start DESC LIMIT 1)"
     )
     withdrawn = f"COALESCE(c.withdrawn, CASE WHEN {withdrawn_applies_not} THEN 0 END)"
     return (
@@ -196,9 +193,10 @@ def _select(grain, vendor, start, where):
 
 
 def _source(grain):
-    """The rows a roll-up at `grain` sums, as `c`: counts for a month, else months."""
+    """The rows a roll-up at `grain` sums, as `c`: counts for a month (with their
+    widget as `w`, for the balance gaps), else months."""
     if grain == Grain.MONTH:
-        return f"{COUNTS} c", ""
+        return f"({COUNTS} c JOIN {WIDGETS} w ON w.id = c.widget_id)", ""
     return f"{TABLE} c", f"c.grain = '{Grain.MONTH}' AND "
 
 
@@ -246,7 +244,7 @@ def _postgresql_body():
     # it in another month (any earlier one's is that last row or the same as its).
     month = bucket("period_start", Grain.MONTH, "postgresql")
     with_after = (
-        "SELECT widget_id, period_start FROM ({touched}) o UNION "  # noqa: S608
+        "SELECT widget_id, period_start FROM ({touched}) o UNION ALL "  # noqa: S608
         f"SELECT s.widget_id, (SELECT min(n.period_start) FROM {COUNTS} n "
         "WHERE n.widget_id = s.widget_id AND n.period_start > s.last "
         "AND n.backlog IS NOT NULL) FROM (SELECT widget_id, max(period_start) AS last "
@@ -259,7 +257,8 @@ def _postgresql():
     body = _postgresql_body()
     statements = [
         f"""
-        CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql
+        SET jit = off AS $$
         DECLARE
             touched text;
         BEGIN
@@ -285,7 +284,8 @@ def _postgresql():
         # A widget's frequency or what does not apply to it (withdrawn) changes how
         # each of its counts balances: all of its roll-ups are made again.
         f"""
-        CREATE OR REPLACE FUNCTION {WIDGET_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION {WIDGET_FUNCTION}() RETURNS trigger LANGUAGE plpgsql
+        SET jit = off AS $$
         DECLARE
             touched text;
         BEGIN
