@@ -253,15 +253,25 @@ def _postgresql_body():
     return f"touched := replace($q${with_after}$q$, '{{touched}}', touched); " + " ".join(body)
 
 
-def _postgresql():
-    body = _postgresql_body()
-    statements = [
-        f"""
-        CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql
+def _function(name, start):
+    """SQL: the trigger function `name`, which sets `touched` (PL/pgSQL `start`, which
+    may return early) and then makes again the roll-ups it names."""
+    return f"""
+        CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql
         SET jit = off AS $$
         DECLARE
             touched text;
         BEGIN
+            {start}
+            {_postgresql_body()}
+            RETURN NULL;
+        END
+        $$
+        """
+
+
+def _postgresql():
+    counts_written = f"""
             IF TG_OP = 'TRUNCATE' THEN
                 DELETE FROM {TABLE};
                 RETURN NULL;
@@ -276,27 +286,17 @@ def _postgresql():
             -- statement below then sums what the other committed.
             EXECUTE 'SELECT count(pg_advisory_xact_lock({LOCK_SPACE}, w::integer)) FROM '
                 || '(SELECT DISTINCT widget_id AS w FROM (' || touched || ') s ORDER BY 1) l';
-            {body}
-            RETURN NULL;
-        END
-        $$
-        """,  # noqa: S608 - module constants, no input
-        # A widget's frequency or what does not apply to it (withdrawn) changes how
-        # each of its counts balances: all of its roll-ups are made again.
-        f"""
-        CREATE OR REPLACE FUNCTION {WIDGET_FUNCTION}() RETURNS trigger LANGUAGE plpgsql
-        SET jit = off AS $$
-        DECLARE
-            touched text;
-        BEGIN
+    """  # noqa: S608 - module constants, no input
+    # A widget's frequency or what does not apply to it (withdrawn) changes how each
+    # of its counts balances: all of its roll-ups are made again.
+    widget_changed = f"""
             PERFORM pg_advisory_xact_lock({LOCK_SPACE}, NEW.id::integer);
             touched := 'SELECT widget_id, period_start FROM {COUNTS} WHERE widget_id = '
                 || NEW.id;
-            {body}
-            RETURN NULL;
-        END
-        $$
-        """,  # noqa: S608 - module constants, no input
+    """  # noqa: S608 - module constants, no input
+    statements = [
+        _function(FUNCTION, counts_written),
+        _function(WIDGET_FUNCTION, widget_changed),
         f"DROP TRIGGER IF EXISTS {WIDGETS}_rollups ON {WIDGETS}",
         f"CREATE TRIGGER {WIDGETS}_rollups AFTER UPDATE OF reporting_frequency, not_applicable "
         f"ON {WIDGETS} FOR EACH ROW WHEN (OLD.reporting_frequency IS DISTINCT FROM "
