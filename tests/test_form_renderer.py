@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from config.forms import widget_class
 
@@ -85,6 +87,8 @@ QUICK_SELECT_CASES = [
     ([("a", "First"), ("a", "Again"), ("b", "B")], "a", {}),  # only the first is selected
     ([("Group <1>", [(1, "One & only")]), (2, 3)], "1", {"multiple": False}),
     ([(True, "Yes"), (False, "No")], False, {}),
+    # A label already safe is written as it is; a lazy one as its text, escaped.
+    ([("a", mark_safe("<b>A</b>")), ("b", gettext_lazy("Tom & Jerry"))], "b", {}),
 ]
 
 
