@@ -124,10 +124,8 @@ def findings(widgets, *, today=None):
     today = today or timezone.localdate()
     widgets = widgets.order_by()
     by_id = {w.pk: Series(w) for w in widgets.select_related("agency")}
-    window = WidgetCount.objects.in_periods_of(
-        [series.widget for series in by_id.values()],
-        _window(today, read=REPORTED_PERIODS + EARLIER_PERIODS),
-    )
+    read = _window(today, read=REPORTED_PERIODS + EARLIER_PERIODS)
+    window = WidgetCount.objects.in_periods_of([series.widget for series in by_id.values()], read)
     reported = set()
     names = measures.typed_names()
     for row in window.order_by().values("pk", "widget_id", "period_start", *names):
@@ -141,11 +139,8 @@ def findings(widgets, *, today=None):
         reported.update((series.widget.pk, p) for p in series.points if p >= first)
     found = [f for series in by_id.values() for check in SERIES_CHECKS for f in check(series)]
     # Only the widgets whose roll-ups hold a balance gap since the earliest period read.
-    read_from = min(
-        (_window(today, read=REPORTED_PERIODS + EARLIER_PERIODS)(f)["period_start__gte"]
-         for f in {s.widget.reporting_frequency for s in by_id.values()}),
-        default=today,
-    )  # fmt: skip
+    frequencies = {series.widget.reporting_frequency for series in by_id.values()}
+    read_from = min((read(f)["period_start__gte"] for f in frequencies), default=today)
     gapped = months.with_balance_gaps(window, read_from, list(by_id))
     gaps = unexplained_balance_gaps(gapped.select_related("widget__agency"), reported)
     found += gaps
