@@ -64,17 +64,15 @@ _MISSING = object()
 _VALUES_OF = operator.itemgetter(*counting.VALUE_FIELDS)
 # Which of the values is money (cost): its cells are remembered apart from counts'.
 _IS_MONEY = tuple(measures.field(n).is_money for n in counting.VALUE_FIELDS)
-# The values the rules among a row's own cells need (delivered): see _check.
 _BACKLOG = counting.VALUE_FIELDS.index("backlog")
-_WHOLES = tuple(
-    counting.VALUE_FIELDS.index(f.share_of) for f in measures.typed_fields() if f.share_of
-)
 # (share, whole): where each share and its whole are among the values (_may_break_rules).
 _SHARES = tuple(
     (counting.VALUE_FIELDS.index(f.name), counting.VALUE_FIELDS.index(f.share_of))
     for f in measures.typed_fields()
     if f.share_of
 )
+# The values the rules among a row's own cells need (delivered): see _check.
+_WHOLES = tuple(whole for _share, whole in _SHARES)
 
 
 def _sends_wholes(values):

@@ -135,7 +135,7 @@ def findings(widgets, *, today=None):
     for series in by_id.values():
         first = _reported_from(today, series.widget.reporting_frequency)
         current = period_start(today, series.widget.reporting_frequency)
-        series.reported = set(_periods(first, current, series.widget))
+        series.reported = set(starts_between(first, current, series.widget.reporting_frequency))
         reported.update((series.widget.pk, p) for p in series.points if p >= first)
     found = [f for series in by_id.values() for check in SERIES_CHECKS for f in check(series)]
     # Only the widgets whose roll-ups hold a balance gap since the earliest period read.
@@ -146,10 +146,6 @@ def findings(widgets, *, today=None):
     found += gaps
     found += late_counts(widgets, today)
     return in_order(found)
-
-
-def _periods(first, last, widget):
-    return starts_between(first, last, widget.reporting_frequency)
 
 
 def in_order(found):
