@@ -22,7 +22,7 @@ from outcomes.models import (
 )
 from outcomes.selectors import with_latest, with_status
 from outcomes.status import Status
-from widgets import rollups
+from widgets import rollups_check
 from widgets.attention import unexplained_gaps
 from widgets.flow import late_widgets, latest_due_period
 from widgets.models import CountRollup, SurveyResult, Widget, WidgetCount, WidgetStatus
@@ -109,7 +109,7 @@ def test_each_agency_has_an_approved_widget_with_two_years_of_counts(seeded):
 @pytest.mark.django_db
 def test_the_demo_leaves_every_roll_up_of_its_counts_exact(seeded):
     assert CountRollup.objects.exists()
-    assert rollups.differences(WidgetCount.objects.all(), CountRollup.objects.all()) == []
+    assert rollups_check.differences(WidgetCount.objects.all(), CountRollup.objects.all()) == []
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from widgets import flow, rollups
+from widgets import flow, rollups_check
 from widgets.api.tokens import issue_token
 from widgets.models import CountRollup, Grain, WidgetCount, WidgetStatus
 
@@ -36,7 +36,7 @@ VALUES = {
 
 def assert_exact():
     """Every roll-up equals a fresh sum of the counts, and there is one per period."""
-    assert rollups.differences(WidgetCount.objects.all(), CountRollup.objects.all()) == []
+    assert rollups_check.differences(WidgetCount.objects.all(), CountRollup.objects.all()) == []
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ after loading counts with the triggers switched off.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from widgets import rollups
+from widgets import rollups, rollups_check
 from widgets.models import CountRollup, WidgetCount
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             counts = WidgetCount.objects.count()
             self.stdout.write(f"{made:,} roll-ups made from {counts:,} counts.")
             return
-        found = rollups.differences(
+        found = rollups_check.differences(
             WidgetCount.objects.order_by("widget_id", "period_start").iterator(chunk_size=20000),
             CountRollup.objects.order_by().iterator(chunk_size=20000),
         )
