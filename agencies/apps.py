@@ -7,6 +7,9 @@ class AgenciesConfig(AppConfig):
 
     def ready(self):
         from . import middleware, signals  # noqa: F401  (connect the sign-in receivers)
+        from .tables import remember_signatures
+
+        remember_signatures()
 
         post_migrate.connect(_install_version_triggers, sender=self)
 

@@ -314,3 +314,29 @@ def test_the_filters_offer_what_is_in_scope_each_once_by_name(
     assert sorted(offered(every, "program")) == ["Licensing DA", "Licensing DB"]
     assert sorted(offered(every, "segment")) == ["Boaters", "Farmers"]
     assert offered(every, "owner") == sorted([staff_a.username, manager_b.username])
+
+
+def test_a_page_past_the_end_shows_the_last_and_a_page_not_a_number_the_first(
+    client, staff_a, agency_a
+):
+    """A link to page 3 kept from when the list was longer still opens a page of it:
+    the table paginates alone (no 404 from ListView's own pagination)."""
+    client.force_login(staff_a)
+    for n in range(30):
+        f.WidgetFactory(agency=agency_a, name=f"Widget {n:02}")
+    last = client.get(URL, {"agency": agency_a.pk, "page": 99})
+    assert last.status_code == 200
+    assert _names(last) == [f"Widget {n:02}" for n in range(25, 30)]
+    first = client.get(URL, {"agency": agency_a.pk, "page": "x"})
+    assert first.status_code == 200
+    assert _names(first) == [f"Widget {n:02}" for n in range(25)]
+
+
+def test_the_rows_are_counted_once_a_page(client, staff_a, agency_a):
+    """The number found is counted once: ListView's pagination counted it again."""
+    client.force_login(staff_a)
+    f.WidgetFactory(agency=agency_a)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL, {"agency": agency_a.pk}).status_code == 200
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1, counts

@@ -69,7 +69,10 @@ class WidgetListView(SingleTableMixin, FilterView):
     filterset_class = WidgetFilter
     template_name = "widgets/catalogue/_widget_results.html"  # what FilterView renders: the results
     page_template_name = "widgets/catalogue/widget_list.html"
-    paginate_by = 25
+    # Paginated by the table alone (django-tables2): a page past the end shows the
+    # last, a page that is not a number the first. ListView's own paginate_by would
+    # count the rows a second time only to answer 404 for those.
+    table_pagination = {"per_page": 25}
     _ids_only = False  # _shown: the page's ids, without its sparklines
 
     def get(self, request, *args, **kwargs):
