@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 ON_TIME = next(m for m in measures.MEASURES if m.name == "on_time_share")
+# What `marks` reads of a widget's counts: the measure that matters most (_most),
+# the on-time share or the backlog.
+MARKED = ("period_start", ON_TIME.numerator, ON_TIME.denominator, "backlog")
 
 # What needs attention first: off track, then a concerning signal, then at risk.
 _RANK_OFF_TRACK, _RANK_CONCERNING, _RANK_AT_RISK, _RANK_OTHER, _RANK_NO_DATA = range(5)
@@ -84,10 +87,11 @@ class Picture:
         return self.measured.label if self.measured else ""
 
 
-def make_pictures(widgets, window):
+def make_pictures(widgets, window, *, fields=None):
     """{widget id: Picture} of each widget's last PERIODS periods before the
-    window's end (one query)."""
-    found = series(widgets, window.end)
+    window's end (one query). `fields`: the counts read (all unless told; MARKED
+    for pictures that are only judged, not drawn)."""
+    found = series(widgets, window.end, fields=fields)
     return {widget.pk: Picture(widget, found.get(widget.pk, [])) for widget in widgets}
 
 

@@ -89,14 +89,16 @@ class Kept:
         parts = {pk: Part() for pk in ids}
         chosen = Widget.objects.filter(pk__in=ids)
         live = chosen.filter(status__in=LIVE_STATUSES)
-        for widget in dashboard.widget_flows(live, self.windows):
+        flowing = dashboard.widget_flows(live, self.windows)
+        for widget in flowing:
             part = parts[widget.pk]
             part.flows, part.csat = widget.flows, widget.csat
             part.status, part.needs_countermeasure = widget.status, widget.needs_countermeasure
             part.row_html = render_to_string(
                 ROW_TEMPLATE, {"w": widget, "measures": measures.flow_rows()}
             )
-        for pk, picture in pictures.make_pictures(list(live), self.window).items():
+        judged = pictures.make_pictures(flowing, self.window, fields=pictures.MARKED)
+        for pk, picture in judged.items():
             parts[pk].marks = pictures.marks(picture)
         counted = chosen.filter(status__in=COUNTED_STATUSES)
         tallies = {pk: Counter() for pk in ids}

@@ -52,9 +52,10 @@ def first_period(end, frequency, periods=PERIODS):
     return start
 
 
-def series(widgets, end, periods=PERIODS):
+def series(widgets, end, periods=PERIODS, fields=None):
     """{widget_id: [count rows (dicts), oldest first]} of each widget's last
-    `periods` periods before `end`, at its own frequency (one query)."""
+    `periods` periods before `end`, at its own frequency (one query). A row holds
+    `fields` (its period and every count, unless told fewer)."""
     if not widgets:
         return {}
     starts = {}
@@ -68,7 +69,7 @@ def series(widgets, end, periods=PERIODS):
         WidgetCount.objects.filter(span, period_start__lt=end)
         .filter(widget_id__in=[w.pk for w in widgets])
         .order_by("widget_id", "period_start")
-        .values("widget_id", *_READ)
+        .values("widget_id", *(fields or _READ))
     )
     found = {w.pk: [] for w in widgets}
     for row in rows:

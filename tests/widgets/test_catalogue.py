@@ -340,3 +340,16 @@ def test_the_rows_are_counted_once_a_page(client, staff_a, agency_a):
         assert client.get(URL, {"agency": agency_a.pk}).status_code == 200
     counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert len(counts) == 1, counts
+
+
+def test_the_page_reads_only_what_its_cells_show(client, staff_a, agency_a):
+    """The rows shown are read without their descriptions and definitions (long
+    texts no cell shows); an export still writes them."""
+    client.force_login(staff_a)
+    f.WidgetFactory(agency=agency_a, definition_of_done="Handed over, signed.")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL, {"agency": agency_a.pk}).status_code == 200
+    rows = [q["sql"] for q in ctx.captured_queries if '"widgets_widget"."kind"' in q["sql"]]
+    assert rows and not any("definition_of_done" in sql for sql in rows), rows
+    export = client.get(URL, {"agency": agency_a.pk, "export": "csv"})
+    assert "Handed over, signed." in export.content.decode()

@@ -9,6 +9,21 @@ from .selectors import sparkline_points
 class WidgetTable(tables.Table):
     caption = "Widgets matching the filters"
 
+    # The fields its cells read (and the sparkline's frequency): the list reads
+    # these alone, not the descriptions and definitions of every row it shows.
+    READS = (
+        "pk",
+        "name",
+        "kind",
+        "status",
+        "quality_score",
+        "problem_count",
+        "reporting_frequency",
+        "agency__abbreviation",
+        "program__name",
+        "owner__username",
+    )
+
     name = tables.Column(linkify=True)
     agency = tables.Column(accessor="agency__abbreviation", verbose_name="Agency")
     program = tables.Column(accessor="program__name", verbose_name="Program")

@@ -115,7 +115,10 @@ class WidgetListView(SingleTableMixin, FilterView):
             self._ids_only = False
 
     def get_queryset(self):
-        return selectors.catalogue(self.request.user)
+        widgets = selectors.catalogue(self.request.user)
+        if self.request.GET.get("export") in EXPORT_FORMATS:
+            return widgets
+        return widgets.only(*WidgetTable.READS)
 
     def get_filterset(self, filterset_class):
         # Built once a request: _shown, then the page (when neither is kept), read
