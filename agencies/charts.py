@@ -96,15 +96,22 @@ def spec(*, layers, data, height=140, y_title=None, **more):
     }
 
 
-def time_axis(field):
-    """The x encoding of a series by date: month and year, a few labels kept apart
-    so that a narrow chart does not run them together."""
+# How the x axis names a date, by the series' frequency (d3-time-format): a series
+# of days or weeks spans a month or two, where "Nov 2026" under every label would
+# not tell one tick from the next.
+AXIS_FORMATS = {"day": "%-d %b", "week": "%-d %b"}
+
+
+def time_axis(field, frequency=None):
+    """The x encoding of a series by date: month and year (day and month for a series
+    of days or weeks), a few labels kept apart so that a narrow chart does not run
+    them together."""
     return {
         "field": field,
         "type": "temporal",
         "title": None,
         "axis": {
-            "format": "%b %Y",
+            "format": AXIS_FORMATS.get(frequency, "%b %Y"),
             "labelAngle": 0,
             "labelOverlap": "greedy",
             "labelSeparation": 10,

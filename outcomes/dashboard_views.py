@@ -29,6 +29,10 @@ from .models import Outcome
 # more; every widget stays in the tables below either way.
 PICTURES_SHOWN = 12
 
+# The outcomes whose charts the dashboard draws unless all are asked for
+# (?outcomes=all), in the same attention order; every outcome stays in the table.
+OUTCOME_PICTURES_SHOWN = 6
+
 # What the scorecard's row of an agency shows (dashboard.scorecard_rows), kept with it.
 ROW_FIGURES = ("tally", "outcome_total", "delivered_fy", "latest_count")
 
@@ -68,28 +72,36 @@ def agency_dashboard(request, agency):
     return render(request, "outcomes/dashboard.html", {"agency": agency, "body": body})
 
 
+def _all_asked(request, name):
+    """Whether `?<name>=all` asks for every picture of its kind, and the link to the
+    other choice (keeping the filters), to the kind's heading."""
+    show_all = request.GET.get(name) == "all"
+    query = request.GET.copy()
+    if show_all:
+        query.pop(name, None)
+    else:
+        query[name] = "all"
+    return show_all, f"?{query.urlencode()}"
+
+
 def _pictures(request, kept, widgets):
     """The small multiples drawn: the first PICTURES_SHOWN in attention order, or all
     (`?pictures=all`), with the link to the other choice (keeping the filters)."""
-    show_all = request.GET.get("pictures") == "all"
+    show_all, toggle = _all_asked(request, "pictures")
     ranked = kept.pictures(list(widgets), shown=None if show_all else PICTURES_SHOWN)
-    query = request.GET.copy()
-    if show_all:
-        query.pop("pictures", None)
-    else:
-        query["pictures"] = "all"
     return {
         "pictures": ranked if show_all else ranked[:PICTURES_SHOWN],
         "pictures_total": len(ranked),
         "pictures_all": show_all,
         "pictures_shown": PICTURES_SHOWN,
-        "pictures_toggle": f"?{query.urlencode()}#widgets-at-a-glance",
+        "pictures_toggle": f"{toggle}#widgets-at-a-glance",
     }
 
 
-def _base_parts(agency, *, reader, program, today):
-    """What the dashboard shows that reads no counts: its outcomes' cards, their table
-    and what the attention list reads of them, its countermeasures past due and its
+def _base_parts(agency, *, reader, program, today, all_outcomes):
+    """What the dashboard shows that reads no counts: its outcomes' cards (the first
+    OUTCOME_PICTURES_SHOWN in attention order drawn, or all), their table and what
+    the attention list reads of them, its countermeasures past due and its
     definitions waiting for review. Kept under the agency's base version
     (agencies.versions), which a count's save does not change."""
     outcomes = dashboard.dashboard_outcomes(agency, program=program)
@@ -98,11 +110,14 @@ def _base_parts(agency, *, reader, program, today):
     countermeasures, drafts = needs_attention.agency_items(
         agency, reader=reader, program=program, today=today
     )
+    shown = None if all_outcomes else OUTCOME_PICTURES_SHOWN
+    ranked = pictures.outcome_pictures(list(outcomes), shown=shown)
     return {
         "cards": render_to_string(
             "outcomes/includes/outcome_cards.html",
-            {"outcome_pictures": pictures.outcome_pictures(list(outcomes))},
+            {"outcome_pictures": ranked if shown is None else ranked[:shown]},
         ),
+        "cards_total": len(ranked),
         "table": render_to_string("outcomes/includes/outcomes_table.html", context),
         "needing": [_light(o) for o in outcomes if o.needs_countermeasure],
         "signals": [(_light(o), signal) for o, signal in signals],
@@ -129,10 +144,19 @@ def _dashboard_body(request, agency, may_manage, member):
     kept = widget_parts.Kept(agency, request.user, windows, today)
     widgets_qs = dashboard.dashboard_widgets(agency, reader=request.user, program=program)
     widgets = kept.flows(dashboard.widget_rows(widgets_qs))
+    all_outcomes, outcomes_toggle = _all_asked(request, "outcomes")
     base = versions.cached(
         "dashboard-base",
-        (agency.pk, program.pk if program else None, today, versions.scope_key(request.user)),
-        lambda: _base_parts(agency, reader=request.user, program=program, today=today),
+        (
+            agency.pk,
+            program.pk if program else None,
+            today,
+            versions.scope_key(request.user),
+            all_outcomes,
+        ),
+        lambda: _base_parts(
+            agency, reader=request.user, program=program, today=today, all_outcomes=all_outcomes
+        ),
         agency_ids=[agency.pk],
         base=True,
     )
@@ -161,6 +185,10 @@ def _dashboard_body(request, agency, may_manage, member):
             **_pictures(request, kept, widgets),
             "picture_periods": pictures.PERIODS,
             "outcome_cards": base["cards"],
+            "outcome_cards_total": base["cards_total"],
+            "outcome_cards_all": all_outcomes,
+            "outcome_cards_shown": OUTCOME_PICTURES_SHOWN,
+            "outcome_cards_toggle": f"{outcomes_toggle}#outcomes-at-a-glance",
             "outcomes_table": base["table"],
             "measures": measures.flow_rows(),
             "trend_fields": trend_fields,

@@ -155,12 +155,15 @@ def _rank(widget, counted, concerning):
     return _RANK_OTHER
 
 
-def outcome_pictures(outcomes, *, until=None):
-    """Each outcome (from dashboard.dashboard_outcomes, with .status and .chart) with
-    `.picture`: its process behaviour chart with the target trajectory
-    (outcomes.charts), sorted as the widgets are: off track, a concerning signal, at
-    risk, the rest, no measurement. Two queries for any number of outcomes, none when
-    they were read with their marks (selectors.with_marks) up to the same day."""
+def outcome_pictures(outcomes, *, until=None, shown=None):
+    """Each outcome (from dashboard.dashboard_outcomes, with .status and .chart),
+    sorted as the widgets are: off track, a concerning signal, at risk, the rest, no
+    measurement; the first `shown` (all: None) with `.picture`, its process behaviour
+    chart with the target trajectory (outcomes.charts), and the others with None.
+    Ranking reads only what the marks were made from; drawing (the Vega-Lite spec and
+    its table) costs more, so only what is shown is drawn. Two queries for any number
+    of outcomes, none when they were read with their marks (selectors.with_marks) up
+    to the same day."""
     if all(getattr(o, "marks_until", _UNREAD) == until for o in outcomes):
         # Read with their marks up to the same day (selectors.with_marks, as the
         # dashboard reads them): drawn from what the marks were made from.
@@ -172,18 +175,7 @@ def outcome_pictures(outcomes, *, until=None):
         analyses = {}
     ranked = []
     for position, outcome in enumerate(outcomes):
-        run = run_chart(
-            outcome,
-            measurements.get(outcome.pk, []),
-            steps=steps.get(outcome.pk, []),
-            analysis=analyses.get(outcome.pk),
-        )
-        outcome.picture = (
-            outcome_chart(outcome, run, id=f"outcome-{outcome.pk}", height=160)
-            if run["rows"]
-            else None
-        )
-        if outcome.picture is None:
+        if not measurements.get(outcome.pk):
             rank = _RANK_NO_DATA
         elif outcome.status == Status.OFF_TRACK:
             rank = _RANK_OFF_TRACK
@@ -194,4 +186,16 @@ def outcome_pictures(outcomes, *, until=None):
         else:
             rank = _RANK_OTHER
         ranked.append(((rank, position), outcome))
-    return [outcome for _, outcome in sorted(ranked, key=lambda pair: pair[0])]
+    ranked = [outcome for _, outcome in sorted(ranked, key=lambda pair: pair[0])]
+    for place, outcome in enumerate(ranked):
+        outcome.picture = None
+        points = measurements.get(outcome.pk, [])
+        if points and (shown is None or place < shown):
+            run = run_chart(
+                outcome,
+                points,
+                steps=steps.get(outcome.pk, []),
+                analysis=analyses.get(outcome.pk),
+            )
+            outcome.picture = outcome_chart(outcome, run, id=f"outcome-{outcome.pk}", height=160)
+    return ranked

@@ -122,8 +122,8 @@ def value_text(value, fmt, formats=None):
     return numbers.whole(value, formats=formats)
 
 
-def _x():
-    return time_axis("period")
+def _x(frequency):
+    return time_axis("period", frequency)
 
 
 def flow_chart(widget, rows):
@@ -151,7 +151,7 @@ def flow_chart(widget, rows):
                 {
                     "mark": {"type": "line", "point": {"size": 18}, "strokeWidth": 2},
                     "encoding": {
-                        "x": _x(),
+                        "x": _x(widget.reporting_frequency),
                         "y": {"field": "value", "type": "quantitative", "title": None},
                         **{
                             channel: {
@@ -237,7 +237,7 @@ def measure_chart(
             {
                 "mark": {"type": "line", "color": LIMIT, "strokeWidth": 1, "strokeDash": dash},
                 "encoding": {
-                    "x": _x(),
+                    "x": _x(widget.reporting_frequency),
                     "y": {"field": line, "type": "quantitative"},
                     "detail": {"field": "segment", "type": "nominal"},
                 },
@@ -247,7 +247,7 @@ def measure_chart(
         {
             "mark": {"type": "line", "color": "#3d4551", "strokeWidth": 2},
             "encoding": {
-                "x": _x(),
+                "x": _x(widget.reporting_frequency),
                 "y": {
                     "field": "value",
                     "type": "quantitative",
@@ -260,7 +260,7 @@ def measure_chart(
         {
             "mark": {"type": "point", "filled": True, "size": 60, "opacity": 1},
             "encoding": {
-                "x": _x(),
+                "x": _x(widget.reporting_frequency),
                 "y": {"field": "value", "type": "quantitative"},
                 **{
                     channel: {

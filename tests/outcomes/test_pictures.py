@@ -248,3 +248,47 @@ def test_the_dashboard_draws_the_first_widgets_that_need_attention_and_all_when_
     html = every.content.decode()
     assert f'data-vega-spec="flow-{calm[-1].pk}-spec"' in html
     assert f"All {total} widgets are drawn." in html and "?grain=month#widgets-at-a-glance" in html
+
+
+def test_the_dashboard_draws_the_first_outcomes_that_need_attention_and_all_when_asked(
+    client, manager_a, agency_a
+):
+    """As the widgets: OUTCOME_PICTURES_SHOWN outcome charts in attention order, the
+    others left undrawn (their status stays in the table), and all when asked,
+    keeping the filters; the other choice is one link away."""
+    from outcomes.dashboard import dashboard_outcomes
+    from outcomes.dashboard_views import OUTCOME_PICTURES_SHOWN
+
+    month = reference_month()
+    shared = {"agency": agency_a, "baseline_value": Decimal(40), "target_value": Decimal(20)}
+    shared |= {"baseline_date": add_months(month, -12), "target_date": add_months(month, 24)}
+    calm = [
+        f.OutcomeFactory(name=f"Calm {n:02}", direction="down", **shared)
+        for n in range(OUTCOME_PICTURES_SHOWN)
+    ]
+    worse = f.OutcomeFactory(name="Zz worse", direction="down", **shared)
+    for back in range(8):
+        day = add_months(month, -back)
+        f.MeasurementFactory(outcome=worse, date=day, value=Decimal(45 + back % 2))
+        for outcome in calm:
+            f.MeasurementFactory(outcome=outcome, date=day, value=Decimal(20 + back % 2))
+    total = OUTCOME_PICTURES_SHOWN + 1
+
+    ranked = pictures.outcome_pictures(list(dashboard_outcomes(agency_a)), shown=2)
+    assert ranked[0] == worse and [o.picture is not None for o in ranked] == [True] * 2 + [
+        False
+    ] * (total - 2)
+
+    client.force_login(manager_a)
+    url = reverse("outcomes:dashboard", args=[agency_a.slug])
+    html = client.get(url, {"grain": "month"}).content.decode()
+    assert f'data-vega-spec="outcome-{worse.pk}-spec"' in html  # attention first
+    assert f'data-vega-spec="outcome-{calm[-1].pk}-spec"' not in html  # not drawn
+    assert calm[-1].name in html  # but in the table
+    assert f"{OUTCOME_PICTURES_SHOWN} of {total} outcomes are drawn here" in html
+    assert "?grain=month&amp;outcomes=all#outcomes-at-a-glance" in html
+    html = client.get(url, {"grain": "month", "outcomes": "all"}).content.decode()
+    assert f'data-vega-spec="outcome-{calm[-1].pk}-spec"' in html
+    assert (
+        f"All {total} outcomes are drawn." in html and "?grain=month#outcomes-at-a-glance" in html
+    )

@@ -111,3 +111,21 @@ def test_the_widget_page_shows_its_charts_with_words_and_tables(client, staff_a,
         assert f'data-vega-spec="{key}-{widget.pk}-spec"' in html, key
     assert "Air permit: counts by period" in html
     assert "vega-embed.min.js" in html
+
+
+@pytest.mark.parametrize(
+    ("frequency", "shown"), [("day", "%-d %b"), ("week", "%-d %b"), ("month", "%b %Y")]
+)
+def test_the_time_axis_names_days_and_weeks_by_day(agency_a, frequency, shown):
+    """24 days span a month: labelled by month and year, every tick read "Nov 2026"."""
+    widget = f.WidgetFactory(agency=agency_a, reporting_frequency=frequency)
+    series = rows(*[{"demand": 10, "delivered": 8, "backlog": 5} for _ in range(8)])
+    flow = pictures.flow_chart(widget, series)
+    measured = pictures.measure_charts(widget, series)[0].chart
+    for chart in (flow, measured):
+        axes = {
+            layer["encoding"]["x"]["axis"]["format"]
+            for layer in chart.spec["layer"]
+            if "x" in layer.get("encoding", {})
+        }
+        assert axes == {shown}
