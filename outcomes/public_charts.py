@@ -63,11 +63,15 @@ def _two_lines(data, names, y_title):
     )
 
 
-def _text(value, suffix=""):
-    """A published figure as the table shows it: 1,250 or 95.5%; unknown is a dash."""
+def _text(value, suffix="", formats=None):
+    """A published figure as the table shows it: 1,250 or 95.5%; unknown is a dash.
+    `formats`: numbers.active_formats(), taken once by a chart for its rows (asking
+    for the active language is most of the work of a cell)."""
     if value is None:
         return "—"
-    return numbers.percent(value, 100) if suffix == "%" else numbers.number(value)
+    if suffix == "%":
+        return numbers.percent(value, 100, formats=formats)
+    return numbers.number(value, formats=formats)
 
 
 def widget_chart(widget, rows):
@@ -86,6 +90,7 @@ def widget_chart(widget, rows):
         }
         for r in shown
     ]
+    formats = numbers.active_formats()
     last = shown[-1]
     summary = f"{last['period']}: {_text(last[ON_TIME.name], '%')} delivered on time"
     if standard is not None:
@@ -108,9 +113,9 @@ def widget_chart(widget, rows):
             rows=[
                 [
                     r["period"],
-                    _text(r[DELIVERED.name]),
-                    _text(r[WITHIN.name]),
-                    _text(r[ON_TIME.name], "%"),
+                    _text(r[DELIVERED.name], formats=formats),
+                    _text(r[WITHIN.name], formats=formats),
+                    _text(r[ON_TIME.name], "%", formats),
                 ]
                 for r in rows
             ],
@@ -130,6 +135,7 @@ def outcome_chart(outcome, rows):
         }
         for r in rows
     ]
+    formats = numbers.active_formats()
     last = rows[-1]
     better = "higher" if outcome.direction == "up" else "lower"
     summary = (
@@ -148,7 +154,11 @@ def outcome_chart(outcome, rows):
             caption=f"{outcome.name}: measurements and the target trajectory",
             columns=["Date", f"Measured ({outcome.unit})", "Target trajectory"],
             rows=[
-                [f"{r['date']:%-d %B %Y}", _text(r["value"]), _text(r["target_trajectory"])]
+                [
+                    f"{r['date']:%-d %B %Y}",
+                    _text(r["value"], formats=formats),
+                    _text(r["target_trajectory"], formats=formats),
+                ]
                 for r in rows
             ],
         ),
