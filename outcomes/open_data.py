@@ -185,16 +185,15 @@ def widget_rows(agency, *, start, end):
 
 
 def outcome_rows(agency):
-    """The `outcomes` dataset: every measurement of the agency's published outcomes."""
-    measured = (
-        Measurement.objects.filter(outcome__in=Outcome.objects.published().filter(agency=agency))
-        .select_related("outcome")
-        .order_by("outcome__name", "outcome_id", "date")
-    )
-    found = []
-    for m in measured:
-        o = m.outcome
-        found.append(
+    """The `outcomes` dataset: every measurement of the agency's published outcomes.
+
+    The outcomes are read once and their measurements as rows (an outcome with every
+    measurement, as a join made it, was most of the public page's build)."""
+    outcomes = Outcome.objects.published().filter(agency=agency)
+    about = {}
+    for o in outcomes.only("name", "measure", "unit", "direction", *_TRAJECTORY_FIELDS).order_by():
+        about[o.pk] = (
+            o,
             {
                 "agency": agency.name,
                 "outcome_id": o.pk,
@@ -202,27 +201,39 @@ def outcome_rows(agency):
                 "measure": o.measure,
                 "unit": o.unit,
                 "direction": o.direction,
-                "date": m.date,
-                "value": number(m.value),
-                "target_trajectory": number(
-                    round(
-                        trajectory_value(
-                            baseline_value=o.baseline_value,
-                            baseline_date=o.baseline_date,
-                            target_value=o.target_value,
-                            target_date=o.target_date,
-                            on=m.date,
-                        ),
-                        4,
-                    )
-                ),
+            },
+            {
                 "baseline_value": number(o.baseline_value),
                 "baseline_date": o.baseline_date,
                 "target_value": number(o.target_value),
                 "target_date": o.target_date,
+            },
+        )
+    measured = (
+        Measurement.objects.filter(outcome__in=outcomes)
+        .order_by("outcome__name", "outcome_id", "date")
+        .values_list("outcome_id", "date", "value")
+    )
+    found = []
+    for outcome_id, date, value in measured:
+        o, named, ends = about[outcome_id]
+        trajectory = trajectory_value(
+            **{name: getattr(o, name) for name in _TRAJECTORY_FIELDS}, on=date
+        )
+        found.append(
+            {
+                **named,
+                "date": date,
+                "value": number(value),
+                "target_trajectory": number(round(trajectory, 4)),
+                **ends,
             }
         )
     return found
+
+
+# What an outcome's target trajectory is drawn from (outcomes.status.trajectory_value).
+_TRAJECTORY_FIELDS = ("baseline_value", "baseline_date", "target_value", "target_date")
 
 
 def published(agency, today=None):

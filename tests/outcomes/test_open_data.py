@@ -261,3 +261,50 @@ def test_each_published_measure_has_a_chart_with_words_and_its_table(client, pub
     html = response.text
     assert html.count('class="chart__table"') == 3
     assert html.count("data-vega-spec=") == 3
+
+
+def test_the_outcome_rows_are_each_measurement_with_its_outcome_in_name_order(published, world):
+    """Each row: its outcome's own fields, its measurement, and the trajectory on its
+    date; outcomes by name (then id), measurements by date."""
+    from outcomes.status import trajectory_value
+
+    later = f.OutcomeFactory(
+        agency=published,
+        name="Apprentices placed",
+        direction="up",
+        unit="people",
+        baseline_value=Decimal("10.5"),
+        target_value=Decimal(30),
+        baseline_date=months_back(10),
+        target_date=add_months(months_back(0), 12),
+    )
+    for n in (3, 1, 2):
+        f.MeasurementFactory(outcome=later, date=months_back(n), value=Decimal(12 + n))
+    rows = open_data.outcome_rows(published)
+    air = world["outcome"]
+    assert [(r["outcome"], r["date"]) for r in rows] == [
+        *[("Apprentices placed", months_back(n)) for n in (3, 2, 1)],
+        *[("Cleaner air", months_back(7 - n)) for n in range(8)],
+    ]
+    for row in rows:
+        o = later if row["outcome_id"] == later.pk else air
+        assert {k: row[k] for k in ("agency", "outcome", "measure", "unit", "direction")} == {
+            "agency": published.name,
+            "outcome": o.name,
+            "measure": o.measure,
+            "unit": o.unit,
+            "direction": o.direction,
+        }
+        assert (row["baseline_value"], row["target_value"]) == (
+            open_data.number(o.baseline_value),
+            open_data.number(o.target_value),
+        )
+        assert (row["baseline_date"], row["target_date"]) == (o.baseline_date, o.target_date)
+        expected = trajectory_value(
+            baseline_value=o.baseline_value,
+            baseline_date=o.baseline_date,
+            target_value=o.target_value,
+            target_date=o.target_date,
+            on=row["date"],
+        )
+        assert row["target_trajectory"] == open_data.number(round(expected, 4))
