@@ -43,7 +43,6 @@ def fresh(counts):
     `counts` (WidgetCount rows in (widget, period) order), independently of the
     triggers' SQL."""
     found = defaultdict(lambda: dict.fromkeys(_CHECKED))
-    closing_period = {}
     widgets = {
         pk: (frequency, "withdrawn" in (not_applicable or []))
         for pk, frequency, not_applicable in Widget.objects.values_list(
@@ -73,8 +72,8 @@ def fresh(counts):
                     continue
                 row[f"{spec.name}_num"] = _add(row[f"{spec.name}_num"], num)
                 row[f"{spec.name}_den"] = _add(row[f"{spec.name}_den"], den)
-            if count.backlog is not None and day > closing_period.get(key, dt.date.min):
-                row["closing_backlog"], closing_period[key] = count.backlog, day
+            if count.backlog is not None:  # the counts come in period order: the latest
+                row["closing_backlog"] = count.backlog
             row["last_period"] = max(row["last_period"] or day, day)
             if count.delivered is not None:
                 row["first_delivered_period"] = min(row["first_delivered_period"] or day, day)

@@ -57,3 +57,11 @@ def test_a_function_made_per_request_is_not_kept():
     assert made() == before + 1
     gc.collect()
     assert len(tables._plain) == before
+
+
+def test_remember_signatures_puts_the_memo_in_front(monkeypatch):
+    monkeypatch.setattr(utils, "signature", tables._asked)
+    tables.remember_signatures()
+    assert utils.signature is tables.remembered_signature
+    tables.remember_signatures()  # again: still the memo, not a memo of the memo
+    assert utils.signature is tables.remembered_signature

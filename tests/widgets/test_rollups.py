@@ -275,3 +275,73 @@ def test_a_widgets_frequency_or_withdrawn_not_applicable_judges_its_gaps_again(h
     daily.save()
     assert _gaps(daily) == {dt.date(2026, 6, 1): 1, dt.date(2026, 7, 1): 0}
     assert_exact()
+
+
+# --- the check itself: a check that cannot fail would make every test above pass ---
+
+
+def test_differences_reports_a_wrong_sum_a_missing_and_a_left_over_roll_up(history):
+    """rollups_check.differences names each roll-up that differs from the counts:
+    a wrong value (stored and fresh), a value where the counts have none, a roll-up
+    missing and one left over (as column "rows"), in the order of their keys."""
+    daily, monthly = history
+    blank = dict.fromkeys(VALUES)
+    f.WidgetCountFactory(widget=monthly, period_start=dt.date(2026, 9, 1), **blank)
+    assert_exact()
+    july = (daily.pk, Grain.MONTH.value, dt.date(2026, 7, 1))
+    september = (monthly.pk, Grain.MONTH.value, dt.date(2026, 9, 1))
+    quarter = (daily.pk, Grain.QUARTER.value, dt.date(2026, 7, 1))
+    extra = (monthly.pk, Grain.MONTH.value, dt.date(2027, 1, 1))
+    CountRollup.objects.filter(widget=daily, grain=Grain.MONTH, period_start=july[2]).update(
+        total_demand=1
+    )
+    CountRollup.objects.filter(widget=monthly, grain=Grain.MONTH, period_start=september[2]).update(
+        total_cost=Decimal("5.00")
+    )
+    CountRollup.objects.filter(widget=daily, grain=Grain.QUARTER, period_start=quarter[2]).delete()
+    CountRollup.objects.create(
+        widget=monthly,
+        grain=Grain.MONTH,
+        period_start=extra[2],
+        rows=1,
+        last_period=extra[2],
+        balance_gaps=0,
+    )
+    found = rollups_check.differences(WidgetCount.objects.all(), CountRollup.objects.all())
+    expected = [
+        (july, "total_demand", 1, 200),
+        (september, "total_cost", Decimal("5.00"), None),
+        (quarter, "rows", None, 2),
+        (extra, "rows", 1, None),
+    ]
+    assert found == sorted(expected, key=lambda difference: str(difference[0]))
+
+
+def test_the_fresh_sum_refuses_counts_out_of_period_order(history):
+    """fresh() follows each widget's counts in period order (the closing backlog is
+    the last one read, a balance gap follows from the count before): out of order,
+    it says so instead of summing wrong."""
+    daily, _ = history
+    counts = list(WidgetCount.objects.filter(widget=daily).order_by("-period_start"))
+    with pytest.raises(ValueError, match=r"^fresh\(\) reads counts in \(widget, period\) order\.$"):
+        rollups_check.fresh(counts)
+    assert rollups_check.fresh(counts[::-1])  # in order, it sums
+
+
+def test_a_gap_is_judged_with_nothing_withdrawn_where_withdrawn_does_not_apply(history):
+    """Where withdrawn does not apply, a blank withdrawn is 0, not unknown: 40 + 100 -
+    90 - 0 is 50, which balances; and a count with a blank demand is not judged."""
+    _, monthly = history
+    monthly.not_applicable = ["withdrawn"]
+    monthly.save()
+    for month, backlog in ((5, 40), (6, 50), (7, 60), (8, 70)):
+        WidgetCount.objects.filter(widget=monthly, period_start=dt.date(2026, month, 1)).update(
+            withdrawn=None, demand=100, delivered=90, backlog=backlog
+        )
+    assert sum(_gaps(monthly).values()) == 0
+    assert_exact()
+    WidgetCount.objects.filter(widget=monthly, period_start=dt.date(2026, 7, 1)).update(
+        demand=None, backlog=99
+    )  # July not judged (demand unknown); August does not follow from 99
+    assert _gaps(monthly) == {dt.date(2026, month, 1): month == 8 for month in (5, 6, 7, 8)}
+    assert_exact()
