@@ -7,7 +7,6 @@ of what a roll-up holds, including its balance gaps (as widgets.flow.balance_fai
 judges them).
 """
 
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -107,8 +106,6 @@ def stored(rollups):
 def _same(a, b):
     if isinstance(a, Decimal | int) and isinstance(b, Decimal | int):
         return Decimal(a) == Decimal(b)
-    if isinstance(a, str) and isinstance(b, dt.date):  # SQLite may hand back text
-        return a == b.isoformat()
     return a == b
 
 
@@ -119,7 +116,7 @@ def differences(counts, rollups):
         counts = counts.order_by("widget_id", "period_start")
     want, have = fresh(counts), stored(rollups)
     found = []
-    for key in sorted(set(want) | set(have), key=str):
+    for key in sorted(set(want) | set(have)):
         a, b = have.get(key), want.get(key)
         if a is None or b is None:
             found.append((key, "rows", a and a["rows"], b and b["rows"]))
