@@ -81,14 +81,23 @@ class Chart:
     table: Table | None = None
 
 
+# What every chart's spec shares: the schema, fitting the container and the house
+# look. Written once on a page (templates/includes/chart_scripts.html, as JSON) and
+# given to each chart there by static/js/vega-charts.js, and by `whole` on the
+# server; not repeated in each of the dozens of specs a dashboard holds.
+SHARED = {
+    "$schema": SCHEMA,
+    "autosize": {"type": "fit-x", "contains": "padding"},
+    "config": CONFIG,
+}
+
+
 def spec(*, layers, data, height=140, y_title=None, **more):
-    """A layered Vega-Lite spec as wide as its container, with the house look."""
+    """A layered Vega-Lite spec as wide as its container (the house look and the rest
+    of SHARED are added where it is drawn: `whole`)."""
     return {
-        "$schema": SCHEMA,
         "width": "container",
         "height": height,
-        "autosize": {"type": "fit-x", "contains": "padding"},
-        "config": CONFIG,
         "data": {"values": data},
         "layer": layers,
         **({"usermeta": {"yTitle": y_title}} if y_title else {}),
@@ -136,4 +145,10 @@ def to_svg(chart_spec, *, width=640):
     # prints charts (the review pack) pays for it, not every process at start-up.
     import vl_convert
 
-    return vl_convert.vegalite_to_svg({**chart_spec, "width": width})
+    return vl_convert.vegalite_to_svg({**whole(chart_spec), "width": width})
+
+
+def whole(chart_spec):
+    """`chart_spec` (from `spec`) as Vega-Lite reads it: with SHARED, as the page's
+    script gives it (its own keys win)."""
+    return {**SHARED, **chart_spec}

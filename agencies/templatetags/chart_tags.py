@@ -1,7 +1,9 @@
-"""A chart's figures as table rows, written in Python.
+"""A chart's figures as table rows, written in Python; and what every chart's spec
+shares, once on a page.
 
     {% load chart_tags %}
     <tbody>{% chart_rows chart.table %}</tbody>
+    {% shared_chart_spec %}  (templates/includes/chart_scripts.html)
 
 Every chart carries its figures as a table (agencies.charts.Table) for screen
 readers and print. A dashboard holds some forty charts of twenty-odd periods by
@@ -13,8 +15,10 @@ header.
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, json_script
 from django.utils.safestring import mark_safe
+
+from ..charts import SHARED
 
 register = template.Library()
 
@@ -33,3 +37,10 @@ def chart_rows(table):
             + "</tr>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every cell escaped above
+
+
+@register.simple_tag
+def shared_chart_spec():
+    """What every chart's spec shares (agencies.charts.SHARED), once on the page, for
+    static/js/vega-charts.js to give each chart."""
+    return json_script(SHARED, "vega-shared")

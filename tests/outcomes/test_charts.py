@@ -182,3 +182,22 @@ def test_a_widgets_row_has_the_cells_of_its_flow_tables_column(satisfied, respon
     assert "<td>1,204</td>" in Template(
         "{% load measure_tags %}{% flow_cells w rows 'current' %}"
     ).render(Context(context))
+
+
+def test_what_every_spec_shares_is_written_once_a_page_and_drawn_with_each(
+    world, client, manager_a
+):
+    """The house look (agencies.charts.SHARED) is not repeated in each spec: a page
+    writes it once (its script gives it to every chart) and the server adds it when
+    it draws a spec itself."""
+    from agencies.charts import CONFIG, SHARED, whole
+
+    outcome = world["outcome"]
+    chart = outcome_chart(outcome, run_of(outcome))
+    assert not set(SHARED) & set(chart.spec)
+    assert whole(chart.spec)["config"] == CONFIG and whole(chart.spec)["layer"]
+    client.force_login(manager_a)
+    html = client.get(outcome.get_absolute_url()).content.decode()
+    assert html.count('id="vega-shared"') == 1
+    assert html.count('"config"') == 1
+    assert 'data-vega-spec="' in html
