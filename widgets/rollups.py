@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from agencies.version_triggers import statement_triggers
 
 from . import measures
-from .models.rollups import SUM_COLUMNS, CountRollup, Grain
+from .models.rollups import FIGURES, SUM_COLUMNS, CountRollup, Grain
 from .periods import Frequency
 
 TABLE = "widgets_countrollup"
@@ -36,20 +36,7 @@ COUNTS = "widgets_widgetcount"
 FUNCTION = "widgets_refresh_rollups"
 LOCK_SPACE = 2203  # advisory locks on (LOCK_SPACE, widget id): the writers of a widget
 MONTHS = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.FISCAL_YEAR: 12}
-COLUMNS = [
-    "widget_id",
-    "grain",
-    "period_start",
-    "rows",
-    *SUM_COLUMNS,
-    "closing_backlog",
-    "last_period",
-    "first_delivered_period",
-    "last_delivered_period",
-    "balance_gaps",
-    "created_at",
-    "updated_at",
-]
+COLUMNS = ["widget_id", "grain", "period_start", *FIGURES, "created_at", "updated_at"]
 WIDGETS = "widgets_widget"
 WIDGET_FUNCTION = "widgets_refresh_widget_rollups"
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from . import measures
 from .models import Widget
-from .models.rollups import SUM_COLUMNS, Grain
+from .models.rollups import FIGURES, Grain
 from .periods import Frequency, period_start, previous_period_start
 
 _FREQUENCY = {
@@ -20,15 +20,7 @@ _FREQUENCY = {
     Grain.QUARTER: Frequency.QUARTER,
     Grain.FISCAL_YEAR: Frequency.YEAR,
 }
-_CHECKED = [
-    "rows",
-    *SUM_COLUMNS,
-    "closing_backlog",
-    "last_period",
-    "first_delivered_period",
-    "last_delivered_period",
-    "balance_gaps",
-]
+_CHECKED = FIGURES
 
 
 def _add(total, value):

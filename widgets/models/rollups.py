@@ -92,3 +92,17 @@ class CountRollup(TimeStampedModel):
 
     def __str__(self):
         return f"{self.widget_id} {self.grain} {self.period_start}"
+
+
+# What a roll-up keeps of its counts, in the order of its columns: the triggers
+# write them (widgets.rollups.COLUMNS) and the check in Python compares them
+# (widgets.rollups_check).
+FIGURES = [
+    "rows",
+    *SUM_COLUMNS,
+    "closing_backlog",
+    "last_period",
+    "first_delivered_period",
+    "last_delivered_period",
+    "balance_gaps",
+]
