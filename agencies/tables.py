@@ -12,6 +12,7 @@ Anything else (a partial, an object with `__call__`) is asked every time, as
 before. The answers are the library's own (tests/agencies/test_tables.py).
 """
 
+import types
 import weakref
 
 from django_tables2 import utils
@@ -26,7 +27,7 @@ def remembered_signature(fn):
     function = getattr(fn, "__func__", None)
     memo = _bound
     if function is None:
-        if not isinstance(fn, type(remembered_signature)):
+        if not isinstance(fn, types.FunctionType):
             return _asked(fn)
         function, memo = fn, _plain
     try:

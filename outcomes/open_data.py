@@ -193,7 +193,7 @@ def outcome_rows(agency):
     about = {}
     for o in outcomes.only("name", "measure", "unit", "direction", *_TRAJECTORY_FIELDS).order_by():
         about[o.pk] = (
-            o,
+            {name: getattr(o, name) for name in _TRAJECTORY_FIELDS},
             {
                 "agency": agency.name,
                 "outcome_id": o.pk,
@@ -216,10 +216,8 @@ def outcome_rows(agency):
     )
     found = []
     for outcome_id, date, value in measured:
-        o, named, ends = about[outcome_id]
-        trajectory = trajectory_value(
-            **{name: getattr(o, name) for name in _TRAJECTORY_FIELDS}, on=date
-        )
+        line, named, ends = about[outcome_id]
+        trajectory = trajectory_value(**line, on=date)
         found.append(
             {
                 **named,
