@@ -19,6 +19,7 @@ provider when the app is ready (`outcomes.apps`).
 """
 
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 
 from django.db.models import Q
 from django.urls import reverse
@@ -53,6 +54,10 @@ def overdue_countermeasures(countermeasures, today):
 
 @dataclass
 class Attention:
+    # Each list shows this many items; the rest are folded under "the other N"
+    # (agencies/templatetags/lists.py): at a state's size a list runs to dozens.
+    SHOWN = 10
+
     outcomes: list  # off track, no open countermeasure
     widgets: list  # off track, no open countermeasure
     countermeasures: list  # open, past their due date
@@ -64,6 +69,11 @@ class Attention:
     # Counts whose backlog does not balance, with a note saying why: shown with their
     # reason, not counted as needing attention.
     explained: list = field(default_factory=list)
+
+    @property
+    def off_track(self):
+        """How many outcomes and widgets are off track with no open countermeasure."""
+        return len(self.outcomes) + len(self.widgets)
 
     def __len__(self):
         return sum(len(getattr(self, f.name)) for f in fields(self) if f.name != "explained")
@@ -96,7 +106,7 @@ def attention(*, kept, widgets, outcomes, signals, countermeasures, drafts, prog
     unexplained, explained = kept.gaps(program)
     return Attention(
         outcomes=outcomes,
-        widgets=[w for w in widgets if w.needs_countermeasure],
+        widgets=furthest_below([w for w in widgets if w.needs_countermeasure]),
         countermeasures=countermeasures,
         late=kept.late(widgets),
         drafts=drafts,
@@ -105,6 +115,16 @@ def attention(*, kept, widgets, outcomes, signals, countermeasures, drafts, prog
         quality=kept.errors(program),
         explained=explained,
     )
+
+
+def furthest_below(widgets):
+    """The off-track `widgets` (with their flows), each with `.shortfall`: how many
+    percentage points its on-time share this period is below its standard share,
+    from the exact share; furthest below first, ties in the order given."""
+    for widget in widgets:
+        on_time = widget.flows["current"].on_time_share
+        widget.shortfall = Decimal(widget.standard_share) - Decimal(on_time) * 100
+    return sorted(widgets, key=lambda w: -w.shortfall)
 
 
 # --- the home page's items (a provider for widgets.attention) --------------------------

@@ -189,3 +189,69 @@ def test_an_improving_signal_is_not_on_the_attention_lists(client, clean, manage
         f.MeasurementFactory(outcome=outcome, date=months_back(13 - i), value=value)
     assert [i for i in home(client, manager_a).context["attention"] if i.kind == "signals"] == []
     assert dashboard_attention(client, manager_a, agency_a).signals == []
+
+
+# --- at a state's size: what comes first, and the rest folded ---------------------
+
+
+def _off_track(agency, name, within_standard):
+    """An approved monthly widget with a 90% standard, 100 delivered this month."""
+    widget = f.WidgetFactory(
+        agency=agency,
+        name=name,
+        status=WidgetStatus.APPROVED,
+        reporting_frequency="month",
+        standard_share=90,
+    )
+    f.WidgetCountFactory(
+        widget=widget, period_start=months_back(0), delivered=100, within_standard=within_standard
+    )
+    return widget
+
+
+def test_widgets_off_track_come_furthest_below_their_standard_first(client, manager_a, agency_a):
+    for name, within in [("Anchor permit", 80), ("Boat licence", 70), ("Canal pass", 50)]:
+        _off_track(agency_a, name, within)
+    found = dashboard_attention(client, manager_a, agency_a).widgets
+    # By name they would be A, B, C; by how far below 90% they are, C, B, A.
+    assert [(w.name, w.shortfall) for w in found] == [
+        ("Canal pass", 40),
+        ("Boat licence", 20),
+        ("Anchor permit", 10),
+    ]
+    html = client.get(reverse("outcomes:dashboard", args=[agency_a.slug])).text
+    row = html[html.index(">Canal pass</a>") :]
+    row = row[: row.index("</tr>")]
+    assert "50.0%" in row and "90.0%" in row and "40 points" in row
+
+
+def test_a_long_list_shows_its_first_items_and_folds_the_rest(
+    client, monkeypatch, manager_a, agency_a
+):
+    """Every item is on the page; past Attention.SHOWN they are behind "Show N more"
+    (a <details>, opened without a request), so that the first screen is not a wall."""
+    monkeypatch.setattr(outcome_attention.Attention, "SHOWN", 2)
+    for name, within in [("Anchor permit", 80), ("Boat licence", 70), ("Canal pass", 50)]:
+        _off_track(agency_a, name, within)
+    for name in ["Late one", "Late two", "Late three"]:
+        f.WidgetFactory(agency=agency_a, name=name, status=WidgetStatus.APPROVED)
+    client.force_login(manager_a)
+    html = client.get(reverse("outcomes:dashboard", args=[agency_a.slug])).text
+    section = html[html.index('id="attention-heading"') : html.index("</section>")]
+    shown, folded = section.split("<details", 1)[0], section.split("<details", 1)[1]
+    assert "Canal pass" in shown and "Boat licence" in shown
+    assert "Anchor permit" not in shown
+    assert folded.index("<summary>Show 1 more</summary>") < folded.index("Anchor permit")
+    late = section[section.index("Late counts (3)") :]
+    assert "Late one" in late.split("<details", 1)[0]  # by name: one, three, two
+    assert "Late three" in late.split("<details", 1)[0]
+    assert "Late two" in late.split("<details", 1)[1].split("</details>")[0]
+
+
+def test_in_parts_gives_the_first_items_and_the_rest_folded():
+    from agencies.templatetags.lists import Part, in_parts
+
+    assert in_parts([], 3) == []
+    assert in_parts(None, 3) == []
+    assert in_parts([1, 2, 3], 3) == [Part([1, 2, 3], False)]
+    assert in_parts(range(5), "3") == [Part([0, 1, 2], False), Part([3, 4], True)]
