@@ -45,7 +45,7 @@ functions return text a template can show as it is; Python that words a number f
 a page (a message, a table cell, a history entry) calls them too.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from django import template
 from django.core.signals import setting_changed
@@ -144,10 +144,39 @@ def _plain(value, places):
     return abs(exponent) + len(digits) <= 200
 
 
+# Below 10**_ROOM a number, to a few decimals and times 100, fits the default decimal
+# context's 28 digits. A larger one is worked out in a context with a digit for each of
+# its own: in 28, quantizing 10**30 to tenths raised InvalidOperation (a 500), and
+# normalize() or a product rounded away the digits past the 28th.
+_ROOM = 20
+
+
+def _wide(number, places=0):
+    """A decimal context that holds every digit of `number` (a Decimal) to `places`
+    decimals, and of it times 100."""
+    return localcontext(prec=max(28, number.adjusted() + places + 5))
+
+
 def _quantized(value, places):
     """`value` rounded half up to exactly `places` decimals (-0 is 0)."""
-    exact = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    number = _decimal(value)
+    step = Decimal(1).scaleb(-places)
+    if number.adjusted() < _ROOM:
+        exact = number.quantize(step, rounding=ROUND_HALF_UP)
+    else:
+        with _wide(number, places):
+            exact = number.quantize(step, rounding=ROUND_HALF_UP)
     return exact if exact else abs(exact)
+
+
+def _normalized(number):
+    """`number` (a Decimal) without trailing zeros, every digit kept (0 for zero)."""
+    if not number:
+        return Decimal(0)
+    if number.adjusted() < _ROOM:
+        return number.normalize()
+    with _wide(number, -number.as_tuple().exponent):
+        return number.normalize()
 
 
 def _is_unknown(value):
@@ -178,8 +207,7 @@ def _blank(value):
 
 def _rounded(value, places):
     """`value` to at most `places` decimals, trailing zeros dropped (95.70 -> 95.7)."""
-    exact = _quantized(value, places)
-    return Decimal(0) if exact == 0 else exact.normalize()
+    return _normalized(_quantized(value, places))
 
 
 @register.simple_tag
@@ -204,8 +232,7 @@ def exact(value):
     blank = _blank(value)
     if blank is not None:
         return blank
-    exact = _decimal(value)
-    return _grouped(Decimal(0) if exact == 0 else exact.normalize())
+    return _grouped(_normalized(_decimal(value)))
 
 
 @register.filter
@@ -232,8 +259,8 @@ def money(value, cents=None, *, formats=None):
     amount = _quantized(value, 2)
     sign = "-" if amount < 0 else ""
     if cents != "cents" and amount == amount.to_integral_value():
-        return f"{sign}${_grouped(int(abs(amount)), formats=formats)}"
-    return f"{sign}${_grouped(abs(amount), 2, formats)}"
+        return f"{sign}${_grouped(int(amount.copy_abs()), formats=formats)}"
+    return f"{sign}${_grouped(amount.copy_abs(), 2, formats)}"
 
 
 @register.filter
@@ -243,7 +270,12 @@ def percent(value, scale=1, *, formats=None):
     blank = _blank(value)
     if blank is not None:
         return blank
-    points = _quantized(_decimal(value) * 100 / _decimal(scale), 1)
+    share = _decimal(value)
+    if share.adjusted() < _ROOM:
+        points = _quantized(share * 100 / _decimal(scale), 1)
+    else:
+        with _wide(share, 3):
+            points = _quantized(share * 100 / _decimal(scale), 1)
     return f"{_grouped(points, 1, formats)}%"
 
 

@@ -290,3 +290,28 @@ def test_active_formats_are_the_active_languages():
     with translation.override("es"):
         assert n.active_formats() is spanish  # read once per language
         assert n.days(2) == spanish.days_words(2) % {"days": "2"}
+
+
+# Past the default decimal context's 28 digits: quantizing 10**30 to tenths raised
+# InvalidOperation (a 500 on the widget edit page, where the coach words a standard
+# of days the database refuses), and normalize() or a product by 100 rounded away the
+# digits past the 28th. Every digit is kept, as for any other number.
+HUGE = 10**30 + 7  # 31 digits
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "args", "shown"),
+    [
+        ("number", HUGE, (), "1,000,000,000,000,000,000,000,000,000,007"),
+        ("number", D(f"{HUGE}.25"), (1,), "1,000,000,000,000,000,000,000,000,000,007.3"),
+        ("days", HUGE, (), "1,000,000,000,000,000,000,000,000,000,007 days"),
+        ("money", D(f"{HUGE}.5"), (), "$1,000,000,000,000,000,000,000,000,000,007.50"),
+        ("percent", HUGE, (100,), "1,000,000,000,000,000,000,000,000,000,007.0%"),
+        ("percent", HUGE, (), "100,000,000,000,000,000,000,000,000,000,700.0%"),
+        ("exact", D(f"{HUGE}.125"), (), "1,000,000,000,000,000,000,000,000,000,007.125"),
+        ("whole", HUGE, (), "1,000,000,000,000,000,000,000,000,000,007"),
+        ("number", -HUGE, (), "-1,000,000,000,000,000,000,000,000,000,007"),
+    ],
+)
+def test_numbers_past_28_digits_keep_every_digit(name, value, args, shown):
+    assert str(getattr(n, name)(value, *args)) == shown

@@ -216,3 +216,21 @@ def test_a_widget_without_history_records_still_shows(client, staff_a, agency_a)
     widget.history.all().delete()  # as after a bulk load
     client.force_login(staff_a)
     assert client.get(widget.get_absolute_url()).status_code == 200
+
+
+def test_a_standard_of_days_too_large_is_refused_next_to_the_field_not_a_500(
+    client, agency_a, staff_a
+):
+    """The form's model validation refuses it, but leaves it on the widget, whose
+    coach words it on the page shown again: with 31 digits that overflowed the
+    decimal context of the number formats (a 500 found by the fuzz test)."""
+    widget = f.WidgetFactory(agency=agency_a, status=S.DRAFT, standard_days=30)
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("widgets:edit", args=[widget.pk]),
+        _form_data(widget, standard_days=str(10**30), standard_share=""),
+    )
+    assert response.status_code == 200
+    assert "usa-error-message" in response.text
+    widget.refresh_from_db()
+    assert widget.standard_days == 30
