@@ -232,6 +232,7 @@ def measure_chart(
                 f"{signal.judgement.capitalize()}: {signal.describe}" if signal else "No",
             ]
         )
+    scale, cut = _bounded_scale(fmt, data, target)
     layers = [
         *[
             {
@@ -252,7 +253,7 @@ def measure_chart(
                     "field": "value",
                     "type": "quantitative",
                     "title": f"{label}{_UNITS.get(fmt, '')}",
-                    "scale": {"zero": False},
+                    "scale": scale,
                 },
                 "detail": {"field": "segment", "type": "nominal"},
             },
@@ -291,6 +292,8 @@ def measure_chart(
     summary = f"{what}. {analysis.variation.label}"
     if analysis.assurance:
         summary += f"; {analysis.assurance.label.lower()}"
+    if cut:
+        summary += f". {cut}"
     return Measured(
         chart=Chart(
             id=f"{key}-{widget.pk}",
@@ -306,6 +309,36 @@ def measure_chart(
         ),
         analysis=analysis,
         label=label,
+    )
+
+
+# What a measure can be, by its format: a share is 0-100%, the others at least 0.
+_BOUNDS = {measures.PERCENT: (0.0, 100.0)}
+
+
+def _bounded_scale(fmt, data, target):
+    """The y scale of a measure's chart, and what to say when it cuts a line.
+
+    The limits are the centre ± 2.66 times the average moving range, which for a share
+    of few deliveries (0% one period, 100% the next) runs far past what a share can
+    be: limits at -130% and 260% would squeeze every point into the middle third.
+    The scale then stops at the bound (the lines beyond are drawn at its edge, and
+    the summary says so); the table gives the limits as computed. Values are never
+    cut: a share above its whole (a data-quality error) is drawn where it is."""
+    floor, ceiling = _BOUNDS.get(fmt, (0.0, None))
+    values = [row["value"] for row in data]
+    lines = [row[line] for row in data for line in ("upper", "lower") if row[line] is not None]
+    if target is not None:
+        values.append(float(target))
+    past = [v for v in lines if v < floor or (ceiling is not None and v > ceiling)]
+    if not past:
+        return {"zero": False}, ""
+    inside = [min(max(v, floor), ceiling if ceiling is not None else v) for v in lines]
+    domain = [min(values + inside), max(values + inside)]
+    where = "past 0% or 100% (which a share cannot pass)" if ceiling else "below 0"
+    return (
+        {"domain": domain, "clamp": True, "zero": False},
+        f"Process limits {where} are drawn at the chart's edge; the table gives them as computed",
     )
 
 

@@ -129,3 +129,56 @@ def test_the_time_axis_names_days_and_weeks_by_day(agency_a, frequency, shown):
             if "x" in layer.get("encoding", {})
         }
         assert axes == {shown}
+
+
+def _axis_labels(chart):
+    """The y axis's tick labels of a chart as drawn (vl-convert, as the review pack)."""
+    import re
+
+    from agencies.charts import to_svg
+
+    svg = to_svg(chart.spec)
+    axis = svg[svg.index('aria-label="Y-axis') :]
+    axis = axis[: axis.index('aria-label="X-axis') if 'aria-label="X-axis' in axis else None]
+    return [float(t.replace(",", "")) for t in re.findall(r">(-?[\d,.]+)</text>", axis)]
+
+
+def test_a_shares_limits_past_0_and_100_are_drawn_at_the_edge_and_given_as_computed(agency_a):
+    """A share of one delivery a period is 0% or 100%: its limits (centre ± 2.66 times the
+    average moving range) run to about -130% and 230%, which squeezed every point into
+    the middle of a -150..250 axis. The axis stops at what a share can be."""
+    widget = f.WidgetFactory(agency=agency_a, standard_share=Decimal("80.00"))
+    shares = [1, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1]
+    series = rows(
+        *[{"demand": 1, "delivered": 1, "within_standard": s, "backlog": 0} for s in shares]
+    )
+    on_time = pictures.measure_charts(widget, series)[0]
+    lower, upper = on_time.analysis.limits.lower, on_time.analysis.limits.upper
+    assert lower < -100 and upper > 200  # as computed
+    assert "Process limits past 0% or 100%" in on_time.chart.summary
+    assert on_time.chart.table.rows[0][2].startswith("-")  # the table gives them as computed
+    labels = _axis_labels(on_time.chart)
+    assert min(labels) >= 0 and max(labels) <= 100
+
+
+def test_limits_inside_what_a_measure_can_be_leave_its_scale_alone(agency_a):
+    widget = f.WidgetFactory(agency=agency_a, standard_share=Decimal("80.00"))
+    shares = [90, 92, 88, 91, 89, 90, 93, 87, 90, 91]
+    series = rows(
+        *[{"demand": 100, "delivered": 100, "within_standard": s, "backlog": 0} for s in shares]
+    )
+    on_time = pictures.measure_charts(widget, series)[0]
+    assert "Process limits past" not in on_time.chart.summary
+    assert on_time.chart.spec["layer"][3]["encoding"]["y"]["scale"] == {"zero": False}
+
+
+def test_a_share_above_its_whole_is_never_cut_from_the_chart(agency_a):
+    """A value past the bound (within standard above delivered: a data-quality error)
+    is drawn where it is: only the limits stop at the edge."""
+    widget = f.WidgetFactory(agency=agency_a, standard_share=Decimal("80.00"))
+    shares = [1, 0, 1, 1, 0, 1, 0, 0, 1, 2]
+    series = rows(
+        *[{"demand": 1, "delivered": 1, "within_standard": s, "backlog": 0} for s in shares]
+    )
+    on_time = pictures.measure_charts(widget, series)[0]
+    assert max(_axis_labels(on_time.chart)) >= 200
