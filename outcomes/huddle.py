@@ -172,7 +172,13 @@ def board(*, outcomes, widgets, windows, capacity=CAPACITY):
     if len(ordered) <= capacity:
         return Board(tiles=ordered, hidden=0, hidden_by_status=[], total=len(ordered))
     shown, rest = ordered[: capacity - 1], ordered[capacity - 1 :]
-    worst_first = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.UNKNOWN]
+    worst_first = [
+        Status.OFF_TRACK,
+        Status.AT_RISK,
+        Status.ON_TRACK,
+        Status.UNKNOWN,
+        Status.NO_STANDARD,
+    ]
     counts = [(s, sum(1 for t in rest if t.status == s)) for s in worst_first]
     return Board(
         tiles=shown,

@@ -22,7 +22,9 @@ is compared with the widget's standard share:
 - on track: on-time share >= standard share;
 - at risk: below it by no more than WIDGET_TOLERANCE_POINTS (5 percentage points);
 - off track: further below;
-- unknown: no standard share, or nothing delivered with a known on-time count.
+- no standard: the widget has no standard share to be judged against, whatever its
+  counts ("No data" beside a row of counts would not be true);
+- unknown: nothing delivered with a known on-time count.
 
 Boundaries belong to the better status: exactly on the trajectory is on track,
 exactly at the tolerance is at risk.
@@ -46,6 +48,7 @@ class Status(enum.Enum):
     AT_RISK = "at-risk"
     OFF_TRACK = "off-track"
     UNKNOWN = "unknown"
+    NO_STANDARD = "no-standard"  # widgets only
 
     do_not_call_in_templates = enum.nonmember(True)
 
@@ -63,6 +66,7 @@ _LABELS = {
     Status.AT_RISK: "At risk",
     Status.OFF_TRACK: "Off track",
     Status.UNKNOWN: "No data",
+    Status.NO_STANDARD: "No standard",
 }
 
 
@@ -125,7 +129,9 @@ def status_of_outcome(outcome, *, on=None, value=None):
 def widget_status(*, on_time_share, standard_share):
     """`on_time_share` is 0..1 (None when unknown, NOT_APPLICABLE without a
     within-standard count); `standard_share` is 0..100."""
-    if on_time_share is None or standard_share is None or is_not_applicable(on_time_share):
+    if standard_share is None:
+        return Status.NO_STANDARD
+    if on_time_share is None or is_not_applicable(on_time_share):
         return Status.UNKNOWN
     percent = _decimal(on_time_share) * 100
     standard = _decimal(standard_share)

@@ -40,7 +40,13 @@ from ..status import UP, Status, widget_status
 
 # The board page shows every tile (the TV view, huddle.CAPACITY of them).
 ALL = 10_000
-STATUS_ORDER = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.UNKNOWN]
+STATUS_ORDER = [
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    Status.ON_TRACK,
+    Status.UNKNOWN,
+    Status.NO_STANDARD,
+]
 ROLLUP_FIELDS, ROLLUP_MEASURES = measures.across_widgets()
 ROLLUP_COLUMNS = [*ROLLUP_FIELDS, *ROLLUP_MEASURES]
 PLURALS = {Tier.TEAM: "teams", Tier.PROGRAM: "programs", Tier.AGENCY: "agencies"}

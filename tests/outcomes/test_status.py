@@ -94,7 +94,9 @@ def test_after_the_target_date_the_target_itself_is_the_line():
         ("0.85", "90", Status.AT_RISK),  # exactly 5 points below
         ("0.8499", "90", Status.OFF_TRACK),
         (None, "90", Status.UNKNOWN),
-        ("0.9", None, Status.UNKNOWN),
+        # Counts but no standard to judge them by: not "No data" beside its counts.
+        ("0.9", None, Status.NO_STANDARD),
+        (None, None, Status.NO_STANDARD),
     ],
 )
 def test_widget_status_against_its_standard_share(share, standard, expected):
@@ -111,5 +113,11 @@ def test_trend_reads_the_direction():
 
 
 def test_every_status_has_a_label_and_a_css_class():
-    assert [s.label for s in Status] == ["On track", "At risk", "Off track", "No data"]
+    assert [s.label for s in Status] == [
+        "On track",
+        "At risk",
+        "Off track",
+        "No data",
+        "No standard",
+    ]
     assert Status.OFF_TRACK.css == "status--off-track"
