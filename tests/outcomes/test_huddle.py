@@ -83,3 +83,22 @@ def test_the_arrow_says_which_way_it_moved_and_the_word_whether_that_is_better(
 def test_no_trend_without_two_values():
     assert huddle.trend(latest=None, previous=Decimal(1), direction="up", since="") is None
     assert huddle.trend(latest=Decimal(1), previous=None, direction="up", since="") is None
+
+
+def test_widgets_without_a_standard_are_counted_when_hidden(client, world, staff_a, agency_a):
+    """A widget without a standard share is "No standard" (not "No data" beside its
+    counts): the board's count of what it does not show names it too."""
+    for n in range(10):
+        slow = f.WidgetFactory(agency=agency_a, name=f"Slow {n:02}", status=WidgetStatus.APPROVED)
+        f.WidgetCountFactory(
+            widget=slow, period_start=months_back(0), delivered=100, within_standard=50
+        )
+    for n in range(2):
+        free = f.WidgetFactory(
+            agency=agency_a, name=f"Free {n}", status=WidgetStatus.APPROVED, standard_share=None
+        )
+        f.WidgetCountFactory(widget=free, period_start=months_back(0), delivered=100)
+    board, html = board_of(client, staff_a, agency_a)
+    assert sum(n for _, n in board.hidden_by_status) == board.hidden
+    assert (Status.NO_STANDARD, 2) in board.hidden_by_status
+    assert "No standard" in html
