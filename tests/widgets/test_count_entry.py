@@ -393,3 +393,21 @@ def test_each_reader_of_a_cached_grid_gets_their_own_csrf_token(staff_a, manager
         stored = WidgetCount.objects.get(widget=widget, period_start=PERIOD)
         saved.append((response.status_code, stored.demand))
     assert saved == [(302, 10), (302, 11)]
+
+
+@pytest.mark.parametrize(
+    ("frequency", "words"),
+    [
+        ("day", "every daily widget"),
+        ("week", "every weekly widget"),
+        ("month", "every monthly widget"),
+        ("quarter", "every quarterly widget"),
+        ("year", "every yearly (fiscal year) widget"),
+    ],
+)
+def test_the_grid_names_its_widgets_frequency_in_words(client, agency_a, staff_a, frequency, words):
+    """Not "every dayly widget" nor "every yearly widget" from the value plus "ly"."""
+    f.WidgetFactory(agency=agency_a, status=WidgetStatus.APPROVED, reporting_frequency=frequency)
+    client.force_login(staff_a)
+    url = reverse("widgets:count-entry", args=[agency_a.slug]) + f"?frequency={frequency}"
+    assert words in client.get(url).text

@@ -72,6 +72,8 @@ def count_entry(request, agency):
     context = {
         "agency": agency,
         "frequency": frequency,
+        # "daily", "yearly (fiscal year)": said of a widget ("every daily widget").
+        "frequency_words": Frequency(frequency).label.lower(),
         "frequencies": [(f, Frequency(f).label) for f in frequencies],
         "previous_period": previous_period_start(start, frequency),
         "next_period": None if start >= last_complete else next_period_start(start, frequency),
