@@ -126,6 +126,32 @@ def _x(frequency):
     return time_axis("period", frequency)
 
 
+def _flow_layer(frequency, names, shown, title, orient):
+    """The lines of `shown` (of the folded `names`) on a y axis of their own."""
+    return {
+        "transform": [{"filter": {"field": "measure", "oneOf": shown}}],
+        "mark": {"type": "line", "point": {"size": 18}, "strokeWidth": 2},
+        "encoding": {
+            "x": _x(frequency),
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": title,
+                "axis": {"orient": orient, "titleFontWeight": "normal"},
+            },
+            **{
+                channel: {
+                    "field": "measure",
+                    "type": "nominal",
+                    "sort": names,
+                    "scale": {"domain": names, "range": [SERIES[n][key] for n in names]},
+                }
+                for channel, key in (("color", "color"), ("strokeDash", "dash"))
+            },
+        },
+    }
+
+
 def flow_chart(widget, rows):
     """Demand, delivered and backlog per period (None without counts)."""
     if not rows:
@@ -140,7 +166,10 @@ def flow_chart(widget, rows):
         id=f"flow-{widget.pk}",
         context=widget.name,
         title="Demand, delivered and backlog",
-        summary=f"{labels[-1]}: {parts}; {len(rows)} period{'s' if len(rows) != 1 else ''} shown.",
+        summary=(
+            f"{labels[-1]}: {parts}; {len(rows)} period{'s' if len(rows) != 1 else ''} "
+            "shown. Demand and delivered on the left axis, the backlog on the right."
+        ),
         spec=spec(
             data=[
                 {"period": r["period_start"].isoformat(), **{f: r[f.lower()] for f in FLOWS}}
@@ -148,26 +177,15 @@ def flow_chart(widget, rows):
             ],
             transform=[{"fold": names, "as": ["measure", "value"]}],
             layers=[
-                {
-                    "mark": {"type": "line", "point": {"size": 18}, "strokeWidth": 2},
-                    "encoding": {
-                        "x": _x(widget.reporting_frequency),
-                        "y": {"field": "value", "type": "quantitative", "title": None},
-                        **{
-                            channel: {
-                                "field": "measure",
-                                "type": "nominal",
-                                "sort": names,
-                                "scale": {
-                                    "domain": names,
-                                    "range": [SERIES[n][key] for n in names],
-                                },
-                            }
-                            for channel, key in (("color", "color"), ("strokeDash", "dash"))
-                        },
-                    },
-                }
+                _flow_layer(frequency, names, flows, title, orient)
+                for flows, title, orient in (
+                    (names[:2], "Demand and delivered per period", "left"),
+                    (names[2:], "Backlog at the end", "right"),
+                )
             ],
+            # Flows and the stock each on their own axis: a backlog of 1,000 against
+            # 5 a day drew demand and delivered as one flat line along the bottom.
+            resolve={"scale": {"y": "independent"}},
         ),
         table=Table(
             caption=f"{widget.name}: counts by period",

@@ -3,11 +3,13 @@ counts by the registry's rules, on a process behaviour chart; what customers sai
 as shares of the scale with the number of answers and the low-sample warning."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from agencies.charts import to_svg
 from tests import factories as f
 from widgets import measures, pictures
 from widgets.models import WidgetStatus
@@ -133,10 +135,6 @@ def test_the_time_axis_names_days_and_weeks_by_day(agency_a, frequency, shown):
 
 def _axis_labels(chart):
     """The y axis's tick labels of a chart as drawn (vl-convert, as the review pack)."""
-    import re
-
-    from agencies.charts import to_svg
-
     svg = to_svg(chart.spec)
     axis = svg[svg.index('aria-label="Y-axis') :]
     axis = axis[: axis.index('aria-label="X-axis') if 'aria-label="X-axis' in axis else None]
@@ -182,3 +180,24 @@ def test_a_share_above_its_whole_is_never_cut_from_the_chart(agency_a):
     )
     on_time = pictures.measure_charts(widget, series)[0]
     assert max(_axis_labels(on_time.chart)) >= 200
+
+
+def test_the_backlog_has_its_own_axis_so_that_demand_and_delivered_are_not_flat(agency_a):
+    """A backlog of 1,000 against 5 a day: on one axis, demand and delivered were a
+    flat line along the bottom. Drawn, the left axis now reaches only their values."""
+    widget = f.WidgetFactory(agency=agency_a)
+    series = rows(
+        *[{"demand": 5 + n % 3, "delivered": 4 + n % 2, "backlog": 1000} for n in range(8)]
+    )
+    flow = pictures.flow_chart(widget, series)
+    assert flow.spec["resolve"] == {"scale": {"y": "independent"}}
+    assert [layer["transform"][0]["filter"]["oneOf"] for layer in flow.spec["layer"]] == [
+        ["Demand", "Delivered"],
+        ["Backlog"],
+    ]
+    assert "the backlog on the right" in flow.summary
+    svg = to_svg(flow.spec)
+    assert "aria-label=\"Y-axis titled 'Demand and delivered per period'" in svg
+    left = svg[svg.index("Y-axis titled 'Demand and delivered") :]
+    left = left[: left.index("Y-axis titled 'Backlog")]
+    assert max(float(t.replace(",", "")) for t in re.findall(r">(-?[\d,.]+)</text>", left)) < 20
