@@ -2,6 +2,7 @@
 with a worked example, found and not found just across its boundary, and its grade."""
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 import pytest
@@ -185,6 +186,30 @@ def test_the_same_non_zero_volume_four_periods_running_is_a_suggestion(widget):
 def test_three_periods_running_are_not_reported(widget):
     series(widget, [90, 120, 120, 120])
     assert found(widget, "repeated-volume") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "needed"),
+    [(1, 11), (2, 9), (5, 7), (10, 6), (20, 5), (73, 5), (74, 4), (120, 4), (10**12, 4)],
+)
+def test_a_small_count_must_repeat_longer_to_be_worth_a_look(value, needed):
+    """A count varying by chance around `value` repeats it for `needed` periods less
+    than once in 10,000 (Poisson), and for one period fewer more often."""
+    assert quality.run_needed(value) == needed
+    same = math.exp(value * math.log(value) - value - math.lgamma(value + 1))
+    assert same ** (needed - 1) < quality.RUN_CHANCE
+    if needed > quality.REPEATED_RUN:
+        assert same ** (needed - 2) >= quality.RUN_CHANCE
+
+
+def test_a_count_of_1_ten_periods_running_is_chance_eleven_is_reported(widget):
+    """At a state's size, runs of 1 to 5 a day that chance makes every month were 2,010
+    of its 2,186 suggestions."""
+    series(widget, [1] * 10)
+    assert found(widget, "repeated-volume") == []
+    count(widget, months_before(OCTOBER, 10), demand=1, delivered=5)
+    [finding] = found(widget, "repeated-volume")
+    assert finding.values == (("Demand", 1), ("Periods running", 11))
 
 
 def test_zero_four_periods_running_is_not_reported(widget):
@@ -398,9 +423,9 @@ def test_a_repeated_volume_is_reported_at_its_latest_reported_period(widget):
 
 def test_a_run_reaching_the_last_period_read_is_reported(widget):
     months = [months_before(OCTOBER, n) for n in range(3, -1, -1)]
-    points = _series(widget, {p: {"delivered": 5} for p in months})
+    points = _series(widget, {p: {"delivered": 120} for p in months})
     assert [x.values for x in quality.repeated_volumes(points)] == [
-        (("Delivered", 5), ("Periods running", 4))
+        (("Delivered", 120), ("Periods running", 4))
     ]
     assert quality.repeated_volumes(_series(widget, {})) == []
 
@@ -689,3 +714,10 @@ def test_the_run_steps_back_once_and_slides_each_volume_once(monkeypatch):
 def test_a_series_with_nothing_reported_makes_an_empty_run():
     run = checks._Run(quality.Series(Widget(reporting_frequency="month")))
     assert (run.timeline, run.index) == ([], {})
+
+
+def test_the_periods_read_reach_back_over_the_longest_run_needed():
+    """findings() and for_rows() read EARLIER_PERIODS before the first period judged:
+    enough to see a whole run of the longest length any count needs."""
+    assert quality.run_needed(1) == quality.LONGEST_RUN
+    assert quality.EARLIER_PERIODS >= quality.LONGEST_RUN - 1

@@ -110,3 +110,16 @@ def test_each_widget_of_a_file_is_judged_with_its_own_saved_periods(
     assert notes[2][0].startswith("Suggestion: Demand is 311, 20.1")
     assert notes[3][0].startswith("Suggestion: Demand is 40, 29 standard")
     assert notes[4] == []
+
+
+def test_a_row_that_starts_a_long_run_of_small_counts_is_judged_with_the_saved_periods_after(
+    client, staff_a, agency_a
+):
+    """A count of 1 is worth a second look only 11 periods running (chance makes
+    shorter runs of it): the preview reads that far after the file's rows."""
+    counted(agency_a, "Boat pass", 2025, dict.fromkeys(range(2, 12), 1))  # Feb-Nov: 10 ones
+    [row] = preview(client, staff_a, agency_a, "Boat pass,2025-01-01,1,8,").rows
+    assert row.notes == [
+        "Suggestion: Demand is 1 in each of the 11 periods from January 2025 to November "
+        "2025. Check that demand is counted each period, not copied from the period before."
+    ]

@@ -33,9 +33,11 @@ from .checks import (
     FAR_SD,
     GRADE_SYMBOLS,
     GRADES,
+    LONGEST_RUN,
     MIN_EARLIER,
     REPEATED_RUN,
     REPORTED_PERIODS,
+    RUN_CHANCE,
     SERIES_CHECKS,
     SUGGESTION,
     WARNING,
@@ -44,6 +46,7 @@ from .checks import (
     far_from_earlier,
     late_counts,
     repeated_volumes,
+    run_needed,
     share_fields,
     shares_above_whole,
     standard_without_volume,
@@ -58,9 +61,11 @@ __all__ = [
     "FAR_SD",
     "GRADES",
     "GRADE_SYMBOLS",
+    "LONGEST_RUN",
     "MIN_EARLIER",
     "REPEATED_RUN",
     "REPORTED_PERIODS",
+    "RUN_CHANCE",
     "SUGGESTION",
     "WARNING",
     "Finding",
@@ -73,6 +78,7 @@ __all__ = [
     "in_order",
     "late_counts",
     "repeated_volumes",
+    "run_needed",
     "shares_above_whole",
     "standard_without_volume",
     "tally",
@@ -226,7 +232,7 @@ def for_rows(rows):
     for pk, (low, high) in spans.items():
         frequency = series[pk].widget.reporting_frequency
         first = _step_back(low, frequency, EARLIER_PERIODS)
-        last = _step_forward(high, frequency, REPEATED_RUN - 1)
+        last = _step_forward(high, frequency, LONGEST_RUN - 1)
         reach.setdefault((first, last), []).append(pk)
     around = Q()
     for (first, last), pks in reach.items():
