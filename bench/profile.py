@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile.py /widgets/?agency= --scale state [--runs 30] [--cold]
     .venv/bin/python bench/profile.py /outcomes/scorecard/ --scale state --cold --profile
     .venv/bin/python bench/profile.py /outcomes/agency/<slug>/ --scale state --after-save
+    .venv/bin/python bench/profile.py /outcomes/agency/<slug>/ --scale state --templates
 
 
 Signed in as the benchmark's user (the manager of the publishing agency with the
@@ -36,6 +37,12 @@ parser.add_argument(
     "--profile", action="store_true", help="cProfile of five requests, by cumulative time"
 )
 parser.add_argument("--anonymous", action="store_true")
+parser.add_argument(
+    "--templates",
+    action="store_true",
+    help="each template one build renders, rendered again from its context: the page's cost "
+    "with nothing left to work out",
+)
 parser.add_argument("--cold", action="store_true", help="empty the page cache before each")
 parser.add_argument(
     "--after-save",
@@ -105,6 +112,35 @@ print(
 )
 for query in sorted(queries, key=lambda q: -float(q["time"]))[:5]:
     print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:160]}")
+if options.templates:
+    # Every template the view renders itself (render_to_string, render: not the
+    # includes inside them), with its context, during one build; then each rendered
+    # again, 30 times, from what it was given.
+    from django.template.backends.django import Template as BackendTemplate
+
+    rendered, render = [], BackendTemplate.render
+
+    def keep(self, context=None, request=None):
+        rendered.append((self, context, request))
+        return render(self, context, request)
+
+    BackendTemplate.render = keep
+    empty_cache()
+    client.get(options.path)
+    BackendTemplate.render = render
+    by_name = {}
+    for template, context, request in rendered:
+        by_name.setdefault(template.origin.template_name, []).append((template, context, request))
+    total = 0
+    for name, calls in by_name.items():
+        took = []
+        for _ in range(30):
+            started = time.perf_counter()
+            size = sum(len(render(t, c, r)) for t, c, r in calls)
+            took.append((time.perf_counter() - started) * 1000)
+        total += statistics.median(took)
+        print(f"  {statistics.median(took):6.1f} ms  {len(calls):3d} x {name} ({size:,} bytes)")
+    print(f"  {total:6.1f} ms  all of them (the outer page renders the inner ones' text again)")
 if options.profile:
     # The standard library's profiler: nothing to install on a fresh machine. cProfile
     # imports the standard `profile`, which this script's own name would shadow.
