@@ -183,3 +183,32 @@ def test_manager_records_a_step_change_and_the_chart_restarts_its_limits(
     )
     assert [v["segment"] for v in spec["data"]["values"]] == [0] * 6 + [1] * 6
     assert_no_axe_violations(page)
+
+
+def test_a_long_attention_list_is_one_screen_and_opens_by_keyboard(page, sign_in, base, world):
+    """Twelve widgets off track: the first ten in the table, the rest behind "Show 2
+    more", which the keyboard opens; axe finds nothing, folded or open."""
+    agency = world["agency"]
+    for n in range(12):
+        slow = f.WidgetFactory(
+            agency=agency, name=f"Slow permit {n:02}", status=WidgetStatus.APPROVED
+        )
+        f.WidgetCountFactory(
+            widget=slow, period_start=months_back(0), delivered=100, within_standard=40 + n
+        )
+    sign_in("manager@deq")
+    page.goto(f"{base}/outcomes/agency/deq/")
+    attention = page.get_by_role("region", name="Needs attention")
+    shown = attention.get_by_role(
+        "region", name="Widgets off track with no open countermeasure", exact=True
+    )
+    expect(shown.get_by_role("row")).to_have_count(11)  # the header and ten widgets
+    expect(shown.get_by_role("row").nth(1)).to_contain_text("Slow permit 00")  # furthest below
+    folded = attention.get_by_text("Slow permit 11", exact=True)
+    expect(folded).to_be_hidden()
+    assert_no_axe_violations(page)
+    more = attention.locator("summary", has_text="Show 2 more")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(folded).to_be_visible()
+    assert_no_axe_violations(page)
