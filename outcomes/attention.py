@@ -54,7 +54,7 @@ def overdue_countermeasures(countermeasures, today):
 
 @dataclass
 class Attention:
-    # Each list shows this many items; the rest are folded under "the other N"
+    # Each list shows this many items; the rest are folded under "Show N more"
     # (agencies/templatetags/lists.py): at a state's size a list runs to dozens.
     SHOWN = 10
 

@@ -276,7 +276,7 @@ class _Run:
         return windows
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # counts repeat; a process meets few distinct ones
 def run_needed(value):
     """How many periods running the same non-zero count `value` must last to be worth
     a second look: REPEATED_RUN, or more where a run that long is likely by chance.
