@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 
 from agencies.errors import VersionedForm
+from agencies.models import Agency
+from config.forms import NamedChoiceField, QuickSelect
 from widgets.models import Widget, WidgetStatus
 
 from .models import (
@@ -18,6 +20,7 @@ from .models import (
     Review,
 )
 from .periods import GRAINS, counts_of, earliest_month, month_choices, period_choices
+from .status import Status
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -242,6 +245,40 @@ class DashboardFilterForm(forms.Form):
             ("", "Latest"),
             *period_choices(grain, latest=latest, earliest=self.earliest),
         ]
+
+
+class OutcomeListForm(forms.Form):
+    """The outcomes list's filters: one agency (of those the reader may read) and one
+    status. Bad values are dropped (every outcome shown), as a link kept from
+    before may hold an agency no longer readable."""
+
+    agency = NamedChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="All agencies",
+        widget=QuickSelect,
+    )
+    status = forms.ChoiceField(
+        required=False,
+        widget=QuickSelect,
+        choices=[
+            ("", "Any status"),
+            *[(s.value, s.label) for s in Status if s != Status.NO_STANDARD],  # widgets'
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.for_user(user)
+
+    def chosen(self):
+        """(agency or None, Status or None): what the filters ask for, valid parts only."""
+        if not self.is_bound:
+            return None, None
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        status = data.get("status")
+        return data.get("agency"), Status(status) if status else None
 
 
 class StepChangeForm(forms.Form):

@@ -3,6 +3,7 @@ measurements by form and by upload, and the public page of an agency."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,19 +22,50 @@ from widgets.models import Widget
 from . import imports, open_data, public_charts, services
 from .charts import outcome_chart
 from .dashboard import public_widgets
-from .forms import ContributionFormSet, MeasurementForm, OutcomeForm, StepChangeForm
+from .forms import (
+    ContributionFormSet,
+    MeasurementForm,
+    OutcomeForm,
+    OutcomeListForm,
+    StepChangeForm,
+)
 from .models import Outcome
 from .selectors import run_chart, with_latest, with_marks, with_status
+
+# Outcomes a page of the list shows: a state has hundreds, each with its marks
+# worked out from all its measurements (only the page's are).
+OUTCOMES_PER_PAGE = 50
 
 
 @grant(SIGNED_IN)
 def outcome_list(request):
-    outcomes = with_marks(
-        with_status(
-            with_latest(Outcome.objects.for_user(request.user).select_related("agency", "program"))
-        )
+    """Every outcome the reader may read, by agency and name, 50 a page, filtered by
+    agency and status. A page past the end shows the last, a page that is not a
+    number the first (as the widget list)."""
+    form = OutcomeListForm(request.GET or None, user=request.user)
+    agency, status = form.chosen()
+    outcomes = Outcome.objects.for_user(request.user).select_related("agency", "program")
+    if agency is not None:
+        outcomes = outcomes.filter(agency=agency)
+    # Status comes from each outcome's newest measurement and its trajectory (SQL
+    # annotations, then arithmetic): for all of them, to filter and count.
+    found = with_status(with_latest(outcomes))
+    if status is not None:
+        found = [o for o in found if o.status == status]
+    page = Paginator(found, OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
+    with_marks(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "outcomes/outcome_list.html",
+        {
+            "form": form,
+            "page": page,
+            "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "page_query": f"?{query.urlencode()}&page=" if query else "?page=",
+        },
     )
-    return render(request, "outcomes/outcome_list.html", {"outcomes": outcomes})
 
 
 @grant(READ, outcome=with_latest(Outcome.objects.select_related("agency", "program", "owner")))

@@ -225,6 +225,59 @@ def test_list_shows_status_and_the_marks(client, world, staff_a):
     assert 'data-mark="miss"' in html
 
 
+def _listed(client, query=""):
+    response = client.get(reverse("outcomes:list") + query)
+    assert response.status_code == 200
+    return response.context["page"]
+
+
+def test_the_list_shows_a_page_of_outcomes_and_marks_only_those(
+    client, monkeypatch, world, staff_a, agency_a
+):
+    """A state has hundreds of outcomes, each with marks worked out from all its
+    measurements: 566 KB and 224 ms in one page at state scale, now a page at a time."""
+    from outcomes import views
+
+    monkeypatch.setattr(views, "OUTCOMES_PER_PAGE", 2)
+    for name in ["Fewer fires", "Greener parks", "Healthier rivers"]:
+        f.OutcomeFactory(agency=agency_a, name=name)
+    client.force_login(staff_a)
+    first = _listed(client)
+    assert (first.paginator.count, first.paginator.num_pages) == (4, 2)
+    assert [o.name for o in first] == ["Cleaner air", "Fewer fires"]
+    assert all(hasattr(o, "chart") for o in first)
+    assert not any(hasattr(o, "chart") for o in first.paginator.object_list[2:])
+    assert [o.name for o in _listed(client, "?page=2")] == ["Greener parks", "Healthier rivers"]
+    # A link kept from when the list was longer, or a page that is not a number.
+    assert _listed(client, "?page=99").number == 2
+    assert _listed(client, "?page=x").number == 1
+    html = client.get(reverse("outcomes:list")).text
+    assert "4 outcomes: 1 to 2 shown, page 1 of 2." in html
+    assert 'href="?page=2"' in html
+    # The pages keep the filters.
+    html = client.get(reverse("outcomes:list") + f"?agency={agency_a.pk}").text
+    assert f'href="?agency={agency_a.pk}&amp;page=2"' in html
+
+
+def test_the_list_filters_by_agency_and_status(client, world, staff_a, agency_a, agency_b):
+    f.OutcomeFactory(agency=agency_a, name="No measurement yet")
+    f.OutcomeFactory(agency=agency_b, name="Another agency's")
+    client.force_login(staff_a)
+    assert {o.name for o in _listed(client)} == {
+        "Cleaner air",
+        "No measurement yet",
+        "Another agency's",
+    }
+    mine = _listed(client, f"?agency={agency_a.pk}")
+    assert {o.name for o in mine} == {"Cleaner air", "No measurement yet"}
+    off_track = _listed(client, f"?agency={agency_a.pk}&status=off-track")
+    assert [o.name for o in off_track] == ["Cleaner air"]
+    unknown = _listed(client, "?status=unknown")
+    assert {o.name for o in unknown} == {"Another agency's", "No measurement yet"}
+    # A value that is not a choice is dropped, not an error page.
+    assert len(list(_listed(client, "?agency=999999&status=nonsense"))) == 3
+
+
 def test_staff_adds_a_measurement_but_not_in_the_future(client, world, staff_a):
     client.force_login(staff_a)
     url = reverse("outcomes:measurement-create", args=[world["outcome"].pk])
