@@ -3,7 +3,6 @@ measurements by form and by upload, and the public page of an agency."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from agencies import versions
 from agencies.models import Agency
+from agencies.paging import paged
 from agencies.permissions import MANAGER, PUBLIC, READ, SIGNED_IN, STAFF, grant
 from agencies.scoping import can_change
 from agencies.tabular import template_response
@@ -52,20 +52,9 @@ def outcome_list(request):
     found = with_status(with_latest(outcomes))
     if status is not None:
         found = [o for o in found if o.status == status]
-    page = Paginator(found, OUTCOMES_PER_PAGE).get_page(request.GET.get("page"))
-    with_marks(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "outcomes/outcome_list.html",
-        {
-            "form": form,
-            "page": page,
-            "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "page_query": f"?{query.urlencode()}&page=" if query else "?page=",
-        },
-    )
+    shown = paged(request, found, OUTCOMES_PER_PAGE)
+    with_marks(shown["page"].object_list)
+    return render(request, "outcomes/outcome_list.html", {"form": form, **shown})
 
 
 @grant(READ, outcome=with_latest(Outcome.objects.select_related("agency", "program", "owner")))

@@ -325,6 +325,44 @@ def test_history_page_shows_derived_figures(client, staff_a, agency_a):
     assert "-74" not in body
 
 
+def test_the_history_is_paged_and_a_pages_last_row_balances_with_the_next_page(
+    client, monkeypatch, staff_a, agency_a
+):
+    """Five years of daily counts were 1,826 rows (1 MB) in one page. A page's oldest
+    row is still judged against the period before it, on the next page; the download
+    has every period."""
+    from widgets.counting import views
+
+    monkeypatch.setattr(views, "HISTORY_PER_PAGE", 2)
+    widget = f.WidgetFactory(agency=agency_a, reporting_frequency="month")
+    months = [dt.date(2026, m, 1) for m in range(1, 6)]
+    for month in months:
+        f.WidgetCountFactory(
+            widget=widget,
+            period_start=month,
+            demand=10,
+            delivered=10,
+            within_standard=8,
+            withdrawn=0,
+            backlog=5,
+            rework=0,
+        )
+    # April's backlog does not follow from March's (5 + 10 - 10 - 0 = 5).
+    WidgetCount.objects.filter(widget=widget, period_start=months[3]).update(backlog=50)
+    client.force_login(staff_a)
+    url = reverse("widgets:count-history", args=[widget.pk])
+    first = client.get(url)
+    assert [r["count"].period_start for r in first.context["rows"]] == [months[4], months[3]]
+    assert first.context["rows"][1]["balance"].difference == 45  # against March, on page 2
+    assert "5 periods, newest first: 1 to 2 shown, page 1 of 3." in first.text
+    assert 'href="?page=2"' in first.text
+    last = client.get(url + "?page=3")
+    assert [r["count"].period_start for r in last.context["rows"]] == [months[0]]
+    assert client.get(url + "?page=99").context["page"].number == 3
+    export = client.get(url + "?export=csv")
+    assert len(export.content.decode().strip().splitlines()) == 1 + 5  # the header, every period
+
+
 def test_overdue_page_lists_missing_counts(client, staff_a, agency_a, settings):
     widget = f.WidgetFactory(agency=agency_a, name="Late permit", status=WidgetStatus.APPROVED)
     client.force_login(staff_a)
