@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from widgets.flow import late_widgets
 from widgets.models import PUBLISHED_STATUSES, Widget
 
+from .attention import furthest_below
 from .dashboard import Window, add_months, dashboard_widgets, widget_flows
 from .models import Outcome
 from .selectors import with_latest, with_marks, with_status
@@ -49,7 +50,9 @@ class Agenda:
 
     @property
     def off_track_widgets(self):
-        return [w for w in self.widgets if w.status == Status.OFF_TRACK]
+        """Furthest below their standard first (each with `.shortfall`): at a
+        state's size a review goes through dozens."""
+        return furthest_below([w for w in self.widgets if w.status == Status.OFF_TRACK])
 
     @property
     def off_track_count(self):

@@ -192,3 +192,38 @@ def test_a_step_change_recorded_by_the_month_restarts_the_limits_for_the_agenda(
     client.force_login(manager_a)
     response = client.get(reverse("outcomes:review-detail", args=[review.pk]))
     assert response.context["agenda"].signals == []
+
+
+def test_the_agendas_widgets_off_track_are_a_table_furthest_below_their_standard_first(
+    client, review, world, manager_a, agency_a
+):
+    """At a state's size a review goes through dozens of widgets off track: a table,
+    the worst first, each with what covers it."""
+    from widgets.models import WidgetStatus
+
+    for name, within in [("Anchor permit", 80), ("Boat licence", 20)]:
+        widget = f.WidgetFactory(
+            agency=agency_a,
+            name=name,
+            status=WidgetStatus.APPROVED,
+            reporting_frequency="month",
+            standard_share=90,
+        )
+        f.WidgetCountFactory(
+            widget=widget, period_start=months_back(0), delivered=100, within_standard=within
+        )
+    client.force_login(manager_a)
+    response = client.get(reverse("outcomes:review-detail", args=[review.pk]))
+    widgets = response.context["agenda"].off_track_widgets
+    # By name: Anchor, Boat, Water; by how far below their standard: Boat (70 points),
+    # Water (40), Anchor (10).
+    assert [(w.name, w.shortfall) for w in widgets] == [
+        ("Boat licence", 70),
+        ("Water permit", 40),
+        ("Anchor permit", 10),
+    ]
+    html = response.text
+    table = html[html.index('aria-label="Widgets off track"') :]
+    table = table[: table.index("</table>")]
+    assert table.index("Boat licence") < table.index("Anchor permit")
+    assert "None open" in table and "add one" in table
