@@ -45,3 +45,19 @@ def world(agency_a, manager_a, staff_a):
 @pytest.fixture
 def today():
     return dt.date.today()
+
+
+def off_track_widget(agency, name, within_standard):
+    """An approved monthly widget with a 90% standard and 100 delivered this month,
+    `within_standard` of them on time: off track below 85."""
+    widget = f.WidgetFactory(
+        agency=agency,
+        name=name,
+        status=WidgetStatus.APPROVED,
+        reporting_frequency="month",
+        standard_share=90,
+    )
+    f.WidgetCountFactory(
+        widget=widget, period_start=months_back(0), delivered=100, within_standard=within_standard
+    )
+    return widget

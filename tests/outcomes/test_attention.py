@@ -15,7 +15,7 @@ from tests import factories as f
 from widgets import attention as widget_attention
 from widgets.models import WidgetStatus
 
-from .conftest import months_back
+from .conftest import months_back, off_track_widget
 
 pytestmark = pytest.mark.django_db
 NOTHING_WAITING = "Nothing is waiting for you"
@@ -194,24 +194,9 @@ def test_an_improving_signal_is_not_on_the_attention_lists(client, clean, manage
 # --- at a state's size: what comes first, and the rest folded ---------------------
 
 
-def _off_track(agency, name, within_standard):
-    """An approved monthly widget with a 90% standard, 100 delivered this month."""
-    widget = f.WidgetFactory(
-        agency=agency,
-        name=name,
-        status=WidgetStatus.APPROVED,
-        reporting_frequency="month",
-        standard_share=90,
-    )
-    f.WidgetCountFactory(
-        widget=widget, period_start=months_back(0), delivered=100, within_standard=within_standard
-    )
-    return widget
-
-
 def test_widgets_off_track_come_furthest_below_their_standard_first(client, manager_a, agency_a):
     for name, within in [("Anchor permit", 80), ("Boat licence", 70), ("Canal pass", 50)]:
-        _off_track(agency_a, name, within)
+        off_track_widget(agency_a, name, within)
     found = dashboard_attention(client, manager_a, agency_a).widgets
     # By name they would be A, B, C; by how far below 90% they are, C, B, A.
     assert [(w.name, w.shortfall) for w in found] == [
@@ -232,7 +217,7 @@ def test_a_long_list_shows_its_first_items_and_folds_the_rest(
     (a <details>, opened without a request), so that the first screen is not a wall."""
     monkeypatch.setattr(outcome_attention.Attention, "SHOWN", 2)
     for name, within in [("Anchor permit", 80), ("Boat licence", 70), ("Canal pass", 50)]:
-        _off_track(agency_a, name, within)
+        off_track_widget(agency_a, name, within)
     for name in ["Late one", "Late two", "Late three"]:
         f.WidgetFactory(agency=agency_a, name=name, status=WidgetStatus.APPROVED)
     client.force_login(manager_a)

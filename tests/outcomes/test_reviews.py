@@ -8,7 +8,7 @@ from outcomes.models import Countermeasure, Review, ReviewStatus
 from outcomes.services import close_review
 from tests import factories as f
 
-from .conftest import months_back
+from .conftest import months_back, off_track_widget
 
 pytestmark = pytest.mark.django_db
 
@@ -199,19 +199,8 @@ def test_the_agendas_widgets_off_track_are_a_table_furthest_below_their_standard
 ):
     """At a state's size a review goes through dozens of widgets off track: a table,
     the worst first, each with what covers it."""
-    from widgets.models import WidgetStatus
-
     for name, within in [("Anchor permit", 80), ("Boat licence", 20)]:
-        widget = f.WidgetFactory(
-            agency=agency_a,
-            name=name,
-            status=WidgetStatus.APPROVED,
-            reporting_frequency="month",
-            standard_share=90,
-        )
-        f.WidgetCountFactory(
-            widget=widget, period_start=months_back(0), delivered=100, within_standard=within
-        )
+        off_track_widget(agency_a, name, within)
     client.force_login(manager_a)
     response = client.get(reverse("outcomes:review-detail", args=[review.pk]))
     widgets = response.context["agenda"].off_track_widgets
