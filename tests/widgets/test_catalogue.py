@@ -353,3 +353,16 @@ def test_the_page_reads_only_what_its_cells_show(client, staff_a, agency_a):
     assert rows and not any("definition_of_done" in sql for sql in rows), rows
     export = client.get(URL, {"agency": agency_a.pk, "export": "csv"})
     assert "Handed over, signed." in export.content.decode()
+
+
+def test_the_sparkline_comes_before_the_widest_columns(client, staff_a, agency_a):
+    """The sparklines were off screen at 1280 px at a state's size, behind the owner
+    (an e-mail address) and the definition's score: they now come right after the
+    status."""
+    f.WidgetFactory(agency=agency_a, owner=staff_a)
+    client.force_login(staff_a)
+    html = client.get(reverse("widgets:list")).text
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    order = [head.index(h) for h in ("Status", "Delivered, last 12 periods", "Owner")]
+    assert order == sorted(order)
+    assert head.index("Delivered, last 12 periods") < head.index("Definition quality")

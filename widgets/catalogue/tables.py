@@ -38,15 +38,18 @@ class WidgetTable(tables.Table):
     class Meta:
         model = Widget
         fields = ["name", "agency", "program", "kind", "status", "owner", "quality_score"]
+        # What is read first, first: the sparkline before the owner and the
+        # definition's score, so that it is on screen at 1280 px (an owner's name,
+        # at a state's size an e-mail address, is the widest column).
         sequence = [
             "name",
             "agency",
             "program",
             "kind",
             "status",
-            "owner",
-            "quality_score",
             "trend",
+            "quality_score",
+            "owner",
         ]
         order_by = ("name",)
         attrs = {"class": "usa-table usa-table--borderless usa-table--striped widget-table"}
