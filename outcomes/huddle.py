@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from agencies.templatetags import numbers
 
 from . import pictures
-from .status import DOWN, UP, Status
+from .status import DOWN, UP, WORST_FIRST, Status
 
 CAPACITY = 9  # three rows of three at 1920 x 1080
 
@@ -172,14 +172,7 @@ def board(*, outcomes, widgets, windows, capacity=CAPACITY):
     if len(ordered) <= capacity:
         return Board(tiles=ordered, hidden=0, hidden_by_status=[], total=len(ordered))
     shown, rest = ordered[: capacity - 1], ordered[capacity - 1 :]
-    worst_first = [
-        Status.OFF_TRACK,
-        Status.AT_RISK,
-        Status.ON_TRACK,
-        Status.UNKNOWN,
-        Status.NO_STANDARD,
-    ]
-    counts = [(s, sum(1 for t in rest if t.status == s)) for s in worst_first]
+    counts = [(s, sum(1 for t in rest if t.status == s)) for s in WORST_FIRST]
     return Board(
         tiles=shown,
         hidden=len(rest),

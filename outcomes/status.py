@@ -61,6 +61,16 @@ class Status(enum.Enum):
         return f"status--{self.value}"
 
 
+# The order a count by status lists them in: what needs attention first (the huddle
+# board's tiles left out, a tier's roll-up).
+WORST_FIRST = (
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    Status.ON_TRACK,
+    Status.UNKNOWN,
+    Status.NO_STANDARD,
+)
+
 _LABELS = {
     Status.ON_TRACK: "On track",
     Status.AT_RISK: "At risk",

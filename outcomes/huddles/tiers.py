@@ -36,17 +36,10 @@ from .. import dashboard, huddle
 from ..models import Board, Outcome, Problem, ProblemStatus, Tier
 from ..periods import agency_month, latest_month
 from ..selectors import with_latest, with_marks, with_status
-from ..status import UP, Status, widget_status
+from ..status import UP, WORST_FIRST, widget_status
 
 # The board page shows every tile (the TV view, huddle.CAPACITY of them).
 ALL = 10_000
-STATUS_ORDER = [
-    Status.OFF_TRACK,
-    Status.AT_RISK,
-    Status.ON_TRACK,
-    Status.UNKNOWN,
-    Status.NO_STANDARD,
-]
 ROLLUP_FIELDS, ROLLUP_MEASURES = measures.across_widgets()
 ROLLUP_COLUMNS = [*ROLLUP_FIELDS, *ROLLUP_MEASURES]
 PLURALS = {Tier.TEAM: "teams", Tier.PROGRAM: "programs", Tier.AGENCY: "agencies"}
@@ -241,7 +234,7 @@ def _rollup(board, widget_ids, outcome_ids, rows, windows, statuses):
             direction=UP,
             since=f"than {before}{shown_before}",
         ),
-        tally=[(s, tally[s]) for s in STATUS_ORDER if tally[s]],
+        tally=[(s, tally[s]) for s in WORST_FIRST if tally[s]],
     )
 
 
