@@ -15,6 +15,7 @@ The agenda of a review for month M (docs/domain.md, "The monthly review"):
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from widgets.flow import late_widgets
 from widgets.models import PUBLISHED_STATUSES, Widget
@@ -48,7 +49,7 @@ class Agenda:
     def off_track_outcomes(self):
         return [o for o in self.outcomes if o.status == Status.OFF_TRACK]
 
-    @property
+    @cached_property  # sorted once: the page and the pack ask for it a few times
     def off_track_widgets(self):
         """Furthest below their standard first (each with `.shortfall`): at a
         state's size a review goes through dozens."""
