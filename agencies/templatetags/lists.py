@@ -2,7 +2,7 @@
 
     {% load lists %}
     {% for part in attention.late|in_parts:10 %}
-      {% if part.folded %}<details><summary>The other {{ part.items|length }}</summary>{% endif %}
+      {% if part.folded %}<details><summary>Show {{ part.items|length }} more</summary>{% endif %}
       <ul>{% for item in part.items %}...{% endfor %}</ul>
       {% if part.folded %}</details>{% endif %}
     {% endfor %}
@@ -21,7 +21,7 @@ register = template.Library()
 
 class Part(NamedTuple):
     items: list
-    folded: bool  # the rest, behind a "show the other N"
+    folded: bool  # the rest, behind "Show N more"
 
 
 @register.filter
