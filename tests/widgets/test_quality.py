@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tests import factories as f
 from widgets import quality
@@ -163,13 +165,53 @@ def test_earlier_periods_are_the_12_periods_before_at_the_widgets_frequency(widg
     assert [x.period for x in found(widget, "far-from-earlier")] == [OCTOBER]
 
 
-def test_when_earlier_periods_are_all_equal_any_other_value_is_reported(widget):
-    """Standard deviation 0: a different value is infinitely many away (as the GC's check)."""
+def test_when_earlier_periods_are_all_equal_a_value_unlikely_by_chance_is_reported(widget):
+    """Standard deviation 0: a different value is infinitely many away (as the GC's
+    check), and chance decides: 101 after 100s is a count varying as counts do; 200,
+    or 0 (a count left blank, typed as 0), is not."""
     series(widget, [100, 100, 100, 101], field="delivered")
-    [finding] = found(widget, "far-from-earlier")
-    assert finding.what == "Delivered is 101; in each of the 3 earlier periods it was 100."
+    assert found(widget, "far-from-earlier") == []
+    for value in (200, 0):
+        WidgetCount.objects.filter(widget=widget, period_start=OCTOBER).update(delivered=value)
+        [finding] = found(widget, "far-from-earlier")
+        assert finding.what == f"Delivered is {value}; in each of the 3 earlier periods it was 100."
     WidgetCount.objects.filter(widget=widget, period_start=OCTOBER).update(delivered=100)
     assert found(widget, "far-from-earlier") == []
+
+
+@pytest.mark.parametrize(
+    ("earlier", "chance", "reported"),
+    [
+        # At a state's size, 10 of 10 far-from-earlier findings were these: a count of a
+        # few a day, one more or one less than twelve days running.
+        (1, [0, 2, 3, 7], [8, 20]),
+        # Twelve zeros cannot tell a rate of 0 from a small one: a first 1 is likely.
+        (0, [1, 2, 3], [4, 50]),
+        (5, [0, 16, 17], [18, 100]),
+    ],
+)
+def test_a_small_count_is_reported_only_when_unlikely_by_chance(widget, earlier, chance, reported):
+    series(widget, [earlier] * 12 + [earlier])
+    assert found(widget, "far-from-earlier") == []
+    for value in chance + reported:
+        WidgetCount.objects.filter(widget=widget, period_start=OCTOBER).update(demand=value)
+        far = [x.values[0] for x in found(widget, "far-from-earlier")]
+        assert far == ([("Demand", value)] if value in reported else []), value
+
+
+def _poisson_tail(mean, value):
+    """P(X >= value) above the mean, P(X <= value) below it, X Poisson: summed exactly."""
+    terms = range(value, value + 400) if value > mean else range(value + 1)
+    return math.fsum(math.exp(k * math.log(mean) - mean - math.lgamma(k + 1)) for k in terms)
+
+
+@settings(max_examples=400, deadline=None)
+@given(total=st.integers(1, 600), n=st.integers(3, 12), value=st.integers(0, 200))
+def test_a_count_unlikely_by_chance_is_so_by_the_exact_poisson_tail(total, n, value):
+    """The bound never reports a count that chance makes more often than CHANCE."""
+    mean = total / n
+    if value != mean and quality.unlikely_by_chance(value, total, n):
+        assert _poisson_tail(mean, value) < quality.CHANCE
 
 
 # --- the same volume period after period: suggestion ----------------------------------
@@ -197,9 +239,9 @@ def test_a_small_count_must_repeat_longer_to_be_worth_a_look(value, needed):
     than once in 10,000 (Poisson), and for one period fewer more often."""
     assert quality.run_needed(value) == needed
     same = math.exp(value * math.log(value) - value - math.lgamma(value + 1))
-    assert same ** (needed - 1) < quality.RUN_CHANCE
+    assert same ** (needed - 1) < quality.CHANCE
     if needed > quality.REPEATED_RUN:
-        assert same ** (needed - 2) >= quality.RUN_CHANCE
+        assert same ** (needed - 2) >= quality.CHANCE
 
 
 def test_a_count_of_1_ten_periods_running_is_chance_eleven_is_reported(widget):
@@ -387,9 +429,9 @@ def test_far_from_earlier_says_the_whole_sentence_and_how_to_check(widget):
 
 
 def test_a_value_unlike_all_equal_earlier_ones_names_them_in_its_values(widget):
-    series(widget, [100, 100, 100, 101], field="delivered")
+    series(widget, [100, 100, 100, 201], field="delivered")
     [finding] = found(widget, "far-from-earlier")
-    assert finding.values == (("Delivered", 101), ("Earlier periods (3)", 100))
+    assert finding.values == (("Delivered", 201), ("Earlier periods (3)", 100))
 
 
 def test_far_from_earlier_judges_each_reported_period_newest_first(widget):
@@ -570,9 +612,6 @@ def test_far_from_earlier_rounds_its_numbers_to_one_decimal(widget):
 import re  # noqa: E402
 from fractions import Fraction  # noqa: E402
 
-from hypothesis import example, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 from widgets.quality.checks import volume_fields  # noqa: E402
 
 _VOLUME = st.one_of(st.none(), st.integers(0, 3), st.integers(0, 300), st.integers(0, 10**6))
@@ -582,7 +621,7 @@ _POINT = st.one_of(st.none(), st.fixed_dictionaries({"demand": _VOLUME, "deliver
 def _far_by_definition(series):
     """(period, label) of every reported volume more than 20 sample standard deviations
     from the mean of its known values in the 12 calendar periods before it (3 at
-    least), in exact fractions; all equal: any other value."""
+    least), in exact fractions (all equal: any other value), and unlikely by chance."""
     far = set()
     for period in series.reported:
         point = series.points.get(period)
@@ -600,7 +639,11 @@ def _far_by_definition(series):
                 continue
             mean = Fraction(sum(earlier), len(earlier))
             variance = sum((x - mean) ** 2 for x in earlier) / (len(earlier) - 1)
-            if (variance == 0 and value != mean) or (value - mean) ** 2 > 400 * variance:
+            far_off = (variance == 0 and value != mean) or (value - mean) ** 2 > 400 * variance
+            # Chernoff's bound on the Poisson tail around the mean (at least 1/n), < 1e-4
+            m = max(float(mean), 1 / len(earlier))
+            log_tail = -m if value == 0 else value - m + value * math.log(m / value)
+            if far_off and log_tail < math.log(1e-4):
                 far.add((period, spec.label, len(earlier), round(float(mean), 1)))
     return far
 

@@ -27,6 +27,7 @@ from .. import measures, months
 from ..models import COUNTED_STATUSES, Widget, WidgetCount
 from ..periods import next_period_start, period_start, previous_period_start, starts_between
 from .checks import (
+    CHANCE,
     CHECKS,
     EARLIER_PERIODS,
     ERROR,
@@ -37,7 +38,6 @@ from .checks import (
     MIN_EARLIER,
     REPEATED_RUN,
     REPORTED_PERIODS,
-    RUN_CHANCE,
     SERIES_CHECKS,
     SUGGESTION,
     WARNING,
@@ -51,10 +51,12 @@ from .checks import (
     shares_above_whole,
     standard_without_volume,
     unexplained_balance_gaps,
+    unlikely_by_chance,
     volume_fields,
 )
 
 __all__ = [
+    "CHANCE",
     "CHECKS",
     "EARLIER_PERIODS",
     "ERROR",
@@ -65,7 +67,6 @@ __all__ = [
     "MIN_EARLIER",
     "REPEATED_RUN",
     "REPORTED_PERIODS",
-    "RUN_CHANCE",
     "SUGGESTION",
     "WARNING",
     "Finding",
@@ -83,6 +84,7 @@ __all__ = [
     "standard_without_volume",
     "tally",
     "unexplained_balance_gaps",
+    "unlikely_by_chance",
     "volume_fields",
 ]
 

@@ -22,9 +22,11 @@ GRADE_SYMBOLS = {ERROR: "✗", WARNING: "!", SUGGESTION: "?"}
 REPORTED_PERIODS = 24  # findings are about the last 24 periods of each widget
 EARLIER_PERIODS = 12  # a value is compared with (up to) the 12 periods before it
 MIN_EARLIER = 3  # ... of which at least 3 must be known
-FAR_SD = 20  # more than this many standard deviations from their mean: a suggestion
+FAR_SD = 20  # more than this many standard deviations from their mean: a suggestion...
 REPEATED_RUN = 4  # the same non-zero volume this many periods running: a suggestion...
-RUN_CHANCE = 1e-4  # ... and as many more as make it this unlikely by chance (run_needed)
+# ... and either only when this unlikely by chance (unlikely_by_chance, run_needed):
+# counts of a few a period make small jumps and short runs every month.
+CHANCE = 1e-4
 
 # The checks, by name: what each looks for (the page's filter and docs/domain.md).
 CHECKS = {
@@ -141,8 +143,10 @@ def shares_above_whole(series):
 def far_from_earlier(series):
     """Suggestion: a volume more than FAR_SD sample standard deviations from the mean
     of its known values in the EARLIER_PERIODS periods before it (at least
-    MIN_EARLIER of them). When those are all equal (standard deviation 0), any
-    other value is infinitely many standard deviations away and is reported.
+    MIN_EARLIER of them), and unlikely by chance around that mean
+    (unlikely_by_chance). When those are all equal (standard deviation 0), any
+    other value is infinitely many standard deviations away, and chance decides
+    alone: 2 after twelve 1s is not reported, 8 is.
 
     The test is exact, in whole numbers, with no square root: for n earlier values
     with sum S and sum of squares Q, a value x is more than FAR_SD sample standard
@@ -171,8 +175,26 @@ def far_from_earlier(series):
             # to them: any other is infinitely many standard deviations away.
             if gap * gap * (n - 1) <= FAR_SD * FAR_SD * n * spread:
                 continue
+            if not unlikely_by_chance(value, total, n):
+                continue
             found.append(_far_finding(series, spec, period, value, run.earlier(period, spec.name)))
     return found
+
+
+def unlikely_by_chance(value, total, n):
+    """Whether a count `value` is unlikely by chance after `n` earlier periods adding up
+    to `total`: a count that varies by chance (Poisson) around their mean is `value`
+    or further from it with probability below CHANCE.
+
+    That probability is bounded above by Chernoff's bound for the Poisson tail on
+    `value`'s side of the mean m: exp(value - m + value * ln(m / value)), exp(-m) for
+    0. Below CHANCE, the true probability is too: never a chance value reported. The
+    mean is taken as at least 1/n: n earlier zeros cannot tell a rate of 0 from a
+    small one, and a first 1 after them is likely (a widget asked for now and then),
+    where 4 is not."""
+    mean = max(total / n, 1 / n)
+    log_tail = -mean if value == 0 else value - mean + value * math.log(mean / value)
+    return log_tail < math.log(CHANCE)
 
 
 def _far_finding(series, spec, period, value, earlier):
@@ -284,13 +306,13 @@ def run_needed(value):
     A count that varies by chance around `value` (Poisson) is `value` again in the
     next period with probability P(X = value): 37% for a count of 1, 4% for 100. A
     run of L periods is then a chance of P(X = value) ** (L - 1), which must be below
-    RUN_CHANCE: 11 periods for a count of 1, 7 for 5, 6 for 10, 5 for 20, 4 from 74
+    CHANCE: 11 periods for a count of 1, 7 for 5, 6 for 10, 5 for 20, 4 from 74
     up. With 4 for every count, a state of daily counts of a few a day had 2,186
     suggestions, 2,010 of them runs of 5 or less that chance makes every month."""
     value = int(value)
     log_same = value * math.log(value) - value - math.lgamma(value + 1)  # ln P(X = v)
     needed = REPEATED_RUN
-    while (needed - 1) * log_same >= math.log(RUN_CHANCE):
+    while (needed - 1) * log_same >= math.log(CHANCE):
         needed += 1
     return needed
 
