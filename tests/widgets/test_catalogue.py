@@ -5,11 +5,13 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from agencies.people import display_name, name_in_sql
 from widgets.models import WidgetStatus
 
 from .. import factories as f
@@ -309,11 +311,11 @@ def test_the_filters_offer_what_is_in_scope_each_once_by_name(
     one = client.get(URL, {"agency": agency_a.pk})
     assert offered(one, "program") == ["Licensing DA"]
     assert offered(one, "segment") == ["Farmers"]
-    assert offered(one, "owner") == [staff_a.username]
+    assert offered(one, "owner") == [staff_a.get_full_name()]
     every = client.get(URL, {"agency": ""})
     assert sorted(offered(every, "program")) == ["Licensing DA", "Licensing DB"]
     assert sorted(offered(every, "segment")) == ["Boaters", "Farmers"]
-    assert offered(every, "owner") == sorted([staff_a.username, manager_b.username])
+    assert offered(every, "owner") == sorted([staff_a.get_full_name(), manager_b.get_full_name()])
 
 
 def test_a_page_past_the_end_shows_the_last_and_a_page_not_a_number_the_first(
@@ -366,3 +368,54 @@ def test_the_sparkline_comes_before_the_widest_columns(client, staff_a, agency_a
     order = [head.index(h) for h in ("Status", "Delivered, last 12 periods", "Owner")]
     assert order == sorted(order)
     assert head.index("Delivered, last 12 periods") < head.index("Definition quality")
+
+
+def test_owners_are_named_as_every_page_names_them_and_sorted_by_that_name(
+    client, staff_a, agency_a
+):
+    """The owner column said the username (at a state's size an e-mail address) where
+    the widget's page says the person's name: it says the name, else the username,
+    and sorts by what it says."""
+    owners = {
+        "Zed": f.UserFactory(username="a.zed@example.gov", first_name="", last_name="Zed"),
+        "Ann Lee": f.UserFactory(username="z.lee@example.gov", first_name="Ann", last_name="Lee"),
+        "m.nobody@example.gov": f.UserFactory(
+            username="m.nobody@example.gov", first_name=" ", last_name=""
+        ),
+    }
+    for name, owner in owners.items():
+        f.WidgetFactory(agency=agency_a, name=f"Owned by {name}", owner=owner)
+    client.force_login(staff_a)
+    response = client.get(URL, {"agency": agency_a.pk, "sort": "owner"})
+    shown = [row.get_cell("owner") for row in response.context["table"].page.object_list]
+    assert shown == ["Ann Lee", "m.nobody@example.gov", "Zed"]
+    for owner in owners.values():
+        assert display_name(owner) in response.text
+
+
+def test_two_owners_of_the_same_name_are_told_apart_in_the_filter(client, staff_a, agency_a):
+    """Two people called Pat Lee: the filter offers each with their username; the
+    choice filters by the person, not the name."""
+    first, second = (
+        f.UserFactory(username=u, first_name="Pat", last_name="Lee") for u in ("plee", "plee2")
+    )
+    f.WidgetFactory(agency=agency_a, name="Lee's permit", owner=first)
+    f.WidgetFactory(agency=agency_a, name="Other Lee's permit", owner=second)
+    client.force_login(staff_a)
+    response = client.get(URL, {"agency": agency_a.pk, "owner": second.pk})
+    choices = response.context["filter"].form.fields["owner"].choices
+    assert [label for value, label in choices if value != ""] == [
+        "Pat Lee (plee)",
+        "Pat Lee (plee2)",
+    ]
+    assert _names(response) == ["Other Lee's permit"]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "username"),
+    [("Ann", "Lee", "al"), ("", "Lee", "l"), ("Ann", "", "a"), ("", "", "nobody"), (" ", " ", "s")],
+)
+def test_the_name_in_sql_is_display_name(first, last, username):
+    user = f.UserFactory(username=username, first_name=first, last_name=last)
+    named = get_user_model().objects.annotate(shown=name_in_sql()).get(pk=user.pk)
+    assert named.shown == display_name(user)

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
 from agencies.models import Agency, Program
+from agencies.people import PersonChoiceField
 from config.forms import NamedChoiceField, QuickSelect
 from customers.models import CustomerSegment
 
@@ -14,6 +15,12 @@ class NamedChoiceFilter(django_filters.ModelChoiceFilter):
     (config.forms.NamedChoiceField)."""
 
     field_class = NamedChoiceField
+
+
+class PersonChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of people, each by the name pages call them (agencies.people)."""
+
+    field_class = PersonChoiceField
 
 
 class WidgetFilter(django_filters.FilterSet):
@@ -39,11 +46,8 @@ class WidgetFilter(django_filters.FilterSet):
         empty_label="Any customers",
         widget=QuickSelect,
     )
-    owner = NamedChoiceFilter(
-        queryset=get_user_model().objects.none(),
-        empty_label="Anyone",
-        widget=QuickSelect,
-        label_field="username",
+    owner = PersonChoiceFilter(
+        queryset=get_user_model().objects.none(), empty_label="Anyone", widget=QuickSelect
     )
     has_problems = django_filters.ChoiceFilter(
         label="Definition quality",
@@ -69,9 +73,7 @@ class WidgetFilter(django_filters.FilterSet):
         # The people who own a widget in scope: each person looked up by the owner
         # index, rather than every widget joined to its owner and made distinct.
         owns = Widget.objects.filter(owner=OuterRef("pk"), **scope)
-        self.filters["owner"].queryset = (
-            get_user_model().objects.filter(Exists(owns)).order_by("username")
-        )
+        self.filters["owner"].queryset = get_user_model().objects.filter(Exists(owns))
 
     class Meta:
         model = Widget

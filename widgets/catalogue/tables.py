@@ -21,7 +21,7 @@ class WidgetTable(tables.Table):
         "reporting_frequency",
         "agency__abbreviation",
         "program__name",
-        "owner__username",
+        "owner__username",  # the owner is joined (catalogue): a field of it is read
     )
 
     name = tables.Column(linkify=True)
@@ -29,7 +29,13 @@ class WidgetTable(tables.Table):
     program = tables.Column(accessor="program__name", verbose_name="Program")
     kind = tables.Column()
     status = tables.Column()
-    owner = tables.Column(accessor="owner__username", verbose_name="Owner", default="—")
+    # As every page names a person (agencies.people), sorted by the same name.
+    owner = tables.Column(
+        accessor="owner_name",
+        order_by=("owner_order", "owner_id"),
+        verbose_name="Owner",
+        default="—",
+    )
     quality_score = tables.Column(verbose_name="Definition quality")
     trend = tables.Column(
         empty_values=(), orderable=False, verbose_name="Delivered, last 12 periods"
@@ -40,7 +46,8 @@ class WidgetTable(tables.Table):
         fields = ["name", "agency", "program", "kind", "status", "owner", "quality_score"]
         # What is read first, first: the sparkline before the owner and the
         # definition's score, so that it is on screen at 1280 px (an owner's name,
-        # at a state's size an e-mail address, is the widest column).
+        # the username where none is given, at a state's size an e-mail address, is
+        # the widest column).
         sequence = [
             "name",
             "agency",
