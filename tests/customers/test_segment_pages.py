@@ -171,3 +171,18 @@ def test_statewide_page_reads_in_words(client, staff_a, agency_a):
     assert "Businesses receive 1 widget from 1 agency." in body
     assert "Nonprofits receive 0 widgets from 0 agencies." in body
     assert len(ctx.captured_queries) <= 6
+
+
+def test_two_survey_periods_of_one_month_are_told_apart(client, staff_a, agency_a):
+    """A survey result's period starts on any day: two in November both read
+    "Nov 2026" on the segment's page and the widget's. Each names its first day."""
+    segment = f.CustomerSegmentFactory(agency=agency_a, name="Farmers")
+    widget = f.WidgetFactory(agency=agency_a, name="Grazing permit")
+    widget.customer_segments.add(segment)
+    for day in (1, 15):
+        f.SurveyResultFactory(widget=widget, segment=segment, period_start=dt.date(2026, 11, day))
+    client.force_login(staff_a)
+    for url in (reverse("customers:detail", args=[segment.pk]), widget.get_absolute_url()):
+        html = client.get(url).text
+        assert "1 Nov 2026" in html and "15 Nov 2026" in html, url
+        assert "Period starting" in html

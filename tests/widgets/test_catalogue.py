@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -419,3 +420,25 @@ def test_the_name_in_sql_is_display_name(first, last, username):
     user = f.UserFactory(username=username, first_name=first, last_name=last)
     named = get_user_model().objects.annotate(shown=name_in_sql()).get(pk=user.pk)
     assert named.shown == display_name(user)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "periods", "labels"),
+    [
+        ("day", [dt.date(2026, 11, 30), dt.date(2026, 12, 1)], ["1 Dec 2026", "30 Nov 2026"]),
+        ("month", [dt.date(2026, 10, 1), dt.date(2026, 11, 1)], ["November 2026", "October 2026"]),
+    ],
+)
+def test_the_widget_pages_recent_counts_name_each_period_at_its_frequency(
+    client, staff_a, agency_a, frequency, periods, labels
+):
+    """A daily widget's recent counts each said "Dec 2026": three days of December
+    read as three Decembers. Each period is named as the count history names it."""
+    widget = f.WidgetFactory(agency=agency_a, reporting_frequency=frequency)
+    for period in periods:
+        f.WidgetCountFactory(widget=widget, period_start=period)
+    client.force_login(staff_a)
+    html = client.get(widget.get_absolute_url()).text
+    table = html[html.index("<h2>Recent counts</h2>") :]
+    rows = re.findall(r'<th scope="row" data-label="Period">([^<]*)</th>', table)
+    assert rows == labels

@@ -27,7 +27,7 @@ from config.forms import refuse_stale_save
 
 from .. import measures, pictures
 from ..models import Widget, WidgetStatus
-from ..periods import next_period_start, period_start
+from ..periods import describe_period, next_period_start, period_start
 from ..surveys.results import current_survey, survey_summary_for_widget
 from . import selectors, services
 from .filters import WidgetFilter
@@ -244,11 +244,13 @@ def _pictures(widget, surveys):
 
 
 def _recent_counts(widget):
-    """The last 12 periods' values, n/a where a field does not apply to the widget."""
+    """The last 12 periods' values, n/a where a field does not apply to the widget;
+    each period named at the widget's frequency (a day, a week, a quarter...)."""
     names = measures.typed_names()
     return [
         {
             "period_start": count.period_start,
+            "period_label": describe_period(count.period_start, widget.reporting_frequency),
             **measures.with_not_applicable(
                 {n: getattr(count, n) for n in names}, widget.not_applicable_fields
             ),
