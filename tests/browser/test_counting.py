@@ -9,7 +9,7 @@ from agencies.models import Role
 from tests import factories as f
 from widgets.models import WidgetCount, WidgetStatus
 
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, fit_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SEPTEMBER = dt.date(2026, 9, 1)
@@ -83,4 +83,29 @@ def test_staff_uploads_a_csv_through_preview_and_commit(page, sign_in, base, deq
     expect(page.get_by_role("status").first).to_contain_text("2 new, 0 changed")
     assert WidgetCount.objects.filter(period_start=SEPTEMBER, source="import").count() == 2
     page.goto(f"{base}/widgets/counts/deq/overdue/")
+    assert_no_axe_violations(page)
+
+
+def test_the_data_quality_pages_findings_fit_with_their_fix_link_on_screen(
+    page, sign_in, base, deq
+):
+    """Every cell of a scrollable table stayed on one line (USWDS): a finding's
+    sentences pushed its "Fix it" link past the right edge even at 1920 px. The
+    sentences wrap, and the table fits its frame at 1280."""
+    from widgets.periods import previous_period_start
+
+    month = previous_period_start(dt.date.today().replace(day=1), "month")
+    for _ in range(4):  # the same volume four months running: a suggestion
+        f.WidgetCountFactory(widget=deq["report"], period_start=month, demand=120, delivered=110)
+        month = previous_period_start(month, "month")
+    sign_in("staff@deq")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/widgets/counts/deq/quality/")
+    expect(page.get_by_text("Demand is 120 in each of the 4 periods")).to_be_visible()
+    frame = page.locator(".table-frame", has_text="Demand is 120")
+    expect(frame).to_have_attribute("data-overflowing", "false")
+    link = page.locator("tr", has_text="Demand is 120").get_by_role("link", name="Fix it")
+    box = link.bounding_box()
+    assert box["x"] + box["width"] <= 1280
+    assert fit_problems(page) == []
     assert_no_axe_violations(page)

@@ -199,6 +199,19 @@ def test_a_small_count_is_reported_only_when_unlikely_by_chance(widget, earlier,
         assert far == ([("Demand", value)] if value in reported else []), value
 
 
+def test_a_volume_likely_by_chance_leaves_the_other_volume_of_its_period_judged(widget):
+    """Demand 2 after twelve 1s is chance; delivered 1,000 after twelve 100s, in the
+    same period, is still reported."""
+    months = [months_before(OCTOBER, n) for n in range(12, -1, -1)]
+    values = [(1, 100)] * 12 + [(2, 1000)]
+    points = _series(
+        widget,
+        {p: {"demand": d, "delivered": v} for p, (d, v) in zip(months, values, strict=True)},
+        reported={OCTOBER},
+    )
+    assert [x.values[0] for x in quality.far_from_earlier(points)] == [("Delivered", 1000)]
+
+
 def _poisson_tail(mean, value):
     """P(X >= value) above the mean, P(X <= value) below it, X Poisson: summed exactly."""
     terms = range(value, value + 400) if value > mean else range(value + 1)
