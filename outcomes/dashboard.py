@@ -41,7 +41,7 @@ from .periods import (  # noqa: F401  (the pages' and tests' names for them)
     windows,
 )
 from .selectors import with_latest, with_marks, with_newest, with_status
-from .status import Status, outcome_status, widget_status
+from .status import OF_OUTCOMES, Status, outcome_status, widget_status
 
 TREND_PERIODS = {"month": 12, "quarter": 8, "fiscal_year": 3}
 ON_TIME = next(m for m in measures.MEASURES if m.numerator == "within_standard")
@@ -237,6 +237,7 @@ def scorecard_frame(user, today=None):
         "fiscal_year": fiscal_year(fy_start),
         "fy_start": fy_start,
         "end": add_months(latest, 1),
+        "statuses": OF_OUTCOMES,  # the columns of its rows' tallies
     }
 
 
@@ -310,7 +311,7 @@ def scorecard_rows(user, agencies, frame):
         for agency_id, *inputs, on, value in judged
     )
     for agency in agencies:
-        agency.tally = {status: tally[(agency.pk, status)] for status in Status}
+        agency.tally = {status: tally[(agency.pk, status)] for status in OF_OUTCOMES}
         agency.outcome_total = sum(agency.tally.values())
     return agencies
 

@@ -20,7 +20,7 @@ from .models import (
     Review,
 )
 from .periods import GRAINS, counts_of, earliest_month, month_choices, period_choices
-from .status import Status
+from .status import OF_OUTCOMES, Status
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -263,7 +263,7 @@ class OutcomeListForm(forms.Form):
         widget=QuickSelect,
         choices=[
             ("", "Any status"),
-            *[(s.value, s.label) for s in Status if s != Status.NO_STANDARD],  # widgets'
+            *[(s.value, s.label) for s in OF_OUTCOMES],
         ],
     )
 

@@ -61,6 +61,10 @@ class Status(enum.Enum):
         return f"status--{self.value}"
 
 
+# An outcome's statuses (it has a target, never a standard), in the order the
+# scorecard's columns show them.
+OF_OUTCOMES = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.UNKNOWN)
+
 # The order a count by status lists them in: what needs attention first (the huddle
 # board's tiles left out, a tier's roll-up).
 WORST_FIRST = (

@@ -1,6 +1,7 @@
 """The agency dashboard, the scorecard and the huddle view."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -150,6 +151,24 @@ def test_scorecard_counts_statuses_delivered_and_freshness(client, world, staff_
     fy_months = [n for n in range(3) if months_back(n) >= response.context["fy_start"]]
     assert rows["DA"].delivered_fy == 200 * len(fy_months)
     assert reverse("outcomes:dashboard", args=["da"]) in response.content.decode()
+
+
+def test_each_scorecard_column_is_under_its_heading(client, world, staff_a, agency_b):
+    """"No standard" (a widget's status, never an outcome's) was counted in every row
+    with no heading of its own: each figure after it sat under the heading before
+    it, the delivered count under "Latest count". Each row's cells are the
+    headings', in their order."""
+    f.OutcomeFactory(agency=agency_b, name="No data yet")
+    client.force_login(staff_a)
+    html = client.get(reverse("outcomes:scorecard")).text
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    headings = re.findall(r'<th scope="col">([^<]*)</th>', head)
+    assert headings[:5] == ["Agency", "On track", "At risk", "Off track", "No data"]
+    rows = re.findall(r"<tr>(.*?)</tr>", html[html.index("<tbody>") :], re.S)
+    assert len(rows) == 2
+    for row in rows:
+        labels = ["Agency", *re.findall(r'<td data-label="([^"]*)"', row)]
+        assert labels == headings
 
 
 def test_scorecard_is_for_members(client, outsider):
