@@ -15,6 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from .release import code_digest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -152,9 +154,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # that another process ended.
 CACHE_URL = env("CACHE_URL", "")
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "widgets")
+# Pages are kept per release of the code (config/release.py): after a deploy, a
+# shared Redis serves no page, nor part of one, that the code before it rendered.
+RELEASE = env("RELEASE", "") or code_digest(BASE_DIR)
 PROCESS_CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_PREFIX": RELEASE,
         "OPTIONS": {"MAX_ENTRIES": int(env("PAGE_CACHE_ENTRIES", "500"))},
     },
     # Apart from the pages, so that building pages never evicts a count.
@@ -171,7 +177,11 @@ elif urlsplit(CACHE_URL).scheme in {"redis", "rediss", "unix"}:
         # Seconds: a Redis that does not answer slows a request by this, no more.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
-    CACHES = {"default": _redis, "ratelimit": _redis}
+    # Rate limits count across releases: a deploy does not give anyone a new allowance.
+    CACHES = {
+        "default": {**_redis, "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{RELEASE}"},
+        "ratelimit": _redis,
+    }
 else:
     raise ImproperlyConfigured("CACHE_URL must name a Redis server, e.g. redis://host:6379/0.")
 

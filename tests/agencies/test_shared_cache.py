@@ -18,6 +18,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
+from config.release import code_digest
 from widgets.api import tokens as api_tokens
 
 from ..factories import TEST_PASSWORD
@@ -29,13 +30,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_settings_put_pages_and_rate_limits_on_the_redis_cache_url_names():
-    caches_of = _settings_in_a_process({"CACHE_URL": REDIS_URL, "CACHE_KEY_PREFIX": "agency-x"})
-    for alias in ("default", "ratelimit"):
+    """Pages under the release too (config/release.py), rate limits across releases."""
+    caches_of = _settings_in_a_process(
+        {"CACHE_URL": REDIS_URL, "CACHE_KEY_PREFIX": "agency-x", "RELEASE": "r42"}
+    )
+    for alias, prefix in (("default", "agency-x:r42"), ("ratelimit", "agency-x")):
         assert caches_of[alias]["BACKEND"] == BACKEND
         assert (caches_of[alias]["LOCATION"], caches_of[alias]["KEY_PREFIX"]) == (
             REDIS_URL,
-            "agency-x",
+            prefix,
         )
+    digest = _settings_in_a_process({"CACHE_URL": REDIS_URL, "CACHE_KEY_PREFIX": "agency-x"})
+    assert digest["default"]["KEY_PREFIX"] == f"agency-x:{code_digest(ROOT)}"
     embedded = _settings_in_a_process({"CACHE_URL": ""})
     assert {c["BACKEND"] for c in embedded.values()} == {
         "django.core.cache.backends.locmem.LocMemCache"

@@ -154,7 +154,7 @@ def test_scorecard_counts_statuses_delivered_and_freshness(client, world, staff_
 
 
 def test_each_scorecard_column_is_under_its_heading(client, world, staff_a, agency_b):
-    """"No standard" (a widget's status, never an outcome's) was counted in every row
+    """ "No standard" (a widget's status, never an outcome's) was counted in every row
     with no heading of its own: each figure after it sat under the heading before
     it, the delivered count under "Latest count". Each row's cells are the
     headings', in their order."""
