@@ -1,5 +1,7 @@
 """How the app names a person: the one rule every page, e-mail and sort uses."""
 
+from collections import Counter
+
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 
@@ -11,6 +13,12 @@ def display_name(user, empty="nobody"):
     if user is None:
         return empty
     return user.get_full_name() or user.get_username()
+
+
+def name_of(first_name, last_name, username):
+    """display_name() from a user's fields, read without the user (Django's
+    get_full_name: first and last name, stripped; else the username)."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def name_in_sql(path=""):
@@ -29,21 +37,19 @@ def name_order(path=""):
 
 
 class PeopleIterator(NamedChoiceIterator):
-    """People offered by the name pages call them (display_name), in its order; two
-    of the same name told apart by their usernames, so that no two options read
-    alike."""
+    """People offered by the name pages call them (display_name), in its order
+    regardless of case; two of the same name told apart by their usernames, so
+    that no two options read alike. One query for their names, no model instance."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        rows = list(
-            self.queryset.annotate(shown_as=name_in_sql())
-            .order_by(name_order(), "username")
-            .values_list("pk", "shown_as", "username")
-        )
-        names = [name for _pk, name, _username in rows]
-        for pk, name, username in rows:
-            yield (pk, f"{name} ({username})" if names.count(name) > 1 else name)
+        rows = self.queryset.order_by().values_list("pk", "first_name", "last_name", "username")
+        people = [(name_of(first, last, user), user, pk) for pk, first, last, user in rows]
+        people.sort(key=lambda person: (person[0].lower(), person[1]))
+        named = Counter(name for name, _username, _pk in people)
+        for name, username, pk in people:
+            yield (pk, f"{name} ({username})" if named[name] > 1 else name)
 
 
 class PersonChoiceField(NamedChoiceField):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from agencies.people import display_name, name_in_sql
+from agencies.people import display_name, name_in_sql, name_of
 from widgets.models import WidgetStatus
 
 from .. import factories as f
@@ -416,10 +416,12 @@ def test_two_owners_of_the_same_name_are_told_apart_in_the_filter(client, staff_
     ("first", "last", "username"),
     [("Ann", "Lee", "al"), ("", "Lee", "l"), ("Ann", "", "a"), ("", "", "nobody"), (" ", " ", "s")],
 )
-def test_the_name_in_sql_is_display_name(first, last, username):
+def test_the_name_in_sql_and_from_fields_is_display_name(first, last, username):
+    """The list sorts by the name in SQL and its filter names people from their
+    fields: both as display_name says."""
     user = f.UserFactory(username=username, first_name=first, last_name=last)
     named = get_user_model().objects.annotate(shown=name_in_sql()).get(pk=user.pk)
-    assert named.shown == display_name(user)
+    assert named.shown == display_name(user) == name_of(first, last, username)
 
 
 @pytest.mark.parametrize(

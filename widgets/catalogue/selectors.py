@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.history import deltas_of, worded_changes
-from agencies.people import name_in_sql, name_order
 from agencies.scoping import MANAGER, agency_roles, changeable_agency_ids
 from agencies.templatetags import numbers
 
@@ -83,11 +82,7 @@ def catalogue(user):
     return (
         Widget.objects.for_user(user)
         .select_related("agency", "program", "owner")
-        .annotate(
-            segment_count=Coalesce(Subquery(segments), 0),
-            owner_name=name_in_sql("owner"),
-            owner_order=name_order("owner"),
-        )
+        .annotate(segment_count=Coalesce(Subquery(segments), 0))
         .order_by("name", "pk")
     )
 

@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from agencies.people import display_name, name_order
+
 from ..models import Widget
 from ..periods import describe_period
 from .selectors import sparkline_points
@@ -21,7 +23,9 @@ class WidgetTable(tables.Table):
         "reporting_frequency",
         "agency__abbreviation",
         "program__name",
-        "owner__username",  # the owner is joined (catalogue): a field of it is read
+        "owner__username",
+        "owner__first_name",
+        "owner__last_name",
     )
 
     name = tables.Column(linkify=True)
@@ -29,13 +33,7 @@ class WidgetTable(tables.Table):
     program = tables.Column(accessor="program__name", verbose_name="Program")
     kind = tables.Column()
     status = tables.Column()
-    # As every page names a person (agencies.people), sorted by the same name.
-    owner = tables.Column(
-        accessor="owner_name",
-        order_by=("owner_order", "owner_id"),
-        verbose_name="Owner",
-        default="—",
-    )
+    owner = tables.Column(verbose_name="Owner", default="—")
     quality_score = tables.Column(verbose_name="Definition quality")
     trend = tables.Column(
         empty_values=(), orderable=False, verbose_name="Delivered, last 12 periods"
@@ -60,6 +58,18 @@ class WidgetTable(tables.Table):
         ]
         order_by = ("name",)
         attrs = {"class": "usa-table usa-table--borderless usa-table--striped widget-table"}
+
+    def render_owner(self, value):
+        return display_name(value)  # as every page names a person (agencies.people)
+
+    def order_owner(self, queryset, is_descending):
+        """By the name shown, regardless of case; the annotation only when asked for
+        (the list's count and page queries would otherwise join every owner)."""
+        order = name_order("owner")
+        queryset = queryset.annotate(owner_order=order).order_by(
+            "-owner_order" if is_descending else "owner_order", "pk"
+        )
+        return queryset, True
 
     def render_kind(self, record):
         return record.get_kind_display()
