@@ -42,7 +42,10 @@ def prefix(redis_client):
 
 @pytest.fixture
 def shared(settings, prefix):
-    """This process's caches on Redis, as CACHE_URL sets them (config/settings.py)."""
+    """This process's caches on Redis, as CACHE_URL sets them (config/settings.py):
+    pages under the release too, so that a process started by the test, on the same
+    code, shares them."""
     config = {"BACKEND": BACKEND, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
-    settings.CACHES = {"default": config, "ratelimit": config}
+    pages = {**config, "KEY_PREFIX": f"{prefix}:{settings.RELEASE}"}
+    settings.CACHES = {"default": pages, "ratelimit": config}
     return prefix
