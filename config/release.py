@@ -8,8 +8,8 @@ pages, rendered by the old (the scorecard's rows once sat under headings the new
 code had changed), and pages that name static files the new release no longer has,
 until they expire. So every page key also holds the release (config/settings.py):
 `RELEASE` when the deploy sets it (a git commit, a build number), else a digest of
-the files that render pages, worked out when the process starts (~400 files, a
-few milliseconds).
+the files that render pages, worked out when the process starts (~450 files,
+2.6 MB: 50-70 ms measured on a busy 2-core machine).
 """
 
 import hashlib
